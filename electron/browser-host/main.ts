@@ -1,0 +1,43 @@
+/**
+ * `npm start` on machines without the Electron runtime: serves the desk on 127.0.0.1 and opens it
+ * in Chromium's app mode. Prints exactly one line with the launch URL.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { version } from '../../package.json';
+import { KeyFileError } from '../core/db/key-file';
+import { defaultDataDir } from '../core/paths';
+import { CoreStartError } from '../core/supervisor';
+import { findChromium, hasDisplay, openInChromium } from './open-browser';
+import { startBrowserHost } from './server';
+
+async function main(): Promise<void> {
+  const dataDir = defaultDataDir();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const port = Number(process.env['INTAKE_DESK_PORT'] ?? 0);
+  const host = await startBrowserHost({
+    dataDir,
+    workerFile: path.join(__dirname, 'core-worker.cjs'),
+    rendererDir: path.join(__dirname, '..', 'renderer'),
+    appVersion: version,
+    port: Number.isInteger(port) ? port : 0,
+  });
+  process.stdout.write(`Intake Desk running at ${host.launchUrl()}\n`);
+  const chromium = findChromium();
+  if (process.env['INTAKE_DESK_NO_OPEN'] !== '1' && chromium && hasDisplay()) openInChromium(chromium, host.launchUrl(), dataDir);
+
+  const shutdown = (): void => {
+    void host.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CoreStartError || error instanceof KeyFileError) {
+    process.stderr.write(`Intake Desk cannot start: ${error.message}\n`);
+  } else {
+    process.stderr.write(`Intake Desk cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+/**
+ * Opens a desk's core: the encrypted database, migrations, the device identity and the services.
+ * Used by the worker (electron/core/worker.ts) and by CLI tools that need the same view of the data.
+ */
+import type { RpcResponse } from '../../shared/api/envelope';
+import { lockIfIdle } from './auth/auth-service';
+import { randomIdFactory, type Clock, type CoreContext } from './context';
+import { openDatabase, type Db } from './db/connection';
+import { MetaRepo } from './db/meta-repo';
+import { migrate } from './db/migrations';
+import { databasePath } from './paths';
+import { dispatch } from './rpc/dispatcher';
+import { createServices, type Emit, type Services } from './services';
+
+export interface CoreOptions {
+  dataDir: string;
+  keyHex: string;
+  appVersion: string;
+  /** Shifts the core's clock; tests use it to move time forward across restarts. */
+  clockOffsetMs?: number;
+  now?: Clock;
+  emit?: Emit;
+}
+
+export interface Core {
+  readonly services: Services;
+  readonly db: Db;
+  handle(clientId: string, request: unknown): Promise<RpcResponse>;
+  clientClosed(clientId: string): void;
+  /** Lock sessions that have been idle too long (the dispatcher also checks on every call). */
+  sweepIdle(): void;
+  close(): void;
+}
+
+export function openCore(options: CoreOptions): Core {
+  const db = openDatabase(databasePath(options.dataDir), options.keyHex);
+  try {
+    migrate(db);
+    const randomId = randomIdFactory();
+    const base = options.now ?? Date.now;
+    const offset = options.clockOffsetMs ?? 0;
+    const ctx: CoreContext = {
+      db,
+      now: offset === 0 ? base : () => base() + offset,
+      randomId,
+      deviceId: new MetaRepo(db).ensureDeviceId(() => randomId('dev')),
+      appVersion: options.appVersion,
+    };
+    const services = createServices(ctx, options.emit ?? (() => undefined));
+    return {
+      services,
+      db,
+      handle: (clientId, request) => dispatch(services, clientId, request),
+      clientClosed: (clientId) => services.sessions.end(clientId),
+      sweepIdle: () => {
+        for (const session of services.sessions.all()) lockIfIdle(services, session);
+      },
+      close: () => db.close(),
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

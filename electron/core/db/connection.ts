@@ -1,0 +1,61 @@
+/**
+ * Opens the encrypted SQLite database. SQLCipher page encryption with a raw 32-byte key (no KDF,
+ * because the key is random, not a password), WAL, and synchronous=FULL so that a commit the core
+ * acknowledges survives a power cut.
+ */
+import Database from 'better-sqlite3-multiple-ciphers';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isValidKeyHex } from './key-file';
+import { createLogger } from '../logger';
+
+export type Db = Database.Database;
+
+const log = createLogger('core/db');
+
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly code: 'wrong_key' | 'too_new' | 'bad_key_format',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+export function openDatabase(file: string, keyHex: string): Db {
+  if (!isValidKeyHex(keyHex)) throw new DatabaseOpenError('bad_key_format', 'the database key must be 64 hex characters');
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  try {
+    db.pragma("cipher = 'sqlcipher'");
+    db.pragma('legacy = 4');
+    // PRAGMA takes no bound parameters; the key is checked above to be exactly 64 hex characters.
+    db.pragma(`key = "x'${keyHex}'"`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'SQLITE_NOTADB') {
+        throw new DatabaseOpenError('wrong_key', 'the database cannot be decrypted with this key');
+      }
+      throw error;
+    }
+    if (file !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Run a statement and log it when slow (> 40 ms), without its parameters. */
+export function timed<T>(label: string, run: () => T): T {
+  const started = performance.now();
+  const result = run();
+  const ms = performance.now() - started;
+  if (ms > 40) log.warn('slow query', { label, ms: Math.round(ms) });
+  return result;
+}

@@ -1,0 +1,37 @@
+/**
+ * The migration registry. Each version is one file; all pending versions run in one transaction
+ * with `PRAGMA user_version`, and a database written by a newer app is refused rather than touched.
+ */
+import type { Db } from '../connection';
+import { DatabaseOpenError } from '../connection';
+import { migration0001 } from './0001_initial';
+import type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function currentVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) throw new Error(`migration ${migration.name} is numbered ${migration.version}, expected ${index + 1}`);
+  });
+  const from = currentVersion(db);
+  const latest = migrations.length;
+  if (from > latest) {
+    throw new DatabaseOpenError(
+      'too_new',
+      `This database was written by a newer version of Intake Desk (schema ${from}; this app knows up to ${latest}). Install the newer version; nothing was changed.`,
+    );
+  }
+  if (from === latest) return { from, to: from };
+  db.transaction(() => {
+    for (const migration of migrations.slice(from)) {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  })();
+  return { from, to: latest };
+}

@@ -1,0 +1,81 @@
+/**
+ * Projections: how an op changes the tables people query. One projector per entity type, each with
+ * its own prepared statements; the op log is the truth and these tables can be rebuilt from it.
+ */
+import type { Db } from '../db/connection';
+import type { StoredOp } from './oplog';
+
+export const ENTITY_TYPES = ['staff', 'config'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+type Projector = (db: Db, op: StoredOp) => void;
+
+interface StaffRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  certified: number;
+  active: number;
+  password_hash: string;
+  created_at: number;
+  updated_hlc: string;
+}
+
+const STAFF_FIELDS = {
+  username: 'username',
+  displayName: 'display_name',
+  role: 'role',
+  certified: 'certified',
+  active: 'active',
+  passwordHash: 'password_hash',
+  createdAt: 'created_at',
+} as const satisfies Record<string, keyof StaffRow>;
+
+const statements = new WeakMap<Db, { staffGet: ReturnType<Db['prepare']>; staffUpsert: ReturnType<Db['prepare']>; configGet: ReturnType<Db['prepare']>; configUpsert: ReturnType<Db['prepare']> }>();
+
+function prepared(db: Db) {
+  let found = statements.get(db);
+  if (!found) {
+    found = {
+      staffGet: db.prepare('SELECT * FROM staff WHERE id = ?'),
+      staffUpsert: db.prepare(
+        `INSERT INTO staff (id, username, display_name, role, certified, active, password_hash, created_at, updated_hlc)
+         VALUES (:id, :username, :display_name, :role, :certified, :active, :password_hash, :created_at, :updated_hlc)
+         ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name, role = excluded.role,
+           certified = excluded.certified, active = excluded.active, password_hash = excluded.password_hash, updated_hlc = excluded.updated_hlc`,
+      ),
+      configGet: db.prepare('SELECT doc FROM config WHERE id = ?'),
+      configUpsert: db.prepare(
+        'INSERT INTO config (id, doc, updated_hlc) VALUES (:id, :doc, :updated_hlc) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_hlc = excluded.updated_hlc',
+      ),
+    };
+    statements.set(db, found);
+  }
+  return found;
+}
+
+const projectStaff: Projector = (db, op) => {
+  const { staffGet, staffUpsert } = prepared(db);
+  const current = staffGet.get(op.entityId) as StaffRow | undefined;
+  const next: StaffRow = current ?? { id: op.entityId, username: '', display_name: '', role: 'specialist', certified: 0, active: 1, password_hash: '', created_at: 0, updated_hlc: op.hlc };
+  for (const [field, value] of Object.entries(op.changes)) {
+    if (!Object.hasOwn(STAFF_FIELDS, field)) throw new Error(`staff has no field ${field}`);
+    const column = STAFF_FIELDS[field as keyof typeof STAFF_FIELDS];
+    (next as unknown as Record<string, unknown>)[column] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  }
+  next.updated_hlc = op.hlc;
+  staffUpsert.run(next);
+};
+
+const projectConfig: Projector = (db, op) => {
+  const { configGet, configUpsert } = prepared(db);
+  const row = configGet.get(op.entityId) as { doc: string } | undefined;
+  const doc = { ...(row ? (JSON.parse(row.doc) as object) : {}), ...op.changes };
+  configUpsert.run({ id: op.entityId, doc: JSON.stringify(doc), updated_hlc: op.hlc });
+};
+
+export const PROJECTORS: Record<EntityType, Projector> = {
+  staff: projectStaff,
+  config: projectConfig,
+};

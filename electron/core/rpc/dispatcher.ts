@@ -1,0 +1,82 @@
+/**
+ * The core's single entry point for RPC. For every request: find the method (`Object.hasOwn`, so
+ * `__proto__` and friends are unknown methods), check the session and the permission, parse the
+ * input, run the handler, parse the output, and answer `{ok,value}` or `{ok:false,error}`.
+ *
+ * The session and permission are checked before the input is parsed, so a caller who may not use
+ * a method learns nothing about its input schema (docs/decisions/0003-rpc-contract.md).
+ */
+import { METHODS, isMethodName, type MethodName, type MethodSpec } from '../../../shared/api/contract';
+import { fail, fieldErrorsFrom, rpcRequestSchema, type RpcResponse, type RpcResult } from '../../../shared/api/envelope';
+import { hasPermission } from '../../../shared/domain/auth/roles';
+import { lockIfIdle } from '../auth/auth-service';
+import { createLogger } from '../logger';
+import type { Services } from '../services';
+import { RpcFailure } from './failure';
+import { HANDLERS, type CallContext } from './handlers';
+import type { z } from 'zod';
+
+const log = createLogger('core/rpc');
+
+export async function dispatch(services: Services, clientId: string, raw: unknown): Promise<RpcResponse> {
+  const envelope = rpcRequestSchema.safeParse(raw);
+  if (!envelope.success) return { id: -1, result: fail('BAD_REQUEST', 'malformed request envelope') };
+  const { id, method, input } = envelope.data;
+  if (!isMethodName(method)) return { id, result: fail('UNKNOWN_METHOD', `no method ${method}`) };
+  const started = performance.now();
+  const result = await run(services, clientId, method, input);
+  const ms = performance.now() - started;
+  if (ms > 40) log.warn('slow method', { method, ms: Math.round(ms) });
+  if (!result.ok && result.error.code === 'INTERNAL') log.error('method failed', { method });
+  return { id, result };
+}
+
+async function run(services: Services, clientId: string, method: MethodName, input: unknown): Promise<RpcResult<unknown>> {
+  const spec: MethodSpec<z.ZodType, z.ZodType> = METHODS[method];
+  const call: CallContext = { services, clientId, session: undefined };
+  try {
+    const refused = authorize(services, clientId, spec, call);
+    if (refused) return refused;
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) return fail('VALIDATION', 'the input is not valid', { fields: fieldErrorsFrom(parsed.error) });
+    const handler = HANDLERS[method] as (input: unknown, call: CallContext) => unknown;
+    const value = await handler(parsed.data, call);
+    const output = spec.output.safeParse(value);
+    if (!output.success) {
+      log.error('handler returned a value outside its output schema', { method });
+      return fail('INTERNAL', 'internal error');
+    }
+    if (spec.mutates) services.emit(null, 'sync.status', { pending: services.ops.outboxSize(), connected: false });
+    return { ok: true, value: output.data };
+  } catch (error) {
+    if (error instanceof RpcFailure) {
+      return fail(error.code, error.message, { ...(error.fields ? { fields: error.fields } : {}), ...(error.details ? { details: error.details } : {}) });
+    }
+    log.error('unexpected error', { method, error: error instanceof Error ? error.name : 'unknown' });
+    return fail('INTERNAL', 'internal error');
+  }
+}
+
+function authorize(services: Services, clientId: string, spec: MethodSpec<z.ZodType, z.ZodType>, call: CallContext): RpcResult<never> | undefined {
+  const session = services.sessions.get(clientId);
+  if (spec.access === 'public') {
+    call.session = session;
+    return undefined;
+  }
+  if (!session) return fail('UNAUTHENTICATED', 'sign in first');
+  const staff = services.staff.byId(session.staffId);
+  if (!staff || !staff.active) {
+    services.sessions.end(clientId);
+    return fail('UNAUTHENTICATED', 'this account can no longer sign in');
+  }
+  call.session = session;
+  if (spec.access === 'session_or_locked') return undefined;
+  lockIfIdle(services, session);
+  if (session.state === 'locked') return fail('LOCKED', 'the desk is locked; unlock it first');
+  if (typeof spec.access === 'object' && !hasPermission(staff.role, spec.access.permission)) {
+    services.audit.append(staff.id, 'rpc.forbidden', null, { permission: spec.access.permission });
+    return fail('FORBIDDEN', `your role may not do this (${spec.access.permission})`);
+  }
+  session.lastActivity = services.ctx.now();
+  return undefined;
+}

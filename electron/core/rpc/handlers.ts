@@ -1,0 +1,100 @@
+/**
+ * One handler per RPC method. The mapped type makes a missing handler a compile error; the
+ * dispatcher has already checked the session, the permission and the input before any runs.
+ */
+import type { MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
+import { checkPassword, lock, login, logout, sessionInfo, unlock, idleLockMs } from '../auth/auth-service';
+import type { Session } from '../auth/sessions';
+import { RpcFailure } from './failure';
+import type { Services } from '../services';
+import { changeOwnPassword, createStaff, initializeDesk, isSetUp, resetPassword, unlockAccount, updateStaff } from '../staff/staff-service';
+import { toPublicStaff } from '../staff/staff-repo';
+
+export interface CallContext {
+  services: Services;
+  clientId: string;
+  /** Present for every method whose access is not `public`. */
+  session: Session | undefined;
+}
+
+type Handler<M extends MethodName> = (input: MethodOutputOfInput<M>, call: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>;
+/** Handlers receive the parsed input (defaults applied), i.e. the input schema's output type. */
+type MethodOutputOfInput<M extends MethodName> = import('zod').output<import('../../../shared/api/contract').Methods[M]['input']>;
+
+function requireSession(call: CallContext): Session {
+  if (!call.session) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
+  return call.session;
+}
+
+export const HANDLERS: { [M in MethodName]: Handler<M> } = {
+  'app.ping': () => ({ pong: true }),
+  'app.info': (_input, { services }) => {
+    const organisation = services.config.organisation();
+    return {
+      setupRequired: !isSetUp(services),
+      organisationName: organisation?.organisationName ?? null,
+      siteName: organisation?.siteName ?? null,
+      deskName: services.meta.get('desk_name') ?? null,
+      deviceId: services.ctx.deviceId,
+      appVersion: services.ctx.appVersion,
+    };
+  },
+  'setup.initialize': async (input, { services, clientId }) => {
+    const managerId = await initializeDesk(services, input as MethodInput<'setup.initialize'>);
+    return sessionInfo(services, services.sessions.start(clientId, managerId, services.ctx.now()));
+  },
+
+  'auth.session': (_input, { services, session }) => sessionInfo(services, session),
+  'auth.login': (input, { services, clientId }) => {
+    if (!isSetUp(services)) throw new RpcFailure('SETUP_REQUIRED', 'set up this desk first');
+    return login(services, clientId, input.username, input.password);
+  },
+  'auth.unlock': (input, call) => unlock(call.services, requireSession(call), input.password),
+  'auth.lock': (_input, call) => lock(call.services, requireSession(call)),
+  'auth.logout': (_input, call) => logout(call.services, requireSession(call)),
+  'auth.heartbeat': (_input, { services }) => ({ idleLockMs: idleLockMs(services) }),
+  'auth.changePassword': async (input, call) => {
+    const session = requireSession(call);
+    const record = call.services.staff.byId(session.staffId);
+    if (!record) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
+    try {
+      await checkPassword(call.services, record, input.currentPassword, 'auth.change_password');
+    } catch (error) {
+      if (error instanceof RpcFailure && error.code === 'INVALID_CREDENTIALS') {
+        throw new RpcFailure('VALIDATION', 'the current password is wrong', { currentPassword: 'wrong_password' }, error.details);
+      }
+      throw error;
+    }
+    await changeOwnPassword(call.services, record.id, input.newPassword);
+    return { done: true };
+  },
+
+  'staff.list': (_input, { services }) => services.staff.all().map((record) => toPublicStaff(record, services.ctx.now())),
+  'staff.create': (input, call) => createStaff(call.services, requireSession(call).staffId, input as MethodInput<'staff.create'>),
+  'staff.update': (input, call) => updateStaff(call.services, requireSession(call).staffId, input),
+  'staff.resetPassword': async (input, call) => {
+    await resetPassword(call.services, requireSession(call).staffId, input.id, input.password);
+    return { done: true };
+  },
+  'staff.unlock': (input, call) => unlockAccount(call.services, requireSession(call).staffId, input.id),
+
+  'settings.get': (_input, { services }) => services.config.security(),
+  'settings.update': (input, call) => {
+    const { services } = call;
+    const actor = requireSession(call).staffId;
+    services.transact(() => {
+      services.ops.append(actor, { entity: 'config', entityId: 'security', changes: { ...input } });
+      services.audit.append(actor, 'settings.update', 'security', { ...input });
+    });
+    return services.config.security();
+  },
+
+  'audit.list': (input, { services }) => services.audit.list(input.beforeSeq, input.limit),
+  'audit.verify': (_input, call) => {
+    const result = call.services.audit.verify();
+    call.services.audit.append(requireSession(call).staffId, 'audit.verify', null, { ok: result.ok, entries: result.entries });
+    return result;
+  },
+
+  'sync.status': (_input, { services }) => ({ pending: services.ops.outboxSize(), connected: false, serverConfigured: false }),
+};

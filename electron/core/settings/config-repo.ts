@@ -1,0 +1,34 @@
+/** Configuration documents (organisation, security settings): read merged, written as ops. */
+import { securitySettingsSchema, type SecuritySettings } from '../../../shared/api/contract';
+import type { Db } from '../db/connection';
+
+export const DEFAULT_SECURITY: SecuritySettings = { maxFailedLogins: 5, lockoutMinutes: 5, idleLockMinutes: 5 };
+
+export interface Organisation {
+  organisationName: string;
+  siteName: string;
+}
+
+export class ConfigRepo {
+  private readonly getStmt;
+
+  constructor(db: Db) {
+    this.getStmt = db.prepare<{ id: string }, { doc: string }>('SELECT doc FROM config WHERE id = :id');
+  }
+
+  private doc(id: string): Record<string, unknown> | undefined {
+    const row = this.getStmt.get({ id });
+    return row ? (JSON.parse(row.doc) as Record<string, unknown>) : undefined;
+  }
+
+  organisation(): Organisation | undefined {
+    const doc = this.doc('organisation');
+    if (!doc || typeof doc['organisationName'] !== 'string' || typeof doc['siteName'] !== 'string') return undefined;
+    return { organisationName: doc['organisationName'], siteName: doc['siteName'] };
+  }
+
+  security(): SecuritySettings {
+    const parsed = securitySettingsSchema.safeParse({ ...DEFAULT_SECURITY, ...this.doc('security') });
+    return parsed.success ? parsed.data : DEFAULT_SECURITY;
+  }
+}

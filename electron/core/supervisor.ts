@@ -1,0 +1,173 @@
+/**
+ * Runs the core worker for a shell: routes requests and responses, relays events, and starts the
+ * worker again if it dies. Requests that were in flight when it died are answered CORE_RESTARTED
+ * (their outcome is unknown to the caller; what was committed stays committed); requests that
+ * arrive while it restarts wait for it. Node-only: both shells use it, neither imports the other.
+ */
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { fail, type RpcResponse } from '../../shared/api/envelope';
+import type { RpcEvent } from '../../shared/api/events';
+import { createLogger } from './logger';
+import type { CoreWorkerData, FromCore, ToCore } from './protocol';
+
+const log = createLogger('core/supervisor');
+
+export class CoreStartError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CoreStartError';
+  }
+}
+
+interface Pending {
+  clientId: string;
+  request: unknown;
+  resolve: (response: RpcResponse) => void;
+}
+
+export interface SupervisorEvents {
+  event: [clientId: string | null, event: RpcEvent];
+  restarted: [reason: string];
+  fatal: [error: CoreStartError];
+}
+
+export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
+  private worker: Worker | undefined;
+  private ready = false;
+  private stopping = false;
+  private nextKey = 1;
+  private restartDelayMs = 200;
+  private lastStart = 0;
+  /** Keyed by the supervisor's own number: request ids are only unique per client. */
+  private readonly inFlight = new Map<number, Pending>();
+  private readonly waiting: Pending[] = [];
+
+  constructor(
+    private readonly workerFile: string,
+    private readonly data: CoreWorkerData,
+  ) {
+    super();
+  }
+
+  /** Start the worker; rejects with CoreStartError if the database cannot be opened. */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.lastStart = Date.now();
+      const worker = new Worker(this.workerFile, { workerData: this.data, name: 'intake-desk-core' });
+      this.worker = worker;
+      let settled = false;
+      worker.on('message', (message: FromCore) => {
+        switch (message.type) {
+          case 'ready':
+            this.ready = true;
+            settled = true;
+            this.flushWaiting();
+            resolve();
+            return;
+          case 'fatal': {
+            const error = new CoreStartError(message.code, message.message);
+            this.stopping = true;
+            void worker.terminate();
+            if (!settled) reject(error);
+            else this.emit('fatal', error);
+            settled = true;
+            return;
+          }
+          case 'response':
+            this.settle(message.key, message.response);
+            return;
+          case 'event':
+            this.emit('event', message.clientId, message.event);
+            return;
+        }
+      });
+      worker.on('error', (error) => log.error('core worker error', { error: error.name }));
+      worker.on('exit', (code) => {
+        this.ready = false;
+        this.worker = undefined;
+        this.failInFlight();
+        if (this.stopping) return;
+        if (!settled) {
+          settled = true;
+          reject(new CoreStartError('exited', `the core stopped while starting (exit code ${code})`));
+          return;
+        }
+        this.scheduleRestart(`exit code ${code}`);
+      });
+    });
+  }
+
+  call(clientId: string, request: unknown): Promise<RpcResponse> {
+    return new Promise((resolve) => {
+      const pending: Pending = { clientId, request, resolve };
+      if (this.stopping && !this.worker) {
+        resolve({ id: requestId(request), result: fail('CORE_UNAVAILABLE', 'the core is not running') });
+      } else if (this.ready) this.send(pending);
+      else this.waiting.push(pending);
+    });
+  }
+
+  clientClosed(clientId: string): void {
+    if (this.ready) this.post({ type: 'client_closed', clientId });
+  }
+
+  /** Terminate the worker as a crash would; the supervisor restarts it. For drills and tests. */
+  async crashForTesting(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.worker?.terminate();
+  }
+
+  private send(pending: Pending): void {
+    const key = this.nextKey++;
+    this.inFlight.set(key, pending);
+    this.post({ type: 'request', clientId: pending.clientId, key, request: pending.request });
+  }
+
+  private settle(key: number, response: RpcResponse): void {
+    const pending = this.inFlight.get(key);
+    if (!pending) return;
+    this.inFlight.delete(key);
+    pending.resolve(response);
+  }
+
+  private failInFlight(): void {
+    for (const pending of this.inFlight.values()) {
+      pending.resolve({ id: requestId(pending.request), result: fail('CORE_RESTARTED', 'the core restarted before answering; check whether the last action was saved') });
+    }
+    this.inFlight.clear();
+  }
+
+  private flushWaiting(): void {
+    for (const pending of this.waiting.splice(0)) this.send(pending);
+  }
+
+  private scheduleRestart(reason: string): void {
+    if (Date.now() - this.lastStart > 60_000) this.restartDelayMs = 200;
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, 5_000);
+    log.warn('core worker stopped; restarting', { reason, delayMs: delay });
+    setTimeout(() => {
+      this.start().then(
+        () => this.emit('restarted', reason),
+        (error: unknown) => this.emit('fatal', error instanceof CoreStartError ? error : new CoreStartError('restart_failed', 'the core could not be restarted')),
+      );
+    }, delay).unref();
+  }
+
+  private post(message: ToCore): void {
+    this.worker?.postMessage(message);
+  }
+}
+
+function requestId(request: unknown): number {
+  if (typeof request === 'object' && request !== null && 'id' in request && typeof request.id === 'number') return request.id;
+  return -1;
+}

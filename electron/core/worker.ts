@@ -1,0 +1,41 @@
+/**
+ * The core worker: owns the one database connection and every business rule. Started by a shell
+ * (Electron main or the browser host) through CoreSupervisor; talks only through `parentPort`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openCore } from './core';
+import { DatabaseOpenError } from './db/connection';
+import { createLogger } from './logger';
+import type { CoreWorkerData, FromCore, ToCore } from './protocol';
+
+const log = createLogger('core/worker');
+const port = parentPort;
+if (!port) throw new Error('the core must run in a worker thread');
+
+const post = (message: FromCore): void => port.postMessage(message);
+const data = workerData as CoreWorkerData;
+
+try {
+  const core = openCore({
+    dataDir: data.dataDir,
+    keyHex: data.keyHex,
+    appVersion: data.appVersion,
+    ...(data.clockOffsetMs !== undefined ? { clockOffsetMs: data.clockOffsetMs } : {}),
+    emit: (clientId, event, payload) => post({ type: 'event', clientId, event: { event, payload } }),
+  });
+  port.on('message', (message: ToCore) => {
+    if (message.type === 'client_closed') {
+      core.clientClosed(message.clientId);
+      return;
+    }
+    void core.handle(message.clientId, message.request).then((response) => post({ type: 'response', key: message.key, response }));
+  });
+  setInterval(() => core.sweepIdle(), 5_000).unref();
+  log.info('core ready', { deviceId: core.services.ctx.deviceId });
+  post({ type: 'ready', deviceId: core.services.ctx.deviceId });
+} catch (error) {
+  const code = error instanceof DatabaseOpenError ? error.code : 'open_failed';
+  const message = error instanceof Error ? error.message : 'the database could not be opened';
+  log.error('core failed to start', { code });
+  post({ type: 'fatal', code, message });
+}

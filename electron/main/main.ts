@@ -1,0 +1,72 @@
+/**
+ * The Electron shell: lifecycle, the window, the app:// protocol, the database key, and one IPC
+ * channel relayed to the core worker. No business rule lives here.
+ */
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import path from 'node:path';
+import { version } from '../../package.json';
+import { fail } from '../../shared/api/envelope';
+import { createLogger } from '../core/logger';
+import { CoreSupervisor } from '../core/supervisor';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { hardenApp, isTrustedSender } from './hardening';
+import { loadDatabaseKey } from './key-store';
+import { createDeskWindow } from './window';
+
+const log = createLogger('main');
+
+if (process.env['INTAKE_DESK_DATA_DIR']) app.setPath('userData', path.resolve(process.env['INTAKE_DESK_DATA_DIR']));
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  hardenApp();
+  serveRenderer(path.join(__dirname, '..', 'renderer'));
+  const dataDir = app.getPath('userData');
+  let supervisor: CoreSupervisor;
+  try {
+    supervisor = new CoreSupervisor(path.join(__dirname, 'core-worker.cjs'), { dataDir, keyHex: loadDatabaseKey(dataDir), appVersion: version });
+    await supervisor.start();
+  } catch (error) {
+    dialog.showErrorBox('Intake Desk cannot start', error instanceof Error ? error.message : String(error));
+    app.quit();
+    return;
+  }
+
+  ipcMain.handle('desk:invoke', async (event, message: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url)) return fail('FORBIDDEN', 'untrusted sender');
+    const request = typeof message === 'object' && message !== null ? { ...message, id: 0 } : message;
+    const response = await supervisor.call(`window-${event.sender.id}`, request);
+    return response.result;
+  });
+
+  const send = (clientId: string | null, message: unknown): void => {
+    for (const window of BrowserWindow.getAllWindows()) {
+      if (clientId === null || clientId === `window-${window.webContents.id}`) window.webContents.send('desk:event', message);
+    }
+  };
+  supervisor.on('event', (clientId, event) => send(clientId, event));
+  supervisor.on('restarted', (reason) => send(null, { event: 'core.restarted', payload: { reason } }));
+  supervisor.on('fatal', (error) => {
+    log.error('core cannot run', { code: error.code });
+    dialog.showErrorBox('Intake Desk stopped', error.message);
+    app.quit();
+  });
+
+  const window = createDeskWindow(path.join(__dirname, 'preload.cjs'));
+  const clientId = `window-${window.webContents.id}`;
+  window.webContents.on('destroyed', () => supervisor.clientClosed(clientId));
+  app.on('before-quit', () => void supervisor.stop());
+}

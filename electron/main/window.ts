@@ -1,0 +1,32 @@
+/** The one window factory: every window the app opens is made here, with the same locked-down settings. */
+import { BrowserWindow } from 'electron';
+import path from 'node:path';
+import { APP_ORIGIN } from './app-protocol';
+
+export function createDeskWindow(preloadFile: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 640,
+    show: false,
+    title: 'Intake Desk',
+    webPreferences: {
+      preload: path.resolve(preloadFile),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Builds what is stale: the Node bundles (Electron main and preload, the core worker, the browser
+// host, CLI tools, benchmarks) with esbuild, and the renderer with Vite. `--force` rebuilds all.
+import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const quiet = args.has('--quiet');
+const force = args.has('--force');
+const say = (line) => quiet || console.log(line);
+
+const SOURCES = ['electron', 'shared', 'renderer', 'scripts', 'bench', 'resources', 'package.json', 'vite.config.ts', 'tsconfig.json'];
+const STAMP = path.join(root, 'dist', '.build-stamp');
+
+function newestMtime(entry) {
+  const full = path.join(root, entry);
+  if (!fs.existsSync(full)) return 0;
+  const stat = fs.statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(full)) {
+    if (child === 'node_modules' || child === 'dist') continue;
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  }
+  return newest;
+}
+
+export function isStale() {
+  if (!fs.existsSync(STAMP)) return true;
+  const built = fs.statSync(STAMP).mtimeMs;
+  return SOURCES.some((entry) => newestMtime(entry) > built);
+}
+
+export async function build() {
+  const node = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    logLevel: 'warning',
+    external: ['electron', 'better-sqlite3-multiple-ciphers', 'playwright-core'],
+  };
+  await Promise.all([
+    esbuild({ ...node, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'browser-host': 'electron/browser-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+    // A sandboxed preload may only require('electron'); everything else is bundled in.
+    esbuild({ ...node, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, sourcemap: false }),
+    esbuild({ ...node, entryPoints: { 'audit-verify': 'scripts/audit-verify.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...node, entryPoints: { run: 'bench/run.ts' }, outdir: 'dist/bench', outExtension: { '.js': '.cjs' } }),
+  ]);
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+  fs.writeFileSync(STAMP, new Date().toISOString());
+}
+
+const invokedDirectly = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  process.chdir(root);
+  if (force || isStale()) {
+    say('Building Intake Desk…');
+    await build();
+    say('Build complete: dist/');
+  } else {
+    say('Build is up to date.');
+  }
+}

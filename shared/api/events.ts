@@ -1,0 +1,16 @@
+/** Events the core pushes to the renderer. Same envelope discipline as methods: parsed on arrival. */
+import { z } from 'zod';
+
+export const EVENTS = {
+  'sync.status': z.object({ pending: z.number().int().nonnegative(), connected: z.boolean() }),
+  'session.locked': z.object({ reason: z.enum(['idle', 'manual']) }),
+  'core.restarted': z.object({ reason: z.string() }),
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
+
+export interface RpcEvent {
+  event: EventName;
+  payload: unknown;
+}

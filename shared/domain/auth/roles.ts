@@ -1,0 +1,41 @@
+/**
+ * Roles and the role × permission matrix. The core enforces it on every RPC method; the renderer
+ * only uses it to decide what to show. Roles follow PRODUCT.md "Who uses it".
+ */
+import { z } from 'zod';
+
+export const ROLES = ['specialist', 'group_lead', 'manager', 'supervisor', 'maintainer'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+export const PERMISSIONS = [
+  /** See the staff roster (names, roles, certification). */
+  'staff.read',
+  /** Create staff, change roles and certification, reset passwords, unlock accounts. */
+  'staff.manage',
+  /** Change desk security settings (lockout, idle lock). */
+  'settings.manage',
+  /** Read the audit log and verify its chain. */
+  'audit.read',
+  /** See the sync status (outbox size, connection). */
+  'sync.read',
+] as const;
+export const permissionSchema = z.enum(PERMISSIONS);
+export type Permission = z.infer<typeof permissionSchema>;
+
+const MATRIX: Record<Role, readonly Permission[]> = {
+  specialist: ['sync.read'],
+  group_lead: ['staff.read', 'sync.read'],
+  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read'],
+  supervisor: ['staff.read', 'audit.read', 'sync.read'],
+  // Maintainers keep the desk running (settings, audit integrity) but never manage people.
+  maintainer: ['settings.manage', 'audit.read', 'sync.read'],
+};
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return MATRIX[role];
+}
+
+export function hasPermission(role: Role, permission: Permission): boolean {
+  return MATRIX[role].includes(permission);
+}
