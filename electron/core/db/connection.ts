@@ -28,10 +28,13 @@ export function openDatabase(file: string, keyHex: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   try {
-    db.pragma("cipher = 'sqlcipher'");
-    db.pragma('legacy = 4');
-    // PRAGMA takes no bound parameters; the key is checked above to be exactly 64 hex characters.
-    db.pragma(`key = "x'${keyHex}'"`);
+    // An in-memory database (migration tests) never touches the disk and cannot take a key.
+    if (file !== ':memory:') {
+      db.pragma("cipher = 'sqlcipher'");
+      db.pragma('legacy = 4');
+      // PRAGMA takes no bound parameters; the key is checked above to be exactly 64 hex characters.
+      db.pragma(`key = "x'${keyHex}'"`);
+    }
     try {
       db.prepare('SELECT count(*) FROM sqlite_schema').get();
     } catch (error) {

@@ -14,6 +14,14 @@ export function currentVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** Refuse a database written by a newer app, for tools that read without migrating. */
+export function assertNotTooNew(db: Db): void {
+  const version = currentVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new DatabaseOpenError('too_new', `This database was written by a newer version of Intake Desk (schema ${version}; this app knows up to ${SCHEMA_VERSION}).`);
+  }
+}
+
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) throw new Error(`migration ${migration.name} is numbered ${migration.version}, expected ${index + 1}`);

@@ -1,0 +1,71 @@
+// Nothing acknowledged is lost when the core dies: not when its worker is killed, not when the
+// whole process is killed with SIGKILL.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT, connect, expectOk, setUpDesk, startDesk, tempDataDir, waitForEvent } from '../support/desk';
+import { startBrowserHost } from '../../electron/browser-host/server';
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+describe('durability', () => {
+  it('restarts a killed core worker; acknowledged changes survive and the session asks to sign in again', async () => {
+    const host = await startDesk();
+    stops.push(() => host.close());
+    const client = await connect(host);
+    await setUpDesk(client);
+    const created = [] as string[];
+    for (let i = 0; i < 20; i += 1) {
+      const staff = expectOk(await client.call('staff.create', { username: `staff.${i}`, displayName: `员工${i}`, role: 'specialist', certified: false, password: 'Password123' }));
+      created.push(staff.id);
+    }
+    const restarted = new Promise<void>((resolve) => host.supervisor.once('restarted', () => resolve()));
+    await host.supervisor.crashForTesting();
+    await restarted;
+    await waitForEvent(client, 'core.restarted');
+    expect(expectOk(await client.call('auth.session')).state).toBe('none');
+    expectOk(await client.call('auth.login', { username: 'wang.li', password: 'Manager2026' }));
+    const ids = expectOk(await client.call('staff.list')).map((s) => s.id);
+    for (const id of created) expect(ids).toContain(id);
+    expect(expectOk(await client.call('sync.status')).pending).toBe(22);
+    client.close();
+  });
+
+  it('keeps every acknowledged write when the whole host process is SIGKILLed', async () => {
+    const dataDir = tempDataDir('kill');
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/electron/browser-host.cjs')], {
+      env: { ...process.env, INTAKE_DESK_DATA_DIR: dataDir, INTAKE_DESK_NO_OPEN: '1' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const launchUrl = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const match = /Intake Desk running at (\S+)/.exec(chunk.toString());
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', () => reject(new Error('host exited')));
+    });
+    const origin = new URL(launchUrl).origin;
+    const fakeHost = { origin, launchUrl: () => launchUrl } as Parameters<typeof connect>[0];
+    const client = await connect(fakeHost);
+    await setUpDesk(client);
+    const acknowledged: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const result = await client.call('staff.create', { username: `kill.${i}`, displayName: `员工${i}`, role: 'specialist', certified: false, password: 'Password123' });
+      acknowledged.push(expectOk(result).username);
+    }
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    client.close();
+
+    const reopened = await startBrowserHost({ dataDir, workerFile: path.join(ROOT, 'dist/electron/core-worker.cjs'), rendererDir: path.join(ROOT, 'dist/renderer'), appVersion: 'test' });
+    stops.push(() => reopened.close());
+    const again = await connect(reopened);
+    expectOk(await again.call('auth.login', { username: 'wang.li', password: 'Manager2026' }));
+    const usernames = expectOk(await again.call('staff.list')).map((s) => s.username);
+    for (const username of acknowledged) expect(usernames).toContain(username);
+    again.close();
+  });
+});

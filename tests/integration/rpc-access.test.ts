@@ -1,0 +1,86 @@
+// Every method, every role, over the real RPC path (WebSocket → browser host → core worker).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHODS, type MethodName } from '../../shared/api/contract';
+import { ROLES, hasPermission, type Role } from '../../shared/domain/auth/roles';
+import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
+
+type Desk = Awaited<ReturnType<typeof startDesk>>;
+let desk: Desk;
+let manager: RpcClient;
+const clients = new Map<Role, RpcClient>();
+const methodNames = Object.keys(METHODS) as MethodName[];
+
+beforeAll(async () => {
+  desk = await startDesk();
+  manager = await connect(desk);
+  await setUpDesk(manager);
+  for (const role of ROLES) {
+    const username = `user.${role}`;
+    expectOk(await manager.call('staff.create', { username, displayName: `测试${role}`, role, certified: true, password: 'Password123' }));
+    const client = await connect(desk);
+    expectOk(await client.call('auth.login', { username, password: 'Password123' }));
+    clients.set(role, client);
+  }
+});
+
+afterAll(async () => {
+  for (const client of [manager, ...clients.values()]) client.close();
+  await desk.close();
+});
+
+describe('access control in the core', () => {
+  it('refuses every non-public method without a session, with UNAUTHENTICATED', async () => {
+    const anonymous = await connect(desk);
+    for (const method of methodNames) {
+      const result = await anonymous.raw(method, {});
+      if (METHODS[method].access === 'public') continue;
+      expect(result.ok, method).toBe(false);
+      if (!result.ok) expect(result.error.code, method).toBe('UNAUTHENTICATED');
+    }
+    anonymous.close();
+  });
+
+  it('enforces the whole role × permission matrix', async () => {
+    let checked = 0;
+    for (const role of ROLES) {
+      const client = clients.get(role);
+      if (!client) throw new Error(`no client for ${role}`);
+      for (const method of methodNames) {
+        const access = METHODS[method].access;
+        if (typeof access !== 'object') continue;
+        const result = await client.raw(method, {});
+        const allowed = hasPermission(role, access.permission);
+        const refused = !result.ok && result.error.code === 'FORBIDDEN';
+        expect(refused, `${role} → ${method}`).toBe(!allowed);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(ROLES.length * 5);
+  });
+
+  it('refuses unknown methods, including prototype names', async () => {
+    const client = clients.get('manager');
+    for (const method of ['__proto__', 'constructor', 'toString', 'staff.drop']) {
+      const result = await client!.raw(method, {});
+      expect(result.ok ? 'ok' : result.error.code).toBe('UNKNOWN_METHOD');
+    }
+  });
+
+  it('answers bad input with VALIDATION naming the field', async () => {
+    const result = await manager.call('staff.create', { username: 'X Y', displayName: '', role: 'specialist', certified: false, password: 'short' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('VALIDATION');
+      expect(result.error.fields).toMatchObject({ username: 'username_format', displayName: 'required', password: 'password_too_short' });
+    }
+  });
+
+  it('refuses everything but unlock and logout while locked', async () => {
+    const client = clients.get('supervisor')!;
+    expectOk(await client.call('auth.lock'));
+    const list = await client.call('staff.list');
+    expect(list.ok ? 'ok' : list.error.code).toBe('LOCKED');
+    expectOk(await client.call('auth.unlock', { password: 'Password123' }));
+    expectOk(await client.call('staff.list'));
+  });
+});
