@@ -1,0 +1,91 @@
+/** The audit trail for supervisors, managers and maintainers, with a one-click chain verification. */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuditEntry, AuditVerifyResult } from '../../../../shared/api';
+import { FormError } from '../../components/Field';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+
+const PAGE = 100;
+
+export function AuditScreen({ canReadStaff }: { canReadStaff: boolean }) {
+  const { t, i18n } = useTranslation();
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+  const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [more, setMore] = useState(true);
+
+  const load = useCallback(
+    async (beforeSeq?: number) => {
+      const result = await api.call('audit.list', beforeSeq === undefined ? { limit: PAGE } : { beforeSeq, limit: PAGE });
+      if (!result.ok) return setError(errorMessage(t, result.error));
+      setEntries((current) => (beforeSeq === undefined ? result.value : [...current, ...result.value]));
+      setMore(result.value.length === PAGE);
+    },
+    [t],
+  );
+
+  useEffect(() => {
+    void load();
+    if (canReadStaff) void api.call('staff.list').then((result) => result.ok && setNames(new Map(result.value.map((s) => [s.id, s.displayName]))));
+  }, [load, canReadStaff]);
+
+  const runVerify = async (): Promise<void> => {
+    const result = await api.call('audit.verify');
+    if (!result.ok) return setError(errorMessage(t, result.error));
+    setVerify(result.value);
+    void load();
+  };
+
+  const who = (id: string | null): string => (id === null ? t('audit.system') : (names.get(id) ?? id));
+
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">{t('audit.title')}</h1>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => void runVerify()}>
+          {t('audit.verify')}
+        </button>
+        <button type="button" onClick={() => void load()}>
+          {t('common.refresh')}
+        </button>
+      </div>
+      {verify && (
+        <p role="status" className={verify.ok ? 'success' : 'form-error'} data-testid="audit-verify-result">
+          {verify.ok ? t('audit.intact', { count: verify.entries }) : t('audit.broken', { seq: verify.firstBrokenSeq, problem: verify.problem })}
+        </p>
+      )}
+      <FormError message={error} />
+      <table className="table" aria-label={t('audit.title')}>
+        <thead>
+          <tr>
+            <th>{t('audit.seq')}</th>
+            <th>{t('audit.at')}</th>
+            <th>{t('audit.staff')}</th>
+            <th>{t('audit.action')}</th>
+            <th>{t('audit.target')}</th>
+            <th>{t('audit.details')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <tr key={entry.seq}>
+              <td>{entry.seq}</td>
+              <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
+              <td>{who(entry.staffId)}</td>
+              <td>{t(`action.${entry.action.replaceAll('.', '/')}`, { defaultValue: entry.action })}</td>
+              <td>{entry.target ? who(entry.target) : ''}</td>
+              <td className="mono">{Object.entries(entry.details).map(([key, value]) => `${key}=${String(value)}`).join(' ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {more && entries.length > 0 && (
+        <button type="button" onClick={() => void load(entries[entries.length - 1]?.seq)}>
+          {t('audit.more')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+/** Desk security settings: lockout threshold and duration, idle lock. */
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { securitySettingsSchema, type SecuritySettings } from '../../../../shared/api';
+import { FormError, TextField } from '../../components/Field';
+import { useDesk } from '../../app/store';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+import { applyRpcError } from '../../lib/forms';
+
+const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
+  maxFailedLogins: { min: 3, max: 20 },
+  lockoutMinutes: { min: 1, max: 240 },
+  idleLockMinutes: { min: 1, max: 60 },
+};
+
+export function SettingsScreen() {
+  const { t } = useTranslation();
+  const [message, setMessage] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const { register, handleSubmit, setError, reset, formState } = useForm<SecuritySettings>({ resolver: zodResolver(securitySettingsSchema) });
+
+  useEffect(() => {
+    void api.call('settings.get').then((result) => (result.ok ? reset(result.value) : setFormError(errorMessage(t, result.error))));
+  }, [reset, t]);
+
+  const submit = handleSubmit(async (form) => {
+    setMessage(null);
+    setFormError(null);
+    const result = await api.call('settings.update', form);
+    if (!result.ok) return setFormError(applyRpcError(t, result.error, setError, ['maxFailedLogins', 'lockoutMinutes', 'idleLockMinutes']));
+    reset(result.value);
+    setMessage(t('settings.saved'));
+    const session = await api.call('auth.session');
+    if (session.ok) useDesk.getState().setSession(session.value);
+  });
+
+  const field = (name: keyof SecuritySettings) => (
+    <TextField
+      label={t(`settings.${name}`)}
+      type="number"
+      inputMode="numeric"
+      min={RANGES[name].min}
+      max={RANGES[name].max}
+      error={formState.errors[name] ? t('fieldError.number_range', RANGES[name]) : undefined}
+      {...register(name, { valueAsNumber: true })}
+    />
+  );
+
+  return (
+    <section aria-labelledby="settings-title">
+      <h1 id="settings-title">{t('settings.title')}</h1>
+      <form className="card" onSubmit={submit} noValidate>
+        {field('maxFailedLogins')}
+        {field('lockoutMinutes')}
+        {field('idleLockMinutes')}
+        <FormError message={formError} />
+        {message && <p role="status" className="success">{message}</p>}
+        <button type="submit" className="primary" disabled={formState.isSubmitting}>
+          {t('common.save')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+/** First run: organisation, site and desk names, and the first manager account. */
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { setupInputSchema } from '../../../../shared/api';
+import { FormError, TextField } from '../../components/Field';
+import { useDesk } from '../../app/store';
+import { api } from '../../lib/api';
+import { fieldMessage } from '../../lib/errors';
+import { applyRpcError } from '../../lib/forms';
+
+const formSchema = z
+  .object({
+    organisationName: setupInputSchema.shape.organisationName,
+    siteName: setupInputSchema.shape.siteName,
+    deskName: setupInputSchema.shape.deskName,
+    username: setupInputSchema.shape.manager.shape.username,
+    displayName: setupInputSchema.shape.manager.shape.displayName,
+    password: setupInputSchema.shape.manager.shape.password,
+    confirmPassword: z.string(),
+  })
+  .refine((form) => form.password === form.confirmPassword, { path: ['confirmPassword'], message: 'password_mismatch' });
+type SetupForm = z.input<typeof formSchema>;
+
+export function SetupScreen() {
+  const { t } = useTranslation();
+  const [formError, setFormError] = useState<string | null>(null);
+  const { register, handleSubmit, setError, formState } = useForm<SetupForm>({ resolver: zodResolver(formSchema), mode: 'onTouched' });
+  const errors = formState.errors;
+
+  const submit = handleSubmit(async (form) => {
+    setFormError(null);
+    const result = await api.call('setup.initialize', {
+      organisationName: form.organisationName,
+      siteName: form.siteName,
+      deskName: form.deskName,
+      manager: { username: form.username, displayName: form.displayName, password: form.password },
+    });
+    if (!result.ok) {
+      const fields = Object.fromEntries(Object.entries(result.error.fields ?? {}).map(([key, value]) => [key.replace(/^manager\./, ''), value]));
+      setFormError(applyRpcError(t, { ...result.error, fields }, setError, ['organisationName', 'siteName', 'deskName', 'username', 'displayName', 'password']));
+      return;
+    }
+    await useDesk.getState().load();
+  });
+
+  return (
+    <main className="centered">
+      <form className="card card--wide" onSubmit={submit} noValidate aria-labelledby="setup-title">
+        <h1 id="setup-title">{t('setup.title')}</h1>
+        <p>{t('setup.intro')}</p>
+        <TextField label={t('setup.organisationName')} autoFocus error={fieldMessage(t, errors.organisationName?.message)} {...register('organisationName')} />
+        <TextField label={t('setup.siteName')} error={fieldMessage(t, errors.siteName?.message)} {...register('siteName')} />
+        <TextField label={t('setup.deskName')} error={fieldMessage(t, errors.deskName?.message)} {...register('deskName')} />
+        <h2>{t('setup.managerSection')}</h2>
+        <TextField label={t('setup.displayName')} error={fieldMessage(t, errors.displayName?.message)} {...register('displayName')} />
+        <TextField label={t('setup.username')} hint={t('setup.usernameHint')} autoComplete="off" error={fieldMessage(t, errors.username?.message)} {...register('username')} />
+        <TextField label={t('setup.password')} type="password" hint={t('setup.passwordHint')} autoComplete="new-password" error={fieldMessage(t, errors.password?.message)} {...register('password')} />
+        <TextField label={t('setup.confirmPassword')} type="password" autoComplete="new-password" error={fieldMessage(t, errors.confirmPassword?.message)} {...register('confirmPassword')} />
+        <FormError message={formError} />
+        <button type="submit" className="primary" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? t('common.saving') : t('setup.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}
