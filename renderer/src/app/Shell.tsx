@@ -70,10 +70,10 @@ export function Shell({ session }: { session: ActiveSession }) {
           <span className="badge">{info?.deskName}</span>
         </div>
         <div className="topbar__person">
-          <span aria-label={t('shell.signedInAs')} data-testid="signed-in-user">
+          <span title={t('shell.signedInAs')} data-testid="signed-in-user">
             {session.staff.displayName}（{t(`role.${session.staff.role}`)}）
           </span>
-          <button type="button" onClick={() => toggleLanguage()} aria-label={t('common.languageLabel')} title="F2">
+          <button type="button" onClick={() => toggleLanguage()} title={`${t('common.languageLabel')} (F2)`}>
             {t('common.language')}
           </button>
           <button type="button" onClick={() => setShowShortcuts((shown) => !shown)} title="F1">
