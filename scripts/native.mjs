@@ -1,0 +1,22 @@
+// The SQLCipher binding is compiled for one runtime at a time. Tests and the browser host need it
+// built for Node; Electron needs it built for Electron's ABI. These helpers check and switch.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const NATIVE_MODULE = 'better-sqlite3-multiple-ciphers';
+const probe = `new (require('${NATIVE_MODULE}'))(':memory:').close()`;
+
+export function loadsIn(executable, env = {}) {
+  const result = spawnSync(executable, ['-e', probe], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore', timeout: 60_000 });
+  return result.status === 0;
+}
+
+/** Make sure the binding loads in this Node; rebuild it from source if it was built for Electron. */
+export function ensureNodeBinding(say = console.log) {
+  if (loadsIn(process.execPath)) return;
+  say(`Rebuilding ${NATIVE_MODULE} for Node ${process.version} (it was built for another runtime)…`);
+  const rebuilt = spawnSync('npm', ['rebuild', NATIVE_MODULE], { cwd: root, stdio: 'inherit' });
+  if (rebuilt.status !== 0 || !loadsIn(process.execPath)) throw new Error(`${NATIVE_MODULE} could not be rebuilt for Node`);
+}
