@@ -43,8 +43,8 @@ function isoDate(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** A real calendar date from 1800 up to today (inclusive). */
-function validBirthDate(digits: string, today: Date): string | undefined {
+/** A real calendar date from 1800 up to today (inclusive), from `YYYYMMDD`; ISO form or undefined. */
+export function validBirthDate(digits: string, today: Date): string | undefined {
   const year = Number(digits.slice(0, 4));
   const month = Number(digits.slice(4, 6));
   const day = Number(digits.slice(6, 8));

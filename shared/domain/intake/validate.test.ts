@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConsent, validateConsent } from './consent';
+import { FIELD_PRESETS, emptyIntakeFields, type IntakeFields } from './fields';
+import { validateIntake } from './validate';
+
+const TODAY = new Date(2026, 10, 22);
+const ski = FIELD_PRESETS.ski_lodge;
+const complete = (overrides: Partial<IntakeFields> = {}): IntakeFields => ({
+  ...emptyIntakeFields(),
+  name: '李雪',
+  mobile: '138 1234 5678',
+  idNumber: '11010519491231002x',
+  addressProvince: '吉林省',
+  emergencyName: '李强',
+  emergencyMobile: '13900001111',
+  skiDiscipline: 'ski',
+  skiAbility: 'beginner',
+  ...overrides,
+});
+
+describe('validateIntake', () => {
+  it('accepts a complete walk-in and fills birth date, gender and age from the ID', () => {
+    const result = validateIntake(complete(), ski, TODAY);
+    expect(result.errors).toEqual({});
+    expect(result.derived).toEqual({ birthDate: '1949-12-31', gender: 'female', age: 76, minor: false });
+    expect(result.normalized).toMatchObject({ mobile: '13812345678', idNumber: '11010519491231002X', birthDate: '1949-12-31', gender: 'female' });
+  });
+
+  it('names each missing or wrong field with a precise code', () => {
+    const result = validateIntake(complete({ name: '', mobile: '1381234567', idNumber: '110105194912310021', skiAbility: '' }), ski, TODAY);
+    expect(result.errors).toEqual({
+      name: { code: 'required' },
+      mobile: { code: 'mobile_length' },
+      idNumber: { code: 'id_checksum', params: { expected: 'X' } },
+      skiAbility: { code: 'required' },
+    });
+  });
+
+  it('requires a guardian for a customer under 14, and the guardian’s consent', () => {
+    const child = complete({ idNumber: '110105201503010010' });
+    const result = validateIntake(child, ski, TODAY);
+    expect(result.derived.minor).toBe(true);
+    expect(result.errors).toMatchObject({ guardianName: { code: 'guardian_required' }, guardianMobile: { code: 'guardian_required' } });
+    expect(validateConsent({ ...defaultConsent(), idConsent: true }, { minor: true, hasIdNumber: true })).toEqual({ guardianConsent: 'consent_guardian_required' });
+    const withGuardian = validateIntake({ ...child, guardianName: '王芳', guardianMobile: '13700001111' }, ski, TODAY);
+    expect(withGuardian.errors).toEqual({});
+  });
+
+  it('hides what a scenic-area site does not collect', () => {
+    const result = validateIntake(complete({ skiDiscipline: '', skiAbility: '', bootMondo: '99' }), FIELD_PRESETS.scenic_area, TODAY);
+    expect(result.errors).toEqual({});
+  });
+
+  it('checks ski measurements against plausible ranges', () => {
+    const result = validateIntake(complete({ heightCm: '17', bootMondo: '26.3' }), ski, TODAY);
+    expect(result.errors).toEqual({ heightCm: { code: 'number_range', params: { min: 50, max: 250 } }, bootMondo: { code: 'boot_range', params: { min: 15, max: 33 } } });
+  });
+
+  it('needs a typed birth date for a passport holder', () => {
+    const passport = complete({ idType: 'foreign_passport', idNumber: 'X1234567' });
+    expect(validateIntake(passport, ski, TODAY).errors).toEqual({ birthDate: { code: 'required' } });
+    expect(validateIntake({ ...passport, birthDate: '1990-02-30' }, ski, TODAY).errors).toEqual({ birthDate: { code: 'birth_date_invalid' } });
+    expect(validateIntake({ ...passport, birthDate: '1990-02-28' }, ski, TODAY).derived.age).toBe(36);
+  });
+
+  it('requires the separate consent for the ID number', () => {
+    expect(validateConsent(defaultConsent(), { minor: false, hasIdNumber: true })).toEqual({ idConsent: 'consent_id_required' });
+  });
+});

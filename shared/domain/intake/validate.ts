@@ -1,0 +1,128 @@
+/**
+ * Field-by-field validation of an intake, the same in the renderer (as typed) and in the core (on
+ * submit). Returns message codes per field (keys under `fieldError.` in the catalogs, with params),
+ * warnings that never block, what the ID number tells us (birth date, gender, age), and the
+ * normalised values to store.
+ */
+import { ageOn, parseIdentityNumber, parseTravelDocument, validBirthDate } from '../identity';
+import { normalizeLandline, normalizeMobile } from '../phone';
+import type { FieldConfig, FieldName, IntakeFields } from './fields';
+
+export interface FieldIssue {
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export interface IntakeValidation {
+  errors: Partial<Record<FieldName, FieldIssue>>;
+  warnings: Partial<Record<FieldName, FieldIssue>>;
+  derived: { birthDate: string | null; gender: 'male' | 'female' | null; age: number | null; minor: boolean };
+  normalized: IntakeFields;
+}
+
+/** Under 14: a guardian must consent (PIPL Art. 31). */
+export const GUARDIAN_AGE = 14;
+
+const RANGES = {
+  heightCm: { min: 50, max: 250 },
+  weightKg: { min: 10, max: 250 },
+  bootMondo: { min: 15, max: 33 },
+} as const;
+
+function isBlank(value: unknown): boolean {
+  return typeof value === 'string' ? value.trim() === '' : value === undefined || value === null;
+}
+
+export function validateIntake(input: IntakeFields, config: FieldConfig, today: Date = new Date()): IntakeValidation {
+  const errors: IntakeValidation['errors'] = {};
+  const warnings: IntakeValidation['warnings'] = {};
+  const normalized: IntakeFields = { ...input, name: input.name.trim().replace(/\s+/g, ' ') };
+  const derived: IntakeValidation['derived'] = { birthDate: null, gender: null, age: null, minor: false };
+
+  if (normalized.name === '') errors.name = { code: 'required' };
+  else if (normalized.name.length > 50) errors.name = { code: 'too_long' };
+  else if (/\d/.test(normalized.name)) errors.name = { code: 'name_has_digits' };
+
+  const mobile = normalizeMobile(input.mobile);
+  if (mobile.ok) normalized.mobile = mobile.national;
+  else errors.mobile = { code: mobile.reason === 'empty' ? 'required' : `mobile_${mobile.reason}` };
+
+  if (input.idNumber.trim() === '') {
+    errors.idNumber = { code: 'required' };
+  } else if (input.idType === 'cn_resident_id') {
+    const id = parseIdentityNumber(input.idNumber, { today });
+    if (id.ok) {
+      normalized.idNumber = id.normalized;
+      derived.birthDate = id.birthDate;
+      derived.gender = id.gender;
+      if (id.kind !== 'cn_resident') warnings.idType = { code: `id_kind_${id.kind}` };
+      if (id.upgradedFrom15) warnings.idNumber = { code: 'id_upgraded_from_15' };
+      else if (id.warnings.includes('county_unknown')) warnings.idNumber = { code: 'id_county_unknown' };
+    } else {
+      errors.idNumber = id.reason === 'checksum' ? { code: 'id_checksum', params: { expected: id.expected ?? '' } } : { code: `id_${id.reason}` };
+    }
+  } else {
+    const document = parseTravelDocument(input.idType, input.idNumber);
+    if (document.ok) normalized.idNumber = document.normalized;
+    else errors.idNumber = { code: `doc_format_${input.idType}` };
+  }
+
+  // The birth date comes from the ID where it can; otherwise it is typed.
+  if (derived.birthDate) {
+    normalized.birthDate = derived.birthDate;
+    if (derived.gender) normalized.gender = derived.gender;
+  } else if (input.birthDate.trim() !== '') {
+    const typed = /^\d{4}-\d{2}-\d{2}$/.test(input.birthDate) ? validBirthDate(input.birthDate.replaceAll('-', ''), today) : undefined;
+    if (typed) derived.birthDate = typed;
+    else errors.birthDate = { code: 'birth_date_invalid' };
+  } else if (input.idType !== 'cn_resident_id') {
+    errors.birthDate = { code: 'required' };
+  }
+  if (derived.birthDate) {
+    derived.age = ageOn(derived.birthDate, today);
+    derived.minor = derived.age < GUARDIAN_AGE;
+  }
+
+  if (derived.minor) {
+    if (isBlank(input.guardianName)) errors.guardianName = { code: 'guardian_required' };
+    const guardianMobile = normalizeMobile(input.guardianMobile);
+    if (guardianMobile.ok) normalized.guardianMobile = guardianMobile.national;
+    else errors.guardianMobile = { code: guardianMobile.reason === 'empty' ? 'guardian_required' : `mobile_${guardianMobile.reason}` };
+  }
+
+  if (config.landline !== 'hidden' && input.landline.trim() !== '') {
+    const landline = normalizeLandline(input.landline);
+    if (landline.ok) normalized.landline = landline.normalized;
+    else errors.landline = { code: 'landline_format' };
+  }
+
+  if (input.emergencyMobile.trim() !== '') {
+    const emergency = normalizeMobile(input.emergencyMobile);
+    if (emergency.ok) {
+      normalized.emergencyMobile = emergency.national;
+      if (emergency.national === normalized.mobile) warnings.emergencyMobile = { code: 'emergency_same_as_customer' };
+    } else errors.emergencyMobile = { code: `mobile_${emergency.reason}` };
+  }
+
+  for (const [field, range] of Object.entries(RANGES) as Array<[keyof typeof RANGES, { min: number; max: number }]>) {
+    const raw = input[field].trim();
+    if (raw === '' || config[field] === 'hidden') continue;
+    const value = Number(raw);
+    const step = field === 'bootMondo' ? 0.5 : 1;
+    if (!Number.isFinite(value) || value < range.min || value > range.max || Math.round(value / step) * step !== value) {
+      errors[field] = { code: field === 'bootMondo' ? 'boot_range' : 'number_range', params: range };
+    }
+  }
+
+  // Required-by-configuration fields; the address province stands for the whole region picker,
+  // the emergency contact name for name + mobile.
+  for (const [field, rule] of Object.entries(config) as Array<[keyof FieldConfig, string]>) {
+    if (rule !== 'required' || errors[field]) continue;
+    if (typeof input[field] === 'boolean') continue;
+    if (isBlank(input[field])) errors[field] = { code: 'required' };
+  }
+  if (config.emergencyName === 'required' && !errors.emergencyName && isBlank(input.emergencyMobile)) errors.emergencyMobile = { code: 'required' };
+  if (normalized.remarks.length > 500) errors.remarks = { code: 'too_long' };
+
+  return { errors, warnings, derived, normalized };
+}
