@@ -5,6 +5,8 @@ import { SessionStore } from './auth/sessions';
 import type { CoreContext } from './context';
 import { MetaRepo } from './db/meta-repo';
 import { OpLog } from './oplog/oplog';
+import { CustomerRepo } from './customers/customer-repo';
+import { DraftRepo } from './intake/draft-repo';
 import { ConfigRepo } from './settings/config-repo';
 import { StaffRepo } from './staff/staff-repo';
 
@@ -18,6 +20,8 @@ export interface Services {
   readonly staff: StaffRepo;
   readonly config: ConfigRepo;
   readonly sessions: SessionStore;
+  readonly customers: CustomerRepo;
+  readonly drafts: DraftRepo;
   readonly emit: Emit;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
@@ -33,6 +37,8 @@ export function createServices(ctx: CoreContext, emit: Emit): Services {
     staff: new StaffRepo(db),
     config: new ConfigRepo(db),
     sessions: new SessionStore(),
+    customers: new CustomerRepo(db),
+    drafts: new DraftRepo(db),
     emit,
     transact: (work) => db.transaction(work).immediate(),
   };

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { permissionSchema, roleSchema, type Permission } from '../domain/auth/roles';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
+import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
 
 /**
  * - `public`: no session needed (setup, login, ping).
@@ -21,12 +22,12 @@ export interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   mutates: boolean;
 }
 
-function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+export function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
   return spec;
 }
 
-const empty = z.object({}).strict();
-const done = z.object({ done: z.literal(true) });
+export const empty = z.object({}).strict();
+export const done = z.object({ done: z.literal(true) });
 
 export const securitySettingsSchema = z.object({
   maxFailedLogins: z.number().int().min(3).max(20),
@@ -140,6 +141,8 @@ export const METHODS = {
   'audit.verify': method({ input: empty, output: auditVerifySchema, access: { permission: 'audit.read' }, mutates: false }),
 
   'sync.status': method({ input: empty, output: z.object({ pending: z.number().int(), connected: z.boolean(), serverConfigured: z.boolean() }), access: { permission: 'sync.read' }, mutates: false }),
+  ...INTAKE_METHODS,
+  ...CUSTOMER_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

@@ -5,10 +5,12 @@
 import type { Db } from '../db/connection';
 import type { StoredOp } from './oplog';
 
-export const ENTITY_TYPES = ['staff', 'config'] as const;
+import { projectCustomer, projectIntake } from '../customers/projectors';
+
+export const ENTITY_TYPES = ['staff', 'config', 'customer', 'intake'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
-type Projector = (db: Db, op: StoredOp) => void;
+export type Projector = (db: Db, op: StoredOp) => void;
 
 interface StaffRow {
   id: string;
@@ -78,4 +80,6 @@ const projectConfig: Projector = (db, op) => {
 export const PROJECTORS: Record<EntityType, Projector> = {
   staff: projectStaff,
   config: projectConfig,
+  customer: projectCustomer,
+  intake: projectIntake,
 };

@@ -9,6 +9,7 @@ import { RpcFailure } from './failure';
 import type { Services } from '../services';
 import { changeOwnPassword, createStaff, initializeDesk, isSetUp, resetPassword, unlockAccount, updateStaff } from '../staff/staff-service';
 import { toPublicStaff } from '../staff/staff-repo';
+import { INTAKE_HANDLERS } from './intake-handlers';
 
 export interface CallContext {
   services: Services;
@@ -97,4 +98,5 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
   },
 
   'sync.status': (_input, { services }) => ({ pending: services.ops.outboxSize(), connected: false, serverConfigured: false }),
+  ...INTAKE_HANDLERS,
 };

@@ -1,5 +1,6 @@
 /** Configuration documents (organisation, security settings): read merged, written as ops. */
 import { securitySettingsSchema, type SecuritySettings } from '../../../shared/api/contract';
+import { FIELD_PRESETS, type FieldConfig } from '../../../shared/domain/intake/fields';
 import type { Db } from '../db/connection';
 
 export const DEFAULT_SECURITY: SecuritySettings = { maxFailedLogins: 5, lockoutMinutes: 5, idleLockMinutes: 5 };
@@ -25,6 +26,11 @@ export class ConfigRepo {
     const doc = this.doc('organisation');
     if (!doc || typeof doc['organisationName'] !== 'string' || typeof doc['siteName'] !== 'string') return undefined;
     return { organisationName: doc['organisationName'], siteName: doc['siteName'] };
+  }
+
+  /** Which optional fields this site shows and requires (default: the ski-lodge preset). */
+  intakeFields(): FieldConfig {
+    return { ...FIELD_PRESETS.ski_lodge, ...(this.doc('intake_fields') as Partial<FieldConfig> | undefined) };
   }
 
   security(): SecuritySettings {

@@ -15,3 +15,16 @@ describe('role × permission matrix', () => {
     for (const role of ROLES) for (const permission of permissionsOf(role)) expect(PERMISSIONS).toContain(permission);
   });
 });
+
+describe('customer data permissions', () => {
+  it('never lets a maintainer read customers or enter records', () => {
+    expect(hasPermission('maintainer', 'customer.read')).toBe(false);
+    expect(hasPermission('maintainer', 'intake.create')).toBe(false);
+  });
+
+  it('lets specialists enter and search but not reveal masked values', () => {
+    expect(hasPermission('specialist', 'intake.create')).toBe(true);
+    expect(hasPermission('specialist', 'customer.read')).toBe(true);
+    expect(hasPermission('specialist', 'customer.reveal')).toBe(false);
+  });
+});

@@ -19,15 +19,21 @@ export const PERMISSIONS = [
   'audit.read',
   /** See the sync status (outbox size, connection). */
   'sync.read',
+  /** Enter customer information (walk-in, paper form, online); certified staff only, checked in the core. */
+  'intake.create',
+  /** Search customers and open their (masked) profile cards. */
+  'customer.read',
+  /** Show a masked value in full, with a reason that goes into the audit log. */
+  'customer.reveal',
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  specialist: ['sync.read'],
-  group_lead: ['staff.read', 'sync.read'],
-  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read'],
-  supervisor: ['staff.read', 'audit.read', 'sync.read'],
+  specialist: ['sync.read', 'intake.create', 'customer.read'],
+  group_lead: ['staff.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal'],
+  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal'],
+  supervisor: ['staff.read', 'audit.read', 'sync.read', 'customer.read', 'customer.reveal'],
   // Maintainers keep the desk running (settings, audit integrity) but never manage people.
   maintainer: ['settings.manage', 'audit.read', 'sync.read'],
 };

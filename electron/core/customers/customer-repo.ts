@@ -1,0 +1,96 @@
+/** Reads of customers, their search keys and intakes. Writes go through the op log. */
+import type { CustomerSummary } from '../../../shared/api/intake-contract';
+import { maskIdNumber, maskMobile, maskName } from '../../../shared/domain/masking';
+import type { Db } from '../db/connection';
+import type { SearchKind } from './search-keys';
+
+export interface CustomerRow {
+  id: string;
+  doc: string;
+  name: string;
+  mobile: string;
+  id_number: string;
+  birth_date: string;
+  grade: string;
+  created_at: number;
+}
+
+export interface IntakeRow {
+  id: string;
+  customer_id: string;
+  source: string;
+  status: string;
+  fields: string;
+  consent: string;
+  flags: string;
+  entered_by: string;
+  started_at: number;
+  submitted_at: number;
+  duration_ms: number;
+  customer_present: number;
+}
+
+export function summarize(row: CustomerRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {
+  return {
+    id: row.id,
+    name: maskName(row.name),
+    mobile: row.mobile ? maskMobile(row.mobile) : '',
+    idNumber: row.id_number ? maskIdNumber(row.id_number) : '',
+    birthYear: row.birth_date.slice(0, 4),
+    grade: row.grade === 'vip' ? 'vip' : 'ordinary',
+    matchedOn,
+  };
+}
+
+export class CustomerRepo {
+  private readonly byIdStmt;
+  private readonly byMobileStmt;
+  private readonly byIdNumberStmt;
+  private readonly byNameBirthStmt;
+  private readonly exactKeyStmt;
+  private readonly prefixKeyStmt;
+  private readonly intakesStmt;
+
+  constructor(db: Db) {
+    this.byIdStmt = db.prepare<{ id: string }, CustomerRow>('SELECT * FROM customers WHERE id = :id');
+    this.byMobileStmt = db.prepare<{ mobile: string }, CustomerRow>('SELECT * FROM customers WHERE mobile = :mobile LIMIT 20');
+    this.byIdNumberStmt = db.prepare<{ idNumber: string }, CustomerRow>('SELECT * FROM customers WHERE id_number = :idNumber LIMIT 20');
+    this.byNameBirthStmt = db.prepare<{ name: string; birthDate: string }, CustomerRow>('SELECT * FROM customers WHERE name = :name AND birth_date = :birthDate LIMIT 20');
+    this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, CustomerRow>(
+      'SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term = :term LIMIT :limit',
+    );
+    // Prefix search on the (kind, term) primary key: term >= prefix AND term < prefix + U+FFFF.
+    this.prefixKeyStmt = db.prepare<{ kind: string; from: string; to: string; limit: number }, CustomerRow>(
+      'SELECT DISTINCT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term >= :from AND s.term < :to LIMIT :limit',
+    );
+    this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
+  }
+
+  byId(id: string): CustomerRow | undefined {
+    return this.byIdStmt.get({ id });
+  }
+
+  byMobile(mobile: string): CustomerRow[] {
+    return this.byMobileStmt.all({ mobile });
+  }
+
+  byIdNumber(idNumber: string): CustomerRow[] {
+    return this.byIdNumberStmt.all({ idNumber });
+  }
+
+  byNameAndBirth(name: string, birthDate: string): CustomerRow[] {
+    return this.byNameBirthStmt.all({ name, birthDate });
+  }
+
+  byKey(kind: SearchKind, term: string, limit: number): CustomerRow[] {
+    return this.exactKeyStmt.all({ kind, term, limit });
+  }
+
+  byKeyPrefix(kind: SearchKind, prefix: string, limit: number): CustomerRow[] {
+    return this.prefixKeyStmt.all({ kind, from: prefix, to: `${prefix}\uffff`, limit });
+  }
+
+  intakesOf(customerId: string): IntakeRow[] {
+    return this.intakesStmt.all({ customerId });
+  }
+}

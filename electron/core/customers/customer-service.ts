@@ -1,0 +1,90 @@
+/**
+ * Finding customers and opening their profile card (客户资料卡): masked by default; a reveal needs
+ * the permission and a reason and is written to the audit log with who, which field, which customer.
+ */
+import type { CustomerSummary } from '../../../shared/api/intake-contract';
+import { normalizeDocumentInput } from '../../../shared/domain/identity';
+import { maskAddress, maskIdNumber, maskMobile, maskName } from '../../../shared/domain/masking';
+import { normalizeMobile } from '../../../shared/domain/phone';
+import { RpcFailure } from '../rpc/failure';
+import type { Services } from '../services';
+import { summarize, type CustomerRow } from './customer-repo';
+
+/** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
+export function searchCustomers(services: Services, query: string, limit: number): CustomerSummary[] {
+  const q = query.trim();
+  const repo = services.customers;
+  const results = new Map<string, CustomerRow>();
+  const add = (rows: CustomerRow[]): void => {
+    for (const row of rows) if (results.size < limit && !results.has(row.id)) results.set(row.id, row);
+  };
+  const compact = normalizeDocumentInput(q);
+  if (/^\d{3}[\dX]$/.test(compact)) {
+    add(repo.byKey('mobile4', compact, limit));
+    add(repo.byKey('id4', compact, limit));
+  } else if (/^[\d+()\s-]{7,}$/.test(q) && normalizeMobile(q).ok) {
+    const mobile = normalizeMobile(q);
+    if (mobile.ok) add(repo.byKey('mobile', mobile.national, limit));
+  } else if (/^[\dX]{15,18}$/.test(compact) || /^[A-Z]{1,3}\d{6,}$/.test(compact)) {
+    add(repo.byKey('id', compact, limit));
+  } else if (/\p{Script=Han}/u.test(q)) {
+    add(repo.byKeyPrefix('name', q.toLowerCase(), limit));
+  } else if (/^[a-z\s]+$/i.test(q)) {
+    const letters = q.toLowerCase().replace(/\s+/g, '');
+    add(repo.byKeyPrefix('initials', letters, limit));
+    add(repo.byKeyPrefix('pinyin', letters, limit));
+  }
+  return [...results.values()].map((row) => summarize(row, ['search']));
+}
+
+const MASKED_IN_CARD: Record<string, (value: string) => string> = {
+  name: maskName,
+  mobile: maskMobile,
+  idNumber: maskIdNumber,
+  emergencyMobile: maskMobile,
+  guardianMobile: maskMobile,
+  emergencyName: maskName,
+  guardianName: maskName,
+  landline: (value) => (value ? `${value.slice(0, 4)}****` : ''),
+  addressDetail: (value) => (value ? '****' : ''),
+};
+
+export function customerCard(services: Services, id: string) {
+  const row = services.customers.byId(id);
+  if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  const doc = JSON.parse(row.doc) as Record<string, string | boolean>;
+  const fields: Record<string, string | boolean> = {};
+  for (const [field, value] of Object.entries(doc)) {
+    const mask = MASKED_IN_CARD[field];
+    fields[field] = mask && typeof value === 'string' ? mask(value) : value;
+  }
+  const history = services.ops.history('customer', id).flatMap((op) =>
+    Object.entries(op.changes).map(([field, value]) => {
+      const mask = MASKED_IN_CARD[field];
+      return { field, at: Number(op.hlc.slice(0, 15)), staffId: op.staffId, value: mask && typeof value === 'string' ? mask(value) : value };
+    }),
+  );
+  const intakes = services.customers.intakesOf(id).map((intake) => ({
+    id: intake.id,
+    source: intake.source,
+    status: intake.status,
+    submittedAt: intake.submitted_at,
+    durationMs: intake.duration_ms,
+    customerPresent: intake.customer_present === 1,
+    enteredBy: intake.entered_by,
+    flags: JSON.parse(intake.flags) as string[],
+  }));
+  return { summary: summarize(row, []), fields, intakes, history };
+}
+
+export function revealField(services: Services, staffId: string, id: string, field: 'name' | 'mobile' | 'idNumber' | 'address' | 'emergencyMobile', reason: string): { value: string } {
+  const row = services.customers.byId(id);
+  if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  const doc = JSON.parse(row.doc) as Record<string, string>;
+  const value =
+    field === 'address'
+      ? `${maskAddress({ province: doc['addressProvince'], city: doc['addressCity'], district: doc['addressDistrict'] })}${doc['addressDetail'] ?? ''}`
+      : (doc[field] ?? '');
+  services.audit.append(staffId, 'customer.reveal', id, { field, reason });
+  return { value };
+}

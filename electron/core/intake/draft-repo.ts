@@ -1,0 +1,69 @@
+/** Entries in progress: saved on every change, restored after a crash, never synced, deleted on submit. */
+import type { Draft } from '../../../shared/api/intake-contract';
+import type { Consent } from '../../../shared/domain/intake/consent';
+import type { IntakeFields } from '../../../shared/domain/intake/fields';
+import type { Db } from '../db/connection';
+
+interface DraftRow {
+  id: string;
+  staff_id: string;
+  source: 'walk_in';
+  fields: string;
+  consent: string;
+  customer_id: string | null;
+  started_at: number;
+  updated_at: number;
+}
+
+const toDraft = (row: DraftRow): Draft => ({
+  id: row.id,
+  source: row.source,
+  fields: JSON.parse(row.fields) as IntakeFields,
+  consent: JSON.parse(row.consent) as Consent,
+  customerId: row.customer_id,
+  startedAt: row.started_at,
+  updatedAt: row.updated_at,
+});
+
+export class DraftRepo {
+  private readonly insertStmt;
+  private readonly saveStmt;
+  private readonly latestStmt;
+  private readonly byIdStmt;
+  private readonly deleteStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO drafts (id, staff_id, source, fields, consent, customer_id, started_at, updated_at) VALUES (:id, :staffId, :source, :fields, :consent, :customerId, :startedAt, :startedAt)',
+    );
+    this.saveStmt = db.prepare<{ id: string; staffId: string; fields: string; consent: string; customerId: string | null; updatedAt: number }>(
+      'UPDATE drafts SET fields = :fields, consent = :consent, customer_id = :customerId, updated_at = :updatedAt WHERE id = :id AND staff_id = :staffId',
+    );
+    this.latestStmt = db.prepare<{ staffId: string }, DraftRow>('SELECT * FROM drafts WHERE staff_id = :staffId ORDER BY updated_at DESC LIMIT 1');
+    this.byIdStmt = db.prepare<{ id: string; staffId: string }, DraftRow>('SELECT * FROM drafts WHERE id = :id AND staff_id = :staffId');
+    this.deleteStmt = db.prepare<{ id: string; staffId: string }>('DELETE FROM drafts WHERE id = :id AND staff_id = :staffId');
+  }
+
+  create(draft: Draft, staffId: string): void {
+    this.insertStmt.run({ id: draft.id, staffId, source: draft.source, fields: JSON.stringify(draft.fields), consent: JSON.stringify(draft.consent), customerId: draft.customerId, startedAt: draft.startedAt });
+  }
+
+  /** False when the draft does not exist or belongs to someone else. */
+  save(id: string, staffId: string, fields: IntakeFields, consent: Consent, customerId: string | null, now: number): boolean {
+    return this.saveStmt.run({ id, staffId, fields: JSON.stringify(fields), consent: JSON.stringify(consent), customerId, updatedAt: now }).changes === 1;
+  }
+
+  latest(staffId: string): Draft | null {
+    const row = this.latestStmt.get({ staffId });
+    return row ? toDraft(row) : null;
+  }
+
+  get(id: string, staffId: string): Draft | null {
+    const row = this.byIdStmt.get({ id, staffId });
+    return row ? toDraft(row) : null;
+  }
+
+  delete(id: string, staffId: string): void {
+    this.deleteStmt.run({ id, staffId });
+  }
+}

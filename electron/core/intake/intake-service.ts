@@ -1,0 +1,121 @@
+/**
+ * Walk-in entry in the core: drafts, the duplicate check while typing, and submit (初步审核 done by
+ * the enterer, the intake goes to the cross-check queue). Validation is the shared rule set, run
+ * again here because the renderer decides nothing.
+ */
+import type { CustomerSummary, Draft, MethodInputOf } from './types';
+import { defaultConsent, validateConsent, type Consent } from '../../../shared/domain/intake/consent';
+import { emptyIntakeFields, type IntakeFields } from '../../../shared/domain/intake/fields';
+import { validateIntake } from '../../../shared/domain/intake/validate';
+import { normalizeMobile } from '../../../shared/domain/phone';
+import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
+import { summarize, type CustomerRow } from '../customers/customer-repo';
+import { RpcFailure } from '../rpc/failure';
+import type { Services } from '../services';
+
+export function startDraft(services: Services, staffId: string, customerId: string | null): Draft {
+  const now = services.ctx.now();
+  let fields = emptyIntakeFields();
+  if (customerId) {
+    const customer = services.customers.byId(customerId);
+    if (!customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
+    fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
+  }
+  const draft: Draft = { id: services.ctx.randomId('drf'), source: 'walk_in', fields, consent: defaultConsent(), customerId, startedAt: now, updatedAt: now };
+  services.drafts.create(draft, staffId);
+  return draft;
+}
+
+/** Existing customers this entry may be: same mobile, same ID number, or same name and birth date. */
+export function findMatches(services: Services, input: MethodInputOf<'intake.matches'>): CustomerSummary[] {
+  const found = new Map<string, { row: CustomerRow; on: Set<CustomerSummary['matchedOn'][number]> }>();
+  const add = (rows: CustomerRow[], on: CustomerSummary['matchedOn'][number]): void => {
+    for (const row of rows) {
+      const entry = found.get(row.id) ?? { row, on: new Set() };
+      entry.on.add(on);
+      found.set(row.id, entry);
+    }
+  };
+  const mobile = normalizeMobile(input.mobile ?? '');
+  if (mobile.ok) add(services.customers.byMobile(mobile.national), 'mobile');
+  const rawId = normalizeDocumentInput(input.idNumber ?? '');
+  if (rawId.length >= 8) {
+    const id = parseIdentityNumber(rawId);
+    add(services.customers.byIdNumber(id.ok ? id.normalized : rawId), 'id');
+  }
+  const name = (input.name ?? '').trim();
+  let birthDate = input.birthDate ?? '';
+  const fromId = parseIdentityNumber(rawId);
+  if (fromId.ok) birthDate = fromId.birthDate;
+  if (name && /^\d{4}-\d{2}-\d{2}$/.test(birthDate)) add(services.customers.byNameAndBirth(name, birthDate), 'name_birth');
+  return [...found.values()].map(({ row, on }) => summarize(row, [...on]));
+}
+
+interface SubmitInput {
+  draftId: string;
+  fields: IntakeFields;
+  consent: Consent;
+  customerId: string | null;
+  customerPresent: boolean;
+}
+
+export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
+  const staff = services.staff.byId(staffId);
+  if (!staff?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  const draft = services.drafts.get(input.draftId, staffId);
+  if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+
+  const now = services.ctx.now();
+  const validation = validateIntake(input.fields, services.config.intakeFields(), new Date(now));
+  const consentIssues = validateConsent(input.consent, { minor: validation.derived.minor, hasIdNumber: input.fields.idNumber.trim() !== '' });
+  const fieldErrors: Record<string, string> = {};
+  for (const [field, issue] of Object.entries(validation.errors)) if (issue) fieldErrors[field] = issue.code;
+  for (const [field, code] of Object.entries(consentIssues)) if (code) fieldErrors[`consent.${field}`] = code;
+  if (Object.keys(fieldErrors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', fieldErrors);
+
+  const fields = validation.normalized;
+  if (input.customerId && !services.customers.byId(input.customerId)) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  const sameId = services.customers.byIdNumber(fields.idNumber).filter((row) => row.id !== input.customerId);
+  if (sameId.length > 0) {
+    throw new RpcFailure('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
+  }
+  const possibleDuplicate =
+    !input.customerId &&
+    (services.customers.byMobile(fields.mobile).length > 0 || services.customers.byNameAndBirth(fields.name, fields.birthDate).length > 0);
+
+  const flags: string[] = [];
+  if (Object.keys(validation.warnings).length > 0) flags.push('identity_warning');
+  if (possibleDuplicate) flags.push('possible_duplicate');
+  if (fields.grade === 'vip') flags.push('vip');
+  if (validation.derived.minor) flags.push('minor');
+  if (!input.customerPresent) flags.push('customer_left');
+
+  const intakeId = services.ctx.randomId('itk');
+  const durationMs = Math.max(0, now - draft.startedAt);
+  const customerId = input.customerId ?? services.ctx.randomId('cus');
+  services.transact(() => {
+    // A new customer exists from submit on (so search and duplicate checks see them); changes to a
+    // returning customer wait in the intake until review makes it valid.
+    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields } });
+    services.ops.append(staffId, {
+      entity: 'intake',
+      entityId: intakeId,
+      changes: {
+        customerId,
+        source: 'walk_in',
+        status: 'pending_cross_check',
+        fields: JSON.stringify(fields),
+        consent: JSON.stringify(input.consent),
+        flags: JSON.stringify(flags),
+        enteredBy: staffId,
+        startedAt: draft.startedAt,
+        submittedAt: now,
+        durationMs,
+        customerPresent: input.customerPresent,
+      },
+    });
+    services.drafts.delete(draft.id, staffId);
+    services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
+  });
+  return { intakeId, customerId, status: 'pending_cross_check' as const, durationMs, flags };
+}

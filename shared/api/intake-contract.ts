@@ -1,0 +1,90 @@
+/** RPC methods for entering customers (walk-in drafts, duplicate checks, submit) and finding them. */
+import { z } from 'zod';
+import { GRADES, intakeFieldsSchema } from '../domain/intake/fields';
+import { consentSchema } from '../domain/intake/consent';
+// Imported lazily by contract.ts; `method` is re-declared here to avoid a cycle.
+import type { MethodSpec } from './contract';
+
+function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+  return spec;
+}
+
+const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
+export const draftIdSchema = id('drf');
+export const customerIdSchema = id('cus');
+export const intakeIdSchema = id('itk');
+
+export const draftSchema = z.object({
+  id: draftIdSchema,
+  source: z.literal('walk_in'),
+  fields: intakeFieldsSchema,
+  consent: consentSchema,
+  customerId: customerIdSchema.nullable(),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Draft = z.infer<typeof draftSchema>;
+
+/** A customer as lists show them: masked. */
+export const customerSummarySchema = z.object({
+  id: customerIdSchema,
+  name: z.string(),
+  mobile: z.string(),
+  idNumber: z.string(),
+  birthYear: z.string(),
+  grade: z.enum(GRADES),
+  matchedOn: z.array(z.enum(['mobile', 'id', 'name_birth', 'search'])),
+});
+export type CustomerSummary = z.infer<typeof customerSummarySchema>;
+
+export const REVEALABLE_FIELDS = ['name', 'mobile', 'idNumber', 'address', 'emergencyMobile'] as const;
+
+export const INTAKE_METHODS = {
+  'intake.draft.current': method({ input: z.object({}).strict(), output: draftSchema.nullable(), access: { permission: 'intake.create' }, mutates: false }),
+  'intake.draft.start': method({ input: z.object({ customerId: customerIdSchema.nullable().default(null) }), output: draftSchema, access: { permission: 'intake.create' }, mutates: true }),
+  'intake.draft.save': method({
+    input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable() }),
+    output: z.object({ savedAt: z.number() }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  'intake.draft.discard': method({ input: z.object({ id: draftIdSchema }), output: z.object({ done: z.literal(true) }), access: { permission: 'intake.create' }, mutates: true }),
+  'intake.matches': method({
+    input: z.object({ mobile: z.string().max(40).default(''), idNumber: z.string().max(40).default(''), name: z.string().max(50).default(''), birthDate: z.string().max(10).default('') }),
+    output: z.array(customerSummarySchema),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  'intake.submit': method({
+    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), customerPresent: z.boolean() }),
+    output: z.object({ intakeId: intakeIdSchema, customerId: customerIdSchema, status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+} as const;
+
+export const CUSTOMER_METHODS = {
+  'customers.search': method({
+    input: z.object({ query: z.string().trim().min(1, { message: 'required' }).max(50), limit: z.number().int().min(1).max(500).default(50) }),
+    output: z.array(customerSummarySchema),
+    access: { permission: 'customer.read' },
+    mutates: false,
+  }),
+  'customers.card': method({
+    input: z.object({ id: customerIdSchema }),
+    output: z.object({
+      summary: customerSummarySchema,
+      fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
+      intakes: z.array(z.object({ id: intakeIdSchema, source: z.string(), status: z.string(), submittedAt: z.number(), durationMs: z.number(), customerPresent: z.boolean(), enteredBy: z.string(), flags: z.array(z.string()) })),
+      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]) })),
+    }),
+    access: { permission: 'customer.read' },
+    mutates: false,
+  }),
+  'customers.reveal': method({
+    input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(200, { message: 'too_long' }) }),
+    output: z.object({ value: z.string() }),
+    access: { permission: 'customer.reveal' },
+    mutates: true,
+  }),
+} as const;

@@ -1,0 +1,133 @@
+// Walk-in entry in the core, over the real RPC path: drafts that survive a crash, validation,
+// duplicates, submit into the cross-check queue, search, the masked card and an audited reveal.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodInput } from '../../shared/api/contract';
+import { defaultConsent } from '../../shared/domain/intake/consent';
+import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
+import { connect, expectOk, setUpDesk, startDesk, waitForEvent, type RpcClient } from '../support/desk';
+
+type Desk = Awaited<ReturnType<typeof startDesk>>;
+let desk: Desk;
+let manager: RpcClient;
+let specialist: RpcClient;
+
+const fields = (overrides: Partial<IntakeFields> = {}): IntakeFields => ({
+  ...emptyIntakeFields(),
+  name: '单雪',
+  mobile: '138 1234 5678',
+  idNumber: '11010519491231002X',
+  addressProvince: '吉林省',
+  emergencyName: '单强',
+  emergencyMobile: '13900001111',
+  skiDiscipline: 'ski',
+  skiAbility: 'beginner',
+  ...overrides,
+});
+const consent = { ...defaultConsent(), idConsent: true };
+
+async function submit(client: RpcClient, values: IntakeFields, customerId: string | null = null) {
+  const draft = expectOk(await client.call('intake.draft.start', { customerId }));
+  expectOk(await client.call('intake.draft.save', { id: draft.id, fields: values, consent, customerId }));
+  const input: MethodInput<'intake.submit'> = { draftId: draft.id, fields: values, consent, customerId, customerPresent: true };
+  return client.call('intake.submit', input);
+}
+
+beforeAll(async () => {
+  desk = await startDesk();
+  manager = await connect(desk);
+  await setUpDesk(manager);
+  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  expectOk(await manager.call('staff.create', { username: 'new.hire', displayName: '新人', role: 'specialist', certified: false, password: 'Specialist1' }));
+  specialist = await connect(desk);
+  expectOk(await specialist.call('auth.login', { username: 'zhao.min', password: 'Specialist1' }));
+});
+
+afterAll(async () => {
+  manager.close();
+  specialist.close();
+  await desk.close();
+});
+
+describe('walk-in entry', () => {
+  it('keeps a draft with every field typed across a core crash', async () => {
+    const draft = expectOk(await specialist.call('intake.draft.start', { customerId: null }));
+    const typed = fields({ name: '张三丰', remarks: '第一次来' });
+    expectOk(await specialist.call('intake.draft.save', { id: draft.id, fields: typed, consent, customerId: null }));
+    const restarted = new Promise<void>((resolve) => desk.supervisor.once('restarted', () => resolve()));
+    await desk.supervisor.crashForTesting();
+    await restarted;
+    await waitForEvent(specialist, 'core.restarted');
+    expectOk(await specialist.call('auth.login', { username: 'zhao.min', password: 'Specialist1' }));
+    expectOk(await manager.call('auth.login', { username: 'wang.li', password: 'Manager2026' }));
+    const restored = expectOk(await specialist.call('intake.draft.current'));
+    expect(restored?.id).toBe(draft.id);
+    expect(restored?.fields).toEqual(typed);
+    expectOk(await specialist.call('intake.draft.discard', { id: draft.id }));
+    expect(expectOk(await specialist.call('intake.draft.current'))).toBeNull();
+  });
+
+  it('refuses an incomplete entry naming each field', async () => {
+    const result = await submit(specialist, fields({ mobile: '1381234', idNumber: '110105194912310021' }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('VALIDATION');
+      expect(result.error.fields).toMatchObject({ mobile: 'mobile_length', idNumber: 'id_checksum' });
+    }
+  });
+
+  it('submits a walk-in into the cross-check queue with consent and entry duration', async () => {
+    const result = expectOk(await submit(specialist, fields()));
+    expect(result.status).toBe('pending_cross_check');
+    expect(result.durationMs).toBeGreaterThanOrEqual(0);
+    const card = expectOk(await specialist.call('customers.card', { id: result.customerId }));
+    expect(card.summary).toMatchObject({ name: '单*', mobile: '138****5678', idNumber: '110***********002X', birthYear: '1949' });
+    expect(card.fields['gender']).toBe('female');
+    expect(card.intakes).toEqual([expect.objectContaining({ id: result.intakeId, status: 'pending_cross_check', source: 'walk_in', customerPresent: true })]);
+    expect(card.history.find((entry) => entry.field === 'mobile')?.value).toBe('138****5678');
+  });
+
+  it('offers the existing customer when the phone or ID is already known, and refuses a second record for the same ID', async () => {
+    const matches = expectOk(await specialist.call('intake.matches', { mobile: '13812345678', idNumber: '', name: '', birthDate: '' }));
+    expect(matches).toHaveLength(1);
+    expect(matches[0]).toMatchObject({ name: '单*', matchedOn: ['mobile'] });
+    const byId = expectOk(await specialist.call('intake.matches', { mobile: '', idNumber: '11010519491231002x', name: '', birthDate: '' }));
+    expect(byId[0]?.matchedOn).toContain('id');
+    const duplicate = await submit(specialist, fields({ name: '单雪', mobile: '13700000000' }));
+    expect(duplicate.ok ? 'ok' : duplicate.error.code).toBe('CONFLICT');
+    // Loading the existing customer makes the entry an update of that customer instead.
+    const update = expectOk(await submit(specialist, fields({ mobile: '13700000000' }), matches[0]!.id));
+    expect(update.customerId).toBe(matches[0]!.id);
+  });
+
+  it('finds customers by phone, last four digits, ID, name, pinyin and initials (surname reading included)', async () => {
+    const find = async (query: string) => expectOk(await specialist.call('customers.search', { query, limit: 20 })).map((c) => c.name);
+    for (const query of ['13812345678', '5678', '11010519491231002X', '002x', '单雪', '单', 'shanxue', 'danxue', 'sx', 'SHAN']) {
+      expect(await find(query), query).toContain('单*');
+    }
+    expect(await find('9999')).toEqual([]);
+  });
+
+  it('reveals a masked value only with the permission and a reason, and audits who, what and why', async () => {
+    const [customer] = expectOk(await specialist.call('customers.search', { query: '5678', limit: 5 }));
+    const refused = await specialist.call('customers.reveal', { id: customer!.id, field: 'mobile', reason: '客户来电核对' });
+    expect(refused.ok ? 'ok' : refused.error.code).toBe('FORBIDDEN');
+    const noReason = await manager.call('customers.reveal', { id: customer!.id, field: 'mobile', reason: '' });
+    expect(noReason.ok ? 'ok' : noReason.error.fields).toEqual({ reason: 'reason_too_short' });
+    expect(expectOk(await manager.call('customers.reveal', { id: customer!.id, field: 'idNumber', reason: '客户要求核对身份证号' })).value).toBe('11010519491231002X');
+    const audit = expectOk(await manager.call('audit.list', { limit: 5 }));
+    const session = expectOk(await manager.call('auth.session'));
+    expect(audit.find((entry) => entry.action === 'customer.reveal')).toMatchObject({
+      staffId: session.state === 'active' ? session.staff.id : 'none',
+      target: customer!.id,
+      details: { field: 'idNumber', reason: '客户要求核对身份证号' },
+    });
+  });
+
+  it('lets only certified staff enter real records', async () => {
+    const trainee = await connect(desk);
+    expectOk(await trainee.call('auth.login', { username: 'new.hire', password: 'Specialist1' }));
+    const result = await submit(trainee, fields({ idNumber: '440524188001010014', mobile: '13600000000', name: '陈训' }));
+    expect(result.ok ? 'ok' : `${result.error.code}:${result.error.details?.['reason']}`).toBe('FORBIDDEN:not_certified');
+    trainee.close();
+  });
+});
