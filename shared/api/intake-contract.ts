@@ -1,6 +1,6 @@
 /** RPC methods for entering customers (walk-in drafts, duplicate checks, submit) and finding them. */
 import { z } from 'zod';
-import { GRADES, intakeFieldsSchema } from '../domain/intake/fields';
+import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 // Imported lazily by contract.ts; `method` is re-declared here to avoid a cycle.
 import type { MethodSpec } from './contract';
@@ -40,6 +40,12 @@ export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 export const REVEALABLE_FIELDS = ['name', 'mobile', 'idNumber', 'address', 'emergencyMobile'] as const;
 
 export const INTAKE_METHODS = {
+  'intake.config': method({
+    input: z.object({}).strict(),
+    output: z.object({ fields: z.record(z.enum(CONFIGURABLE_FIELDS), z.enum(['hidden', 'optional', 'required'])), walkInTargetMinutes: z.number() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
   'intake.draft.current': method({ input: z.object({}).strict(), output: draftSchema.nullable(), access: { permission: 'intake.create' }, mutates: false }),
   'intake.draft.start': method({ input: z.object({ customerId: customerIdSchema.nullable().default(null) }), output: draftSchema, access: { permission: 'intake.create' }, mutates: true }),
   'intake.draft.save': method({

@@ -10,6 +10,7 @@ function staffIdOf(call: CallContext): string {
 }
 
 export const INTAKE_HANDLERS = {
+  'intake.config': (_input: unknown, call: CallContext) => ({ fields: call.services.config.intakeFields(), walkInTargetMinutes: 5 }),
   'intake.draft.current': (_input: unknown, call: CallContext) => call.services.drafts.latest(staffIdOf(call)),
   'intake.draft.start': (input: { customerId: string | null }, call: CallContext) => startDraft(call.services, staffIdOf(call), input.customerId),
   'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null }, call: CallContext) => {

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../../shared/api';
 import { AuditScreen } from '../features/audit/AuditScreen';
+import { SearchScreen } from '../features/customers/SearchScreen';
+import { WalkInScreen } from '../features/intake/WalkInScreen';
 import { HomeScreen } from '../features/home/HomeScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { StaffScreen } from '../features/staff/StaffScreen';
@@ -107,6 +109,8 @@ export function Shell({ session }: { session: ActiveSession }) {
             </p>
           )}
           {current === 'home' && <HomeScreen session={session} />}
+          {current === 'walkin' && <WalkInScreen certified={session.staff.certified} />}
+          {current === 'search' && <SearchScreen canReveal={session.permissions.includes('customer.reveal')} />}
           {current === 'staff' && <StaffScreen canManage={session.permissions.includes('staff.manage')} selfId={session.staff.id} />}
           {current === 'settings' && <SettingsScreen />}
           {current === 'audit' && <AuditScreen canReadStaff={session.permissions.includes('staff.read')} />}

@@ -3,6 +3,8 @@ import type { Permission } from '../../../shared/domain/auth/roles';
 
 export const PAGES = [
   { id: 'home', permission: null },
+  { id: 'walkin', permission: 'intake.create' },
+  { id: 'search', permission: 'customer.read' },
   { id: 'staff', permission: 'staff.read' },
   { id: 'settings', permission: 'settings.manage' },
   { id: 'audit', permission: 'audit.read' },

@@ -1,0 +1,111 @@
+/** The profile card (客户资料卡): masked fields, reveal with a reason, intakes, and each field’s history. */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MethodOutput } from '../../../../shared/api';
+import { REVEALABLE_FIELDS } from '../../../../shared/api/intake-contract';
+import { FormError } from '../../components/Field';
+import { api } from '../../lib/api';
+import { errorMessage, fieldMessage } from '../../lib/errors';
+import { formatDuration } from '../intake/WalkInScreen';
+
+type Card = MethodOutput<'customers.card'>;
+type Revealable = (typeof REVEALABLE_FIELDS)[number];
+
+export function CustomerCard({ id, canReveal, onClose }: { id: string; canReveal: boolean; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [card, setCard] = useState<Card | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState<Revealable | null>(null);
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | undefined>();
+  const [revealed, setRevealed] = useState<Partial<Record<Revealable, string>>>({});
+
+  useEffect(() => {
+    void api.call('customers.card', { id }).then((result) => (result.ok ? setCard(result.value) : setError(errorMessage(t, result.error))));
+  }, [id, t]);
+
+  const reveal = async (): Promise<void> => {
+    if (!asking) return;
+    const result = await api.call('customers.reveal', { id, field: asking, reason });
+    if (!result.ok) return setReasonError(fieldMessage(t, result.error.fields?.['reason']) ?? errorMessage(t, result.error));
+    setRevealed((current) => ({ ...current, [asking]: result.value.value }));
+    setAsking(null);
+    setReason('');
+    setReasonError(undefined);
+  };
+
+  if (error) return <FormError message={error} />;
+  if (!card) return <p>{t('app.loading')}</p>;
+
+  const row = (field: string, value: string | boolean | undefined, revealable?: Revealable) => (
+    <div className="facts__row" key={field}>
+      <dt>{t(`intake.field.${field}`)}</dt>
+      <dd>
+        <span data-testid={`card-${field}`}>{revealable && revealed[revealable] !== undefined ? revealed[revealable] : typeof value === 'boolean' ? (value ? t('common.yes') : t('common.no')) : value}</span>
+        {revealable && canReveal && revealed[revealable] === undefined && (
+          <button type="button" className="link" onClick={() => setAsking(revealable)}>{t('search.reveal')}</button>
+        )}
+        {revealable && revealed[revealable] !== undefined && (
+          <button type="button" className="link" onClick={() => setRevealed((current) => ({ ...current, [revealable]: undefined }))}>{t('search.hide')}</button>
+        )}
+      </dd>
+    </div>
+  );
+
+  return (
+    <section aria-labelledby="card-title" className="customer-card">
+      <div className="actions">
+        <button type="button" onClick={onClose} autoFocus>← {t('search.title')}</button>
+      </div>
+      <h1 id="card-title">{t('search.card')}：{card.summary.name}</h1>
+      {asking && (
+        <form className="card" onSubmit={(event) => { event.preventDefault(); void reveal(); }}>
+          <label htmlFor="reveal-reason">{t('search.revealReason')}</label>
+          <input id="reveal-reason" autoFocus value={reason} onChange={(event) => setReason(event.target.value)} aria-invalid={Boolean(reasonError)} />
+          {reasonError && <small className="field__error" role="alert">{reasonError}</small>}
+          <div className="actions">
+            <button type="submit" className="primary">{t('search.revealConfirm')}</button>
+            <button type="button" onClick={() => setAsking(null)}>{t('common.cancel')}</button>
+          </div>
+        </form>
+      )}
+      <dl className="facts">
+        {row('name', card.fields['name'], 'name')}
+        {row('mobile', card.fields['mobile'], 'mobile')}
+        {row('idNumber', card.fields['idNumber'], 'idNumber')}
+        {row('birthDate', card.fields['birthDate'])}
+        {row('gender', typeof card.fields['gender'] === 'string' ? t(`intake.option.gender.${card.fields['gender']}`) : '')}
+        {row('grade', t(`intake.option.grade.${card.summary.grade}`))}
+        {row('addressProvince', [card.fields['addressProvince'], card.fields['addressCity'], card.fields['addressDistrict'], card.fields['addressDetail']].filter(Boolean).join(' '), 'address')}
+        {row('emergencyName', card.fields['emergencyName'])}
+        {row('emergencyMobile', card.fields['emergencyMobile'], 'emergencyMobile')}
+      </dl>
+      <h2>{t('search.intakes')}</h2>
+      <table className="table">
+        <tbody>
+          {card.intakes.map((intake) => (
+            <tr key={intake.id} data-testid="card-intake">
+              <td>{new Date(intake.submittedAt).toLocaleString(i18n.language)}</td>
+              <td>{t(`search.source.${intake.source}`, { defaultValue: intake.source })}</td>
+              <td>{t(`search.status.${intake.status}`, { defaultValue: intake.status })}</td>
+              <td>{t('search.duration')} {formatDuration(intake.durationMs)}</td>
+              <td>{intake.customerPresent ? t('search.present') : t('search.left')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('search.history')}</h2>
+      <table className="table">
+        <tbody>
+          {card.history.map((entry, index) => (
+            <tr key={`${entry.field}-${index}`}>
+              <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
+              <td>{t(`intake.field.${entry.field}`, { defaultValue: entry.field })}</td>
+              <td className="mono">{String(entry.value ?? '')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

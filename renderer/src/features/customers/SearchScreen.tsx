@@ -1,0 +1,102 @@
+/**
+ * One search box for everything (phone, last four, ID, name, pinyin, initials), results as you
+ * type, masked; a virtualised list so thousands of results stay fast; Enter opens the card.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CustomerSummary } from '../../../../shared/api/intake-contract';
+import { FormError } from '../../components/Field';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+import { CustomerCard } from './CustomerCard';
+
+export function SearchScreen({ canReveal }: { canReveal: boolean }) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<CustomerSummary[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [active, setActive] = useState(0);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (q === '') {
+      setResults([]);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      void api.call('customers.search', { query: q, limit: 500 }).then((result) => {
+        if (!current) return;
+        if (result.ok) {
+          setResults(result.value);
+          setActive(0);
+          setError(null);
+        } else setError(errorMessage(t, result.error));
+      });
+    }, 120);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [query, t]);
+
+  // TanStack Virtual is not React-Compiler-safe (it returns changing functions); we do not use the compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({ count: results.length, getScrollElement: () => listRef.current, estimateSize: () => 40, overscan: 8 });
+
+  if (openId) return <CustomerCard id={openId} canReveal={canReveal} onClose={() => setOpenId(null)} />;
+
+  return (
+    <section aria-labelledby="search-title">
+      <h1 id="search-title">{t('search.title')}</h1>
+      <label htmlFor="customer-search">{t('search.label')}</label>
+      <input
+        id="customer-search"
+        className="search-box"
+        autoFocus
+        autoComplete="off"
+        placeholder={t('search.placeholder')}
+        value={query}
+        role="combobox"
+        aria-expanded={results.length > 0}
+        aria-controls="search-results"
+        onChange={(event) => setQuery(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown') { event.preventDefault(); setActive((index) => Math.min(results.length - 1, index + 1)); virtualizer.scrollToIndex(Math.min(results.length - 1, active + 1)); }
+          if (event.key === 'ArrowUp') { event.preventDefault(); setActive((index) => Math.max(0, index - 1)); virtualizer.scrollToIndex(Math.max(0, active - 1)); }
+          if (event.key === 'Enter' && results[active]) setOpenId(results[active].id);
+        }}
+      />
+      <FormError message={error} />
+      <p className="muted" aria-live="polite">{query.trim() ? (results.length ? t('search.count', { count: results.length }) : t('search.none')) : ''}</p>
+      <div ref={listRef} className="results" id="search-results" role="listbox" aria-label={t('search.title')}>
+        <div style={{ height: virtualizer.getTotalSize() }} className="results__inner">
+          {virtualizer.getVirtualItems().map((item) => {
+            const customer = results[item.index];
+            if (!customer) return null;
+            return (
+              <div
+                key={customer.id}
+                role="option"
+                aria-selected={item.index === active}
+                className={item.index === active ? 'result result--active' : 'result'}
+                style={{ transform: `translateY(${item.start}px)` }}
+                onClick={() => setOpenId(customer.id)}
+                data-testid="search-result"
+              >
+                <span>{customer.name}</span>
+                <span className="mono">{customer.mobile}</span>
+                <span className="mono">{customer.idNumber}</span>
+                <span>{customer.birthYear}</span>
+                <span>{t(`intake.option.grade.${customer.grade}`)}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}

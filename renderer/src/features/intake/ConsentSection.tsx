@@ -1,0 +1,58 @@
+/** Notice and consent (PIPL Art. 14–17, 29, 31), recorded with the intake. */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CONSENT_METHODS, CONSENT_PURPOSES, type Consent } from '../../../../shared/domain/intake/consent';
+import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import noticeEn from '../../../../resources/consent/2026-11.en.txt?raw';
+import noticeZh from '../../../../resources/consent/2026-11.zh-CN.txt?raw';
+
+interface Props {
+  consent: Consent;
+  minor: boolean;
+  issues: Partial<Record<keyof Consent, string>>;
+  serverErrors: Record<string, string>;
+  showIssues: boolean;
+  onChange: (change: Partial<Consent>) => void;
+}
+
+export function ConsentSection({ consent, minor, issues, serverErrors, showIssues, onChange }: Props) {
+  const { t, i18n } = useTranslation();
+  const [showNotice, setShowNotice] = useState(false);
+  const issue = (field: keyof Consent): string | undefined => {
+    const code = serverErrors[`consent.${field}`] ?? (showIssues ? issues[field] : undefined);
+    return code ? t(`fieldError.${code}`) : undefined;
+  };
+  return (
+    <fieldset className="form-section">
+      <legend>{t('intake.sectionConsent')}</legend>
+      <button type="button" className="link" aria-expanded={showNotice} onClick={() => setShowNotice((shown) => !shown)}>
+        {showNotice ? t('intake.noticeHide') : t('intake.noticeShow')} ({consent.noticeVersion})
+      </button>
+      {showNotice && <pre className="notice">{i18n.language === 'en' ? noticeEn : noticeZh}</pre>}
+      <div className="field" role="group" aria-label={t('intake.consent.purposes')}>
+        <span>{t('intake.consent.purposes')}</span>
+        {CONSENT_PURPOSES.map((purpose) => (
+          <CheckboxField
+            key={purpose}
+            label={t(`intake.consent.purpose.${purpose}`)}
+            checked={consent.purposes.includes(purpose)}
+            onChange={(event) => onChange({ purposes: event.target.checked ? [...consent.purposes, purpose] : consent.purposes.filter((p) => p !== purpose) })}
+          />
+        ))}
+        {issue('purposes') && <small className="field__error" role="alert">{issue('purposes')}</small>}
+      </div>
+      <CheckboxField label={t('intake.consent.idConsent')} name="idConsent" checked={consent.idConsent} onChange={(event) => onChange({ idConsent: event.target.checked })} />
+      {issue('idConsent') && <small className="field__error" role="alert">{issue('idConsent')}</small>}
+      {minor && <CheckboxField label={t('intake.consent.guardianConsent')} name="guardianConsent" checked={consent.guardianConsent} onChange={(event) => onChange({ guardianConsent: event.target.checked })} />}
+      {minor && issue('guardianConsent') && <small className="field__error" role="alert">{issue('guardianConsent')}</small>}
+      <CheckboxField label={t('intake.consent.marketing')} name="marketing" checked={consent.marketing} onChange={(event) => onChange({ marketing: event.target.checked })} />
+      <SelectField
+        label={t('intake.consent.method')}
+        value={consent.method}
+        options={CONSENT_METHODS.map((method) => ({ value: method, label: t(`intake.consent.methodOption.${method}`) }))}
+        onChange={(event) => onChange({ method: event.target.value as Consent['method'] })}
+      />
+      {consent.method === 'paper' && <TextField label={t('intake.consent.paperFormNo')} value={consent.paperFormNo} error={issue('paperFormNo')} onChange={(event) => onChange({ paperFormNo: event.target.value })} />}
+    </fieldset>
+  );
+}

@@ -1,0 +1,152 @@
+/** The customer fields of an intake, in the order a counter conversation goes; hidden per site config. */
+import { useTranslation } from 'react-i18next';
+import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, type FieldConfig, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
+import type { FieldIssue, IntakeValidation } from '../../../../shared/domain/intake/validate';
+import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { cities, districts, provinces } from './address';
+
+interface Props {
+  fields: IntakeFields;
+  config: FieldConfig;
+  validation: IntakeValidation;
+  issueFor: (field: string) => FieldIssue | undefined;
+  onInput: (field: FieldName, value: string | boolean, element: HTMLElement) => void;
+  onBlur: (field: string) => void;
+}
+
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur }: Props) {
+  const { t } = useTranslation();
+  const label = (field: FieldName): string => t(`intake.field.${field}`);
+  const message = (field: FieldName): string | undefined => {
+    const issue = issueFor(field);
+    return issue ? t(`fieldError.${issue.code}`, { ...issue.params, defaultValue: t('fieldError.invalid') }) : undefined;
+  };
+  const warning = (field: FieldName): string | undefined => {
+    const issue = validation.warnings[field];
+    return issue ? t(`fieldError.${issue.code}`, { ...issue.params }) : undefined;
+  };
+  const shown = (field: keyof FieldConfig): boolean => config[field] !== 'hidden';
+
+  const text = (field: FieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => (
+    <TextField
+      label={label(field)}
+      name={field}
+      value={String(fields[field])}
+      error={message(field)}
+      hint={warning(field) ?? extra.hint}
+      inputMode={extra.inputMode}
+      autoFocus={extra.autoFocus}
+      readOnly={extra.readOnly}
+      autoComplete="off"
+      spellCheck={false}
+      onChange={(event) => onInput(field, event.target.value, event.target)}
+      onBlur={() => onBlur(field)}
+    />
+  );
+  const select = (field: FieldName, values: readonly string[], optionKey: string) => (
+    <SelectField
+      label={label(field)}
+      name={field}
+      value={String(fields[field])}
+      error={message(field)}
+      options={values.map((value) => ({ value, label: value === '' ? t('intake.option.choose') : t(`intake.option.${optionKey}.${value}`) }))}
+      onChange={(event) => onInput(field, event.target.value, event.target)}
+      onBlur={() => onBlur(field)}
+    />
+  );
+  const check = (field: 'helmet' | 'lessons') => (
+    <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+  );
+  const placeSelect = (field: 'addressProvince' | 'addressCity' | 'addressDistrict', values: string[]) => (
+    <SelectField
+      label={label(field)}
+      name={field}
+      value={fields[field]}
+      error={message(field)}
+      options={[{ value: '', label: t('intake.option.choose') }, ...values.map((value) => ({ value, label: value }))]}
+      onChange={(event) => {
+        onInput(field, event.target.value, event.target);
+        if (field === 'addressProvince') { onInput('addressCity', '', event.target); onInput('addressDistrict', '', event.target); }
+        if (field === 'addressCity') onInput('addressDistrict', '', event.target);
+      }}
+      onBlur={() => onBlur(field)}
+    />
+  );
+
+  const fromId = validation.derived.birthDate !== null && fields.idType === 'cn_resident_id';
+
+  return (
+    <>
+      <fieldset className="form-section">
+        <legend>{t('intake.sectionBasic')}</legend>
+        {text('name', { autoFocus: true })}
+        {text('mobile', { inputMode: 'tel' })}
+        {select('idType', ID_TYPES, 'idType')}
+        {text('idNumber')}
+        {/* Always rendered, so focus order stays put while typing; read-only when the ID supplies them. */}
+        {fromId ? (
+          <>
+            <TextField label={label('birthDate')} name="birthDate" value={validation.derived.birthDate ?? ''} readOnly tabIndex={-1} hint={`${t('intake.age', { age: validation.derived.age })} · ${t('intake.fromId')}`} data-testid="derived-birth-date" />
+            <SelectField label={label('gender')} name="gender" value={validation.derived.gender ?? 'unspecified'} disabled options={['unspecified', 'male', 'female'].map((value) => ({ value, label: t(`intake.option.gender.${value}`) }))} data-testid="derived-gender" />
+          </>
+        ) : (
+          <>
+            {text('birthDate', { hint: 'YYYY-MM-DD' })}
+            {select('gender', ['unspecified', 'male', 'female'], 'gender')}
+          </>
+        )}
+        {shown('landline') && text('landline', { inputMode: 'tel' })}
+        {select('grade', GRADES, 'grade')}
+      </fieldset>
+
+      {validation.derived.minor && (
+        <fieldset className="form-section form-section--attention">
+          <legend>{t('intake.sectionGuardian')}</legend>
+          <p className="muted">{t('intake.minorNotice')}</p>
+          {text('guardianName')}
+          {text('guardianMobile', { inputMode: 'tel' })}
+        </fieldset>
+      )}
+
+      {shown('addressProvince') && (
+        <fieldset className="form-section">
+          <legend>{t('intake.sectionAddress')}</legend>
+          {placeSelect('addressProvince', provinces())}
+          {placeSelect('addressCity', cities(fields.addressProvince))}
+          {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
+          {shown('addressDetail') && text('addressDetail')}
+        </fieldset>
+      )}
+
+      {shown('emergencyName') && (
+        <fieldset className="form-section">
+          <legend>{t('intake.sectionEmergency')}</legend>
+          {text('emergencyName')}
+          {text('emergencyMobile', { inputMode: 'tel' })}
+        </fieldset>
+      )}
+
+      {shown('skiDiscipline') && (
+        <fieldset className="form-section">
+          <legend>{t('intake.sectionSki')}</legend>
+          {select('skiDiscipline', ['', ...SKI_DISCIPLINES], 'skiDiscipline')}
+          {shown('skiAbility') && select('skiAbility', ['', ...SKI_ABILITIES], 'skiAbility')}
+          {shown('skierType') && select('skierType', ['', ...SKIER_TYPES], 'skierType')}
+          {shown('heightCm') && text('heightCm', { inputMode: 'numeric' })}
+          {shown('weightKg') && text('weightKg', { inputMode: 'numeric' })}
+          {shown('bootMondo') && text('bootMondo', { inputMode: 'decimal' })}
+          {shown('stance') && select('stance', ['', ...STANCES], 'stance')}
+          {shown('helmet') && check('helmet')}
+          {shown('lessons') && check('lessons')}
+        </fieldset>
+      )}
+
+      {shown('remarks') && (
+        <fieldset className="form-section">
+          <legend>{t('intake.sectionOther')}</legend>
+          {text('remarks')}
+        </fieldset>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+/** Returning customers offered while typing (masked), to load instead of making a second record. */
+import { useTranslation } from 'react-i18next';
+import type { CustomerSummary } from '../../../../shared/api/intake-contract';
+
+export function MatchesPanel({ matches, onLoad }: { matches: CustomerSummary[]; onLoad: (match: CustomerSummary) => void }) {
+  const { t } = useTranslation();
+  return (
+    <aside className="matches" aria-labelledby="matches-title" data-testid="matches">
+      <h2 id="matches-title">{t('intake.matchesTitle')}</h2>
+      <ul>
+        {matches.map((match) => (
+          <li key={match.id}>
+            <span>{match.name}</span> <span className="mono">{match.mobile}</span> <span className="mono">{match.idNumber}</span> <span>{match.birthYear}</span>{' '}
+            <span className="muted">{match.matchedOn.map((on) => t(`intake.matchOn.${on}`)).join('、')}</span>{' '}
+            <button type="button" onClick={() => onLoad(match)}>{t('intake.loadCustomer')}</button>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,219 @@
+/**
+ * The walk-in screen (在客户离开前完成录入): keyboard only from open to submit. A timer runs from the
+ * moment the entry opens; fields validate as typed; the ID fills in birth date, gender and age; a
+ * guardian is asked for under 14; known customers are offered before a duplicate is made; every
+ * change is saved to the encrypted draft at once.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+import type { CustomerSummary } from '../../../../shared/api/intake-contract';
+import { validateConsent } from '../../../../shared/domain/intake/consent';
+import { FIELD_PRESETS, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
+import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
+import { normalizeDocumentInput } from '../../../../shared/domain/identity';
+import { FormError } from '../../components/Field';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+import { ConsentSection } from './ConsentSection';
+import { IntakeFieldsForm } from './IntakeFieldsForm';
+import { MatchesPanel } from './MatchesPanel';
+import { SelfReview } from './SelfReview';
+import { useDraft } from './useDraft';
+
+/** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
+const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])';
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function WalkInScreen({ certified }: { certified: boolean }) {
+  const { t, i18n } = useTranslation();
+  const { draft, restored, loadError, saveState, update, startNew } = useDraft();
+  const [config, setConfig] = useState<FieldConfig>(FIELD_PRESETS.ski_lodge);
+  const [targetMinutes, setTargetMinutes] = useState(5);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [matches, setMatches] = useState<CustomerSummary[]>([]);
+  const [loadedName, setLoadedName] = useState<string | null>(null);
+  const [reviewing, setReviewing] = useState(false);
+  const [submitted, setSubmitted] = useState<{ durationMs: number } | null>(null);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  const now = useNow(1000);
+
+  useEffect(() => {
+    void api.call('intake.config').then((result) => {
+      if (!result.ok) return;
+      setConfig(result.value.fields as FieldConfig);
+      setTargetMinutes(result.value.walkInTargetMinutes);
+    });
+  }, []);
+
+  const validation = useMemo(() => (draft ? validateIntake(draft.fields, config, new Date()) : null), [draft, config]);
+  const consentIssues = useMemo(
+    () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' }) : {}),
+    [draft, validation],
+  );
+
+  // Offer known customers as soon as the phone or ID is complete.
+  const mobileKey = validation && !validation.errors.mobile ? validation.normalized.mobile : '';
+  const idKey = validation && !validation.errors.idNumber ? validation.normalized.idNumber : '';
+  const nameKey = draft?.fields.name.trim() ?? '';
+  const birthKey = validation?.derived.birthDate ?? '';
+  useEffect(() => {
+    if (!mobileKey && !idKey && !(nameKey && birthKey)) {
+      setMatches([]);
+      return;
+    }
+    let current = true;
+    void api.call('intake.matches', { mobile: mobileKey, idNumber: idKey, name: nameKey, birthDate: birthKey }).then((result) => {
+      if (current && result.ok) setMatches(result.value);
+    });
+    return () => {
+      current = false;
+    };
+  }, [mobileKey, idKey, nameKey, birthKey]);
+
+  if (!certified) return <p className="banner banner--warning" role="alert">{t('intake.notCertified')}</p>;
+  if (loadError) return <FormError message={errorMessage(t, loadError)} />;
+  if (!draft || !validation) return <p>{t('app.loading')}</p>;
+
+  const issueFor = (field: string): FieldIssue | undefined => {
+    const server = serverErrors[field];
+    if (server) return { code: server };
+    if (!touched.has(field) && !reviewing) return undefined;
+    return validation.errors[field as FieldName];
+  };
+  const touch = (field: string): void => setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
+
+  /** Focus the next editable control after `from` in document order (from itself may be read-only now). */
+  const moveFocus = (from: Element): void => {
+    const items = [...(formRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+    items.find((item) => from.compareDocumentPosition(item) & Node.DOCUMENT_POSITION_FOLLOWING)?.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>): void => {
+    const target = event.target as HTMLElement;
+    if (event.key === 'Enter' && event.ctrlKey) {
+      event.preventDefault();
+      setReviewing(true);
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && (target.tagName === 'INPUT' || target.tagName === 'SELECT')) {
+      event.preventDefault();
+      moveFocus(target);
+    }
+  };
+
+  /** A full mobile or ID number moves on by itself. */
+  const onFieldInput = (field: FieldName, value: string | boolean, element: HTMLElement): void => {
+    setServerErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)) : current));
+    const compact = typeof value === 'string' ? normalizeDocumentInput(value) : '';
+    const isMobile = field === 'mobile' || field === 'emergencyMobile' || field === 'guardianMobile';
+    const full = (isMobile && /^1\d{10}$/.test(compact)) || (field === 'idNumber' && draft.fields.idType === 'cn_resident_id' && /^\d{17}[\dX]$/.test(compact));
+    if (!full) {
+      update({ fields: { [field]: value } });
+      return;
+    }
+    // Render first (a complete ID turns birth date and gender read-only), then move on.
+    flushSync(() => update({ fields: { [field]: value } }));
+    touch(field);
+    moveFocus(element);
+  };
+
+  const submit = async (customerPresent: boolean): Promise<void> => {
+    setSubmitError(null);
+    const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent });
+    if (!result.ok) {
+      setServerErrors(result.error.fields ?? {});
+      setSubmitError(errorMessage(t, result.error));
+      setReviewing(false);
+      return;
+    }
+    setSubmitted({ durationMs: result.value.durationMs });
+  };
+
+  /** Start the next customer's entry; the form comes back only once the new draft exists. */
+  const next = async (): Promise<void> => {
+    await startNew();
+    setTouched(new Set());
+    setMatches([]);
+    setLoadedName(null);
+    setServerErrors({});
+    setReviewing(false);
+    setSubmitted(null);
+  };
+
+  if (submitted) {
+    return (
+      <section aria-labelledby="walkin-title" className="walkin">
+        <h1 id="walkin-title">{t('intake.title')}</h1>
+        <p role="status" className="success" data-testid="intake-submitted">
+          {t('intake.submitted', { duration: formatDuration(submitted.durationMs) })}
+        </p>
+        <button type="button" className="primary" autoFocus onClick={() => void next()}>
+          {t('intake.next')}
+        </button>
+      </section>
+    );
+  }
+
+  const waited = now - draft.startedAt;
+  const over = waited > targetMinutes * 60_000;
+  const saveText =
+    saveState.kind === 'saving' ? t('intake.saving') : saveState.kind === 'saved' ? t('intake.saved', { time: new Date(saveState.at).toLocaleTimeString(i18n.language) }) : saveState.kind === 'failed' ? t('intake.saveFailed', { message: errorMessage(t, saveState.error) }) : '';
+
+  return (
+    <section aria-labelledby="walkin-title" className="walkin">
+      <header className="walkin__header">
+        <h1 id="walkin-title">{t('intake.title')}</h1>
+        <span className={over ? 'timer timer--over' : 'timer'} data-testid="walkin-timer" role="timer">
+          {t('intake.waiting', { time: formatDuration(waited) })} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
+        </span>
+        <span className={saveState.kind === 'failed' ? 'form-error' : 'muted'} data-testid="draft-save-state" aria-live="polite">
+          {saveText}
+        </span>
+      </header>
+      {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}
+      {draft.customerId && loadedName && (
+        <p className="banner banner--notice" role="status">
+          {t('intake.loadedCustomer', { name: loadedName })}{' '}
+          <button type="button" onClick={() => { setLoadedName(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
+        </p>
+      )}
+      {!draft.customerId && matches.length > 0 && (
+        <MatchesPanel matches={matches} onLoad={(match) => { setLoadedName(match.name); update({ customerId: match.id }); }} />
+      )}
+      <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
+        <IntakeFieldsForm fields={draft.fields} config={config} validation={validation} issueFor={issueFor} onInput={onFieldInput} onBlur={touch} />
+        <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
+        <FormError message={submitError} />
+        {!reviewing && (
+          <div className="actions walkin__actions">
+            <button type="submit" className="primary">
+              {t('intake.review')} <kbd>{t('intake.reviewShortcut')}</kbd>
+            </button>
+            <button type="button" onClick={() => { if (window.confirm(t('intake.discardConfirm'))) void api.call('intake.draft.discard', { id: draft.id }).then(() => next()); }}>
+              {t('intake.discard')}
+            </button>
+          </div>
+        )}
+      </form>
+      {reviewing && (
+        <SelfReview fields={draft.fields} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} />
+      )}
+    </section>
+  );
+}

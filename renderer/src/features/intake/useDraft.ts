@@ -1,0 +1,78 @@
+/**
+ * The walk-in draft: restored or started on open, and saved on every change so that no keystroke is
+ * lost to a crash, a kill or a restart. Saves are serialised: while one is in flight, the newest
+ * state waits and goes next.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Draft } from '../../../../shared/api/intake-contract';
+import type { Consent } from '../../../../shared/domain/intake/consent';
+import type { IntakeFields } from '../../../../shared/domain/intake/fields';
+import type { RpcError } from '../../../../shared/api';
+import { api } from '../../lib/api';
+
+export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'failed'; error: RpcError };
+
+export function useDraft() {
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [restored, setRestored] = useState(false);
+  const [loadError, setLoadError] = useState<RpcError | null>(null);
+  const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
+  const pending = useRef<Draft | null>(null);
+  const saving = useRef(false);
+
+  const open = useCallback(async (fresh: boolean) => {
+    setLoadError(null);
+    if (!fresh) {
+      const current = await api.call('intake.draft.current');
+      if (!current.ok) return setLoadError(current.error);
+      if (current.value) {
+        setDraft(current.value);
+        setRestored(true);
+        return;
+      }
+    }
+    pending.current = null;
+    const started = await api.call('intake.draft.start', { customerId: null });
+    if (!started.ok) return setLoadError(started.error);
+    setDraft(started.value);
+    setRestored(false);
+    setSaveState({ kind: 'idle' });
+  }, []);
+
+  useEffect(() => {
+    void open(false);
+  }, [open]);
+
+  const flush = useCallback(async () => {
+    if (saving.current) return;
+    saving.current = true;
+    while (pending.current) {
+      const next = pending.current;
+      pending.current = null;
+      setSaveState({ kind: 'saving' });
+      const result = await api.call('intake.draft.save', { id: next.id, fields: next.fields, consent: next.consent, customerId: next.customerId });
+      setSaveState(result.ok ? { kind: 'saved', at: result.value.savedAt } : { kind: 'failed', error: result.error });
+    }
+    saving.current = false;
+  }, []);
+
+  const update = useCallback(
+    (change: { fields?: Partial<IntakeFields>; consent?: Partial<Consent>; customerId?: string | null }) => {
+      setDraft((current) => {
+        if (!current) return current;
+        const next: Draft = {
+          ...current,
+          fields: { ...current.fields, ...change.fields },
+          consent: { ...current.consent, ...change.consent },
+          customerId: change.customerId === undefined ? current.customerId : change.customerId,
+        };
+        pending.current = next;
+        queueMicrotask(() => void flush());
+        return next;
+      });
+    },
+    [flush],
+  );
+
+  return { draft, restored, loadError, saveState, update, startNew: () => open(true) };
+}

@@ -1,0 +1,152 @@
+// A walk-in, entered with the keyboard alone through the browser host in Chromium: self-review,
+// submit, and what was stored; then a draft that comes back after the desk is stopped mid-entry.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/core/db/connection';
+import { readOrCreateKeyFile } from '../../electron/core/db/key-file';
+import { databasePath } from '../../electron/core/paths';
+import { launchChromium } from '../support/browser';
+import { connect, expectOk, setUpDesk, startDesk } from '../support/desk';
+
+type Desk = Awaited<ReturnType<typeof startDesk>>;
+let desk: Desk;
+let browser: Browser;
+let page: Page;
+
+async function type(...steps: Array<string | { key: string; times?: number }>): Promise<void> {
+  for (const step of steps) {
+    if (typeof step === 'string') await page.keyboard.type(step);
+    else for (let i = 0; i < (step.times ?? 1); i += 1) await page.keyboard.press(step.key);
+  }
+}
+
+async function signIn(target: Page): Promise<void> {
+  await target.goto(desk.launchUrl());
+  await target.getByRole('heading', { name: '登录' }).waitFor();
+  await target.keyboard.type('zhao.min');
+  await target.keyboard.press('Tab');
+  await target.keyboard.type('Specialist1');
+  await target.keyboard.press('Enter');
+  await target.getByTestId('signed-in-user').filter({ hasText: '赵敏' }).waitFor();
+}
+
+beforeAll(async () => {
+  desk = await startDesk();
+  const admin = await connect(desk);
+  await setUpDesk(admin);
+  expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  admin.close();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  await signIn(page);
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state !== 'fail' || !page) return;
+  fs.mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: path.join('test-results', `walk-in-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.close();
+});
+
+describe('walk-in entry by keyboard', () => {
+  it('enters, self-reviews and submits a walk-in; the record, consent and entry duration are stored', async () => {
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.getByRole('heading', { name: '现场登记' }).isVisible()).toBe(true);
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+
+    await type('单雪', { key: 'Enter' });
+    await type('13812345678'); // a full mobile moves on by itself, to the document type
+    await type({ key: 'Enter' }); // keep 居民身份证
+    await type('11010519491231002x'); // a full ID moves on, and fills birth date, gender and age
+    await expect.poll(() => page.getByTestId('derived-birth-date').inputValue()).toBe('1949-12-31');
+    expect(await page.getByTestId('derived-gender').inputValue()).toBe('female');
+    expect(await page.getByText('76 岁').isVisible()).toBe(true);
+    await type({ key: 'Enter' }); // landline: none
+    await type({ key: 'Enter' }); // grade: 普通客户
+    await type({ key: 'ArrowDown', times: 7 }, { key: 'Enter' }); // province: 吉林省 (7th in GB/T 2260 order)
+    await type({ key: 'ArrowDown', times: 2 }, { key: 'Enter' }); // city: 吉林市
+    await type({ key: 'ArrowDown' }, { key: 'Enter' }); // district
+    await type('松江东路 88 号', { key: 'Enter' });
+    await type('单强', { key: 'Enter' });
+    await type('13900001111'); // moves on to the ski section
+    await type({ key: 'ArrowDown' }, { key: 'Enter' }); // 双板
+    await type({ key: 'ArrowDown', times: 2 }, { key: 'Enter' }); // 初级
+    await type({ key: 'Enter' }); // skier type: skip
+    await type('168', { key: 'Enter' }, '55', { key: 'Enter' }, '25.5', { key: 'Enter' });
+    expect(await page.getByLabel('省份').inputValue()).toBe('吉林省');
+
+    // Without the separate ID consent, self-review names what is missing.
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('self-review').textContent()).toContain('收集证件号码需要客户单独同意');
+    await page.keyboard.press('Enter'); // back to the form
+    await page.getByLabel('客户单独同意收集身份证件号码（敏感个人信息）').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('self-review').textContent()).toContain('所有必填项已填写');
+    expect(await page.getByTestId('self-review').textContent()).toContain('11010519491231002X');
+    await page.keyboard.press('Enter'); // confirm and submit (focused)
+    await expect.poll(() => page.getByTestId('intake-submitted').isVisible()).toBe(true);
+
+    const db = openDatabase(databasePath(desk.dataDir), readOrCreateKeyFile(desk.dataDir, { create: false }));
+    const intake = db.prepare('SELECT * FROM intakes').get() as { status: string; fields: string; consent: string; duration_ms: number; customer_present: number; started_at: number; submitted_at: number };
+    const customer = db.prepare('SELECT * FROM customers').get() as { name: string; mobile: string; id_number: string; birth_date: string; doc: string };
+    db.close();
+    expect(intake.status).toBe('pending_cross_check');
+    expect(intake.customer_present).toBe(1);
+    expect(intake.duration_ms).toBe(intake.submitted_at - intake.started_at);
+    expect(intake.duration_ms).toBeGreaterThan(0);
+    expect(JSON.parse(intake.consent)).toMatchObject({ noticeVersion: '2026-11', idConsent: true, method: 'counter', purposes: ['registration', 'service', 'safety'] });
+    expect(customer).toMatchObject({ name: '单雪', mobile: '13812345678', id_number: '11010519491231002X', birth_date: '1949-12-31' });
+    expect(JSON.parse(customer.doc)).toMatchObject({ addressProvince: '吉林省', addressCity: '吉林市', emergencyMobile: '13900001111', skiDiscipline: 'ski', skiAbility: 'beginner', heightCm: '168', bootMondo: '25.5' });
+  });
+
+  it('offers the existing customer when the phone is already known', async () => {
+    await page.keyboard.press('Enter'); // 下一位客户
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+    await type('单雪', { key: 'Enter' }, '138 1234 5678');
+    await expect.poll(() => page.getByTestId('matches').textContent()).toContain('单*');
+    expect(await page.getByTestId('matches').textContent()).toContain('138****5678');
+    await page.getByRole('button', { name: '载入此客户' }).click();
+    await expect.poll(() => page.getByText('本次录入将更新已有客户 单* 的信息').isVisible()).toBe(true);
+  });
+
+  it('brings a draft back with every field typed after the desk is stopped mid-entry', async () => {
+    await page.getByRole('button', { name: '改为新客户' }).click();
+    await page.getByLabel('姓名', { exact: true }).fill('');
+    await page.getByLabel('姓名', { exact: true }).focus();
+    await type('欧阳娜娜', { key: 'Tab' }, { key: 'Control+a' }, '13700001234');
+    await page.getByLabel('备注').focus();
+    await type('需要儿童滑雪板');
+    await expect.poll(() => page.getByTestId('draft-save-state').textContent()).toContain('已自动保存');
+    const dataDir = desk.dataDir;
+    await page.close();
+    await desk.close();
+
+    desk = await startDesk({ dataDir });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    await signIn(page);
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.getByText('已恢复上次未完成的录入').isVisible()).toBe(true);
+    expect(await page.getByLabel('姓名', { exact: true }).inputValue()).toBe('欧阳娜娜');
+    expect(await page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('13700001234');
+    expect(await page.getByLabel('备注').inputValue()).toBe('需要儿童滑雪板');
+  });
+
+  it('finds the customer by pinyin initials and shows the masked card', async () => {
+    await page.keyboard.press('Alt+3');
+    await expect.poll(() => page.getByRole('heading', { name: '客户查询' }).isVisible()).toBe(true);
+    await type('sx');
+    await expect.poll(() => page.getByTestId('search-result').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138****5678');
+    expect(await page.getByTestId('card-idNumber').textContent()).toBe('110***********002X');
+    expect(await page.getByRole('button', { name: '显示完整' }).count()).toBe(0); // specialists may not reveal
+    expect(await page.getByTestId('card-intake').count()).toBe(1);
+  });
+});
