@@ -16,12 +16,10 @@ const ms = (value: number): string => `${value.toFixed(3)} ms`;
 
 export function printTable(title: string, rows: Row[]): void {
   console.log(`\n${title}`);
-  console.log(`${'measure'.padEnd(44)}${'p50'.padStart(12)}${'p99'.padStart(12)}   ${'baseline (same run)'.padEnd(40)}${'p50'.padStart(12)}${'p99'.padStart(12)}`);
-  for (const row of rows) {
-    console.log(
-      `${row.name.padEnd(44)}${ms(percentile(row.samples, 50)).padStart(12)}${ms(percentile(row.samples, 99)).padStart(12)}   ${row.baseline.padEnd(40)}${ms(percentile(row.baselineSamples, 50)).padStart(12)}${ms(percentile(row.baselineSamples, 99)).padStart(12)}`,
-    );
-  }
+  const head = ['p50', 'p95', 'p99'].map((label) => label.padStart(11)).join('');
+  console.log(`${'measure'.padEnd(44)}${head}   ${'baseline (same run)'.padEnd(44)}${head}`);
+  const figures = (samples: number[]): string => [50, 95, 99].map((p) => ms(percentile(samples, p)).padStart(11)).join('');
+  for (const row of rows) console.log(`${row.name.padEnd(44)}${figures(row.samples)}   ${row.baseline.padEnd(44)}${figures(row.baselineSamples)}`);
 }
 
 export async function sample(times: number, run: () => Promise<unknown> | unknown): Promise<number[]> {

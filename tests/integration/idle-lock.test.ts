@@ -33,3 +33,14 @@ describe('idle lock', () => {
     expect(audit).toContain('session.lock:idle');
   });
 });
+
+describe('outbox size', () => {
+  it('equals the number of rows in the outbox view', async () => {
+    core = openCore({ dataDir: tempDataDir('outbox'), keyHex: generateKeyHex(), appVersion: 'test' });
+    const call = async (method: string, input: unknown = {}) => (await core!.handle('window-1', { id: 1, method, input })).result;
+    await call('setup.initialize', { organisationName: '度假区', siteName: '雪场', deskName: '1号', manager: MANAGER });
+    await call('settings.update', { maxFailedLogins: 5, lockoutMinutes: 5, idleLockMinutes: 10 });
+    expect(core.services.ops.outboxSize()).toBe(3);
+    expect(core.services.ops.outboxCountFromView()).toBe(3);
+  });
+});
