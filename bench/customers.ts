@@ -47,7 +47,11 @@ export async function benchCustomers(count: number): Promise<void> {
   const samples = core.db.prepare('SELECT name, mobile, id_number FROM customers WHERE rowid % :step = 0 LIMIT 200').all({ step: Math.max(1, Math.floor(count / 200)) }) as Array<{ name: string; mobile: string; id_number: string }>;
   const { pinyin } = await import('pinyin-pro');
   let i = 0;
-  const next = () => samples[i++ % samples.length]!;
+  const next = (): { name: string; mobile: string; id_number: string } => {
+    const found = samples[i++ % samples.length];
+    if (!found) throw new Error('no sample customers');
+    return found;
+  };
   const search = (query: string) => core.handle('bench', { id: 1, method: 'customers.search', input: { query, limit: 50 } });
   const raw = {
     mobile: core.db.prepare('SELECT * FROM customers WHERE mobile = ? LIMIT 50'),
@@ -95,12 +99,13 @@ export async function benchCustomers(count: number): Promise<void> {
     }
   }
   let k = 0;
+  const keystroke = (): IntakeFields => keystrokes[k++ % keystrokes.length] ?? typing;
   printTable('Validation per keystroke (shared/domain/intake/validate.ts, as the renderer runs it)', [
     {
       name: 'validateIntake on the whole form',
-      samples: await sample(5_000, () => validateIntake(keystrokes[k++ % keystrokes.length]!, FIELD_PRESETS.ski_lodge)),
+      samples: await sample(5_000, () => validateIntake(keystroke(), FIELD_PRESETS.ski_lodge)),
       baseline: 'one regex test of the typed field',
-      baselineSamples: await sample(5_000, () => /^1[3-9]\d{9}$/.test(keystrokes[k++ % keystrokes.length]!.mobile)),
+      baselineSamples: await sample(5_000, () => /^1[3-9]\d{9}$/.test(keystroke().mobile)),
     },
   ]);
   core.close();
