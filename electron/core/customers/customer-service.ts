@@ -9,6 +9,7 @@ import { normalizeMobile } from '../../../shared/domain/phone';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
+import { pinyinSpellings } from './search-keys';
 
 /** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
 export function searchCustomers(services: Services, query: string, limit: number): CustomerSummary[] {
@@ -29,6 +30,8 @@ export function searchCustomers(services: Services, query: string, limit: number
     add(repo.byKey('id', compact, limit));
   } else if (/\p{Script=Han}/u.test(q)) {
     add(repo.byKeyPrefix('name', q.toLowerCase(), limit));
+    // Nothing under these characters (traditional characters, a variant form): match by sound.
+    if (results.size === 0) for (const spelling of pinyinSpellings(q)) add(repo.byKeyPrefix('pinyin', spelling, limit));
   } else if (/^[a-z\s]+$/i.test(q)) {
     const letters = q.toLowerCase().replace(/\s+/g, '');
     add(repo.byKeyPrefix('initials', letters, limit));
