@@ -43,8 +43,14 @@ export const INTAKE_METHODS = {
   'intake.config': method({
     input: z.object({}).strict(),
     output: z.object({ fields: z.record(z.enum(CONFIGURABLE_FIELDS), z.enum(['hidden', 'optional', 'required'])), walkInTargetMinutes: z.number() }),
-    access: { permission: 'intake.create' },
+    access: 'session',
     mutates: false,
+  }),
+  'intake.config.update': method({
+    input: z.object({ fields: z.partialRecord(z.enum(CONFIGURABLE_FIELDS), z.enum(['hidden', 'optional', 'required'])) }),
+    output: z.object({ fields: z.record(z.enum(CONFIGURABLE_FIELDS), z.enum(['hidden', 'optional', 'required'])), walkInTargetMinutes: z.number() }),
+    access: { permission: 'settings.manage' },
+    mutates: true,
   }),
   'intake.draft.current': method({ input: z.object({}).strict(), output: draftSchema.nullable(), access: { permission: 'intake.create' }, mutates: false }),
   'intake.draft.start': method({ input: z.object({ customerId: customerIdSchema.nullable().default(null) }), output: draftSchema, access: { permission: 'intake.create' }, mutates: true }),

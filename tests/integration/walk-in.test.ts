@@ -131,3 +131,21 @@ describe('walk-in entry', () => {
     trainee.close();
   });
 });
+
+describe('site field configuration', () => {
+  it('lets a manager hide the ski fields (as at a scenic area), after which they are no longer required', async () => {
+    const before = await submitMissingSki();
+    expect(before).toMatchObject({ skiDiscipline: 'required' });
+    const refused = await specialist.call('intake.config.update', { fields: { skiDiscipline: 'hidden' } });
+    expect(refused.ok ? 'ok' : refused.error.code).toBe('FORBIDDEN');
+    const updated = expectOk(await manager.call('intake.config.update', { fields: { skiDiscipline: 'hidden', skiAbility: 'hidden' } }));
+    expect(updated.fields.skiDiscipline).toBe('hidden');
+    expect(await submitMissingSki()).toBeUndefined();
+  });
+});
+
+async function submitMissingSki(): Promise<Record<string, string> | undefined> {
+  const values = fields({ name: '景区客', mobile: '13600009999', idNumber: '440524188001010014', skiDiscipline: '', skiAbility: '' });
+  const result = await submit(specialist, values);
+  return result.ok ? undefined : result.error.fields;
+}

@@ -11,6 +11,14 @@ function staffIdOf(call: CallContext): string {
 
 export const INTAKE_HANDLERS = {
   'intake.config': (_input: unknown, call: CallContext) => ({ fields: call.services.config.intakeFields(), walkInTargetMinutes: 5 }),
+  'intake.config.update': (input: { fields: Partial<Record<string, 'hidden' | 'optional' | 'required'>> }, call: CallContext) => {
+    const staffId = staffIdOf(call);
+    call.services.transact(() => {
+      call.services.ops.append(staffId, { entity: 'config', entityId: 'intake_fields', changes: { ...input.fields } as Record<string, string> });
+      call.services.audit.append(staffId, 'settings.intake_fields', 'intake_fields', { fields: Object.keys(input.fields).length });
+    });
+    return { fields: call.services.config.intakeFields(), walkInTargetMinutes: 5 };
+  },
   'intake.draft.current': (_input: unknown, call: CallContext) => call.services.drafts.latest(staffIdOf(call)),
   'intake.draft.start': (input: { customerId: string | null }, call: CallContext) => startDraft(call.services, staffIdOf(call), input.customerId),
   'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null }, call: CallContext) => {

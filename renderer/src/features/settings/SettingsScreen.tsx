@@ -9,6 +9,7 @@ import { useDesk } from '../../app/store';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
+import { FieldSettings } from './FieldSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -62,6 +63,7 @@ export function SettingsScreen() {
           {t('common.save')}
         </button>
       </form>
+      <FieldSettings />
     </section>
   );
 }
