@@ -77,7 +77,17 @@ export const INTAKE_METHODS = {
 
 export const CUSTOMER_METHODS = {
   'customers.search': method({
-    input: z.object({ query: z.string().trim().min(1, { message: 'required' }).max(50), limit: z.number().int().min(1).max(500).default(50) }),
+    input: z
+      .object({
+        query: z.string().trim().max(50).default(''),
+        grade: z.enum(GRADES).optional(),
+        source: z.enum(['walk_in', 'paper_form', 'online', 'correction']).optional(),
+        status: z.string().max(40).optional(),
+        from: z.iso.date().optional(),
+        to: z.iso.date().optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .refine((input) => input.query !== '' || input.grade || input.source || input.status || input.from || input.to, { path: ['query'], message: 'required' }),
     output: z.array(customerSummarySchema),
     access: { permission: 'customer.read' },
     mutates: false,

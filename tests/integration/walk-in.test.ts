@@ -107,6 +107,21 @@ describe('walk-in entry', () => {
     expect(await find('9999')).toEqual([]);
   });
 
+  it('filters by grade, intake status, source and date, with or without a query', async () => {
+    const names = async (input: MethodInput<'customers.search'>) => expectOk(await specialist.call('customers.search', input)).map((c) => c.name);
+    const today = new Date();
+    const iso = (date: Date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+    const tomorrow = new Date(today.getTime() + 86_400_000);
+    expect(await names({ query: '', status: 'pending_cross_check', source: 'walk_in' })).toContain('单*');
+    expect(await names({ query: '', grade: 'ordinary' })).toContain('单*');
+    expect(await names({ query: '', grade: 'vip' })).toEqual([]);
+    expect(await names({ query: '5678', grade: 'vip' })).toEqual([]);
+    expect(await names({ query: '5678', from: iso(today), to: iso(today) })).toContain('单*');
+    expect(await names({ query: '5678', from: iso(tomorrow) })).toEqual([]);
+    const nothing = await specialist.call('customers.search', { query: '' });
+    expect(nothing.ok ? 'ok' : nothing.error.fields).toEqual({ query: 'required' });
+  });
+
   it('reveals a masked value only with the permission and a reason, and audits who, what and why', async () => {
     const [customer] = expectOk(await specialist.call('customers.search', { query: '5678', limit: 5 }));
     const refused = await specialist.call('customers.reveal', { id: customer!.id, field: 'mobile', reason: '客户来电核对' });

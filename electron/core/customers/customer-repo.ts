@@ -50,6 +50,8 @@ export class CustomerRepo {
   private readonly exactKeyStmt;
   private readonly prefixKeyStmt;
   private readonly intakesStmt;
+  private readonly byGradeStmt;
+  private readonly byIntakeStmt;
 
   constructor(db: Db) {
     this.byIdStmt = db.prepare<{ id: string }, CustomerRow>('SELECT * FROM customers WHERE id = :id');
@@ -64,6 +66,15 @@ export class CustomerRepo {
       'SELECT DISTINCT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term >= :from AND s.term < :to LIMIT :limit',
     );
     this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
+    this.byGradeStmt = db.prepare<{ grade: string; limit: number }, CustomerRow>('SELECT * FROM customers WHERE grade = :grade ORDER BY created_at DESC LIMIT :limit');
+    // Customers with an intake matching the filters, most recent first; NULL means "any".
+    this.byIntakeStmt = db.prepare<{ source: string | null; status: string | null; from: number; to: number; grade: string | null; limit: number }, CustomerRow>(
+      `SELECT c.* FROM customers c WHERE c.id IN (
+         SELECT i.customer_id FROM intakes i
+         WHERE (:source IS NULL OR i.source = :source) AND (:status IS NULL OR i.status = :status) AND i.submitted_at >= :from AND i.submitted_at < :to)
+       AND (:grade IS NULL OR c.grade = :grade)
+       ORDER BY c.created_at DESC LIMIT :limit`,
+    );
   }
 
   byId(id: string): CustomerRow | undefined {
@@ -88,6 +99,14 @@ export class CustomerRepo {
 
   byKeyPrefix(kind: SearchKind, prefix: string, limit: number): CustomerRow[] {
     return this.prefixKeyStmt.all({ kind, from: prefix, to: `${prefix}\uffff`, limit });
+  }
+
+  byGrade(grade: string, limit: number): CustomerRow[] {
+    return this.byGradeStmt.all({ grade, limit });
+  }
+
+  byIntakeFilters(filters: { source: string | null; status: string | null; from: number; to: number; grade: string | null }, limit: number): CustomerRow[] {
+    return this.byIntakeStmt.all({ ...filters, limit });
   }
 
   intakesOf(customerId: string): IntakeRow[] {

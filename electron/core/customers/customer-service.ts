@@ -11,8 +11,40 @@ import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
 
+export interface SearchFilters {
+  grade?: 'vip' | 'ordinary' | undefined;
+  source?: string | undefined;
+  status?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+const dayStart = (iso: string | undefined, fallback: number): number => (iso ? new Date(`${iso}T00:00:00`).getTime() : fallback);
+
+/** Search by query and/or filters (grade, intake source, status, intake date). */
+export function searchCustomers(services: Services, query: string, limit: number, filters: SearchFilters = {}): CustomerSummary[] {
+  const from = dayStart(filters.from, 0);
+  const to = filters.to ? dayStart(filters.to, 0) + 86_400_000 : Number.MAX_SAFE_INTEGER;
+  const byIntake = Boolean(filters.source || filters.status || filters.from || filters.to);
+  if (query.trim() === '') {
+    const rows = byIntake
+      ? services.customers.byIntakeFilters({ source: filters.source ?? null, status: filters.status ?? null, from, to, grade: filters.grade ?? null }, limit)
+      : filters.grade
+        ? services.customers.byGrade(filters.grade, limit)
+        : [];
+    return rows.map((row) => summarize(row, ['search']));
+  }
+  const found = searchByQuery(services, query, byIntake || filters.grade ? 500 : limit);
+  return found
+    .filter((row) => !filters.grade || row.grade === filters.grade)
+    .filter((row) => !byIntake || services.customers.intakesOf(row.id).some((intake) =>
+      (!filters.source || intake.source === filters.source) && (!filters.status || intake.status === filters.status) && intake.submitted_at >= from && intake.submitted_at < to))
+    .slice(0, limit)
+    .map((row) => summarize(row, ['search']));
+}
+
 /** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
-export function searchCustomers(services: Services, query: string, limit: number): CustomerSummary[] {
+function searchByQuery(services: Services, query: string, limit: number): CustomerRow[] {
   const q = query.trim();
   const repo = services.customers;
   const results = new Map<string, CustomerRow>();
@@ -37,7 +69,7 @@ export function searchCustomers(services: Services, query: string, limit: number
     add(repo.byKeyPrefix('initials', letters, limit));
     add(repo.byKeyPrefix('pinyin', letters, limit));
   }
-  return [...results.values()].map((row) => summarize(row, ['search']));
+  return [...results.values()];
 }
 
 const MASKED_IN_CARD: Record<string, (value: string) => string> = {

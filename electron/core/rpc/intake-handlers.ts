@@ -1,5 +1,5 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
-import { customerCard, revealField, searchCustomers } from '../customers/customer-service';
+import { customerCard, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
 import { findMatches, startDraft, submitWalkIn } from '../intake/intake-service';
 import { RpcFailure } from './failure';
 import type { CallContext } from './handlers';
@@ -36,7 +36,7 @@ export const INTAKE_HANDLERS = {
   },
   'intake.matches': (input: { mobile: string; idNumber: string; name: string; birthDate: string }, call: CallContext) => findMatches(call.services, input),
   'intake.submit': (input: Parameters<typeof submitWalkIn>[2], call: CallContext) => submitWalkIn(call.services, staffIdOf(call), input),
-  'customers.search': (input: { query: string; limit: number }, call: CallContext) => searchCustomers(call.services, input.query, input.limit),
+  'customers.search': (input: { query: string; limit: number } & SearchFilters, call: CallContext) => searchCustomers(call.services, input.query, input.limit, input),
   'customers.card': (input: { id: string }, call: CallContext) => customerCard(call.services, input.id),
   'customers.reveal': (input: { id: string; field: 'name' | 'mobile' | 'idNumber' | 'address' | 'emergencyMobile'; reason: string }, call: CallContext) =>
     revealField(call.services, staffIdOf(call), input.id, input.field, input.reason),

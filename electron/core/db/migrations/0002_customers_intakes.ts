@@ -24,6 +24,7 @@ export const migration0002: Migration = {
       CREATE INDEX customers_by_mobile ON customers (mobile);
       CREATE INDEX customers_by_id_number ON customers (id_number);
       CREATE INDEX customers_by_name_birth ON customers (name, birth_date);
+      CREATE INDEX customers_by_grade ON customers (grade, created_at);
 
       CREATE TABLE customer_search (
         kind TEXT NOT NULL,

@@ -11,9 +11,18 @@ import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { CustomerCard } from './CustomerCard';
 
+interface Filters {
+  grade: '' | 'vip' | 'ordinary';
+  status: string;
+  source: '' | 'walk_in';
+  from: string;
+  to: string;
+}
+
 export function SearchScreen({ canReveal }: { canReveal: boolean }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
+  const [filters, setFilters] = useState<Filters>({ grade: '', status: '', source: '', from: '', to: '' });
   const [results, setResults] = useState<CustomerSummary[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [active, setActive] = useState(0);
@@ -22,13 +31,23 @@ export function SearchScreen({ canReveal }: { canReveal: boolean }) {
 
   useEffect(() => {
     const q = query.trim();
-    if (q === '') {
+    const active = Object.values(filters).some(Boolean);
+    if (q === '' && !active) {
       setResults([]);
       return;
     }
     let current = true;
     const timer = setTimeout(() => {
-      void api.call('customers.search', { query: q, limit: 500 }).then((result) => {
+      const input = {
+        query: q,
+        limit: 500,
+        ...(filters.grade ? { grade: filters.grade } : {}),
+        ...(filters.status ? { status: filters.status } : {}),
+        ...(filters.source ? { source: filters.source } : {}),
+        ...(filters.from ? { from: filters.from } : {}),
+        ...(filters.to ? { to: filters.to } : {}),
+      };
+      void api.call('customers.search', input).then((result) => {
         if (!current) return;
         if (result.ok) {
           setResults(result.value);
@@ -41,7 +60,7 @@ export function SearchScreen({ canReveal }: { canReveal: boolean }) {
       current = false;
       clearTimeout(timer);
     };
-  }, [query, t]);
+  }, [query, filters, t]);
 
   // TanStack Virtual is not React-Compiler-safe (it returns changing functions); we do not use the compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -70,8 +89,40 @@ export function SearchScreen({ canReveal }: { canReveal: boolean }) {
           if (event.key === 'Enter' && results[active]) setOpenId(results[active].id);
         }}
       />
+      <div className="filters" role="group" aria-label={t('search.filters')}>
+        <label>
+          {t('intake.field.grade')}
+          <select value={filters.grade} onChange={(event) => setFilters({ ...filters, grade: event.target.value as Filters['grade'] })}>
+            <option value="">{t('search.any')}</option>
+            <option value="vip">{t('intake.option.grade.vip')}</option>
+            <option value="ordinary">{t('intake.option.grade.ordinary')}</option>
+          </select>
+        </label>
+        <label>
+          {t('search.statusLabel')}
+          <select value={filters.status} onChange={(event) => setFilters({ ...filters, status: event.target.value })}>
+            <option value="">{t('search.any')}</option>
+            <option value="pending_cross_check">{t('search.status.pending_cross_check')}</option>
+          </select>
+        </label>
+        <label>
+          {t('search.sourceLabel')}
+          <select value={filters.source} onChange={(event) => setFilters({ ...filters, source: event.target.value as Filters['source'] })}>
+            <option value="">{t('search.any')}</option>
+            <option value="walk_in">{t('search.source.walk_in')}</option>
+          </select>
+        </label>
+        <label>
+          {t('search.from')}
+          <input type="date" value={filters.from} onChange={(event) => setFilters({ ...filters, from: event.target.value })} />
+        </label>
+        <label>
+          {t('search.to')}
+          <input type="date" value={filters.to} onChange={(event) => setFilters({ ...filters, to: event.target.value })} />
+        </label>
+      </div>
       <FormError message={error} />
-      <p className="muted" aria-live="polite">{query.trim() ? (results.length ? t('search.count', { count: results.length }) : t('search.none')) : ''}</p>
+      <p className="muted" aria-live="polite">{query.trim() || Object.values(filters).some(Boolean) ? (results.length ? t('search.count', { count: results.length }) : t('search.none')) : ''}</p>
       <div ref={listRef} className="results" id="search-results" role="listbox" aria-label={t('search.title')}>
         <div style={{ height: virtualizer.getTotalSize() }} className="results__inner">
           {virtualizer.getVirtualItems().map((item) => {
