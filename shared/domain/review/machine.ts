@@ -1,0 +1,129 @@
+/**
+ * The review state machine (PRODUCT.md "Review"): self-review by the enterer, cross-check by a
+ * colleague, approval by the group lead on the desk, final review by the manager for VIP and
+ * doubtful records. Pure: review events are append-only, and the status is always derived by
+ * folding them, never stored as the truth.
+ */
+import type { Role } from '../auth/roles';
+
+export const REVIEW_STATUSES = ['draft', 'pending_cross_check', 'returned', 'pending_lead_approval', 'pending_final_review', 'valid', 'rejected'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+export interface Actor {
+  staffId: string;
+  role: Role;
+}
+
+export type ReviewEvent =
+  | { kind: 'submitted'; by: Actor; at: number; needsFinal: boolean }
+  | { kind: 'cross_check_passed'; by: Actor; at: number; doubtful: boolean }
+  | { kind: 'cross_check_failed'; by: Actor; at: number; notes: Record<string, string> }
+  | { kind: 'resubmitted'; by: Actor; at: number }
+  | { kind: 'lead_approved'; by: Actor; at: number }
+  | { kind: 'lead_sent_back'; by: Actor; at: number; reason: string }
+  | { kind: 'final_approved'; by: Actor; at: number }
+  | { kind: 'final_rejected'; by: Actor; at: number; reason: string }
+  | { kind: 'correction_opened'; by: Actor; at: number; correctionIntakeId: string };
+
+export interface ReviewState {
+  status: ReviewStatus;
+  enteredBy: string | null;
+  crossCheckedBy: string | null;
+  /** VIP, flagged doubtful by the cross-checker, identity warnings or a possible duplicate. */
+  needsFinal: boolean;
+  /** Field → note from the last failed cross-check, for the enterer to fix. */
+  returnNotes: Record<string, string>;
+  lastReason: string | null;
+  /** When the current status began (deadlines count from here). */
+  since: number;
+}
+
+export interface ReviewPolicy {
+  /** May the lead who approves a cross-check be the one who did it? Off by default. */
+  leadMayApproveOwnCrossCheck: boolean;
+}
+
+export const DEFAULT_POLICY: ReviewPolicy = { leadMayApproveOwnCrossCheck: false };
+
+export type Refusal =
+  | 'wrong_status'
+  | 'own_record'
+  | 'not_enterer'
+  | 'role_not_allowed'
+  | 'lead_is_cross_checker'
+  | 'notes_required'
+  | 'reason_required';
+
+export type Transition = { ok: true; state: ReviewState } | { ok: false; refusal: Refusal };
+
+export const INITIAL_STATE: ReviewState = { status: 'draft', enteredBy: null, crossCheckedBy: null, needsFinal: false, returnNotes: {}, lastReason: null, since: 0 };
+
+const LEADS: readonly Role[] = ['group_lead', 'manager'];
+const CHECKERS: readonly Role[] = ['specialist', 'group_lead', 'manager'];
+
+export function apply(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy = DEFAULT_POLICY): Transition {
+  const refuse = (refusal: Refusal): Transition => ({ ok: false, refusal });
+  const to = (status: ReviewStatus, changes: Partial<ReviewState> = {}): Transition => ({ ok: true, state: { ...state, ...changes, status, since: event.at } });
+  const isEnterer = event.by.staffId === state.enteredBy;
+
+  switch (event.kind) {
+    case 'submitted':
+      if (state.status !== 'draft') return refuse('wrong_status');
+      return to('pending_cross_check', { enteredBy: event.by.staffId, needsFinal: event.needsFinal });
+    case 'cross_check_passed':
+    case 'cross_check_failed': {
+      if (state.status !== 'pending_cross_check') return refuse('wrong_status');
+      if (isEnterer) return refuse('own_record');
+      if (!CHECKERS.includes(event.by.role)) return refuse('role_not_allowed');
+      if (event.kind === 'cross_check_failed') {
+        if (Object.keys(event.notes).length === 0) return refuse('notes_required');
+        return to('returned', { crossCheckedBy: event.by.staffId, returnNotes: event.notes });
+      }
+      return to('pending_lead_approval', { crossCheckedBy: event.by.staffId, needsFinal: state.needsFinal || event.doubtful, returnNotes: {} });
+    }
+    case 'resubmitted':
+      if (state.status !== 'returned' && state.status !== 'rejected') return refuse('wrong_status');
+      if (!isEnterer) return refuse('not_enterer');
+      return to('pending_cross_check', { crossCheckedBy: null });
+    case 'lead_approved':
+    case 'lead_sent_back':
+      if (state.status !== 'pending_lead_approval') return refuse('wrong_status');
+      if (!LEADS.includes(event.by.role)) return refuse('role_not_allowed');
+      if (isEnterer) return refuse('own_record');
+      if (event.kind === 'lead_sent_back') {
+        if (event.reason.trim() === '') return refuse('reason_required');
+        return to('pending_cross_check', { crossCheckedBy: null, lastReason: event.reason });
+      }
+      if (event.by.staffId === state.crossCheckedBy && !policy.leadMayApproveOwnCrossCheck) return refuse('lead_is_cross_checker');
+      return to(state.needsFinal ? 'pending_final_review' : 'valid');
+    case 'final_approved':
+    case 'final_rejected':
+      if (state.status !== 'pending_final_review') return refuse('wrong_status');
+      if (event.by.role !== 'manager') return refuse('role_not_allowed');
+      if (isEnterer) return refuse('own_record');
+      if (event.kind === 'final_rejected') {
+        if (event.reason.trim() === '') return refuse('reason_required');
+        return to('rejected', { lastReason: event.reason });
+      }
+      return to('valid');
+    case 'correction_opened':
+      // A valid record is locked; changes go through a new correction intake with its own review.
+      if (state.status !== 'valid') return refuse('wrong_status');
+      return { ok: true, state };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Fold a record's events into its state, skipping none: an event that does not apply is an error. */
+export function derive(events: readonly ReviewEvent[], policy: ReviewPolicy = DEFAULT_POLICY): ReviewState {
+  return events.reduce((state, event) => {
+    const next = apply(state, event, policy);
+    if (!next.ok) throw new Error(`review event ${event.kind} does not apply in ${state.status}: ${next.refusal}`);
+    return next.state;
+  }, INITIAL_STATE);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected review event ${JSON.stringify(value)}`);
+}
