@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { permissionSchema, roleSchema, type Permission } from '../domain/auth/roles';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
 import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
+import { REVIEW_METHODS } from './review-contract';
 
 /**
  * - `public`: no session needed (setup, login, ping).
@@ -143,6 +144,7 @@ export const METHODS = {
   'sync.status': method({ input: empty, output: z.object({ pending: z.number().int(), connected: z.boolean(), serverConfigured: z.boolean() }), access: { permission: 'sync.read' }, mutates: false }),
   ...INTAKE_METHODS,
   ...CUSTOMER_METHODS,
+  ...REVIEW_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

@@ -10,6 +10,7 @@ import { validateIntake } from '../../../shared/domain/intake/validate';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
+import { recordEvent } from '../review/review-service';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 
@@ -103,7 +104,7 @@ export function submitWalkIn(services: Services, staffId: string, input: SubmitI
       changes: {
         customerId,
         source: 'walk_in',
-        status: 'pending_cross_check',
+        status: 'draft',
         fields: JSON.stringify(fields),
         consent: JSON.stringify(input.consent),
         flags: JSON.stringify(flags),
@@ -116,6 +117,9 @@ export function submitWalkIn(services: Services, staffId: string, input: SubmitI
     });
     services.drafts.delete(draft.id, staffId);
     services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
+    // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
+    const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');
+    recordEvent(services, intakeId, { kind: 'submitted', by: { staffId, role: staff.role }, at: now, needsFinal });
   });
   return { intakeId, customerId, status: 'pending_cross_check' as const, durationMs, flags };
 }

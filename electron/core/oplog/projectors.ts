@@ -6,8 +6,9 @@ import type { Db } from '../db/connection';
 import type { StoredOp } from './oplog';
 
 import { projectCustomer, projectIntake } from '../customers/projectors';
+import { projectReviewEvent } from '../review/projector';
 
-export const ENTITY_TYPES = ['staff', 'config', 'customer', 'intake'] as const;
+export const ENTITY_TYPES = ['staff', 'config', 'customer', 'intake', 'review_event'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export type Projector = (db: Db, op: StoredOp) => void;
@@ -82,4 +83,5 @@ export const PROJECTORS: Record<EntityType, Projector> = {
   config: projectConfig,
   customer: projectCustomer,
   intake: projectIntake,
+  review_event: projectReviewEvent,
 };

@@ -17,7 +17,7 @@ export class ConfigRepo {
     this.getStmt = db.prepare<{ id: string }, { doc: string }>('SELECT doc FROM config WHERE id = :id');
   }
 
-  private doc(id: string): Record<string, unknown> | undefined {
+  doc(id: string): Record<string, unknown> | undefined {
     const row = this.getStmt.get({ id });
     return row ? (JSON.parse(row.doc) as Record<string, unknown>) : undefined;
   }

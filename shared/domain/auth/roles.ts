@@ -25,14 +25,16 @@ export const PERMISSIONS = [
   'customer.read',
   /** Show a masked value in full, with a reason that goes into the audit log. */
   'customer.reveal',
+  /** Take part in review: cross-check, approve, final-review (the state machine checks which). */
+  'review.act',
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
 
 const MATRIX: Record<Role, readonly Permission[]> = {
-  specialist: ['sync.read', 'intake.create', 'customer.read'],
-  group_lead: ['staff.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal'],
-  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal'],
+  specialist: ['sync.read', 'intake.create', 'customer.read', 'review.act'],
+  group_lead: ['staff.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act'],
+  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act'],
   supervisor: ['staff.read', 'audit.read', 'sync.read', 'customer.read', 'customer.reveal'],
   // Maintainers keep the desk running (settings, audit integrity) but never manage people.
   maintainer: ['settings.manage', 'audit.read', 'sync.read'],

@@ -1,0 +1,45 @@
+/**
+ * Review events: stored append-only, and the intake's status re-derived from all of its events
+ * (shared/domain/review/machine.ts) every time one arrives — the status column is a cache.
+ */
+import { derive, type ReviewEvent } from '../../../shared/domain/review/machine';
+import type { Db } from '../db/connection';
+import type { StoredOp } from '../oplog/oplog';
+
+interface EventRow {
+  kind: ReviewEvent['kind'];
+  by_staff: string;
+  by_role: string;
+  at: number;
+  payload: string;
+}
+
+const cache = new WeakMap<Db, { insert: ReturnType<Db['prepare']>; events: ReturnType<Db['prepare']>; update: ReturnType<Db['prepare']>; policy: ReturnType<Db['prepare']> }>();
+
+function statements(db: Db) {
+  let found = cache.get(db);
+  if (!found) {
+    found = {
+      insert: db.prepare('INSERT INTO review_events (id, intake_id, kind, by_staff, by_role, at, payload, hlc) VALUES (:id, :intakeId, :kind, :byStaff, :byRole, :at, :payload, :hlc)'),
+      events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
+      update: db.prepare('UPDATE intakes SET status = :status, status_since = :since, cross_checked_by = :crossCheckedBy WHERE id = :intakeId'),
+      policy: db.prepare("SELECT doc FROM config WHERE id = 'review_policy'"),
+    };
+    cache.set(db, found);
+  }
+  return found;
+}
+
+export function toReviewEvent(row: EventRow): ReviewEvent {
+  return { ...(JSON.parse(row.payload) as object), kind: row.kind, by: { staffId: row.by_staff, role: row.by_role }, at: row.at } as ReviewEvent;
+}
+
+export function projectReviewEvent(db: Db, op: StoredOp): void {
+  const { insert, events, update, policy } = statements(db);
+  const changes = op.changes;
+  const intakeId = String(changes['intakeId']);
+  insert.run({ id: op.entityId, intakeId, kind: changes['kind'], byStaff: changes['byStaff'], byRole: changes['byRole'], at: changes['at'], payload: changes['payload'] ?? '{}', hlc: op.hlc });
+  const policyRow = policy.get([]) as { doc: string } | undefined;
+  const state = derive((events.all(intakeId) as EventRow[]).map(toReviewEvent), { leadMayApproveOwnCrossCheck: policyRow ? Boolean((JSON.parse(policyRow.doc) as Record<string, unknown>)['leadMayApproveOwnCrossCheck']) : false });
+  update.run({ status: state.status, since: state.since, crossCheckedBy: state.crossCheckedBy, intakeId });
+}

@@ -1,0 +1,152 @@
+/**
+ * Review on the desk, offline: every decision is an append-only review event (an op), checked
+ * against the state machine before it is written; queues per person; a record that becomes valid
+ * updates its customer, and is locked from then on.
+ */
+import type { QueueItem } from '../../../shared/api/review-contract';
+import type { Role } from '../../../shared/domain/auth/roles';
+import { validateIntake } from '../../../shared/domain/intake/validate';
+import type { IntakeFields } from '../../../shared/domain/intake/fields';
+import { maskName } from '../../../shared/domain/masking';
+import { apply, derive, type ReviewEvent, type ReviewState } from '../../../shared/domain/review/machine';
+import type { IntakeRow } from '../customers/customer-repo';
+import type { Db } from '../db/connection';
+import { RpcFailure } from '../rpc/failure';
+import type { Services } from '../services';
+import { toReviewEvent } from './projector';
+
+const queries = new WeakMap<Db, { events: ReturnType<Db['prepare']>; intake: ReturnType<Db['prepare']>; byStatus: ReturnType<Db['prepare']>; customerName: ReturnType<Db['prepare']> }>();
+
+function q(db: Db) {
+  let found = queries.get(db);
+  if (!found) {
+    found = {
+      events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
+      intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
+      byStatus: db.prepare('SELECT * FROM intakes WHERE status = ? ORDER BY status_since LIMIT 500'),
+      customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
+    };
+    queries.set(db, found);
+  }
+  return found;
+}
+
+function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
+  return { leadMayApproveOwnCrossCheck: false, ...(services.config.doc('review_policy') as { leadMayApproveOwnCrossCheck?: boolean } | undefined) };
+}
+
+export function eventsOf(services: Services, intakeId: string): ReviewEvent[] {
+  return (q(services.ctx.db).events.all(intakeId) as Parameters<typeof toReviewEvent>[0][]).map(toReviewEvent);
+}
+
+function intakeRow(services: Services, intakeId: string): IntakeRow {
+  const row = q(services.ctx.db).intake.get(intakeId) as IntakeRow | undefined;
+  if (!row) throw new RpcFailure('NOT_FOUND', 'no such intake');
+  return row;
+}
+
+/** Check an event against the machine, then write it as an op with its audit entry. */
+export function recordEvent(services: Services, intakeId: string, event: ReviewEvent): ReviewState {
+  const current = derive(eventsOf(services, intakeId), policy(services));
+  const next = apply(current, event, policy(services));
+  if (!next.ok) throw new RpcFailure('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
+  const { kind, by, at, ...payload } = event;
+  services.ops.append(by.staffId, {
+    entity: 'review_event',
+    entityId: services.ctx.randomId('rev'),
+    changes: { intakeId, kind, byStaff: by.staffId, byRole: by.role, at, payload: JSON.stringify(payload) },
+  });
+  const reason = 'reason' in event ? event.reason : null;
+  services.audit.append(by.staffId, `review.${kind}`, intakeId, { status: next.state.status, ...(reason ? { reason } : {}), ...('notes' in event ? { fields: Object.keys(event.notes).join(',') } : {}) });
+  if (next.state.status === 'valid') applyToCustomer(services, by.staffId, intakeRow(services, intakeId));
+  return next.state;
+}
+
+/** A valid intake updates its customer: only the fields that changed, so history stays per field. */
+function applyToCustomer(services: Services, staffId: string, intake: IntakeRow): void {
+  const customer = services.customers.byId(intake.customer_id);
+  const fields = JSON.parse(intake.fields) as IntakeFields;
+  const current = customer ? (JSON.parse(customer.doc) as Record<string, unknown>) : {};
+  const changes: Record<string, string | boolean> = {};
+  for (const [field, value] of Object.entries(fields)) if (current[field] !== value) changes[field] = value;
+  if (Object.keys(changes).length > 0) services.ops.append(staffId, { entity: 'customer', entityId: intake.customer_id, changes });
+}
+
+export function decide(services: Services, actor: { staffId: string; role: Role }, input: { intakeId: string; decision: ReviewEvent['kind']; notes: Record<string, string>; reason: string; doubtful: boolean }) {
+  const at = services.ctx.now();
+  const by = { staffId: actor.staffId, role: actor.role };
+  let event: ReviewEvent;
+  switch (input.decision) {
+    case 'cross_check_passed': event = { kind: 'cross_check_passed', by, at, doubtful: input.doubtful }; break;
+    case 'cross_check_failed': event = { kind: 'cross_check_failed', by, at, notes: input.notes }; break;
+    case 'lead_approved': event = { kind: 'lead_approved', by, at }; break;
+    case 'lead_sent_back': event = { kind: 'lead_sent_back', by, at, reason: input.reason }; break;
+    case 'final_approved': event = { kind: 'final_approved', by, at }; break;
+    case 'final_rejected': event = { kind: 'final_rejected', by, at, reason: input.reason }; break;
+    default: throw new RpcFailure('VALIDATION', 'unknown decision', { decision: 'invalid_choice' });
+  }
+  intakeRow(services, input.intakeId);
+  return { status: services.transact(() => recordEvent(services, input.intakeId, event)).status };
+}
+
+export function resubmit(services: Services, actor: { staffId: string; role: Role }, intakeId: string, fields: IntakeFields) {
+  const intake = intakeRow(services, intakeId);
+  const validation = validateIntake(fields, services.config.intakeFields(), new Date(services.ctx.now()));
+  const errors = Object.fromEntries(Object.entries(validation.errors).map(([field, issue]) => [field, issue?.code ?? 'invalid']));
+  if (Object.keys(errors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', errors);
+  return {
+    status: services.transact(() => {
+      const state = derive(eventsOf(services, intakeId), policy(services));
+      if (state.enteredBy !== actor.staffId) throw new RpcFailure('CONFLICT', 'only the person who entered it can resubmit', undefined, { refusal: 'not_enterer' });
+      if (intake.fields !== JSON.stringify(validation.normalized)) services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { fields: JSON.stringify(validation.normalized) } });
+      return recordEvent(services, intakeId, { kind: 'resubmitted', by: { staffId: actor.staffId, role: actor.role }, at: services.ctx.now() }).status;
+    }),
+  };
+}
+
+function item(services: Services, row: IntakeRow & { status_since: number }): QueueItem {
+  const name = (q(services.ctx.db).customerName.get(row.customer_id) as { name: string } | undefined)?.name ?? '';
+  return {
+    intakeId: row.id,
+    customerName: maskName(name),
+    status: row.status as QueueItem['status'],
+    since: row.status_since,
+    submittedAt: row.submitted_at,
+    enteredBy: row.entered_by,
+    flags: JSON.parse(row.flags) as string[],
+  };
+}
+
+export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
+  const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as Array<IntakeRow & { status_since: number; cross_checked_by: string | null }>;
+  const lead = actor.role === 'group_lead' || actor.role === 'manager';
+  return {
+    returnedToMe: [...rows('returned'), ...rows('rejected')].filter((row) => row.entered_by === actor.staffId).map((row) => item(services, row)),
+    crossCheck: rows('pending_cross_check').filter((row) => row.entered_by !== actor.staffId).map((row) => item(services, row)),
+    leadApproval: lead ? rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId).map((row) => item(services, row)) : [],
+    finalReview: actor.role === 'manager' ? rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId).map((row) => item(services, row)) : [],
+  };
+}
+
+export function reviewDetail(services: Services, actorId: string, intakeId: string) {
+  const intake = intakeRow(services, intakeId);
+  const events = eventsOf(services, intakeId);
+  const state = derive(events, policy(services));
+  services.audit.append(actorId, 'review.open', intakeId, { status: state.status });
+  return {
+    intakeId,
+    status: state.status,
+    enteredBy: intake.entered_by,
+    fields: JSON.parse(intake.fields) as IntakeFields,
+    flags: JSON.parse(intake.flags) as string[],
+    returnNotes: state.returnNotes,
+    lastReason: state.lastReason,
+    events: events.map((event) => ({
+      kind: event.kind,
+      byStaff: event.by.staffId,
+      at: event.at,
+      ...('reason' in event ? { reason: event.reason } : {}),
+      ...('notes' in event ? { notes: event.notes } : {}),
+    })),
+  };
+}

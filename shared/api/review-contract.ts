@@ -1,0 +1,67 @@
+/** RPC methods for the review workflow on the desk (cross-check, lead approval, final review). */
+import { z } from 'zod';
+import { intakeFieldsSchema } from '../domain/intake/fields';
+import { REVIEW_STATUSES } from '../domain/review/machine';
+import type { MethodSpec } from './contract';
+
+function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+  return spec;
+}
+
+const intakeId = z.string().regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
+const status = z.enum(REVIEW_STATUSES);
+
+export const queueItemSchema = z.object({
+  intakeId,
+  customerName: z.string(),
+  status,
+  since: z.number(),
+  submittedAt: z.number(),
+  enteredBy: z.string(),
+  flags: z.array(z.string()),
+});
+export type QueueItem = z.infer<typeof queueItemSchema>;
+
+export const DECISIONS = ['cross_check_passed', 'cross_check_failed', 'lead_approved', 'lead_sent_back', 'final_approved', 'final_rejected'] as const;
+
+export const REVIEW_METHODS = {
+  'review.queues': method({
+    input: z.object({}).strict(),
+    output: z.object({ returnedToMe: z.array(queueItemSchema), crossCheck: z.array(queueItemSchema), leadApproval: z.array(queueItemSchema), finalReview: z.array(queueItemSchema) }),
+    access: { permission: 'review.act' },
+    mutates: false,
+  }),
+  'review.intake': method({
+    input: z.object({ intakeId }),
+    output: z.object({
+      intakeId,
+      status,
+      enteredBy: z.string(),
+      fields: intakeFieldsSchema,
+      flags: z.array(z.string()),
+      returnNotes: z.record(z.string(), z.string()),
+      lastReason: z.string().nullable(),
+      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), at: z.number(), reason: z.string().optional(), notes: z.record(z.string(), z.string()).optional() })),
+    }),
+    access: { permission: 'review.act' },
+    mutates: false,
+  }),
+  'review.decide': method({
+    input: z.object({
+      intakeId,
+      decision: z.enum(DECISIONS),
+      notes: z.record(z.string(), z.string().trim().min(1).max(200)).default({}),
+      reason: z.string().trim().max(500).default(''),
+      doubtful: z.boolean().default(false),
+    }),
+    output: z.object({ status }),
+    access: { permission: 'review.act' },
+    mutates: true,
+  }),
+  'intake.resubmit': method({
+    input: z.object({ intakeId, fields: intakeFieldsSchema }),
+    output: z.object({ status }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+} as const;

@@ -1,0 +1,86 @@
+// The review workflow on one desk, over the real RPC path, with no server: A enters, B cross-checks
+// and fails the phone, A fixes and resubmits, B passes, the lead approves, the record is valid; a
+// VIP record goes to the manager, who rejects it back to A with the reason.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConsent } from '../../shared/domain/intake/consent';
+import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
+import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
+
+type Desk = Awaited<ReturnType<typeof startDesk>>;
+let desk: Desk;
+const clients: Record<'manager' | 'a' | 'b' | 'lead', RpcClient> = {} as never;
+
+const fields = (overrides: Partial<IntakeFields> = {}): IntakeFields => ({
+  ...emptyIntakeFields(),
+  name: '李雪', mobile: '13812345678', idNumber: '11010519491231002X', addressProvince: '吉林省',
+  emergencyName: '李强', emergencyMobile: '13900001111', skiDiscipline: 'ski', skiAbility: 'beginner', ...overrides,
+});
+
+async function enter(client: RpcClient, values: IntakeFields): Promise<string> {
+  const draft = expectOk(await client.call('intake.draft.start', { customerId: null }));
+  return expectOk(await client.call('intake.submit', { draftId: draft.id, fields: values, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true })).intakeId;
+}
+
+beforeAll(async () => {
+  desk = await startDesk();
+  clients.manager = await connect(desk);
+  await setUpDesk(clients.manager);
+  for (const [key, username, role] of [['a', 'staff.a', 'specialist'], ['b', 'staff.b', 'specialist'], ['lead', 'lead.l', 'group_lead']] as const) {
+    expectOk(await clients.manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' }));
+    clients[key] = await connect(desk);
+    expectOk(await clients[key].call('auth.login', { username, password: 'Password123' }));
+  }
+});
+
+afterAll(async () => {
+  for (const client of Object.values(clients)) client.close();
+  await desk.close();
+});
+
+describe('review on the desk', () => {
+  it('runs cross-check, return, fix, resubmit, pass and lead approval to a valid record', async () => {
+    const intakeId = await enter(clients.a, fields({ mobile: '13812345670' }));
+    expect(expectOk(await clients.a.call('review.queues')).crossCheck.map((i) => i.intakeId)).not.toContain(intakeId);
+    const ownCheck = await clients.a.call('review.decide', { intakeId, decision: 'cross_check_passed' });
+    expect(ownCheck.ok ? 'ok' : ownCheck.error.details?.['refusal']).toBe('own_record');
+
+    expect(expectOk(await clients.b.call('review.queues')).crossCheck.map((i) => i.intakeId)).toContain(intakeId);
+    expect(expectOk(await clients.b.call('review.decide', { intakeId, decision: 'cross_check_failed', notes: { mobile: '最后一位应为 8' } })).status).toBe('returned');
+
+    const returned = expectOk(await clients.a.call('review.queues')).returnedToMe;
+    expect(returned.map((i) => i.intakeId)).toEqual([intakeId]);
+    const detail = expectOk(await clients.a.call('review.intake', { intakeId }));
+    expect(detail.returnNotes).toEqual({ mobile: '最后一位应为 8' });
+    expect(expectOk(await clients.a.call('intake.resubmit', { intakeId, fields: { ...detail.fields, mobile: '13812345678' } })).status).toBe('pending_cross_check');
+
+    expect(expectOk(await clients.b.call('review.decide', { intakeId, decision: 'cross_check_passed' })).status).toBe('pending_lead_approval');
+    const byChecker = await clients.b.call('review.decide', { intakeId, decision: 'lead_approved' });
+    expect(byChecker.ok ? 'ok' : byChecker.error.details?.['refusal']).toBe('role_not_allowed');
+    expect(expectOk(await clients.lead.call('review.queues')).leadApproval.map((i) => i.intakeId)).toContain(intakeId);
+    expect(expectOk(await clients.lead.call('review.decide', { intakeId, decision: 'lead_approved' })).status).toBe('valid');
+
+    const [customer] = expectOk(await clients.manager.call('customers.search', { query: '13812345678', limit: 5 }));
+    const card = expectOk(await clients.manager.call('customers.card', { id: customer!.id }));
+    expect(card.intakes[0]).toMatchObject({ id: intakeId, status: 'valid' });
+    expect(card.fields['mobile']).toBe('138****5678');
+    const again = await clients.b.call('review.decide', { intakeId, decision: 'cross_check_failed', notes: { name: 'x' } });
+    expect(again.ok ? 'ok' : again.error.details?.['refusal']).toBe('wrong_status');
+
+    const audit = expectOk(await clients.manager.call('audit.list', { limit: 50 })).map((entry) => entry.action);
+    for (const action of ['review.submitted', 'review.cross_check_failed', 'review.resubmitted', 'review.cross_check_passed', 'review.lead_approved']) expect(audit).toContain(action);
+  });
+
+  it('sends a VIP record to the manager, whose rejection returns it to the enterer with the reason', async () => {
+    const intakeId = await enter(clients.a, fields({ name: '王贵宾', mobile: '13700001111', idNumber: '440524188001010014', grade: 'vip' }));
+    expectOk(await clients.b.call('review.decide', { intakeId, decision: 'cross_check_passed' }));
+    expect(expectOk(await clients.lead.call('review.decide', { intakeId, decision: 'lead_approved' })).status).toBe('pending_final_review');
+    expect(expectOk(await clients.lead.call('review.queues')).finalReview).toEqual([]);
+    expect(expectOk(await clients.manager.call('review.queues')).finalReview.map((i) => i.intakeId)).toContain(intakeId);
+    const noReason = await clients.manager.call('review.decide', { intakeId, decision: 'final_rejected' });
+    expect(noReason.ok ? 'ok' : noReason.error.details?.['refusal']).toBe('reason_required');
+    expect(expectOk(await clients.manager.call('review.decide', { intakeId, decision: 'final_rejected', reason: '贵宾等级需附会员卡号' })).status).toBe('rejected');
+    const mine = expectOk(await clients.a.call('review.queues')).returnedToMe;
+    expect(mine.map((i) => i.intakeId)).toContain(intakeId);
+    expect(expectOk(await clients.a.call('review.intake', { intakeId })).lastReason).toBe('贵宾等级需附会员卡号');
+  });
+});
