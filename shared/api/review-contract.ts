@@ -1,6 +1,7 @@
 /** RPC methods for the review workflow on the desk (cross-check, lead approval, final review). */
 import { z } from 'zod';
 import { intakeFieldsSchema } from '../domain/intake/fields';
+import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
 import type { MethodSpec } from './contract';
 
@@ -13,6 +14,8 @@ const status = z.enum(REVIEW_STATUSES);
 
 export const queueItemSchema = z.object({
   intakeId,
+  source: z.string(),
+  deadline: z.object({ kind: z.enum(['online_entry', 'returned_fix']), dueAt: z.number(), state: z.enum(['ok', 'due_soon', 'escalated', 'breached']), minutesLeft: z.number() }).nullable(),
   customerName: z.string(),
   status,
   since: z.number(),
@@ -56,6 +59,12 @@ export const REVIEW_METHODS = {
     }),
     output: z.object({ status }),
     access: { permission: 'review.act' },
+    mutates: true,
+  }),
+  'intake.registerOnline': method({
+    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: z.string().regex(/^cus_[A-Za-z0-9_-]{10,40}$/).nullable() }),
+    output: z.object({ intakeId, customerId: z.string(), status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
+    access: { permission: 'intake.create' },
     mutates: true,
   }),
   'intake.resubmit': method({

@@ -84,3 +84,30 @@ describe('review on the desk', () => {
     expect(expectOk(await clients.a.call('review.intake', { intakeId })).lastReason).toBe('贵宾等级需附会员卡号');
   });
 });
+
+describe('deadlines across restarts', () => {
+  it('shows an online intake as escalated at 100 minutes and breached at 121, computed after a restart', async () => {
+    const first = await startDesk();
+    const manager = await connect(first);
+    await setUpDesk(manager);
+    expectOk(await manager.call('staff.create', { username: 'web.desk', displayName: '线上专员', role: 'specialist', certified: true, password: 'Password123' }));
+    const web = await connect(first);
+    expectOk(await web.call('auth.login', { username: 'web.desk', password: 'Password123' }));
+    const online = expectOk(await web.call('intake.registerOnline', { fields: fields({ name: '线上客', mobile: '13500001111', idNumber: '440524188001010014' }), consent: { ...defaultConsent(), idConsent: true, method: 'online' }, customerId: null }));
+    const fresh = expectOk(await manager.call('review.queues')).crossCheck.find((i) => i.intakeId === online.intakeId);
+    expect(fresh?.deadline).toMatchObject({ kind: 'online_entry', state: 'ok' });
+    web.close();
+    manager.close();
+    await first.close();
+
+    for (const [minutes, state] of [[100, 'escalated'], [121, 'breached']] as const) {
+      const later = await startDesk({ dataDir: first.dataDir, clockOffsetMs: minutes * 60_000 });
+      const client = await connect(later);
+      expectOk(await client.call('auth.login', { username: 'wang.li', password: 'Manager2026' }));
+      const queued = expectOk(await client.call('review.queues')).crossCheck.find((i) => i.intakeId === online.intakeId);
+      expect(queued?.deadline?.state, `${minutes} minutes`).toBe(state);
+      client.close();
+      await later.close();
+    }
+  });
+});

@@ -61,10 +61,21 @@ interface SubmitInput {
 }
 
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
-  const staff = services.staff.byId(staffId);
-  if (!staff?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  return submitIntake(services, staffId, input, { source: 'walk_in', startedAt: draft.startedAt, draftId: draft.id });
+}
+
+/** An online submission (website, WeChat, app) registered at the desk: its 2-hour clock starts now. */
+export function registerOnline(services: Services, staffId: string, input: Omit<SubmitInput, 'draftId' | 'customerPresent'>) {
+  const now = services.ctx.now();
+  return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
+}
+
+function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: 'walk_in' | 'online'; startedAt: number; draftId: string | null }) {
+  const staff = services.staff.byId(staffId);
+  if (!staff?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  const draft = { startedAt: origin.startedAt };
 
   const now = services.ctx.now();
   const validation = validateIntake(input.fields, services.config.intakeFields(), new Date(now));
@@ -89,7 +100,7 @@ export function submitWalkIn(services: Services, staffId: string, input: SubmitI
   if (possibleDuplicate) flags.push('possible_duplicate');
   if (fields.grade === 'vip') flags.push('vip');
   if (validation.derived.minor) flags.push('minor');
-  if (!input.customerPresent) flags.push('customer_left');
+  if (origin.source === 'walk_in' && !input.customerPresent) flags.push('customer_left');
 
   const intakeId = services.ctx.randomId('itk');
   const durationMs = Math.max(0, now - draft.startedAt);
@@ -103,7 +114,7 @@ export function submitWalkIn(services: Services, staffId: string, input: SubmitI
       entityId: intakeId,
       changes: {
         customerId,
-        source: 'walk_in',
+        source: origin.source,
         status: 'draft',
         fields: JSON.stringify(fields),
         consent: JSON.stringify(input.consent),
@@ -115,7 +126,7 @@ export function submitWalkIn(services: Services, staffId: string, input: SubmitI
         customerPresent: input.customerPresent,
       },
     });
-    services.drafts.delete(draft.id, staffId);
+    if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
     services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
     // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
     const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');

@@ -8,7 +8,8 @@ import type { Role } from '../../../shared/domain/auth/roles';
 import { validateIntake } from '../../../shared/domain/intake/validate';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import { maskName } from '../../../shared/domain/masking';
-import { apply, derive, type ReviewEvent, type ReviewState } from '../../../shared/domain/review/machine';
+import { deadlineOf } from '../../../shared/domain/review/deadlines';
+import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
 import type { Db } from '../db/connection';
 import { RpcFailure } from '../rpc/failure';
@@ -108,6 +109,8 @@ function item(services: Services, row: IntakeRow & { status_since: number }): Qu
   const name = (q(services.ctx.db).customerName.get(row.customer_id) as { name: string } | undefined)?.name ?? '';
   return {
     intakeId: row.id,
+    source: row.source,
+    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.submitted_at, statusSince: row.status_since }, services.ctx.now()),
     customerName: maskName(name),
     status: row.status as QueueItem['status'],
     since: row.status_since,
@@ -117,14 +120,20 @@ function item(services: Services, row: IntakeRow & { status_since: number }): Qu
   };
 }
 
+/** Most urgent first: by deadline, then by how long the item has waited. */
+function byUrgency(a: QueueItem, b: QueueItem): number {
+  return (a.deadline?.dueAt ?? Number.MAX_SAFE_INTEGER) - (b.deadline?.dueAt ?? Number.MAX_SAFE_INTEGER) || a.since - b.since;
+}
+
 export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
   const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as Array<IntakeRow & { status_since: number; cross_checked_by: string | null }>;
   const lead = actor.role === 'group_lead' || actor.role === 'manager';
+  const items = (list: Array<IntakeRow & { status_since: number }>) => list.map((row) => item(services, row)).sort(byUrgency);
   return {
-    returnedToMe: [...rows('returned'), ...rows('rejected')].filter((row) => row.entered_by === actor.staffId).map((row) => item(services, row)),
-    crossCheck: rows('pending_cross_check').filter((row) => row.entered_by !== actor.staffId).map((row) => item(services, row)),
-    leadApproval: lead ? rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId).map((row) => item(services, row)) : [],
-    finalReview: actor.role === 'manager' ? rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId).map((row) => item(services, row)) : [],
+    returnedToMe: items([...rows('returned'), ...rows('rejected')].filter((row) => row.entered_by === actor.staffId)),
+    crossCheck: items(rows('pending_cross_check').filter((row) => row.entered_by !== actor.staffId)),
+    leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
+    finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
   };
 }
 

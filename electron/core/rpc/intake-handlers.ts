@@ -1,6 +1,6 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
 import { customerCard, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
-import { findMatches, startDraft, submitWalkIn } from '../intake/intake-service';
+import { findMatches, registerOnline, startDraft, submitWalkIn } from '../intake/intake-service';
 import { decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import { RpcFailure } from './failure';
@@ -22,6 +22,7 @@ export const INTAKE_HANDLERS = {
   'review.queues': (_input: unknown, call: CallContext) => queuesFor(call.services, actorOf(call)),
   'review.intake': (input: { intakeId: string }, call: CallContext) => reviewDetail(call.services, staffIdOf(call), input.intakeId),
   'review.decide': (input: Parameters<typeof decide>[2], call: CallContext) => decide(call.services, actorOf(call), input),
+  'intake.registerOnline': (input: Parameters<typeof registerOnline>[2], call: CallContext) => registerOnline(call.services, staffIdOf(call), input),
   'intake.resubmit': (input: { intakeId: string; fields: IntakeFields }, call: CallContext) => resubmit(call.services, actorOf(call), input.intakeId, input.fields),
   'intake.config': (_input: unknown, call: CallContext) => ({ fields: call.services.config.intakeFields(), walkInTargetMinutes: 5 }),
   'intake.config.update': (input: { fields: Partial<Record<string, 'hidden' | 'optional' | 'required'>> }, call: CallContext) => {
