@@ -53,6 +53,7 @@ describe('review on the desk', () => {
     expect(detail.returnNotes).toEqual({ mobile: '最后一位应为 8' });
     expect(expectOk(await clients.a.call('intake.resubmit', { intakeId, fields: { ...detail.fields, mobile: '13812345678' } })).status).toBe('pending_cross_check');
 
+    expect(expectOk(await clients.b.call('review.intake', { intakeId })).changedSinceCheck).toEqual({ mobile: { before: '13812345670', after: '13812345678' } });
     expect(expectOk(await clients.b.call('review.decide', { intakeId, decision: 'cross_check_passed' })).status).toBe('pending_lead_approval');
     const byChecker = await clients.b.call('review.decide', { intakeId, decision: 'lead_approved' });
     expect(byChecker.ok ? 'ok' : byChecker.error.details?.['refusal']).toBe('role_not_allowed');

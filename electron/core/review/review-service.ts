@@ -51,7 +51,9 @@ export function recordEvent(services: Services, intakeId: string, event: ReviewE
   const current = derive(eventsOf(services, intakeId), policy(services));
   const next = apply(current, event, policy(services));
   if (!next.ok) throw new RpcFailure('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
-  const { kind, by, at, ...payload } = event;
+  const { kind, by, at, ...rest } = event;
+  const payload: Record<string, unknown> = { ...rest };
+  if (kind === 'cross_check_failed') payload['fieldsAtCheck'] = JSON.parse(intakeRow(services, intakeId).fields) as unknown;
   services.ops.append(by.staffId, {
     entity: 'review_event',
     entityId: services.ctx.randomId('rev'),
@@ -142,11 +144,23 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
   const events = eventsOf(services, intakeId);
   const state = derive(events, policy(services));
   services.audit.append(actorId, 'review.open', intakeId, { status: state.status });
+  const fields = JSON.parse(intake.fields) as IntakeFields;
+  const lastFailure = [...events].reverse().find((event) => event.kind === 'cross_check_failed') as (ReviewEvent & { fieldsAtCheck?: IntakeFields }) | undefined;
+  const changedSinceCheck: Record<string, { before: string; after: string }> = {};
+  if (lastFailure?.fieldsAtCheck && state.status !== 'returned') {
+    for (const [field, value] of Object.entries(fields)) {
+      const before = lastFailure.fieldsAtCheck[field as keyof IntakeFields];
+      if (before !== value) changedSinceCheck[field] = { before: String(before ?? ''), after: String(value) };
+    }
+  }
   return {
     intakeId,
     status: state.status,
     enteredBy: intake.entered_by,
-    fields: JSON.parse(intake.fields) as IntakeFields,
+    source: intake.source,
+    submittedAt: intake.submitted_at,
+    changedSinceCheck,
+    fields,
     flags: JSON.parse(intake.flags) as string[],
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,
