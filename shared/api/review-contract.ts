@@ -47,7 +47,7 @@ export const REVIEW_METHODS = {
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
-      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), at: z.number(), reason: z.string().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), notes: z.record(z.string(), z.string()).optional() })),
     }),
     access: { permission: 'review.act' },
     mutates: false,

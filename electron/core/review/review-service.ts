@@ -167,6 +167,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     events: events.map((event) => ({
       kind: event.kind,
       byStaff: event.by.staffId,
+      byName: services.staff.byId(event.by.staffId)?.displayName ?? event.by.staffId,
       at: event.at,
       ...('reason' in event ? { reason: event.reason } : {}),
       ...('notes' in event ? { notes: event.notes } : {}),

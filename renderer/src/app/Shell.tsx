@@ -5,6 +5,7 @@ import type { SessionInfo } from '../../../shared/api';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { SearchScreen } from '../features/customers/SearchScreen';
 import { WalkInScreen } from '../features/intake/WalkInScreen';
+import { ReviewScreen } from '../features/review/ReviewScreen';
 import { HomeScreen } from '../features/home/HomeScreen';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { StaffScreen } from '../features/staff/StaffScreen';
@@ -14,6 +15,7 @@ import { pagesFor, type PageId } from './navigation';
 import { StatusBar } from './StatusBar';
 import { useDesk } from './store';
 import { useActivityHeartbeat } from './useActivity';
+import { useReviewCounts } from './useReviewCounts';
 
 type ActiveSession = Extract<SessionInfo, { state: 'active' | 'locked' }>;
 
@@ -24,6 +26,7 @@ export function Shell({ session }: { session: ActiveSession }) {
   const [page, setPage] = useState<PageId>('home');
   const [showShortcuts, setShowShortcuts] = useState(false);
   useActivityHeartbeat(session.idleLockMs);
+  const reviewCount = useReviewCounts(session.permissions.includes('review.act'), page);
 
   const lock = useCallback(async () => {
     const result = await api.call('auth.lock');
@@ -95,7 +98,7 @@ export function Shell({ session }: { session: ActiveSession }) {
             {pages.map((id, index) => (
               <li key={id}>
                 <button type="button" className={id === current ? 'sidenav__item sidenav__item--current' : 'sidenav__item'} aria-current={id === current ? 'page' : undefined} onClick={() => setPage(id)}>
-                  <span>{t(`nav.${id}`)}</span>
+                  <span>{t(`nav.${id}`)}{id === 'review' && reviewCount > 0 && <span className="count" data-testid="review-count"> {reviewCount}</span>}</span>
                   <kbd>Alt+{index + 1}</kbd>
                 </button>
               </li>
@@ -111,6 +114,7 @@ export function Shell({ session }: { session: ActiveSession }) {
           {current === 'home' && <HomeScreen session={session} />}
           {current === 'walkin' && <WalkInScreen certified={session.staff.certified} />}
           {current === 'search' && <SearchScreen canReveal={session.permissions.includes('customer.reveal')} />}
+          {current === 'review' && <ReviewScreen role={session.staff.role} />}
           {current === 'staff' && <StaffScreen canManage={session.permissions.includes('staff.manage')} selfId={session.staff.id} />}
           {current === 'settings' && <SettingsScreen />}
           {current === 'audit' && <AuditScreen canReadStaff={session.permissions.includes('staff.read')} />}

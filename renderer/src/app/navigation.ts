@@ -5,6 +5,7 @@ export const PAGES = [
   { id: 'home', permission: null },
   { id: 'walkin', permission: 'intake.create' },
   { id: 'search', permission: 'customer.read' },
+  { id: 'review', permission: 'review.act' },
   { id: 'staff', permission: 'staff.read' },
   { id: 'settings', permission: 'settings.manage' },
   { id: 'audit', permission: 'audit.read' },

@@ -11,6 +11,8 @@ interface DeskState {
   session: SessionInfo | null;
   lockedByIdle: boolean;
   pending: number;
+  /** Review items due soon, escalated or overdue (from the core's deadline computation). */
+  dueSoon: number;
   connected: boolean;
   notice: Notice;
   loadError: string | null;
@@ -25,6 +27,7 @@ export const useDesk = create<DeskState>((set, get) => ({
   session: null,
   lockedByIdle: false,
   pending: 0,
+  dueSoon: 0,
   connected: false,
   notice: null,
   loadError: null,

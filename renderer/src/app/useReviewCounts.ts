@@ -1,0 +1,31 @@
+/**
+ * How much review work waits for the signed-in person, and how much of it is due soon or overdue:
+ * for the navigation count and the status bar. Refreshed on page changes and every 30 seconds;
+ * deadlines themselves are computed by the core from stored timestamps.
+ */
+import { useEffect, useState } from 'react';
+import { api } from '../lib/api';
+import { useDesk } from './store';
+
+export function useReviewCounts(enabled: boolean, page: string): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    const refresh = (): void => {
+      void api.call('review.queues').then((result) => {
+        if (!current || !result.ok) return;
+        const all = [...result.value.returnedToMe, ...result.value.crossCheck, ...result.value.leadApproval, ...result.value.finalReview];
+        setCount(all.length);
+        useDesk.setState({ dueSoon: all.filter((item) => item.deadline && item.deadline.state !== 'ok').length });
+      });
+    };
+    refresh();
+    const timer = setInterval(refresh, 30_000);
+    return () => {
+      current = false;
+      clearInterval(timer);
+    };
+  }, [enabled, page]);
+  return count;
+}

@@ -1,0 +1,161 @@
+/**
+ * One record under review. Cross-check marks fields wrong with a note, and passes or fails it; the
+ * lead approves or sends back; the manager gives the final decision; the enterer fixes exactly the
+ * noted fields and resubmits. Every decision and its reason lands in the record's history.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MethodOutput, RpcError } from '../../../../shared/api';
+import type { FieldName, IntakeFields } from '../../../../shared/domain/intake/fields';
+import { FormError } from '../../components/Field';
+import { api } from '../../lib/api';
+import { errorMessage, fieldMessage } from '../../lib/errors';
+import type { QueueName } from './ReviewScreen';
+
+type Detail = MethodOutput<'review.intake'>;
+type Decision = 'cross_check_passed' | 'cross_check_failed' | 'lead_approved' | 'lead_sent_back' | 'final_approved' | 'final_rejected';
+
+const SHOWN: FieldName[] = ['name', 'mobile', 'idType', 'idNumber', 'birthDate', 'gender', 'landline', 'grade', 'guardianName', 'guardianMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressDetail', 'emergencyName', 'emergencyMobile', 'skiDiscipline', 'skiAbility', 'skierType', 'heightCm', 'weightKg', 'bootMondo', 'stance', 'helmet', 'lessons', 'remarks'];
+const OPTION_FIELDS = new Set<FieldName>(['idType', 'gender', 'grade', 'skiDiscipline', 'skiAbility', 'skierType', 'stance']);
+
+interface Props {
+  intakeId: string;
+  queue: QueueName;
+  onDone: (message: string) => void;
+  onBack: () => void;
+}
+
+export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
+  const { t, i18n } = useTranslation();
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const [wrong, setWrong] = useState<Record<string, string>>({});
+  const [doubtful, setDoubtful] = useState(false);
+  const [reason, setReason] = useState('');
+  const [fixed, setFixed] = useState<IntakeFields | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    void api.call('review.intake', { intakeId }).then((result) => {
+      if (!result.ok) return setError(errorMessage(t, result.error));
+      setDetail(result.value);
+      setFixed(result.value.fields);
+    });
+  }, [intakeId, t]);
+
+  const explain = (rpcError: RpcError): string => {
+    const refusal = rpcError.details?.['refusal'];
+    if (typeof refusal === 'string') return t(`review.refusal.${refusal}`);
+    const fields = Object.entries(rpcError.fields ?? {});
+    if (fields.length > 0) return fields.map(([field, code]) => `${t(`intake.field.${field}`, { defaultValue: field })}：${fieldMessage(t, code) ?? ''}`).join('；');
+    return errorMessage(t, rpcError);
+  };
+
+  const decide = async (decision: Decision): Promise<void> => {
+    setError(null);
+    const notes = decision === 'cross_check_failed' ? Object.fromEntries(Object.entries(wrong).filter(([, note]) => note.trim() !== '')) : {};
+    if (decision === 'cross_check_failed' && Object.keys(notes).length === 0) return setError(t('review.refusal.notes_required'));
+    const result = await api.call('review.decide', { intakeId, decision, notes, reason, doubtful });
+    if (!result.ok) return setError(explain(result.error));
+    onDone(t('review.decided', { status: t(`review.status.${result.value.status}`) }));
+  };
+
+  const resubmit = async (): Promise<void> => {
+    if (!fixed) return;
+    setError(null);
+    const result = await api.call('intake.resubmit', { intakeId, fields: fixed });
+    if (!result.ok) return setError(explain(result.error));
+    onDone(t('review.decided', { status: t(`review.status.${result.value.status}`) }));
+  };
+
+  if (!detail || !fixed) return <FormError message={error} />;
+
+  const display = (field: FieldName, value: string | boolean): string => {
+    if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
+    if (value !== '' && OPTION_FIELDS.has(field)) return t(`intake.option.${field}.${value}`, { defaultValue: value });
+    return value;
+  };
+  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]));
+
+  return (
+    <section aria-labelledby="review-detail-title" className="review-detail">
+      <div className="actions">
+        <button type="button" onClick={onBack}>← {t('review.back')}</button>
+      </div>
+      <h1 id="review-detail-title">
+        {t(`review.queue.${queue}`)} · {t(`review.status.${detail.status}`)}
+      </h1>
+      {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
+      {detail.lastReason && <p className="banner banner--warning" role="status">{t('review.lastReason', { reason: detail.lastReason })}</p>}
+
+      {Object.keys(detail.changedSinceCheck).length > 0 && (
+        <section aria-labelledby="changed-title">
+          <h2 id="changed-title">{t('review.changed')}</h2>
+          <table className="table" data-testid="changed-since-check">
+            <thead><tr><th /><th>{t('review.before')}</th><th>{t('review.after')}</th></tr></thead>
+            <tbody>
+              {Object.entries(detail.changedSinceCheck).map(([field, change]) => (
+                <tr key={field}><td>{t(`intake.field.${field}`, { defaultValue: field })}</td><td className="diff-before">{change.before}</td><td className="diff-after">{change.after}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <table className="table review-fields">
+        <tbody>
+          {rows.map((field) => (
+            <tr key={field} className={wrong[field] !== undefined || detail.returnNotes[field] ? 'row--flagged' : undefined}>
+              <th scope="row">{t(`intake.field.${field}`)}</th>
+              <td>
+                {queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
+                  <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
+                ) : (
+                  display(field, detail.fields[field])
+                )}
+              </td>
+              <td>
+                {detail.returnNotes[field] && <span className="field__error">{t('review.notesFromChecker')}：{detail.returnNotes[field]}</span>}
+                {queue === 'crossCheck' && (
+                  <span className="row-actions">
+                    <label><input type="checkbox" checked={wrong[field] !== undefined} onChange={(event) => { const checked = event.target.checked; setWrong((current) => (checked ? { ...current, [field]: '' } : Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)))); }} /> {t('review.fieldWrong')}</label>
+                    {wrong[field] !== undefined && <input aria-label={`${t(`intake.field.${field}`)} ${t('review.note')}`} placeholder={t('review.note')} value={wrong[field]} autoFocus onChange={(event) => setWrong((current) => ({ ...current, [field]: event.target.value }))} />}
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <FormError message={error} />
+      <div className="actions">
+        {queue === 'crossCheck' && (
+          <>
+            <label><input type="checkbox" checked={doubtful} onChange={(event) => setDoubtful(event.target.checked)} /> {t('review.doubtful')}</label>
+            <button type="button" className="primary" onClick={() => void decide('cross_check_passed')}>{t('review.pass')}</button>
+            <button type="button" onClick={() => void decide('cross_check_failed')}>{t('review.fail')}</button>
+          </>
+        )}
+        {(queue === 'leadApproval' || queue === 'finalReview') && (
+          <>
+            <button type="button" className="primary" onClick={() => void decide(queue === 'leadApproval' ? 'lead_approved' : 'final_approved')}>{queue === 'leadApproval' ? t('review.approve') : t('review.finalApprove')}</button>
+            <input aria-label={t('review.reason')} placeholder={t('review.reason')} value={reason} onChange={(event) => setReason(event.target.value)} />
+            <button type="button" onClick={() => void decide(queue === 'leadApproval' ? 'lead_sent_back' : 'final_rejected')}>{queue === 'leadApproval' ? t('review.sendBack') : t('review.finalReject')}</button>
+          </>
+        )}
+        {queue === 'returnedToMe' && <button type="button" className="primary" onClick={() => void resubmit()}>{t('review.resubmit')}</button>}
+      </div>
+
+      <h2>{t('review.history')}</h2>
+      <ol className="timeline" data-testid="review-history">
+        {detail.events.map((event, index) => (
+          <li key={index}>
+            {new Date(event.at).toLocaleString(i18n.language)} · {t(`review.event.${event.kind}`)} · {event.byName}
+            {event.reason ? ` · ${event.reason}` : ''}
+            {event.notes ? ` · ${Object.entries(event.notes).map(([field, note]) => `${t(`intake.field.${field}`, { defaultValue: field })}: ${note}`).join('；')}` : ''}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * Review queues on the desk (offline): returned to me, waiting for my cross-check, lead approval,
+ * final review — with counts, most urgent first, deadlines shown, keyboard-driven.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MethodOutput } from '../../../../shared/api';
+import type { QueueItem } from '../../../../shared/api/review-contract';
+import { FormError } from '../../components/Field';
+import { api } from '../../lib/api';
+import { errorMessage } from '../../lib/errors';
+import { ReviewDetail } from './ReviewDetail';
+import { DeadlineBadge } from './DeadlineBadge';
+
+type Queues = MethodOutput<'review.queues'>;
+export type QueueName = keyof Queues;
+const QUEUES: QueueName[] = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview'];
+
+export function ReviewScreen({ role }: { role: string }) {
+  const { t } = useTranslation();
+  const [queues, setQueues] = useState<Queues | null>(null);
+  const [queue, setQueue] = useState<QueueName>('crossCheck');
+  const [active, setActive] = useState(0);
+  const [open, setOpen] = useState<{ item: QueueItem; queue: QueueName } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [loadedAt, setLoadedAt] = useState(0);
+
+  const load = useCallback(async () => {
+    const result = await api.call('review.queues');
+    if (!result.ok) return setError(errorMessage(t, result.error));
+    setQueues(result.value);
+    setLoadedAt(Date.now());
+    setError(null);
+  }, [t]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (open) {
+    return (
+      <ReviewDetail
+        intakeId={open.item.intakeId}
+        queue={open.queue}
+        onDone={(text) => {
+          setOpen(null);
+          setMessage(text);
+          void load();
+        }}
+        onBack={() => setOpen(null)}
+      />
+    );
+  }
+
+  const visible = QUEUES.filter((name) => (name === 'leadApproval' ? role === 'group_lead' || role === 'manager' : name === 'finalReview' ? role === 'manager' : true));
+  const items = queues?.[queue] ?? [];
+  const clean = queue === 'leadApproval' ? items.filter((item) => item.flags.length === 0) : [];
+
+  const bulkApprove = async (): Promise<void> => {
+    for (const item of clean) {
+      const result = await api.call('review.decide', { intakeId: item.intakeId, decision: 'lead_approved' });
+      if (!result.ok) setError(errorMessage(t, result.error));
+    }
+    await load();
+  };
+
+  return (
+    <section aria-labelledby="review-title" onKeyDown={(event) => {
+      if ((event.target as HTMLElement).tagName === 'INPUT') return;
+      if (event.key === 'ArrowDown') { event.preventDefault(); setActive((index) => Math.min(items.length - 1, index + 1)); }
+      if (event.key === 'ArrowUp') { event.preventDefault(); setActive((index) => Math.max(0, index - 1)); }
+      if (event.key === 'Enter' && items[active] && (event.target as HTMLElement).getAttribute('role') !== 'tab') { event.preventDefault(); setOpen({ item: items[active], queue }); }
+    }}>
+      <h1 id="review-title">{t('review.title')}</h1>
+      <p className="muted">{t('review.shortcuts')}</p>
+      {message && <p role="status" className="success">{message}</p>}
+      <FormError message={error} />
+      <div role="tablist" className="tabs" aria-label={t('review.title')}>
+        {visible.map((name) => (
+          <button key={name} type="button" role="tab" aria-selected={name === queue} className={name === queue ? 'tab tab--current' : 'tab'} onClick={() => { setQueue(name); setActive(0); }} data-testid={`queue-${name}`}>
+            {t(`review.queue.${name}`)} <span className="count">{queues?.[name].length ?? 0}</span>
+          </button>
+        ))}
+      </div>
+      {clean.length > 0 && <button type="button" onClick={() => void bulkApprove()}>{t('review.bulkApprove', { count: clean.length })}</button>}
+      {items.length === 0 ? (
+        <p className="muted">{t('review.empty')}</p>
+      ) : (
+        <ul className="queue" role="listbox" aria-label={t(`review.queue.${queue}`)} tabIndex={0} autoFocus>
+          {items.map((item, index) => (
+            <li key={item.intakeId} role="option" aria-selected={index === active} className={index === active ? 'queue__item queue__item--active' : 'queue__item'} onClick={() => setOpen({ item, queue })} data-testid="queue-item">
+              <strong>{item.customerName}</strong>
+              <span>{t(`review.source.${item.source}`, { defaultValue: item.source })}</span>
+              <span>{t(`review.status.${item.status}`)}</span>
+              {item.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}
+              <DeadlineBadge deadline={item.deadline} since={item.since} now={loadedAt} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
