@@ -72,7 +72,7 @@ describe('platform, by keyboard', () => {
   });
 
   it('adds a specialist from the staff page and counts the change as waiting to sync', async () => {
-    await page.keyboard.press('Alt+4');
+    await page.keyboard.press('Alt+5');
     await expect.poll(() => page.getByRole('heading', { name: '员工账号', level: 1 }).isVisible()).toBe(true);
     await page.getByLabel('姓名').focus();
     await typeAndTab('赵敏', 'zhao.min');
@@ -146,7 +146,7 @@ describe('platform, by keyboard', () => {
     await page.keyboard.type('Manager2026');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain('王丽');
-    await page.keyboard.press('Alt+4');
+    await page.keyboard.press('Alt+5');
     await expect.poll(() => page.getByTestId('staff-zhao.min').isVisible()).toBe(true);
     expect(await page.getByTestId('staff-zhao.min').textContent()).toContain('已锁定');
   });
@@ -164,7 +164,7 @@ describe('platform, by keyboard', () => {
   });
 
   it('shows the audit trail and verifies its chain', async () => {
-    await page.keyboard.press('Alt+6');
+    await page.keyboard.press('Alt+7');
     await page.getByRole('button', { name: '校验完整性' }).click();
     await expect.poll(() => page.getByTestId('audit-verify-result').textContent()).toMatch(/审计链完整，共 \d+ 条记录/);
     expect(await page.getByRole('cell', { name: '账号因多次输错密码被锁定' }).count()).toBeGreaterThan(0);
