@@ -109,17 +109,19 @@ describe('review with three staff switching user', () => {
     await page.getByRole('button', { name: '交叉审核通过' }).click();
     await expect.poll(() => page.getByText('已处理：待组长审批').isVisible()).toBe(true);
     await openItem(/待我交叉审核/, '王*');
-    await page.getByRole('button', { name: '交叉审核通过' }).click();
+    await page.getByRole('heading', { name: /待我交叉审核/ }).waitFor();
+    await page.keyboard.press('p');
     await expect.poll(() => page.getByText('已处理：待组长审批').isVisible()).toBe(true);
   });
 
   it('the lead approves: the plain record is valid and locked, the VIP goes to the manager', async () => {
     await switchUser('lead.l', 'Password123', '丙组长');
     await openItem(/待组长审批/, '李*');
-    await page.getByRole('button', { name: '批准', exact: true }).click();
+    await page.getByRole('button', { name: /^批准/ }).click();
     await expect.poll(() => page.getByText('已处理：有效').isVisible()).toBe(true);
     await openItem(/待组长审批/, '王*');
-    await page.getByRole('button', { name: '批准', exact: true }).click();
+    await page.getByRole('heading', { name: /待组长审批/ }).waitFor();
+    await page.keyboard.press('a');
     await expect.poll(() => page.getByText('已处理：待经理终审').isVisible()).toBe(true);
     // Valid means locked: no further review decision applies.
     const late = await enterer.call('review.decide', { intakeId: ids.plain, decision: 'cross_check_failed', notes: { name: 'x' } });
@@ -129,8 +131,10 @@ describe('review with three staff switching user', () => {
   it('the manager rejects the VIP record, and it returns to A with the reason', async () => {
     await switchUser('wang.li', 'Manager2026', '王丽');
     await openItem(/待经理终审/, '王*');
-    await page.getByLabel('原因').fill('贵宾等级需附会员卡号');
-    await page.getByRole('button', { name: '驳回给录入人员' }).click();
+    await page.getByRole('heading', { name: /待经理终审/ }).waitFor();
+    await page.keyboard.press('r');
+    await page.keyboard.type('贵宾等级需附会员卡号');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByText('已处理：已驳回').isVisible()).toBe(true);
     await switchUser('staff.a', 'Password123', '甲专员');
     await openItem(/退回给我/, '王*');

@@ -3,7 +3,7 @@
  * lead approves or sends back; the manager gives the final decision; the enterer fixes exactly the
  * noted fields and resubmits. Every decision and its reason lands in the record's history.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput, RpcError } from '../../../../shared/api';
 import type { FieldName, IntakeFields } from '../../../../shared/domain/intake/fields';
@@ -33,6 +33,13 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
   const [reason, setReason] = useState('');
   const [fixed, setFixed] = useState<IntakeFields | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const sectionRef = useRef<HTMLElement>(null);
+  const loaded = detail !== null;
+
+  // Focus the record once it is shown, so the decision keys work at once (the fix form focuses its own field).
+  useEffect(() => {
+    if (loaded && queue !== 'returnedToMe') sectionRef.current?.focus({ preventScroll: true });
+  }, [loaded, queue]);
 
   useEffect(() => {
     void api.call('review.intake', { intakeId }).then((result) => {
@@ -69,6 +76,24 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
 
   if (!detail || !fixed) return <FormError message={error} />;
 
+  /** Letter keys decide when focus is not in a text box: P pass, F fail, A approve, R send back / reject, Esc back. */
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
+    const target = event.target as HTMLElement;
+    if (event.key === 'Escape') return onBack();
+    if (target.tagName === 'INPUT' && (target as HTMLInputElement).type !== 'checkbox') return;
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    const key = event.key.toLowerCase();
+    if (queue === 'crossCheck' && key === 'p') void decide('cross_check_passed');
+    else if (queue === 'crossCheck' && key === 'f') void decide('cross_check_failed');
+    else if (queue === 'leadApproval' && key === 'a') void decide('lead_approved');
+    else if (queue === 'finalReview' && key === 'a') void decide('final_approved');
+    else if ((queue === 'leadApproval' || queue === 'finalReview') && key === 'r') {
+      event.preventDefault();
+      document.getElementById('review-reason')?.focus();
+    } else return;
+    event.preventDefault();
+  };
+
   const display = (field: FieldName, value: string | boolean): string => {
     if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
     if (value !== '' && OPTION_FIELDS.has(field)) return t(`intake.option.${field}.${value}`, { defaultValue: value });
@@ -77,7 +102,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
   const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]));
 
   return (
-    <section aria-labelledby="review-detail-title" className="review-detail">
+    <section aria-labelledby="review-detail-title" className="review-detail" onKeyDown={onKeyDown} tabIndex={-1} ref={sectionRef}>
       <div className="actions">
         <button type="button" onClick={onBack}>← {t('review.back')}</button>
       </div>
@@ -132,14 +157,14 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         {queue === 'crossCheck' && (
           <>
             <label><input type="checkbox" checked={doubtful} onChange={(event) => setDoubtful(event.target.checked)} /> {t('review.doubtful')}</label>
-            <button type="button" className="primary" onClick={() => void decide('cross_check_passed')}>{t('review.pass')}</button>
-            <button type="button" onClick={() => void decide('cross_check_failed')}>{t('review.fail')}</button>
+            <button type="button" className="primary" onClick={() => void decide('cross_check_passed')}>{t('review.pass')} <kbd>P</kbd></button>
+            <button type="button" onClick={() => void decide('cross_check_failed')}>{t('review.fail')} <kbd>F</kbd></button>
           </>
         )}
         {(queue === 'leadApproval' || queue === 'finalReview') && (
           <>
-            <button type="button" className="primary" onClick={() => void decide(queue === 'leadApproval' ? 'lead_approved' : 'final_approved')}>{queue === 'leadApproval' ? t('review.approve') : t('review.finalApprove')}</button>
-            <input aria-label={t('review.reason')} placeholder={t('review.reason')} value={reason} onChange={(event) => setReason(event.target.value)} />
+            <button type="button" className="primary" onClick={() => void decide(queue === 'leadApproval' ? 'lead_approved' : 'final_approved')}>{queue === 'leadApproval' ? t('review.approve') : t('review.finalApprove')} <kbd>A</kbd></button>
+            <input id="review-reason" aria-label={t('review.reason')} placeholder={`${t('review.reason')} (R)`} value={reason} onChange={(event) => setReason(event.target.value)} onKeyDown={(event) => { if (event.key === 'Enter' && reason.trim()) void decide(queue === 'leadApproval' ? 'lead_sent_back' : 'final_rejected'); }} />
             <button type="button" onClick={() => void decide(queue === 'leadApproval' ? 'lead_sent_back' : 'final_rejected')}>{queue === 'leadApproval' ? t('review.sendBack') : t('review.finalReject')}</button>
           </>
         )}
