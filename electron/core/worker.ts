@@ -30,7 +30,10 @@ try {
     }
     void core.handle(message.clientId, message.request).then((response) => post({ type: 'response', key: message.key, response }));
   });
-  setInterval(() => core.sweepIdle(), 5_000).unref();
+  setInterval(() => {
+    core.sweepIdle();
+    core.maintain();
+  }, 5_000).unref();
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });
 } catch (error) {

@@ -43,7 +43,11 @@ export function openDatabase(file: string, keyHex: string): Db {
       }
       throw error;
     }
-    if (file !== ':memory:') db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') {
+      db.pragma('journal_mode = WAL');
+      // Checkpoints run in the background (Core.maintain); this is only the safety net (~40 MB).
+      db.pragma('wal_autocheckpoint = 10000');
+    }
     db.pragma('synchronous = FULL');
     // Every page read is decrypted: a 64 MB page cache keeps a large customer base responsive.
     db.pragma('cache_size = -65536');
