@@ -25,9 +25,19 @@ export const queueItemSchema = z.object({
 });
 export type QueueItem = z.infer<typeof queueItemSchema>;
 
+export const reviewSettingsSchema = z.object({
+  leadMayApproveOwnCrossCheck: z.boolean(),
+  walkInTargetMinutes: z.number().int().min(1).max(30),
+  returnedDueMinutes: z.number().int().min(10).max(1440),
+});
+export type ReviewSettings = z.infer<typeof reviewSettingsSchema>;
+export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = { leadMayApproveOwnCrossCheck: false, walkInTargetMinutes: 5, returnedDueMinutes: 60 };
+
 export const DECISIONS = ['cross_check_passed', 'cross_check_failed', 'lead_approved', 'lead_sent_back', 'final_approved', 'final_rejected'] as const;
 
 export const REVIEW_METHODS = {
+  'review.settings.get': method({ input: z.object({}).strict(), output: reviewSettingsSchema, access: 'session', mutates: false }),
+  'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'settings.manage' }, mutates: true }),
   'review.queues': method({
     input: z.object({}).strict(),
     output: z.object({ returnedToMe: z.array(queueItemSchema), crossCheck: z.array(queueItemSchema), leadApproval: z.array(queueItemSchema), finalReview: z.array(queueItemSchema) }),

@@ -112,3 +112,26 @@ describe('deadlines across restarts', () => {
     }
   });
 });
+
+describe('review settings', () => {
+  it('lets the site allow a lead to approve their own cross-check (off by default)', async () => {
+    const d = await startDesk();
+    const manager = await connect(d);
+    await setUpDesk(manager);
+    expectOk(await manager.call('staff.create', { username: 'staff.e', displayName: '录入员', role: 'specialist', certified: true, password: 'Password123' }));
+    const entererClient = await connect(d);
+    expectOk(await entererClient.call('auth.login', { username: 'staff.e', password: 'Password123' }));
+    expect(expectOk(await manager.call('review.settings.get')).leadMayApproveOwnCrossCheck).toBe(false);
+    const intakeId = await enter(entererClient, fields());
+    expectOk(await manager.call('review.decide', { intakeId, decision: 'cross_check_passed' }));
+    const refused = await manager.call('review.decide', { intakeId, decision: 'lead_approved' });
+    expect(refused.ok ? 'ok' : refused.error.details?.['refusal']).toBe('lead_is_cross_checker');
+    expectOk(await manager.call('review.settings.update', { leadMayApproveOwnCrossCheck: true, walkInTargetMinutes: 5, returnedDueMinutes: 60 }));
+    expect(expectOk(await manager.call('review.decide', { intakeId, decision: 'lead_approved' })).status).toBe('valid');
+    const byEnterer = await entererClient.call('review.settings.update', { leadMayApproveOwnCrossCheck: false, walkInTargetMinutes: 5, returnedDueMinutes: 60 });
+    expect(byEnterer.ok ? 'ok' : byEnterer.error.code).toBe('FORBIDDEN');
+    entererClient.close();
+    manager.close();
+    await d.close();
+  });
+});

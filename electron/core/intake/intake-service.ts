@@ -101,6 +101,7 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
   if (fields.grade === 'vip') flags.push('vip');
   if (validation.derived.minor) flags.push('minor');
   if (origin.source === 'walk_in' && !input.customerPresent) flags.push('customer_left');
+  if (origin.source === 'walk_in' && now - draft.startedAt > services.config.review().walkInTargetMinutes * 60_000) flags.push('over_target');
 
   const intakeId = services.ctx.randomId('itk');
   const durationMs = Math.max(0, now - draft.startedAt);

@@ -8,7 +8,7 @@ import type { Role } from '../../../shared/domain/auth/roles';
 import { validateIntake } from '../../../shared/domain/intake/validate';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import { maskName } from '../../../shared/domain/masking';
-import { deadlineOf } from '../../../shared/domain/review/deadlines';
+import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
 import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
 import type { Db } from '../db/connection';
@@ -33,7 +33,7 @@ function q(db: Db) {
 }
 
 function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
-  return { leadMayApproveOwnCrossCheck: false, ...(services.config.doc('review_policy') as { leadMayApproveOwnCrossCheck?: boolean } | undefined) };
+  return { leadMayApproveOwnCrossCheck: services.config.review().leadMayApproveOwnCrossCheck };
 }
 
 export function eventsOf(services: Services, intakeId: string): ReviewEvent[] {
@@ -112,7 +112,10 @@ function item(services: Services, row: IntakeRow & { status_since: number }): Qu
   return {
     intakeId: row.id,
     source: row.source,
-    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.submitted_at, statusSince: row.status_since }, services.ctx.now()),
+    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.submitted_at, statusSince: row.status_since }, services.ctx.now(), {
+      ...DEFAULT_DEADLINES,
+      returnedDueMinutes: services.config.review().returnedDueMinutes,
+    }),
     customerName: maskName(name),
     status: row.status as QueueItem['status'],
     since: row.status_since,

@@ -3,6 +3,7 @@ import { customerCard, revealField, searchCustomers, type SearchFilters } from '
 import { findMatches, registerOnline, startDraft, submitWalkIn } from '../intake/intake-service';
 import { decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
+import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
 import type { Role } from '../../../shared/domain/auth/roles';
 import type { CallContext } from './handlers';
@@ -24,14 +25,23 @@ export const INTAKE_HANDLERS = {
   'review.decide': (input: Parameters<typeof decide>[2], call: CallContext) => decide(call.services, actorOf(call), input),
   'intake.registerOnline': (input: Parameters<typeof registerOnline>[2], call: CallContext) => registerOnline(call.services, staffIdOf(call), input),
   'intake.resubmit': (input: { intakeId: string; fields: IntakeFields }, call: CallContext) => resubmit(call.services, actorOf(call), input.intakeId, input.fields),
-  'intake.config': (_input: unknown, call: CallContext) => ({ fields: call.services.config.intakeFields(), walkInTargetMinutes: 5 }),
+  'intake.config': (_input: unknown, call: CallContext) => ({ fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes }),
+  'review.settings.get': (_input: unknown, call: CallContext) => call.services.config.review(),
+  'review.settings.update': (input: ReviewSettings, call: CallContext) => {
+    const staffId = staffIdOf(call);
+    call.services.transact(() => {
+      call.services.ops.append(staffId, { entity: 'config', entityId: 'review_policy', changes: { ...input } });
+      call.services.audit.append(staffId, 'settings.review', 'review_policy', { ...input });
+    });
+    return call.services.config.review();
+  },
   'intake.config.update': (input: { fields: Partial<Record<string, 'hidden' | 'optional' | 'required'>> }, call: CallContext) => {
     const staffId = staffIdOf(call);
     call.services.transact(() => {
       call.services.ops.append(staffId, { entity: 'config', entityId: 'intake_fields', changes: { ...input.fields } as Record<string, string> });
       call.services.audit.append(staffId, 'settings.intake_fields', 'intake_fields', { fields: Object.keys(input.fields).length });
     });
-    return { fields: call.services.config.intakeFields(), walkInTargetMinutes: 5 };
+    return { fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes };
   },
   'intake.draft.current': (_input: unknown, call: CallContext) => call.services.drafts.latest(staffIdOf(call)),
   'intake.draft.start': (input: { customerId: string | null }, call: CallContext) => startDraft(call.services, staffIdOf(call), input.customerId),

@@ -1,5 +1,6 @@
 /** Configuration documents (organisation, security settings): read merged, written as ops. */
 import { securitySettingsSchema, type SecuritySettings } from '../../../shared/api/contract';
+import { DEFAULT_REVIEW_SETTINGS, reviewSettingsSchema, type ReviewSettings } from '../../../shared/api/review-contract';
 import { FIELD_PRESETS, type FieldConfig } from '../../../shared/domain/intake/fields';
 import type { Db } from '../db/connection';
 
@@ -31,6 +32,12 @@ export class ConfigRepo {
   /** Which optional fields this site shows and requires (default: the ski-lodge preset). */
   intakeFields(): FieldConfig {
     return { ...FIELD_PRESETS.ski_lodge, ...(this.doc('intake_fields') as Partial<FieldConfig> | undefined) };
+  }
+
+  /** Review policy and deadlines this site has set (lead approving own cross-check, targets). */
+  review(): ReviewSettings {
+    const parsed = reviewSettingsSchema.safeParse({ ...DEFAULT_REVIEW_SETTINGS, ...this.doc('review_policy') });
+    return parsed.success ? parsed.data : DEFAULT_REVIEW_SETTINGS;
   }
 
   security(): SecuritySettings {

@@ -11,6 +11,7 @@ import { useDesk } from '../../app/store';
 import { api } from '../../lib/api';
 import { fieldMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
+import { DueSoonPanel } from './DueSoonPanel';
 
 type ActiveSession = Extract<SessionInfo, { state: 'active' | 'locked' }>;
 
@@ -36,6 +37,7 @@ export function HomeScreen({ session }: { session: ActiveSession }) {
     <section aria-labelledby="home-title">
       <h1 id="home-title">{t('home.welcome', { name: session.staff.displayName })}</h1>
       <p>{t('home.intro')}</p>
+      {session.permissions.includes('review.act') && <DueSoonPanel />}
       <dl className="facts">
         <dt>{t('home.role')}</dt>
         <dd>{t(`role.${session.staff.role}`)}</dd>

@@ -10,6 +10,7 @@ import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { FieldSettings } from './FieldSettings';
+import { ReviewSettings } from './ReviewSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -63,6 +64,7 @@ export function SettingsScreen() {
           {t('common.save')}
         </button>
       </form>
+      <ReviewSettings />
       <FieldSettings />
     </section>
   );
