@@ -16,7 +16,7 @@ export const intakeIdSchema = id('itk');
 
 export const draftSchema = z.object({
   id: draftIdSchema,
-  source: z.literal('walk_in'),
+  source: z.enum(['walk_in', 'correction']),
   fields: intakeFieldsSchema,
   consent: consentSchema,
   customerId: customerIdSchema.nullable(),
@@ -53,7 +53,19 @@ export const INTAKE_METHODS = {
     mutates: true,
   }),
   'intake.draft.current': method({ input: z.object({}).strict(), output: draftSchema.nullable(), access: { permission: 'intake.create' }, mutates: false }),
-  'intake.draft.start': method({ input: z.object({ customerId: customerIdSchema.nullable().default(null) }), output: draftSchema, access: { permission: 'intake.create' }, mutates: true }),
+  'intake.draft.start': method({
+    input: z
+      .object({
+        customerId: customerIdSchema.nullable().default(null),
+        source: z.enum(['walk_in', 'correction']).default('walk_in'),
+        /** Why an existing customer's record is being corrected (更正权); it opens their data in full, so it is audited. */
+        reason: z.string().trim().max(200).default(''),
+      })
+      .refine((input) => input.source === 'walk_in' || (input.customerId !== null && input.reason.length >= 4), { path: ['reason'], message: 'reason_too_short' }),
+    output: draftSchema,
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
   'intake.draft.save': method({
     input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable() }),
     output: z.object({ savedAt: z.number() }),

@@ -135,3 +135,41 @@ describe('review settings', () => {
     await d.close();
   });
 });
+
+describe('corrections', () => {
+  it('changes a valid record only through a correction intake that runs the same review, with an audited reason', async () => {
+    const d = await startDesk();
+    const manager = await connect(d);
+    await setUpDesk(manager);
+    for (const [username, role] of [['c.a', 'specialist'], ['c.b', 'specialist'], ['c.lead', 'group_lead']] as const) {
+      expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' }));
+    }
+    const as = async (username: string) => {
+      const client = await connect(d);
+      expectOk(await client.call('auth.login', { username, password: 'Password123' }));
+      return client;
+    };
+    const [a, b, lead] = [await as('c.a'), await as('c.b'), await as('c.lead')];
+    const first = await enter(a, fields({ name: '周正', mobile: '13811112222', idNumber: '110105198001010016' }));
+    expectOk(await b.call('review.decide', { intakeId: first, decision: 'cross_check_passed' }));
+    expectOk(await lead.call('review.decide', { intakeId: first, decision: 'lead_approved' }));
+    const [customer] = expectOk(await a.call('customers.search', { query: '13811112222' }));
+
+    const noReason = await a.call('intake.draft.start', { customerId: customer!.id, source: 'correction', reason: '' });
+    expect(noReason.ok ? 'ok' : noReason.error.fields).toEqual({ reason: 'reason_too_short' });
+    const draft = expectOk(await a.call('intake.draft.start', { customerId: customer!.id, source: 'correction', reason: '客户要求更正手机号' }));
+    expect(draft.fields.mobile).toBe('13811112222');
+    const corrected = expectOk(await a.call('intake.submit', { draftId: draft.id, fields: { ...draft.fields, mobile: '13811113333' }, consent: { ...defaultConsent(), idConsent: true }, customerId: customer!.id, customerPresent: true }));
+    expect(expectOk(await a.call('customers.search', { query: '13811112222' }))).toHaveLength(1); // unchanged until valid
+    expectOk(await b.call('review.decide', { intakeId: corrected.intakeId, decision: 'cross_check_passed' }));
+    expect(expectOk(await lead.call('review.decide', { intakeId: corrected.intakeId, decision: 'lead_approved' })).status).toBe('valid');
+    expect(expectOk(await a.call('customers.search', { query: '13811113333' })).map((c) => c.id)).toEqual([customer!.id]);
+    const card = expectOk(await a.call('customers.card', { id: customer!.id }));
+    expect(card.intakes.map((intake) => intake.source)).toEqual(['correction', 'walk_in']);
+    expect(card.history.filter((entry) => entry.field === 'mobile').map((entry) => entry.value)).toEqual(['138****2222', '138****3333']);
+    const audit = expectOk(await manager.call('audit.list', { limit: 50 }));
+    expect(audit.find((entry) => entry.action === 'intake.correction_open')?.details).toMatchObject({ reason: '客户要求更正手机号' });
+    for (const client of [a, b, lead, manager]) client.close();
+    await d.close();
+  });
+});

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection';
 interface DraftRow {
   id: string;
   staff_id: string;
-  source: 'walk_in';
+  source: 'walk_in' | 'correction';
   fields: string;
   consent: string;
   customer_id: string | null;

@@ -14,16 +14,23 @@ import { recordEvent } from '../review/review-service';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 
-export function startDraft(services: Services, staffId: string, customerId: string | null): Draft {
+/**
+ * Start an entry. A correction of an existing customer (更正) starts from their current record, in
+ * full: that is a deliberate, audited act with a reason, like a reveal.
+ */
+export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }): Draft {
   const now = services.ctx.now();
   let fields = emptyIntakeFields();
-  if (customerId) {
-    const customer = services.customers.byId(customerId);
+  if (input.source === 'correction') {
+    const customer = input.customerId ? services.customers.byId(input.customerId) : undefined;
     if (!customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
     fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
   }
-  const draft: Draft = { id: services.ctx.randomId('drf'), source: 'walk_in', fields, consent: defaultConsent(), customerId, startedAt: now, updatedAt: now };
-  services.drafts.create(draft, staffId);
+  const draft: Draft = { id: services.ctx.randomId('drf'), source: input.source, fields, consent: defaultConsent(), customerId: input.customerId, startedAt: now, updatedAt: now };
+  services.transact(() => {
+    services.drafts.create(draft, staffId);
+    if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
+  });
   return draft;
 }
 
@@ -63,7 +70,7 @@ interface SubmitInput {
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
-  return submitIntake(services, staffId, input, { source: 'walk_in', startedAt: draft.startedAt, draftId: draft.id });
+  return submitIntake(services, staffId, input, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
 
 /** An online submission (website, WeChat, app) registered at the desk: its 2-hour clock starts now. */
@@ -72,7 +79,7 @@ export function registerOnline(services: Services, staffId: string, input: Omit<
   return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
 }
 
-function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: 'walk_in' | 'online'; startedAt: number; draftId: string | null }) {
+function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: 'walk_in' | 'online' | 'correction'; startedAt: number; draftId: string | null }) {
   const staff = services.staff.byId(staffId);
   if (!staff?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
   const draft = { startedAt: origin.startedAt };

@@ -44,7 +44,7 @@ export const INTAKE_HANDLERS = {
     return { fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes };
   },
   'intake.draft.current': (_input: unknown, call: CallContext) => call.services.drafts.latest(staffIdOf(call)),
-  'intake.draft.start': (input: { customerId: string | null }, call: CallContext) => startDraft(call.services, staffIdOf(call), input.customerId),
+  'intake.draft.start': (input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
   'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null }, call: CallContext) => {
     const now = call.services.ctx.now();
     if (!call.services.drafts.save(input.id, staffIdOf(call), input.fields, input.consent, input.customerId, now)) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');

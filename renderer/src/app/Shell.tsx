@@ -113,7 +113,7 @@ export function Shell({ session }: { session: ActiveSession }) {
           )}
           {current === 'home' && <HomeScreen session={session} />}
           {current === 'walkin' && <WalkInScreen certified={session.staff.certified} />}
-          {current === 'search' && <SearchScreen canReveal={session.permissions.includes('customer.reveal')} />}
+          {current === 'search' && <SearchScreen canReveal={session.permissions.includes('customer.reveal')} canCorrect={session.permissions.includes('intake.create') && session.staff.certified} onCorrect={() => setPage('walkin')} />}
           {current === 'review' && <ReviewScreen role={session.staff.role} />}
           {current === 'staff' && <StaffScreen canManage={session.permissions.includes('staff.manage')} selfId={session.staff.id} />}
           {current === 'settings' && <SettingsScreen />}

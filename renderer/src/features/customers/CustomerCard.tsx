@@ -11,7 +11,7 @@ import { formatDuration } from '../intake/WalkInScreen';
 type Card = MethodOutput<'customers.card'>;
 type Revealable = (typeof REVEALABLE_FIELDS)[number];
 
-export function CustomerCard({ id, canReveal, onClose }: { id: string; canReveal: boolean; onClose: () => void }) {
+export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: { id: string; canReveal: boolean; canCorrect: boolean; onClose: () => void; onCorrect: () => void }) {
   const { t, i18n } = useTranslation();
   const [card, setCard] = useState<Card | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,6 +19,15 @@ export function CustomerCard({ id, canReveal, onClose }: { id: string; canReveal
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [revealed, setRevealed] = useState<Partial<Record<Revealable, string>>>({});
+  const [correcting, setCorrecting] = useState(false);
+  const [correctionReason, setCorrectionReason] = useState('');
+  const [correctionError, setCorrectionError] = useState<string | undefined>();
+
+  const openCorrection = async (): Promise<void> => {
+    const result = await api.call('intake.draft.start', { customerId: id, source: 'correction', reason: correctionReason });
+    if (!result.ok) return setCorrectionError(fieldMessage(t, result.error.fields?.['reason']) ?? errorMessage(t, result.error));
+    onCorrect();
+  };
 
   useEffect(() => {
     void api.call('customers.card', { id }).then((result) => (result.ok ? setCard(result.value) : setError(errorMessage(t, result.error))));
@@ -58,6 +67,18 @@ export function CustomerCard({ id, canReveal, onClose }: { id: string; canReveal
         <button type="button" onClick={onClose} autoFocus>← {t('search.title')}</button>
       </div>
       <h1 id="card-title">{t('search.card')}：{card.summary.name}</h1>
+      {canCorrect && !correcting && <button type="button" onClick={() => setCorrecting(true)}>{t('search.correct')}</button>}
+      {correcting && (
+        <form className="card" onSubmit={(event) => { event.preventDefault(); void openCorrection(); }}>
+          <label htmlFor="correction-reason">{t('search.correctionReason')}</label>
+          <input id="correction-reason" autoFocus value={correctionReason} onChange={(event) => setCorrectionReason(event.target.value)} aria-invalid={Boolean(correctionError)} />
+          {correctionError && <small className="field__error" role="alert">{correctionError}</small>}
+          <div className="actions">
+            <button type="submit" className="primary">{t('search.correctStart')}</button>
+            <button type="button" onClick={() => setCorrecting(false)}>{t('common.cancel')}</button>
+          </div>
+        </form>
+      )}
       {asking && (
         <form className="card" onSubmit={(event) => { event.preventDefault(); void reveal(); }}>
           <label htmlFor="reveal-reason">{t('search.revealReason')}</label>

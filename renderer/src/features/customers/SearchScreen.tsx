@@ -19,7 +19,7 @@ interface Filters {
   to: string;
 }
 
-export function SearchScreen({ canReveal }: { canReveal: boolean }) {
+export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: boolean; canCorrect: boolean; onCorrect: () => void }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [filters, setFilters] = useState<Filters>({ grade: '', status: '', source: '', from: '', to: '' });
@@ -66,7 +66,7 @@ export function SearchScreen({ canReveal }: { canReveal: boolean }) {
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({ count: results.length, getScrollElement: () => listRef.current, estimateSize: () => 40, overscan: 8 });
 
-  if (openId) return <CustomerCard id={openId} canReveal={canReveal} onClose={() => setOpenId(null)} />;
+  if (openId) return <CustomerCard id={openId} canReveal={canReveal} canCorrect={canCorrect} onClose={() => setOpenId(null)} onCorrect={onCorrect} />;
 
   return (
     <section aria-labelledby="search-title">

@@ -186,6 +186,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           {saveText}
         </span>
       </header>
+      {draft.source === 'correction' && <p className="banner banner--warning" role="status" data-testid="correction-banner">{t('intake.correcting')}</p>}
       {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}
       {draft.customerId && loadedName && (
         <p className="banner banner--notice" role="status">
