@@ -22,6 +22,9 @@ export const queueItemSchema = z.object({
   submittedAt: z.number(),
   enteredBy: z.string(),
   flags: z.array(z.string()),
+  /** Who the lead assigned the cross-check to, or whom the desk suggests (fewest open checks, not the enterer). */
+  assignedTo: z.object({ id: z.string(), name: z.string() }).nullable(),
+  suggested: z.object({ id: z.string(), name: z.string() }).nullable(),
 });
 export type QueueItem = z.infer<typeof queueItemSchema>;
 
@@ -71,6 +74,12 @@ export const REVIEW_METHODS = {
       doubtful: z.boolean().default(false),
     }),
     output: z.object({ status }),
+    access: { permission: 'review.act' },
+    mutates: true,
+  }),
+  'review.assign': method({
+    input: z.object({ intakeId, staffId: z.string().regex(/^stf_[A-Za-z0-9_-]{10,40}$/) }),
+    output: z.object({ done: z.literal(true) }),
     access: { permission: 'review.act' },
     mutates: true,
   }),

@@ -173,3 +173,37 @@ describe('corrections', () => {
     await d.close();
   });
 });
+
+describe('assignment', () => {
+  it('suggests a colleague who is not the enterer, and a lead’s assignment routes the cross-check to that person', async () => {
+    const d = await startDesk();
+    const manager = await connect(d);
+    await setUpDesk(manager);
+    const ids: Record<string, string> = {};
+    for (const [username, role] of [['s.a', 'specialist'], ['s.b', 'specialist'], ['s.c', 'specialist'], ['s.lead', 'group_lead']] as const) {
+      ids[username] = expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' })).id;
+    }
+    const as = async (username: string) => {
+      const client = await connect(d);
+      expectOk(await client.call('auth.login', { username, password: 'Password123' }));
+      return client;
+    };
+    const [a, b, c, lead] = [await as('s.a'), await as('s.b'), await as('s.c'), await as('s.lead')];
+    const intakeId = await enter(a, fields({ name: '吴分配', mobile: '13822223333', idNumber: '110105198001010016' }));
+    const seen = expectOk(await lead.call('review.queues')).crossCheck.find((i) => i.intakeId === intakeId);
+    expect(seen?.suggested?.id).toBeDefined();
+    expect(seen?.suggested?.id).not.toBe(ids['s.a']);
+    const toEnterer = await lead.call('review.assign', { intakeId, staffId: ids['s.a']! });
+    expect(toEnterer.ok ? 'ok' : toEnterer.error.details?.['refusal']).toBe('own_record');
+    const bySpecialist = await b.call('review.assign', { intakeId, staffId: ids['s.c']! });
+    expect(bySpecialist.ok ? 'ok' : bySpecialist.error.code).toBe('FORBIDDEN');
+    expectOk(await lead.call('review.assign', { intakeId, staffId: ids['s.c']! }));
+    expect(expectOk(await b.call('review.queues')).crossCheck.map((i) => i.intakeId)).not.toContain(intakeId);
+    expect(expectOk(await c.call('review.queues')).crossCheck.find((i) => i.intakeId === intakeId)?.assignedTo?.id).toBe(ids['s.c']);
+    const notAssigned = await b.call('review.decide', { intakeId, decision: 'cross_check_passed' });
+    expect(notAssigned.ok ? 'ok' : notAssigned.error.details?.['refusal']).toBe('not_assigned');
+    expect(expectOk(await c.call('review.decide', { intakeId, decision: 'cross_check_passed' })).status).toBe('pending_lead_approval');
+    for (const client of [a, b, c, lead, manager]) client.close();
+    await d.close();
+  });
+});

@@ -29,9 +29,9 @@ function statements(db: Db): Statements {
       searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search (kind, term, customer_id) VALUES (:kind, :term, :customerId)'),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeUpsert: db.prepare(
-        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, updated_hlc)
-         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :updated_hlc)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, fields = excluded.fields, consent = excluded.consent, flags = excluded.flags, updated_hlc = excluded.updated_hlc`,
+        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc)
+         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, fields = excluded.fields, consent = excluded.consent, flags = excluded.flags, assigned_to = excluded.assigned_to, updated_hlc = excluded.updated_hlc`,
       ),
     };
     cache.set(db, found);
@@ -66,13 +66,13 @@ export function projectCustomer(db: Db, op: StoredOp): void {
 /** Intake op fields → intakes columns. */
 const INTAKE_COLUMNS: Record<string, string> = {
   customerId: 'customer_id', source: 'source', status: 'status', fields: 'fields', consent: 'consent', flags: 'flags', enteredBy: 'entered_by',
-  startedAt: 'started_at', submittedAt: 'submitted_at', durationMs: 'duration_ms', customerPresent: 'customer_present',
+  startedAt: 'started_at', submittedAt: 'submitted_at', durationMs: 'duration_ms', customerPresent: 'customer_present', assignedTo: 'assigned_to',
 };
 
 export function projectIntake(db: Db, op: StoredOp): void {
   const { intakeGet, intakeUpsert } = statements(db);
   const current = (intakeGet.get(op.entityId) as Record<string, unknown> | undefined) ?? {};
-  const next: Record<string, unknown> = { ...current, id: op.entityId, updated_hlc: op.hlc };
+  const next: Record<string, unknown> = { assigned_to: null, ...current, id: op.entityId, updated_hlc: op.hlc };
   for (const [field, value] of Object.entries(op.changes)) {
     const column = Object.hasOwn(INTAKE_COLUMNS, field) ? INTAKE_COLUMNS[field] : undefined;
     if (!column) throw new Error(`intake has no field ${field}`);

@@ -88,7 +88,11 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
     case 'final_rejected': event = { kind: 'final_rejected', by, at, reason: input.reason }; break;
     default: throw new RpcFailure('VALIDATION', 'unknown decision', { decision: 'invalid_choice' });
   }
-  intakeRow(services, input.intakeId);
+  const intake = intakeRow(services, input.intakeId) as IntakeRow & { assigned_to: string | null };
+  const checking = event.kind === 'cross_check_passed' || event.kind === 'cross_check_failed';
+  if (checking && intake.assigned_to && intake.assigned_to !== actor.staffId && actor.role === 'specialist') {
+    throw new RpcFailure('CONFLICT', 'this cross-check is assigned to a colleague', undefined, { refusal: 'not_assigned' });
+  }
   return { status: services.transact(() => recordEvent(services, input.intakeId, event)).status };
 }
 
@@ -107,9 +111,38 @@ export function resubmit(services: Services, actor: { staffId: string; role: Rol
   };
 }
 
-function item(services: Services, row: IntakeRow & { status_since: number }): QueueItem {
+type QueueRow = IntakeRow & { status_since: number; assigned_to: string | null };
+
+/** Colleagues who may cross-check this record: active, certified, reviewing roles, not the enterer. */
+function eligibleCheckers(services: Services, enteredBy: string) {
+  return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && (staff.role === 'specialist' || staff.role === 'group_lead' || staff.role === 'manager'));
+}
+
+function suggestChecker(services: Services, row: QueueRow, load: Map<string, number>) {
+  const candidates = eligibleCheckers(services, row.entered_by).sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || a.displayName.localeCompare(b.displayName));
+  const pick = candidates[0];
+  return pick ? { id: pick.id, name: pick.displayName } : null;
+}
+
+export function assign(services: Services, actor: { staffId: string; role: Role }, intakeId: string, staffId: string): void {
+  if (actor.role !== 'group_lead' && actor.role !== 'manager') throw new RpcFailure('FORBIDDEN', 'only a group lead or manager assigns cross-checks', undefined, { refusal: 'role_not_allowed' });
+  const intake = intakeRow(services, intakeId);
+  if (intake.status !== 'pending_cross_check') throw new RpcFailure('CONFLICT', 'this record is not waiting for a cross-check', undefined, { refusal: 'wrong_status' });
+  if (!eligibleCheckers(services, intake.entered_by).some((staff) => staff.id === staffId)) {
+    throw new RpcFailure('CONFLICT', 'that person cannot cross-check this record', undefined, { refusal: staffId === intake.entered_by ? 'own_record' : 'role_not_allowed' });
+  }
+  services.transact(() => {
+    services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { assignedTo: staffId } });
+    services.audit.append(actor.staffId, 'review.assign', intakeId, { to: staffId });
+  });
+}
+
+function item(services: Services, row: QueueRow, load: Map<string, number> = new Map()): QueueItem {
   const name = (q(services.ctx.db).customerName.get(row.customer_id) as { name: string } | undefined)?.name ?? '';
+  const assignee = row.assigned_to ? services.staff.byId(row.assigned_to) : undefined;
   return {
+    assignedTo: assignee ? { id: assignee.id, name: assignee.displayName } : null,
+    suggested: row.status === 'pending_cross_check' && !assignee ? suggestChecker(services, row, load) : null,
     intakeId: row.id,
     source: row.source,
     deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.submitted_at, statusSince: row.status_since }, services.ctx.now(), {
@@ -131,12 +164,16 @@ function byUrgency(a: QueueItem, b: QueueItem): number {
 }
 
 export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
-  const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as Array<IntakeRow & { status_since: number; cross_checked_by: string | null }>;
+  const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as QueueRow[];
   const lead = actor.role === 'group_lead' || actor.role === 'manager';
-  const items = (list: Array<IntakeRow & { status_since: number }>) => list.map((row) => item(services, row)).sort(byUrgency);
+  const pendingChecks = rows('pending_cross_check');
+  const load = new Map<string, number>();
+  for (const row of pendingChecks) if (row.assigned_to) load.set(row.assigned_to, (load.get(row.assigned_to) ?? 0) + 1);
+  const items = (list: QueueRow[]) => list.map((row) => item(services, row, load)).sort(byUrgency);
   return {
     returnedToMe: items([...rows('returned'), ...rows('rejected')].filter((row) => row.entered_by === actor.staffId)),
-    crossCheck: items(rows('pending_cross_check').filter((row) => row.entered_by !== actor.staffId)),
+    // Assigned checks go to the assignee; unassigned ones are open to every colleague (leads see all, to assign them).
+    crossCheck: items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))),
     leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
     finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
   };

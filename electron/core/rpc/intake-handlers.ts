@@ -1,7 +1,7 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
 import { customerCard, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
 import { findMatches, registerOnline, startDraft, submitWalkIn } from '../intake/intake-service';
-import { decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
+import { assign, decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
@@ -22,6 +22,10 @@ function actorOf(call: CallContext): { staffId: string; role: Role } {
 export const INTAKE_HANDLERS = {
   'review.queues': (_input: unknown, call: CallContext) => queuesFor(call.services, actorOf(call)),
   'review.intake': (input: { intakeId: string }, call: CallContext) => reviewDetail(call.services, staffIdOf(call), input.intakeId),
+  'review.assign': (input: { intakeId: string; staffId: string }, call: CallContext) => {
+    assign(call.services, actorOf(call), input.intakeId, input.staffId);
+    return { done: true as const };
+  },
   'review.decide': (input: Parameters<typeof decide>[2], call: CallContext) => decide(call.services, actorOf(call), input),
   'intake.registerOnline': (input: Parameters<typeof registerOnline>[2], call: CallContext) => registerOnline(call.services, staffIdOf(call), input),
   'intake.resubmit': (input: { intakeId: string; fields: IntakeFields }, call: CallContext) => resubmit(call.services, actorOf(call), input.intakeId, input.fields),

@@ -21,6 +21,7 @@ export const migration0003: Migration = {
       CREATE TRIGGER review_events_append_only_delete BEFORE DELETE ON review_events BEGIN SELECT RAISE(ABORT, 'review events are append-only'); END;
       ALTER TABLE intakes ADD COLUMN status_since INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE intakes ADD COLUMN cross_checked_by TEXT;
+      ALTER TABLE intakes ADD COLUMN assigned_to TEXT;
     `);
   },
 };

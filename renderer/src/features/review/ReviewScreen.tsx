@@ -11,6 +11,8 @@ import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { ReviewDetail } from './ReviewDetail';
 import { DeadlineBadge } from './DeadlineBadge';
+import { Assignment } from './Assignment';
+import type { Staff } from '../../../../shared/domain/auth/staff';
 
 type Queues = MethodOutput<'review.queues'>;
 export type QueueName = keyof Queues;
@@ -25,6 +27,12 @@ export function ReviewScreen({ role }: { role: string }) {
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [loadedAt, setLoadedAt] = useState(0);
+
+  const [staff, setStaff] = useState<Staff[]>([]);
+
+  useEffect(() => {
+    if (role === 'group_lead' || role === 'manager') void api.call('staff.list').then((result) => result.ok && setStaff(result.value));
+  }, [role]);
 
   const load = useCallback(async () => {
     const result = await api.call('review.queues');
@@ -95,6 +103,7 @@ export function ReviewScreen({ role }: { role: string }) {
               <span>{t(`review.status.${item.status}`)}</span>
               {item.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}
               <DeadlineBadge deadline={item.deadline} since={item.since} now={loadedAt} />
+              {queue === 'crossCheck' && <Assignment item={item} canAssign={role === 'group_lead' || role === 'manager'} staff={staff} onAssigned={() => void load()} />}
             </li>
           ))}
         </ul>
