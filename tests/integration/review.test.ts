@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
+import { connect, expectOk, setUpDesk, signedIn, startDesk, type RpcClient } from '../support/desk';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
 let desk: Desk;
@@ -144,11 +144,7 @@ describe('corrections', () => {
     for (const [username, role] of [['c.a', 'specialist'], ['c.b', 'specialist'], ['c.lead', 'group_lead']] as const) {
       expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' }));
     }
-    const as = async (username: string) => {
-      const client = await connect(d);
-      expectOk(await client.call('auth.login', { username, password: 'Password123' }));
-      return client;
-    };
+    const as = (username: string) => signedIn(d, username);
     const [a, b, lead] = [await as('c.a'), await as('c.b'), await as('c.lead')];
     const first = await enter(a, fields({ name: '周正', mobile: '13811112222', idNumber: '110105198001010016' }));
     expectOk(await b.call('review.decide', { intakeId: first, decision: 'cross_check_passed' }));
@@ -183,11 +179,7 @@ describe('assignment', () => {
     for (const [username, role] of [['s.a', 'specialist'], ['s.b', 'specialist'], ['s.c', 'specialist'], ['s.lead', 'group_lead']] as const) {
       ids[username] = expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' })).id;
     }
-    const as = async (username: string) => {
-      const client = await connect(d);
-      expectOk(await client.call('auth.login', { username, password: 'Password123' }));
-      return client;
-    };
+    const as = (username: string) => signedIn(d, username);
     const [a, b, c, lead] = [await as('s.a'), await as('s.b'), await as('s.c'), await as('s.lead')];
     const intakeId = await enter(a, fields({ name: '吴分配', mobile: '13822223333', idNumber: '110105198001010016' }));
     const seen = expectOk(await lead.call('review.queues')).crossCheck.find((i) => i.intakeId === intakeId);

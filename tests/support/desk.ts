@@ -94,6 +94,13 @@ export async function waitForEvent(client: RpcClient, name: string, timeoutMs = 
   }
 }
 
+/** A new client on this desk, signed in as `username`. */
+export async function signedIn(host: BrowserHost, username: string, password = 'Password123'): Promise<RpcClient> {
+  const client = await connect(host);
+  expectOk(await client.call('auth.login', { username, password }));
+  return client;
+}
+
 export const MANAGER = { username: 'wang.li', displayName: '王丽', password: 'Manager2026' };
 
 export async function setUpDesk(client: RpcClient): Promise<void> {

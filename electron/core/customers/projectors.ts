@@ -2,22 +2,9 @@
 import type { Db } from '../db/connection';
 import type { StoredOp } from '../oplog/oplog';
 import { searchKeysFor } from './search-keys';
+import { statementsFor } from '../db/statements';
 
-interface Statements {
-  customerGet: ReturnType<Db['prepare']>;
-  customerUpsert: ReturnType<Db['prepare']>;
-  searchDelete: ReturnType<Db['prepare']>;
-  searchInsert: ReturnType<Db['prepare']>;
-  intakeGet: ReturnType<Db['prepare']>;
-  intakeUpsert: ReturnType<Db['prepare']>;
-}
-
-const cache = new WeakMap<Db, Statements>();
-
-function statements(db: Db): Statements {
-  let found = cache.get(db);
-  if (!found) {
-    found = {
+const statements = statementsFor((db: Db) => ({
       customerGet: db.prepare('SELECT doc, created_at FROM customers WHERE id = ?'),
       customerUpsert: db.prepare(
         `INSERT INTO customers (id, doc, name, mobile, id_number, birth_date, grade, created_at, updated_hlc)
@@ -33,11 +20,7 @@ function statements(db: Db): Statements {
          VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, fields = excluded.fields, consent = excluded.consent, flags = excluded.flags, assigned_to = excluded.assigned_to, updated_hlc = excluded.updated_hlc`,
       ),
-    };
-    cache.set(db, found);
-  }
-  return found;
-}
+}));
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 

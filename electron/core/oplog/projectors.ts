@@ -4,6 +4,7 @@
  */
 import type { Db } from '../db/connection';
 import type { StoredOp } from './oplog';
+import { statementsFor } from '../db/statements';
 
 import { projectCustomer, projectIntake } from '../customers/projectors';
 import { projectReviewEvent } from '../review/projector';
@@ -35,12 +36,7 @@ const STAFF_FIELDS = {
   createdAt: 'created_at',
 } as const satisfies Record<string, keyof StaffRow>;
 
-const statements = new WeakMap<Db, { staffGet: ReturnType<Db['prepare']>; staffUpsert: ReturnType<Db['prepare']>; configGet: ReturnType<Db['prepare']>; configUpsert: ReturnType<Db['prepare']> }>();
-
-function prepared(db: Db) {
-  let found = statements.get(db);
-  if (!found) {
-    found = {
+const prepared = statementsFor((db: Db) => ({
       staffGet: db.prepare('SELECT * FROM staff WHERE id = ?'),
       staffUpsert: db.prepare(
         `INSERT INTO staff (id, username, display_name, role, certified, active, password_hash, created_at, updated_hlc)
@@ -52,11 +48,7 @@ function prepared(db: Db) {
       configUpsert: db.prepare(
         'INSERT INTO config (id, doc, updated_hlc) VALUES (:id, :doc, :updated_hlc) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, updated_hlc = excluded.updated_hlc',
       ),
-    };
-    statements.set(db, found);
-  }
-  return found;
-}
+}));
 
 const projectStaff: Projector = (db, op) => {
   const { staffGet, staffUpsert } = prepared(db);

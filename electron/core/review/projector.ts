@@ -5,6 +5,7 @@
 import { derive, type ReviewEvent } from '../../../shared/domain/review/machine';
 import type { Db } from '../db/connection';
 import type { StoredOp } from '../oplog/oplog';
+import { statementsFor } from '../db/statements';
 
 interface EventRow {
   kind: ReviewEvent['kind'];
@@ -14,21 +15,12 @@ interface EventRow {
   payload: string;
 }
 
-const cache = new WeakMap<Db, { insert: ReturnType<Db['prepare']>; events: ReturnType<Db['prepare']>; update: ReturnType<Db['prepare']>; policy: ReturnType<Db['prepare']> }>();
-
-function statements(db: Db) {
-  let found = cache.get(db);
-  if (!found) {
-    found = {
-      insert: db.prepare('INSERT INTO review_events (id, intake_id, kind, by_staff, by_role, at, payload, hlc) VALUES (:id, :intakeId, :kind, :byStaff, :byRole, :at, :payload, :hlc)'),
-      events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
-      update: db.prepare('UPDATE intakes SET status = :status, status_since = :since, cross_checked_by = :crossCheckedBy WHERE id = :intakeId'),
-      policy: db.prepare("SELECT doc FROM config WHERE id = 'review_policy'"),
-    };
-    cache.set(db, found);
-  }
-  return found;
-}
+const statements = statementsFor((db: Db) => ({
+  insert: db.prepare('INSERT INTO review_events (id, intake_id, kind, by_staff, by_role, at, payload, hlc) VALUES (:id, :intakeId, :kind, :byStaff, :byRole, :at, :payload, :hlc)'),
+  events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
+  update: db.prepare('UPDATE intakes SET status = :status, status_since = :since, cross_checked_by = :crossCheckedBy WHERE id = :intakeId'),
+  policy: db.prepare("SELECT doc FROM config WHERE id = 'review_policy'"),
+}));
 
 export function toReviewEvent(row: EventRow): ReviewEvent {
   return { ...(JSON.parse(row.payload) as object), kind: row.kind, by: { staffId: row.by_staff, role: row.by_role }, at: row.at } as ReviewEvent;

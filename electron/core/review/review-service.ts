@@ -12,25 +12,17 @@ import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/dea
 import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
 import type { Db } from '../db/connection';
+import { statementsFor } from '../db/statements';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 import { toReviewEvent } from './projector';
 
-const queries = new WeakMap<Db, { events: ReturnType<Db['prepare']>; intake: ReturnType<Db['prepare']>; byStatus: ReturnType<Db['prepare']>; customerName: ReturnType<Db['prepare']> }>();
-
-function q(db: Db) {
-  let found = queries.get(db);
-  if (!found) {
-    found = {
-      events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
-      intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
-      byStatus: db.prepare('SELECT * FROM intakes WHERE status = ? ORDER BY status_since LIMIT 500'),
-      customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
-    };
-    queries.set(db, found);
-  }
-  return found;
-}
+const q = statementsFor((db: Db) => ({
+  events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
+  intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
+  byStatus: db.prepare('SELECT * FROM intakes WHERE status = ? ORDER BY status_since LIMIT 500'),
+  customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
+}));
 
 function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
   return { leadMayApproveOwnCrossCheck: services.config.review().leadMayApproveOwnCrossCheck };
