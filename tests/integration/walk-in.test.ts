@@ -92,6 +92,9 @@ describe('walk-in entry', () => {
     expect(matches[0]).toMatchObject({ name: '单*', matchedOn: ['mobile'] });
     const byId = expectOk(await specialist.call('intake.matches', { mobile: '', idNumber: '11010519491231002x', name: '', birthDate: '' }));
     expect(byId[0]?.matchedOn).toContain('id');
+    // A close match: same birth date, a name written differently that sounds the same (traditional 單).
+    const close = expectOk(await specialist.call('intake.matches', { mobile: '', idNumber: '', name: '單雪', birthDate: '1949-12-31' }));
+    expect(close.map((c) => c.matchedOn)).toEqual([['name_birth']]);
     const duplicate = await submit(specialist, fields({ name: '单雪', mobile: '13700000000' }));
     expect(duplicate.ok ? 'ok' : duplicate.error.code).toBe('CONFLICT');
     // Loading the existing customer makes the entry an update of that customer instead.

@@ -47,6 +47,7 @@ export class CustomerRepo {
   private readonly byMobileStmt;
   private readonly byIdNumberStmt;
   private readonly byNameBirthStmt;
+  private readonly bySoundBirthStmt;
   private readonly exactKeyStmt;
   private readonly prefixKeyStmt;
   private readonly intakesStmt;
@@ -58,6 +59,9 @@ export class CustomerRepo {
     this.byMobileStmt = db.prepare<{ mobile: string }, CustomerRow>('SELECT * FROM customers WHERE mobile = :mobile LIMIT 20');
     this.byIdNumberStmt = db.prepare<{ idNumber: string }, CustomerRow>('SELECT * FROM customers WHERE id_number = :idNumber LIMIT 20');
     this.byNameBirthStmt = db.prepare<{ name: string; birthDate: string }, CustomerRow>('SELECT * FROM customers WHERE name = :name AND birth_date = :birthDate LIMIT 20');
+    this.bySoundBirthStmt = db.prepare<{ spelling: string; birthDate: string }, CustomerRow>(
+      "SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = 'pinyin' AND s.term = :spelling AND c.birth_date = :birthDate LIMIT 20",
+    );
     this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, CustomerRow>(
       'SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term = :term LIMIT :limit',
     );
@@ -91,6 +95,11 @@ export class CustomerRepo {
 
   byNameAndBirth(name: string, birthDate: string): CustomerRow[] {
     return this.byNameBirthStmt.all({ name, birthDate });
+  }
+
+  /** Same birth date and a name that sounds the same (homophones, traditional or variant characters). */
+  bySoundAndBirth(spelling: string, birthDate: string): CustomerRow[] {
+    return this.bySoundBirthStmt.all({ spelling, birthDate });
   }
 
   byKey(kind: SearchKind, term: string, limit: number): CustomerRow[] {

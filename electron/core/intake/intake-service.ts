@@ -10,6 +10,7 @@ import { validateIntake } from '../../../shared/domain/intake/validate';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
+import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
@@ -55,7 +56,11 @@ export function findMatches(services: Services, input: MethodInputOf<'intake.mat
   let birthDate = input.birthDate ?? '';
   const fromId = parseIdentityNumber(rawId);
   if (fromId.ok) birthDate = fromId.birthDate;
-  if (name && /^\d{4}-\d{2}-\d{2}$/.test(birthDate)) add(services.customers.byNameAndBirth(name, birthDate), 'name_birth');
+  if (name && /^\d{4}-\d{2}-\d{2}$/.test(birthDate)) {
+    add(services.customers.byNameAndBirth(name, birthDate), 'name_birth');
+    // A close match: the same birth date and a name that sounds the same (张/章, 陳/陈).
+    for (const spelling of pinyinSpellings(name).slice(0, 4)) add(services.customers.bySoundAndBirth(spelling, birthDate), 'name_birth');
+  }
   return [...found.values()].map(({ row, on }) => summarize(row, [...on]));
 }
 
