@@ -1,4 +1,4 @@
-// Review on one desk, with the staff switching user on the lock screen (Ctrl+L): B fails A's
+// Review on one desk, with the staff switching user on the lock screen (Ctrl+L): A types a walk-in, B fails A's
 // walk-in on the phone field, A fixes and resubmits, B passes, the lead approves and it is valid;
 // a VIP record goes to the manager, who rejects it back to A with the reason. No server anywhere.
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { launchChromium } from '../support/browser';
 import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
+import { typeWalkIn } from '../support/walk-in';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
 let desk: Desk;
@@ -49,24 +50,21 @@ beforeAll(async () => {
     expectOk(await manager.call('staff.create', { username, displayName, role, certified: true, password: 'Password123' }));
   }
   manager.close();
-  // A enters two walk-ins at the counter (the walk-in screen has its own end-to-end test).
+  // A enters the VIP record over RPC (another desk session), the ordinary one in the browser below.
   enterer = await connect(desk);
   expectOk(await enterer.call('auth.login', { username: 'staff.a', password: 'Password123' }));
-  const consent = { ...defaultConsent(), idConsent: true };
-  for (const [key, values] of [['plain', fields({ name: '李雪', mobile: '13812345670', idNumber: '11010519491231002X' })], ['vip', fields({ name: '王贵宾', mobile: '13700001111', idNumber: '440524188001010014', grade: 'vip' })]] as const) {
-    const draft = expectOk(await enterer.call('intake.draft.start', { customerId: null }));
-    ids[key] = expectOk(await enterer.call('intake.submit', { draftId: draft.id, fields: values, consent, customerId: null, customerPresent: true })).intakeId;
-  }
+  const draft = expectOk(await enterer.call('intake.draft.start', { customerId: null }));
+  const vip = fields({ name: '王贵宾', mobile: '13700001111', idNumber: '440524188001010014', grade: 'vip' });
+  ids.vip = expectOk(await enterer.call('intake.submit', { draftId: draft.id, fields: vip, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true })).intakeId;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   await page.goto(desk.launchUrl());
   await page.getByRole('heading', { name: '登录' }).waitFor();
-  await page.keyboard.type('staff.b');
+  await page.keyboard.type('staff.a');
   await page.keyboard.press('Tab');
   await page.keyboard.type('Password123');
   await page.keyboard.press('Enter');
-  await page.getByTestId('signed-in-user').filter({ hasText: '乙专员' }).waitFor();
-  await page.keyboard.press('Alt+4');
+  await page.getByTestId('signed-in-user').filter({ hasText: '甲专员' }).waitFor();
 });
 
 afterEach(async (context) => {
@@ -82,7 +80,19 @@ afterAll(async () => {
 });
 
 describe('review with three staff switching user', () => {
+  it('A enters a walk-in at the counter with the keyboard (mistyping the phone)', async () => {
+    await page.keyboard.press('Alt+2');
+    await typeWalkIn(page, { name: '李雪', mobile: '13812345670', idNumber: '11010519491231002X' });
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('self-review').waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('intake-submitted').isVisible()).toBe(true);
+    const [customer] = expectOk(await enterer.call('customers.search', { query: '13812345670' }));
+    ids.plain = expectOk(await enterer.call('customers.card', { id: customer!.id })).intakes[0]!.id;
+  });
+
   it('B fails A’s record with a note on the phone field', async () => {
+    await switchUser('staff.b', 'Password123', '乙专员');
     await expect.poll(() => page.getByTestId('review-count').textContent()).toContain('2');
     await openItem(/待我交叉审核/, '李*');
     const phoneRow = page.getByRole('row', { name: /手机号码/ }).first();

@@ -9,6 +9,7 @@ import { readOrCreateKeyFile } from '../../electron/core/db/key-file';
 import { databasePath } from '../../electron/core/paths';
 import { launchChromium } from '../support/browser';
 import { connect, expectOk, setUpDesk, startDesk } from '../support/desk';
+import { typeWalkIn } from '../support/walk-in';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
 let desk: Desk;
@@ -60,28 +61,14 @@ describe('walk-in entry by keyboard', () => {
     await expect.poll(() => page.getByRole('heading', { name: '现场登记' }).isVisible()).toBe(true);
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
 
-    await type('单雪', { key: 'Enter' });
-    await type('13812345678'); // a full mobile moves on by itself, to the document type
-    await type({ key: 'Enter' }); // keep 居民身份证
-    await type('11010519491231002x'); // a full ID moves on, and fills birth date, gender and age
+    await typeWalkIn(page, { name: '单雪', mobile: '13812345678', idNumber: '11010519491231002x' });
     await expect.poll(() => page.getByTestId('derived-birth-date').inputValue()).toBe('1949-12-31');
     expect(await page.getByTestId('derived-gender').inputValue()).toBe('female');
     expect(await page.getByText('76 岁').isVisible()).toBe(true);
-    await type({ key: 'Enter' }); // landline: none
-    await type({ key: 'Enter' }); // grade: 普通客户
-    await type({ key: 'ArrowDown', times: 7 }, { key: 'Enter' }); // province: 吉林省 (7th in GB/T 2260 order)
-    await type({ key: 'ArrowDown', times: 2 }, { key: 'Enter' }); // city: 吉林市
-    await type({ key: 'ArrowDown' }, { key: 'Enter' }); // district
-    await type('松江东路 88 号', { key: 'Enter' });
-    await type('单强', { key: 'Enter' });
-    await type('13900001111'); // moves on to the ski section
-    await type({ key: 'ArrowDown' }, { key: 'Enter' }); // 双板
-    await type({ key: 'ArrowDown', times: 2 }, { key: 'Enter' }); // 初级
-    await type({ key: 'Enter' }); // skier type: skip
-    await type('168', { key: 'Enter' }, '55', { key: 'Enter' }, '25.5', { key: 'Enter' });
     expect(await page.getByLabel('省份').inputValue()).toBe('吉林省');
 
-    // Without the separate ID consent, self-review names what is missing.
+    // Without the separate ID consent, self-review names what is missing (typeWalkIn ticked it: untick).
+    await page.keyboard.press('Space');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.getByTestId('self-review').textContent()).toContain('收集证件号码需要客户单独同意');
     await page.keyboard.press('Enter'); // back to the form
