@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInWithKeyboard } from '../support/browser';
 import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -58,13 +58,7 @@ beforeAll(async () => {
   ids.vip = expectOk(await enterer.call('intake.submit', { draftId: draft.id, fields: vip, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true })).intakeId;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  await page.goto(desk.launchUrl());
-  await page.getByRole('heading', { name: '登录' }).waitFor();
-  await page.keyboard.type('staff.a');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('Password123');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('signed-in-user').filter({ hasText: '甲专员' }).waitFor();
+  await signInWithKeyboard(page, desk.launchUrl(), 'staff.a', 'Password123', '甲专员');
 });
 
 afterEach(async (context) => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/core/db/connection';
 import { readOrCreateKeyFile } from '../../electron/core/db/key-file';
 import { databasePath } from '../../electron/core/paths';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signInWithKeyboard } from '../support/browser';
 import { connect, expectOk, setUpDesk, startDesk } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -23,15 +23,7 @@ async function type(...steps: Array<string | { key: string; times?: number }>): 
   }
 }
 
-async function signIn(target: Page): Promise<void> {
-  await target.goto(desk.launchUrl());
-  await target.getByRole('heading', { name: '登录' }).waitFor();
-  await target.keyboard.type('zhao.min');
-  await target.keyboard.press('Tab');
-  await target.keyboard.type('Specialist1');
-  await target.keyboard.press('Enter');
-  await target.getByTestId('signed-in-user').filter({ hasText: '赵敏' }).waitFor();
-}
+const signIn = (target: Page): Promise<void> => signInWithKeyboard(target, desk.launchUrl(), 'zhao.min', 'Specialist1', '赵敏');
 
 beforeAll(async () => {
   desk = await startDesk();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { connect, expectOk, setUpDesk, signedIn, startDesk, type RpcClient } from '../support/desk';
+import { connect, expectOk, setUpDesk, staffedDesk, startDesk, type RpcClient } from '../support/desk';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
 let desk: Desk;
@@ -115,12 +115,9 @@ describe('deadlines across restarts', () => {
 
 describe('review settings', () => {
   it('lets the site allow a lead to approve their own cross-check (off by default)', async () => {
-    const d = await startDesk();
-    const manager = await connect(d);
-    await setUpDesk(manager);
-    expectOk(await manager.call('staff.create', { username: 'staff.e', displayName: '录入员', role: 'specialist', certified: true, password: 'Password123' }));
-    const entererClient = await connect(d);
-    expectOk(await entererClient.call('auth.login', { username: 'staff.e', password: 'Password123' }));
+    const desk = await staffedDesk([['staff.e', 'specialist']]);
+    const { manager } = desk;
+    const entererClient = desk.client('staff.e');
     expect(expectOk(await manager.call('review.settings.get')).leadMayApproveOwnCrossCheck).toBe(false);
     const intakeId = await enter(entererClient, fields());
     expectOk(await manager.call('review.decide', { intakeId, decision: 'cross_check_passed' }));
@@ -130,22 +127,15 @@ describe('review settings', () => {
     expect(expectOk(await manager.call('review.decide', { intakeId, decision: 'lead_approved' })).status).toBe('valid');
     const byEnterer = await entererClient.call('review.settings.update', { leadMayApproveOwnCrossCheck: false, walkInTargetMinutes: 5, returnedDueMinutes: 60 });
     expect(byEnterer.ok ? 'ok' : byEnterer.error.code).toBe('FORBIDDEN');
-    entererClient.close();
-    manager.close();
-    await d.close();
+    await desk.close();
   });
 });
 
 describe('corrections', () => {
   it('changes a valid record only through a correction intake that runs the same review, with an audited reason', async () => {
-    const d = await startDesk();
-    const manager = await connect(d);
-    await setUpDesk(manager);
-    for (const [username, role] of [['c.a', 'specialist'], ['c.b', 'specialist'], ['c.lead', 'group_lead']] as const) {
-      expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' }));
-    }
-    const as = (username: string) => signedIn(d, username);
-    const [a, b, lead] = [await as('c.a'), await as('c.b'), await as('c.lead')];
+    const desk = await staffedDesk([['c.a', 'specialist'], ['c.b', 'specialist'], ['c.lead', 'group_lead']]);
+    const { manager } = desk;
+    const [a, b, lead] = [desk.client('c.a'), desk.client('c.b'), desk.client('c.lead')];
     const first = await enter(a, fields({ name: '周正', mobile: '13811112222', idNumber: '110105198001010016' }));
     expectOk(await b.call('review.decide', { intakeId: first, decision: 'cross_check_passed' }));
     expectOk(await lead.call('review.decide', { intakeId: first, decision: 'lead_approved' }));
@@ -165,22 +155,15 @@ describe('corrections', () => {
     expect(card.history.filter((entry) => entry.field === 'mobile').map((entry) => entry.value)).toEqual(['138****2222', '138****3333']);
     const audit = expectOk(await manager.call('audit.list', { limit: 50 }));
     expect(audit.find((entry) => entry.action === 'intake.correction_open')?.details).toMatchObject({ reason: '客户要求更正手机号' });
-    for (const client of [a, b, lead, manager]) client.close();
-    await d.close();
+    await desk.close();
   });
 });
 
 describe('assignment', () => {
   it('suggests a colleague who is not the enterer, and a lead’s assignment routes the cross-check to that person', async () => {
-    const d = await startDesk();
-    const manager = await connect(d);
-    await setUpDesk(manager);
-    const ids: Record<string, string> = {};
-    for (const [username, role] of [['s.a', 'specialist'], ['s.b', 'specialist'], ['s.c', 'specialist'], ['s.lead', 'group_lead']] as const) {
-      ids[username] = expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' })).id;
-    }
-    const as = (username: string) => signedIn(d, username);
-    const [a, b, c, lead] = [await as('s.a'), await as('s.b'), await as('s.c'), await as('s.lead')];
+    const desk = await staffedDesk([['s.a', 'specialist'], ['s.b', 'specialist'], ['s.c', 'specialist'], ['s.lead', 'group_lead']]);
+    const { ids } = desk;
+    const [a, b, c, lead] = [desk.client('s.a'), desk.client('s.b'), desk.client('s.c'), desk.client('s.lead')];
     const intakeId = await enter(a, fields({ name: '吴分配', mobile: '13822223333', idNumber: '110105198001010016' }));
     const seen = expectOk(await lead.call('review.queues')).crossCheck.find((i) => i.intakeId === intakeId);
     expect(seen?.suggested?.id).toBeDefined();
@@ -195,7 +178,6 @@ describe('assignment', () => {
     const notAssigned = await b.call('review.decide', { intakeId, decision: 'cross_check_passed' });
     expect(notAssigned.ok ? 'ok' : notAssigned.error.details?.['refusal']).toBe('not_assigned');
     expect(expectOk(await c.call('review.decide', { intakeId, decision: 'cross_check_passed' })).status).toBe('pending_lead_approval');
-    for (const client of [a, b, c, lead, manager]) client.close();
-    await d.close();
+    await desk.close();
   });
 });

@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core, with the flags this machine and CI need. Never downloads a browser. */
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['INTAKE_DESK_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -10,4 +10,15 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/** Open a launch URL and sign in with the keyboard; resolves once the person's name is in the header. */
+export async function signInWithKeyboard(page: Page, launchUrl: string, username: string, password: string, displayName: string): Promise<void> {
+  await page.goto(launchUrl);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('signed-in-user').filter({ hasText: displayName }).waitFor();
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import type { RpcResult } from '../../shared/api/envelope';
+import type { Role } from '../../shared/domain/auth/roles';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -99,6 +100,37 @@ export async function signedIn(host: BrowserHost, username: string, password = '
   const client = await connect(host);
   expectOk(await client.call('auth.login', { username, password }));
   return client;
+}
+
+/**
+ * A set-up desk with its manager signed in, and the given certified staff (password Password123),
+ * each signed in on a client of their own.
+ */
+export async function staffedDesk(staff: ReadonlyArray<readonly [username: string, role: Role]>) {
+  const desk = await startDesk();
+  const manager = await connect(desk);
+  await setUpDesk(manager);
+  const ids: Record<string, string> = {};
+  const clients: Record<string, RpcClient> = {};
+  for (const [username, role] of staff) {
+    ids[username] = expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' })).id;
+    clients[username] = await signedIn(desk, username);
+  }
+  const client = (username: string): RpcClient => {
+    const found = clients[username];
+    if (!found) throw new Error(`no client for ${username}`);
+    return found;
+  };
+  return {
+    desk,
+    manager,
+    ids,
+    client,
+    close: async (): Promise<void> => {
+      for (const each of [manager, ...Object.values(clients)]) each.close();
+      await desk.close();
+    },
+  };
 }
 
 export const MANAGER = { username: 'wang.li', displayName: '王丽', password: 'Manager2026' };
