@@ -3,32 +3,15 @@
  * data. The core's dispatcher and the renderer's typed client are both driven from this table.
  */
 import { z } from 'zod';
-import { permissionSchema, roleSchema, type Permission } from '../domain/auth/roles';
+import { permissionSchema, roleSchema } from '../domain/auth/roles';
+import { method } from './method';
+export { method, type Access, type MethodSpec } from './method';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
 import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
 import { REVIEW_METHODS } from './review-contract';
 
-/**
- * - `public`: no session needed (setup, login, ping).
- * - `session`: a signed-in, unlocked session.
- * - `session_or_locked`: a session that may be locked (unlock, logout).
- * - a permission: an unlocked session whose role holds it.
- */
-export type Access = 'public' | 'session' | 'session_or_locked' | { permission: Permission };
-
-export interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
-  input: I;
-  output: O;
-  access: Access;
-  mutates: boolean;
-}
-
-export function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
-  return spec;
-}
-
-export const empty = z.object({}).strict();
-export const done = z.object({ done: z.literal(true) });
+const empty = z.object({}).strict();
+const done = z.object({ done: z.literal(true) });
 
 export const securitySettingsSchema = z.object({
   maxFailedLogins: z.number().int().min(3).max(20),

@@ -2,12 +2,7 @@
 import { z } from 'zod';
 import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
-// Imported lazily by contract.ts; `method` is re-declared here to avoid a cycle.
-import type { MethodSpec } from './contract';
-
-function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
-  return spec;
-}
+import { method } from './method';
 
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
 export const draftIdSchema = id('drf');

@@ -3,11 +3,7 @@ import { z } from 'zod';
 import { intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
-import type { MethodSpec } from './contract';
-
-function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
-  return spec;
-}
+import { method } from './method';
 
 const intakeId = z.string().regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
 const status = z.enum(REVIEW_STATUSES);

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, typeCredentials } from '../support/browser';
 import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -28,11 +28,7 @@ async function switchUser(username: string, password: string, name: string): Pro
   await page.getByRole('heading', { name: '录入台已锁定' }).waitFor();
   await page.getByRole('button', { name: '切换用户' }).click();
   await page.getByRole('heading', { name: '切换用户' }).waitFor();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('signed-in-user').filter({ hasText: name }).waitFor();
+  await typeCredentials(page, username, password, name);
   await page.keyboard.press('Alt+4');
   await page.getByRole('heading', { name: '审核', exact: true }).waitFor();
 }
@@ -144,5 +140,24 @@ describe('review with three staff switching user', () => {
     await openItem(/退回给我/, '王*');
     await expect.poll(() => page.getByText('退回原因：贵宾等级需附会员卡号').isVisible()).toBe(true);
     expect(await page.getByTestId('review-history').textContent()).toContain('经理驳回');
+  });
+
+  it('the manager shows the valid record’s phone in full with a reason, and opens a correction', async () => {
+    await switchUser('wang.li', 'Manager2026', '王丽');
+    await page.keyboard.press('Alt+3');
+    await page.getByRole('heading', { name: '客户查询' }).waitFor();
+    await page.keyboard.type('13812345678');
+    await expect.poll(() => page.getByTestId('search-result').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138****5678');
+    await page.locator('dd', { has: page.getByTestId('card-mobile') }).getByRole('button', { name: '显示完整' }).click();
+    await page.keyboard.type('客户来电核对');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('13812345678');
+    await page.getByRole('button', { name: '发起更正' }).click();
+    await page.keyboard.type('客户要求更正地址');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('correction-banner').isVisible()).toBe(true);
+    expect(await page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('13812345678');
   });
 });

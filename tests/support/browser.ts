@@ -16,6 +16,11 @@ export async function launchChromium(): Promise<Browser> {
 export async function signInWithKeyboard(page: Page, launchUrl: string, username: string, password: string, displayName: string): Promise<void> {
   await page.goto(launchUrl);
   await page.getByRole('heading', { name: '登录' }).waitFor();
+  await typeCredentials(page, username, password, displayName);
+}
+
+/** With the sign-in form focused (login or switch user): type, submit, wait for the name in the header. */
+export async function typeCredentials(page: Page, username: string, password: string, displayName: string): Promise<void> {
   await page.keyboard.type(username);
   await page.keyboard.press('Tab');
   await page.keyboard.type(password);

@@ -7,11 +7,9 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isValidKeyHex } from './key-file';
-import { createLogger } from '../logger';
 
 export type Db = Database.Database;
 
-const log = createLogger('core/db');
 
 export class DatabaseOpenError extends Error {
   constructor(
@@ -59,13 +57,4 @@ export function openDatabase(file: string, keyHex: string): Db {
     db.close();
     throw error;
   }
-}
-
-/** Run a statement and log it when slow (> 40 ms), without its parameters. */
-export function timed<T>(label: string, run: () => T): T {
-  const started = performance.now();
-  const result = run();
-  const ms = performance.now() - started;
-  if (ms > 40) log.warn('slow query', { label, ms: Math.round(ms) });
-  return result;
 }

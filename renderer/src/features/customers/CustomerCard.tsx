@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { MethodOutput } from '../../../../shared/api';
 import { REVEALABLE_FIELDS } from '../../../../shared/api/intake-contract';
 import { FormError } from '../../components/Field';
+import { ReasonPrompt } from '../../components/ReasonPrompt';
 import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import { formatDuration } from '../intake/WalkInScreen';
@@ -16,15 +17,13 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
   const [card, setCard] = useState<Card | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [asking, setAsking] = useState<Revealable | null>(null);
-  const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [revealed, setRevealed] = useState<Partial<Record<Revealable, string>>>({});
   const [correcting, setCorrecting] = useState(false);
-  const [correctionReason, setCorrectionReason] = useState('');
   const [correctionError, setCorrectionError] = useState<string | undefined>();
 
-  const openCorrection = async (): Promise<void> => {
-    const result = await api.call('intake.draft.start', { customerId: id, source: 'correction', reason: correctionReason });
+  const openCorrection = async (reason: string): Promise<void> => {
+    const result = await api.call('intake.draft.start', { customerId: id, source: 'correction', reason });
     if (!result.ok) return setCorrectionError(fieldMessage(t, result.error.fields?.['reason']) ?? errorMessage(t, result.error));
     onCorrect();
   };
@@ -33,13 +32,12 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
     void api.call('customers.card', { id }).then((result) => (result.ok ? setCard(result.value) : setError(errorMessage(t, result.error))));
   }, [id, t]);
 
-  const reveal = async (): Promise<void> => {
+  const reveal = async (reason: string): Promise<void> => {
     if (!asking) return;
     const result = await api.call('customers.reveal', { id, field: asking, reason });
     if (!result.ok) return setReasonError(fieldMessage(t, result.error.fields?.['reason']) ?? errorMessage(t, result.error));
     setRevealed((current) => ({ ...current, [asking]: result.value.value }));
     setAsking(null);
-    setReason('');
     setReasonError(undefined);
   };
 
@@ -69,26 +67,10 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
       <h1 id="card-title">{t('search.card')}：{card.summary.name}</h1>
       {canCorrect && !correcting && <button type="button" onClick={() => setCorrecting(true)}>{t('search.correct')}</button>}
       {correcting && (
-        <form className="card" onSubmit={(event) => { event.preventDefault(); void openCorrection(); }}>
-          <label htmlFor="correction-reason">{t('search.correctionReason')}</label>
-          <input id="correction-reason" autoFocus value={correctionReason} onChange={(event) => setCorrectionReason(event.target.value)} aria-invalid={Boolean(correctionError)} />
-          {correctionError && <small className="field__error" role="alert">{correctionError}</small>}
-          <div className="actions">
-            <button type="submit" className="primary">{t('search.correctStart')}</button>
-            <button type="button" onClick={() => setCorrecting(false)}>{t('common.cancel')}</button>
-          </div>
-        </form>
+        <ReasonPrompt label={t('search.correctionReason')} confirmLabel={t('search.correctStart')} error={correctionError} onConfirm={(reason) => void openCorrection(reason)} onCancel={() => setCorrecting(false)} />
       )}
       {asking && (
-        <form className="card" onSubmit={(event) => { event.preventDefault(); void reveal(); }}>
-          <label htmlFor="reveal-reason">{t('search.revealReason')}</label>
-          <input id="reveal-reason" autoFocus value={reason} onChange={(event) => setReason(event.target.value)} aria-invalid={Boolean(reasonError)} />
-          {reasonError && <small className="field__error" role="alert">{reasonError}</small>}
-          <div className="actions">
-            <button type="submit" className="primary">{t('search.revealConfirm')}</button>
-            <button type="button" onClick={() => setAsking(null)}>{t('common.cancel')}</button>
-          </div>
-        </form>
+        <ReasonPrompt label={t('search.revealReason')} confirmLabel={t('search.revealConfirm')} error={reasonError} onConfirm={(reason) => void reveal(reason)} onCancel={() => setAsking(null)} />
       )}
       <dl className="facts">
         {row('name', card.fields['name'], 'name')}

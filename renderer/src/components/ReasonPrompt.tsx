@@ -1,0 +1,28 @@
+/** Asks why before a deliberate, audited act (showing a value in full, opening a correction). */
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface Props {
+  label: string;
+  confirmLabel: string;
+  error: string | undefined;
+  onConfirm: (reason: string) => void;
+  onCancel: () => void;
+}
+
+export function ReasonPrompt({ label, confirmLabel, error, onConfirm, onCancel }: Props) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [reason, setReason] = useState('');
+  return (
+    <form className="card" onSubmit={(event) => { event.preventDefault(); onConfirm(reason); }}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} autoFocus value={reason} onChange={(event) => setReason(event.target.value)} aria-invalid={Boolean(error)} />
+      {error && <small className="field__error" role="alert">{error}</small>}
+      <div className="actions">
+        <button type="submit" className="primary">{confirmLabel}</button>
+        <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
