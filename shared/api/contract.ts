@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { permissionSchema, roleSchema } from '../domain/auth/roles';
+import { INPUT_LIMITS } from '../domain/limits';
 import { method } from './method';
 export { method, type Access, type MethodSpec } from './method';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
@@ -56,9 +57,9 @@ export const auditVerifySchema = z.discriminatedUnion('ok', [
 export type AuditVerifyResult = z.infer<typeof auditVerifySchema>;
 
 export const setupInputSchema = z.object({
-  organisationName: z.string().trim().min(1, { message: 'required' }).max(60, { message: 'too_long' }),
-  siteName: z.string().trim().min(1, { message: 'required' }).max(60, { message: 'too_long' }),
-  deskName: z.string().trim().min(1, { message: 'required' }).max(40, { message: 'too_long' }),
+  organisationName: z.string().trim().min(1, { message: 'required' }).max(INPUT_LIMITS.organisationName, { message: 'too_long' }),
+  siteName: z.string().trim().min(1, { message: 'required' }).max(INPUT_LIMITS.siteName, { message: 'too_long' }),
+  deskName: z.string().trim().min(1, { message: 'required' }).max(INPUT_LIMITS.deskName, { message: 'too_long' }),
   manager: z.object({ username: usernameSchema, displayName: displayNameSchema, password: passwordSchema }),
 });
 
@@ -81,17 +82,17 @@ export const METHODS = {
 
   'auth.session': method({ input: empty, output: sessionSchema, access: 'public', mutates: false }),
   'auth.login': method({
-    input: z.object({ username: z.string().trim().toLowerCase().min(1, { message: 'required' }).max(32), password: z.string().min(1, { message: 'required' }).max(128) }),
+    input: z.object({ username: z.string().trim().toLowerCase().min(1, { message: 'required' }).max(INPUT_LIMITS.username), password: z.string().min(1, { message: 'required' }).max(INPUT_LIMITS.password) }),
     output: sessionSchema,
     access: 'public',
     mutates: true,
   }),
-  'auth.unlock': method({ input: z.object({ password: z.string().min(1, { message: 'required' }).max(128) }), output: sessionSchema, access: 'session_or_locked', mutates: true }),
+  'auth.unlock': method({ input: z.object({ password: z.string().min(1, { message: 'required' }).max(INPUT_LIMITS.password) }), output: sessionSchema, access: 'session_or_locked', mutates: true }),
   'auth.lock': method({ input: empty, output: sessionSchema, access: 'session', mutates: true }),
   'auth.logout': method({ input: empty, output: sessionSchema, access: 'session_or_locked', mutates: true }),
   'auth.heartbeat': method({ input: empty, output: z.object({ idleLockMs: z.number() }), access: 'session', mutates: false }),
   'auth.changePassword': method({
-    input: z.object({ currentPassword: z.string().min(1, { message: 'required' }).max(128), newPassword: passwordSchema }),
+    input: z.object({ currentPassword: z.string().min(1, { message: 'required' }).max(INPUT_LIMITS.password), newPassword: passwordSchema }),
     output: done,
     access: 'session',
     mutates: true,

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
+import { INPUT_LIMITS } from '../domain/limits';
 import { method } from './method';
 
-const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
+const id = (prefix: string) => z.string().max(48).regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
 export const draftIdSchema = id('drf');
 export const customerIdSchema = id('cus');
 export const intakeIdSchema = id('itk');
@@ -54,7 +55,7 @@ export const INTAKE_METHODS = {
         customerId: customerIdSchema.nullable().default(null),
         source: z.enum(['walk_in', 'correction']).default('walk_in'),
         /** Why an existing customer's record is being corrected (更正权); it opens their data in full, so it is audited. */
-        reason: z.string().trim().max(200).default(''),
+        reason: z.string().trim().max(INPUT_LIMITS.reason, { message: 'too_long' }).default(''),
       })
       .refine((input) => input.source === 'walk_in' || (input.customerId !== null && input.reason.length >= 4), { path: ['reason'], message: 'reason_too_short' }),
     output: draftSchema,
@@ -86,12 +87,12 @@ export const CUSTOMER_METHODS = {
   'customers.search': method({
     input: z
       .object({
-        query: z.string().trim().max(50).default(''),
+        query: z.string().trim().max(INPUT_LIMITS.searchQuery, { message: 'too_long' }).default(''),
         grade: z.enum(GRADES).optional(),
         source: z.enum(['walk_in', 'paper_form', 'online', 'correction']).optional(),
         status: z.string().max(40).optional(),
-        from: z.iso.date().optional(),
-        to: z.iso.date().optional(),
+        from: z.iso.date().max(10).optional(),
+        to: z.iso.date().max(10).optional(),
         limit: z.number().int().min(1).max(500).default(50),
       })
       .refine((input) => input.query !== '' || input.grade || input.source || input.status || input.from || input.to, { path: ['query'], message: 'required' }),
@@ -111,7 +112,7 @@ export const CUSTOMER_METHODS = {
     mutates: false,
   }),
   'customers.reveal': method({
-    input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(200, { message: 'too_long' }) }),
+    input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(INPUT_LIMITS.reason, { message: 'too_long' }) }),
     output: z.object({ value: z.string() }),
     access: { permission: 'customer.reveal' },
     mutates: true,

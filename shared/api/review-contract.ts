@@ -1,11 +1,12 @@
 /** RPC methods for the review workflow on the desk (cross-check, lead approval, final review). */
 import { z } from 'zod';
-import { intakeFieldsSchema } from '../domain/intake/fields';
+import { FIELD_NAMES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
+import { INPUT_LIMITS } from '../domain/limits';
 import { method } from './method';
 
-const intakeId = z.string().regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
+const intakeId = z.string().max(48).regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
 const status = z.enum(REVIEW_STATUSES);
 
 export const queueItemSchema = z.object({
@@ -65,8 +66,8 @@ export const REVIEW_METHODS = {
     input: z.object({
       intakeId,
       decision: z.enum(DECISIONS),
-      notes: z.record(z.string(), z.string().trim().min(1).max(200)).default({}),
-      reason: z.string().trim().max(500).default(''),
+      notes: z.partialRecord(z.enum(FIELD_NAMES), z.string().trim().min(1).max(INPUT_LIMITS.reviewNote, { message: 'too_long' })).default({}),
+      reason: z.string().trim().max(INPUT_LIMITS.reviewReason, { message: 'too_long' }).default(''),
       doubtful: z.boolean().default(false),
     }),
     output: z.object({ status }),
@@ -74,13 +75,13 @@ export const REVIEW_METHODS = {
     mutates: true,
   }),
   'review.assign': method({
-    input: z.object({ intakeId, staffId: z.string().regex(/^stf_[A-Za-z0-9_-]{10,40}$/) }),
+    input: z.object({ intakeId, staffId: z.string().max(48).regex(/^stf_[A-Za-z0-9_-]{10,40}$/) }),
     output: z.object({ done: z.literal(true) }),
     access: { permission: 'review.act' },
     mutates: true,
   }),
   'intake.registerOnline': method({
-    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: z.string().regex(/^cus_[A-Za-z0-9_-]{10,40}$/).nullable() }),
+    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: z.string().max(48).regex(/^cus_[A-Za-z0-9_-]{10,40}$/).nullable() }),
     output: z.object({ intakeId, customerId: z.string(), status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
     mutates: true,

@@ -13,6 +13,12 @@ import { PROJECTORS, type EntityType } from './projectors';
 export type FieldValue = string | number | boolean | null;
 export type FieldChanges = Record<string, FieldValue>;
 
+/**
+ * The most one op's changes may take, serialised. Every RPC input is bounded (shared/api/limits.test.ts)
+ * and a record's fields together stay under RECORD_MAX_BYTES; this is the last check before the log.
+ */
+export const MAX_OP_CHANGES_BYTES = 64 * 1024;
+
 export interface OpInput {
   entity: EntityType;
   entityId: string;
@@ -65,13 +71,15 @@ export class OpLog {
   /** Append one op and project it. Must run inside the caller's transaction (see `transact`). */
   append(staffId: string | null, op: OpInput): StoredOp {
     if (!this.db.inTransaction) throw new Error('ops must be appended inside a transaction');
+    const changes = JSON.stringify(op.changes);
+    if (Buffer.byteLength(changes) > MAX_OP_CHANGES_BYTES) throw new Error(`an op's changes exceed ${MAX_OP_CHANGES_BYTES} bytes`);
     const seq = Number(this.meta.get('device_seq') ?? '0') + 1;
     const previous = this.meta.get('hlc_last');
     const hlc = formatHlc(tick(previous ? parseHlc(previous) : initialHlc(this.ctx.deviceId), this.ctx.now()));
     this.meta.set('device_seq', String(seq));
     this.meta.set('hlc_last', hlc);
     const stored: StoredOp = { opId: this.ctx.randomId('op'), deviceId: this.ctx.deviceId, seq, hlc, staffId, entity: op.entity, entityId: op.entityId, changes: op.changes };
-    this.insertStmt.run({ ...stored, changes: JSON.stringify(op.changes), schemaVersion: SCHEMA_VERSION });
+    this.insertStmt.run({ ...stored, changes, schemaVersion: SCHEMA_VERSION });
     PROJECTORS[op.entity](this.db, stored);
     return stored;
   }

@@ -1,5 +1,6 @@
 /** A labelled input with its hint and its error, wired for screen readers and react-hook-form. */
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface FieldShellProps {
   label: string;
@@ -37,6 +38,26 @@ export const TextField = forwardRef<HTMLInputElement, InputProps>(function TextF
   return (
     <FieldShell label={label} hint={hint} error={error}>
       {({ id, describedBy, invalid }) => <input ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid} {...input} />}
+    </FieldShell>
+  );
+});
+
+type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: string | undefined; error?: string | undefined; value: string; maxLength: number };
+
+/** A multi-line field that shows how much of its limit is used (`123/500`); the limit is the schema's. */
+export const TextAreaField = forwardRef<HTMLTextAreaElement, TextAreaProps>(function TextAreaField({ label, hint, error, value, maxLength, ...textarea }, ref) {
+  const { t } = useTranslation();
+  const countId = useId();
+  return (
+    <FieldShell label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <>
+          <textarea ref={ref} id={id} aria-describedby={[describedBy, countId].filter(Boolean).join(' ')} aria-invalid={invalid} value={value} maxLength={maxLength} rows={3} {...textarea} />
+          <small id={countId} className={value.length >= maxLength ? 'field__count field__count--full' : 'field__count'} data-testid="char-count">
+            {t('common.charCount', { used: value.length, max: maxLength })}
+          </small>
+        </>
+      )}
     </FieldShell>
   );
 });

@@ -1,6 +1,7 @@
 /** Asks why before a deliberate, audited act (showing a value in full, opening a correction). */
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { INPUT_LIMITS } from '../../../shared/domain/limits';
 
 interface Props {
   label: string;
@@ -17,7 +18,7 @@ export function ReasonPrompt({ label, confirmLabel, error, onConfirm, onCancel }
   return (
     <form className="card" onSubmit={(event) => { event.preventDefault(); onConfirm(reason); }}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} autoFocus value={reason} onChange={(event) => setReason(event.target.value)} aria-invalid={Boolean(error)} />
+      <input id={id} autoFocus value={reason} maxLength={INPUT_LIMITS.reason} onChange={(event) => setReason(event.target.value)} aria-invalid={Boolean(error)} />
       {error && <small className="field__error" role="alert">{error}</small>}
       <div className="actions">
         <button type="submit" className="primary">{confirmLabel}</button>

@@ -1,24 +1,26 @@
 /** Staff account shapes and the rules for usernames and passwords, shared by core and renderer. */
 import { z } from 'zod';
+import { INPUT_LIMITS } from '../limits';
 import { roleSchema } from './roles';
 
 export const usernameSchema = z
   .string()
   .trim()
   .toLowerCase()
+  .max(INPUT_LIMITS.username, { message: 'username_format' })
   .regex(/^[a-z0-9._-]{2,32}$/, { message: 'username_format' });
 
 /** Shared desks need passwords people can type fast but not guess: at least 8, letters and digits. */
 export const passwordSchema = z
   .string()
   .min(8, { message: 'password_too_short' })
-  .max(128, { message: 'password_too_long' })
+  .max(INPUT_LIMITS.password, { message: 'password_too_long' })
   .regex(/[A-Za-z]/, { message: 'password_needs_letter' })
   .regex(/\d/, { message: 'password_needs_digit' });
 
-export const displayNameSchema = z.string().trim().min(1, { message: 'required' }).max(40, { message: 'too_long' });
+export const displayNameSchema = z.string().trim().min(1, { message: 'required' }).max(INPUT_LIMITS.displayName, { message: 'too_long' });
 
-export const staffIdSchema = z.string().regex(/^stf_[A-Za-z0-9_-]{10,40}$/);
+export const staffIdSchema = z.string().max(48).regex(/^stf_[A-Za-z0-9_-]{10,40}$/);
 
 export const staffSchema = z.object({
   id: staffIdSchema,

@@ -3,6 +3,7 @@
  * for sensitive personal information such as ID numbers, Art. 31 guardian consent under 14).
  */
 import { z } from 'zod';
+import { INPUT_LIMITS } from '../limits';
 
 /** The notice text shown at the counter lives in resources/consent/<version>.<lang>.txt. */
 export const CURRENT_NOTICE_VERSION = '2026-11';
@@ -10,13 +11,13 @@ export const CONSENT_PURPOSES = ['registration', 'service', 'safety'] as const;
 export const CONSENT_METHODS = ['counter', 'paper', 'online'] as const;
 
 export const consentSchema = z.object({
-  noticeVersion: z.string().min(1),
-  purposes: z.array(z.enum(CONSENT_PURPOSES)),
+  noticeVersion: z.string().min(1).max(20),
+  purposes: z.array(z.enum(CONSENT_PURPOSES)).max(CONSENT_PURPOSES.length),
   idConsent: z.boolean(),
   guardianConsent: z.boolean(),
   marketing: z.boolean(),
   method: z.enum(CONSENT_METHODS),
-  paperFormNo: z.string().max(40).default(''),
+  paperFormNo: z.string().max(INPUT_LIMITS.paperFormNo, { message: 'too_long' }).default(''),
 });
 export type Consent = z.infer<typeof consentSchema>;
 

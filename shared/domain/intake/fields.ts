@@ -17,37 +17,94 @@ export const STANCES = ['regular', 'goofy'] as const;
 export const GRADES = ['ordinary', 'vip'] as const;
 export const GENDERS = ['male', 'female', 'unspecified'] as const;
 
+/**
+ * The most characters each text field of a record may hold: the one number the zod schema below
+ * enforces (core and renderer) and the form puts in the input's `maxLength`. Document numbers and
+ * phone numbers leave room for the spaces and dashes people type; they are normalised on submit.
+ */
+export const TEXT_LIMITS = {
+  name: 50,
+  mobile: 20,
+  landline: 20,
+  idNumber: 24,
+  birthDate: 10,
+  addressProvince: 40,
+  addressCity: 40,
+  addressDistrict: 40,
+  addressDetail: 100,
+  emergencyName: 50,
+  emergencyMobile: 20,
+  heightCm: 6,
+  weightKg: 6,
+  bootMondo: 6,
+  remarks: 500,
+  guardianName: 50,
+  guardianMobile: 20,
+} as const;
+export type TextFieldName = keyof typeof TEXT_LIMITS;
+
+/**
+ * One record's fields together, in UTF-8 bytes. The per-field limits already keep a record far
+ * below this; the bound is there so that no future field can let an unbounded record reach the
+ * op log (every submit writes one op per field).
+ */
+export const RECORD_MAX_BYTES = 16 * 1024;
+
+const text = (field: TextFieldName) => z.string().max(TEXT_LIMITS[field], { message: 'too_long' }).default('');
+
+const encoder = new TextEncoder();
+const utf8Bytes = (value: string): number => encoder.encode(value).length;
+
+/** UTF-8 bytes of every string in a record (field names included, as the op log stores them). */
+export function recordBytes(fields: Record<string, unknown>): number {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(fields)) {
+    bytes += utf8Bytes(key);
+    if (typeof value === 'string') bytes += utf8Bytes(value);
+  }
+  return bytes;
+}
+
 /** Everything a walk-in form can hold; all strings while typing, parsed on submit. */
-export const intakeFieldsSchema = z.object({
-  name: z.string().default(''),
-  mobile: z.string().default(''),
-  landline: z.string().default(''),
-  idType: z.enum(ID_TYPES).default('cn_resident_id'),
-  idNumber: z.string().default(''),
-  birthDate: z.string().default(''),
-  gender: z.enum(GENDERS).default('unspecified'),
-  addressProvince: z.string().default(''),
-  addressCity: z.string().default(''),
-  addressDistrict: z.string().default(''),
-  addressDetail: z.string().default(''),
-  emergencyName: z.string().default(''),
-  emergencyMobile: z.string().default(''),
-  skiDiscipline: z.enum(['', ...SKI_DISCIPLINES]).default(''),
-  skiAbility: z.enum(['', ...SKI_ABILITIES]).default(''),
-  skierType: z.enum(['', ...SKIER_TYPES]).default(''),
-  heightCm: z.string().default(''),
-  weightKg: z.string().default(''),
-  bootMondo: z.string().default(''),
-  stance: z.enum(['', ...STANCES]).default(''),
-  helmet: z.boolean().default(false),
-  lessons: z.boolean().default(false),
-  grade: z.enum(GRADES).default('ordinary'),
-  remarks: z.string().default(''),
-  guardianName: z.string().default(''),
-  guardianMobile: z.string().default(''),
-});
+export const intakeFieldsSchema = z
+  .object({
+    name: text('name'),
+    mobile: text('mobile'),
+    landline: text('landline'),
+    idType: z.enum(ID_TYPES).default('cn_resident_id'),
+    idNumber: text('idNumber'),
+    birthDate: text('birthDate'),
+    gender: z.enum(GENDERS).default('unspecified'),
+    addressProvince: text('addressProvince'),
+    addressCity: text('addressCity'),
+    addressDistrict: text('addressDistrict'),
+    addressDetail: text('addressDetail'),
+    emergencyName: text('emergencyName'),
+    emergencyMobile: text('emergencyMobile'),
+    skiDiscipline: z.enum(['', ...SKI_DISCIPLINES]).default(''),
+    skiAbility: z.enum(['', ...SKI_ABILITIES]).default(''),
+    skierType: z.enum(['', ...SKIER_TYPES]).default(''),
+    heightCm: text('heightCm'),
+    weightKg: text('weightKg'),
+    bootMondo: text('bootMondo'),
+    stance: z.enum(['', ...STANCES]).default(''),
+    helmet: z.boolean().default(false),
+    lessons: z.boolean().default(false),
+    grade: z.enum(GRADES).default('ordinary'),
+    remarks: text('remarks'),
+    guardianName: text('guardianName'),
+    guardianMobile: text('guardianMobile'),
+  })
+  .superRefine((fields, context) => {
+    if (recordBytes(fields) <= RECORD_MAX_BYTES) return;
+    // Name the field that holds the most, so the person knows where to cut.
+    const largest = (Object.keys(TEXT_LIMITS) as TextFieldName[]).reduce((a, b) => (utf8Bytes(fields[b]) > utf8Bytes(fields[a]) ? b : a));
+    context.addIssue({ code: 'custom', path: [largest], message: 'record_too_large' });
+  });
 export type IntakeFields = z.infer<typeof intakeFieldsSchema>;
 export type FieldName = keyof IntakeFields;
+/** Every field name, in form order (e.g. the keys a cross-checker's notes may use). */
+export const FIELD_NAMES = Object.keys(intakeFieldsSchema.shape) as [FieldName, ...FieldName[]];
 
 /** Fields a site may show or require; name, mobile and ID are always required. */
 export const CONFIGURABLE_FIELDS = [

@@ -6,7 +6,7 @@
  */
 import { ageOn, parseIdentityNumber, parseTravelDocument, validBirthDate } from '../identity';
 import { normalizeLandline, normalizeMobile } from '../phone';
-import type { FieldConfig, FieldName, IntakeFields } from './fields';
+import { TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields } from './fields';
 
 export interface FieldIssue {
   code: string;
@@ -40,7 +40,7 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
   const derived: IntakeValidation['derived'] = { birthDate: null, gender: null, age: null, minor: false };
 
   if (normalized.name === '') errors.name = { code: 'required' };
-  else if (normalized.name.length > 50) errors.name = { code: 'too_long' };
+  else if (normalized.name.length > TEXT_LIMITS.name) errors.name = { code: 'too_long' };
   else if (/\d/.test(normalized.name)) errors.name = { code: 'name_has_digits' };
 
   const mobile = normalizeMobile(input.mobile);
@@ -122,7 +122,7 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
     if (isBlank(input[field])) errors[field] = { code: 'required' };
   }
   if (config.emergencyName === 'required' && !errors.emergencyName && isBlank(input.emergencyMobile)) errors.emergencyMobile = { code: 'required' };
-  if (normalized.remarks.length > 500) errors.remarks = { code: 'too_long' };
+  if (normalized.remarks.length > TEXT_LIMITS.remarks) errors.remarks = { code: 'too_long' };
 
   return { errors, warnings, derived, normalized };
 }

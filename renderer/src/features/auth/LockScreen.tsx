@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { FormError, TextField } from '../../components/Field';
 import { useDesk } from '../../app/store';
 import { api } from '../../lib/api';
@@ -49,7 +50,7 @@ export function LockScreen({ name, username }: { name: string; username: string 
         <h1 id="lock-title">{t('lock.title')}</h1>
         <p>{t('lock.lockedBy', { name, username })}</p>
         {lockedByIdle && <p className="muted">{t('lock.idle')}</p>}
-        <TextField label={t('lock.password', { name })} type="password" autoFocus autoComplete="current-password" error={fieldMessage(t, formState.errors.password?.message)} {...register('password')} />
+        <TextField label={t('lock.password', { name })} maxLength={INPUT_LIMITS.password} type="password" autoFocus autoComplete="current-password" error={fieldMessage(t, formState.errors.password?.message)} {...register('password')} />
         <FormError message={formError} />
         <div className="actions">
           <button type="submit" className="primary" disabled={formState.isSubmitting}>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { FormError, TextField } from '../../components/Field';
 import { useDesk } from '../../app/store';
 import { api } from '../../lib/api';
@@ -35,8 +36,8 @@ export function LoginForm({ title, onCancel }: { title: string; onCancel?: () =>
   return (
     <form className="card" onSubmit={submit} noValidate aria-labelledby="login-title">
       <h1 id="login-title">{title}</h1>
-      <TextField label={t('login.username')} autoFocus autoComplete="username" error={fieldMessage(t, formState.errors.username?.message)} {...register('username')} />
-      <TextField label={t('login.password')} type="password" autoComplete="current-password" error={fieldMessage(t, formState.errors.password?.message)} {...register('password')} />
+      <TextField label={t('login.username')} maxLength={INPUT_LIMITS.username} autoFocus autoComplete="username" error={fieldMessage(t, formState.errors.username?.message)} {...register('username')} />
+      <TextField label={t('login.password')} maxLength={INPUT_LIMITS.password} type="password" autoComplete="current-password" error={fieldMessage(t, formState.errors.password?.message)} {...register('password')} />
       <FormError message={formError} />
       <div className="actions">
         <button type="submit" className="primary" disabled={formState.isSubmitting}>

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -78,6 +79,7 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
         autoFocus
         autoComplete="off"
         placeholder={t('search.placeholder')}
+        maxLength={INPUT_LIMITS.searchQuery}
         value={query}
         role="combobox"
         aria-expanded={results.length > 0}

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import type { SessionInfo } from '../../../../shared/api';
 import { passwordSchema } from '../../../../shared/domain/auth/staff';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { FormError, TextField } from '../../components/Field';
 import { useDesk } from '../../app/store';
 import { api } from '../../lib/api';
@@ -50,8 +51,8 @@ export function HomeScreen({ session }: { session: ActiveSession }) {
       </dl>
       <form className="card" onSubmit={submit} noValidate aria-labelledby="change-password-title">
         <h2 id="change-password-title">{t('settings.changePasswordTitle')}</h2>
-        <TextField label={t('settings.currentPassword')} type="password" autoComplete="current-password" error={fieldMessage(t, formState.errors.currentPassword?.message)} {...register('currentPassword')} />
-        <TextField label={t('settings.newPassword')} type="password" autoComplete="new-password" hint={t('setup.passwordHint')} error={fieldMessage(t, formState.errors.newPassword?.message)} {...register('newPassword')} />
+        <TextField label={t('settings.currentPassword')} maxLength={INPUT_LIMITS.password} type="password" autoComplete="current-password" error={fieldMessage(t, formState.errors.currentPassword?.message)} {...register('currentPassword')} />
+        <TextField label={t('settings.newPassword')} maxLength={INPUT_LIMITS.password} type="password" autoComplete="new-password" hint={t('setup.passwordHint')} error={fieldMessage(t, formState.errors.newPassword?.message)} {...register('newPassword')} />
         <FormError message={formError} />
         {message && <p role="status" className="success">{message}</p>}
         <button type="submit" disabled={formState.isSubmitting}>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_METHODS, CONSENT_PURPOSES, type Consent } from '../../../../shared/domain/intake/consent';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
 import noticeEn from '../../../../resources/consent/2026-11.en.txt?raw';
 import noticeZh from '../../../../resources/consent/2026-11.zh-CN.txt?raw';
@@ -52,7 +53,7 @@ export function ConsentSection({ consent, minor, issues, serverErrors, showIssue
         options={CONSENT_METHODS.map((method) => ({ value: method, label: t(`intake.consent.methodOption.${method}`) }))}
         onChange={(event) => onChange({ method: event.target.value as Consent['method'] })}
       />
-      {consent.method === 'paper' && <TextField label={t('intake.consent.paperFormNo')} value={consent.paperFormNo} error={issue('paperFormNo')} onChange={(event) => onChange({ paperFormNo: event.target.value })} />}
+      {consent.method === 'paper' && <TextField label={t('intake.consent.paperFormNo')} value={consent.paperFormNo} maxLength={INPUT_LIMITS.paperFormNo} error={issue('paperFormNo')} onChange={(event) => onChange({ paperFormNo: event.target.value })} />}
     </fieldset>
   );
 }

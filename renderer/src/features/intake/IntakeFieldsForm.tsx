@@ -1,8 +1,8 @@
 /** The customer fields of an intake, in the order a counter conversation goes; hidden per site config. */
 import { useTranslation } from 'react-i18next';
-import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, type FieldConfig, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
+import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields, type TextFieldName } from '../../../../shared/domain/intake/fields';
 import type { FieldIssue, IntakeValidation } from '../../../../shared/domain/intake/validate';
-import { CheckboxField, SelectField, TextField } from '../../components/Field';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { cities, districts, provinces } from './address';
 
 interface Props {
@@ -27,11 +27,12 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   };
   const shown = (field: keyof FieldConfig): boolean => config[field] !== 'hidden';
 
-  const text = (field: FieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => (
+  const text = (field: TextFieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => (
     <TextField
       label={label(field)}
       name={field}
-      value={String(fields[field])}
+      value={fields[field]}
+      maxLength={TEXT_LIMITS[field]}
       error={message(field)}
       hint={warning(field) ?? extra.hint}
       inputMode={extra.inputMode}
@@ -144,7 +145,16 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       {shown('remarks') && (
         <fieldset className="form-section">
           <legend>{t('intake.sectionOther')}</legend>
-          {text('remarks')}
+          <TextAreaField
+            label={label('remarks')}
+            name="remarks"
+            value={fields.remarks}
+            maxLength={TEXT_LIMITS.remarks}
+            error={message('remarks')}
+            spellCheck={false}
+            onChange={(event) => onInput('remarks', event.target.value, event.target)}
+            onBlur={() => onBlur('remarks')}
+          />
         </fieldset>
       )}
     </>

@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput, RpcError } from '../../../../shared/api';
-import type { FieldName, IntakeFields } from '../../../../shared/domain/intake/fields';
+import { TEXT_LIMITS, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
@@ -133,7 +134,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
               <th scope="row">{t(`intake.field.${field}`)}</th>
               <td>
                 {queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
-                  <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
+                  <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} maxLength={(TEXT_LIMITS as Record<string, number>)[field]} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
                 ) : (
                   display(field, detail.fields[field])
                 )}
@@ -143,7 +144,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
                 {queue === 'crossCheck' && (
                   <span className="row-actions">
                     <label><input type="checkbox" checked={wrong[field] !== undefined} onChange={(event) => { const checked = event.target.checked; setWrong((current) => (checked ? { ...current, [field]: '' } : Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)))); }} /> {t('review.fieldWrong')}</label>
-                    {wrong[field] !== undefined && <input aria-label={`${t(`intake.field.${field}`)} ${t('review.note')}`} placeholder={t('review.note')} value={wrong[field]} autoFocus onChange={(event) => setWrong((current) => ({ ...current, [field]: event.target.value }))} />}
+                    {wrong[field] !== undefined && <input aria-label={`${t(`intake.field.${field}`)} ${t('review.note')}`} placeholder={t('review.note')} value={wrong[field]} maxLength={INPUT_LIMITS.reviewNote} autoFocus onChange={(event) => setWrong((current) => ({ ...current, [field]: event.target.value }))} />}
                   </span>
                 )}
               </td>
@@ -164,7 +165,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         {(queue === 'leadApproval' || queue === 'finalReview') && (
           <>
             <button type="button" className="primary" onClick={() => void decide(queue === 'leadApproval' ? 'lead_approved' : 'final_approved')}>{queue === 'leadApproval' ? t('review.approve') : t('review.finalApprove')} <kbd>A</kbd></button>
-            <input id="review-reason" aria-label={t('review.reason')} placeholder={`${t('review.reason')} (R)`} value={reason} onChange={(event) => setReason(event.target.value)} onKeyDown={(event) => { if (event.key === 'Enter' && reason.trim()) void decide(queue === 'leadApproval' ? 'lead_sent_back' : 'final_rejected'); }} />
+            <input id="review-reason" aria-label={t('review.reason')} placeholder={`${t('review.reason')} (R)`} value={reason} maxLength={INPUT_LIMITS.reviewReason} onChange={(event) => setReason(event.target.value)} onKeyDown={(event) => { if (event.key === 'Enter' && reason.trim()) void decide(queue === 'leadApproval' ? 'lead_sent_back' : 'final_rejected'); }} />
             <button type="button" onClick={() => void decide(queue === 'leadApproval' ? 'lead_sent_back' : 'final_rejected')}>{queue === 'leadApproval' ? t('review.sendBack') : t('review.finalReject')}</button>
           </>
         )}

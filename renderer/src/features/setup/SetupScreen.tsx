@@ -5,6 +5,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { setupInputSchema } from '../../../../shared/api';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { FormError, TextField } from '../../components/Field';
 import { useDesk } from '../../app/store';
 import { api } from '../../lib/api';
@@ -51,14 +52,14 @@ export function SetupScreen() {
       <form className="card card--wide" onSubmit={submit} noValidate aria-labelledby="setup-title">
         <h1 id="setup-title">{t('setup.title')}</h1>
         <p>{t('setup.intro')}</p>
-        <TextField label={t('setup.organisationName')} autoFocus error={fieldMessage(t, errors.organisationName?.message)} {...register('organisationName')} />
-        <TextField label={t('setup.siteName')} error={fieldMessage(t, errors.siteName?.message)} {...register('siteName')} />
-        <TextField label={t('setup.deskName')} error={fieldMessage(t, errors.deskName?.message)} {...register('deskName')} />
+        <TextField label={t('setup.organisationName')} autoFocus maxLength={INPUT_LIMITS.organisationName} error={fieldMessage(t, errors.organisationName?.message)} {...register('organisationName')} />
+        <TextField label={t('setup.siteName')} maxLength={INPUT_LIMITS.siteName} error={fieldMessage(t, errors.siteName?.message)} {...register('siteName')} />
+        <TextField label={t('setup.deskName')} maxLength={INPUT_LIMITS.deskName} error={fieldMessage(t, errors.deskName?.message)} {...register('deskName')} />
         <h2>{t('setup.managerSection')}</h2>
-        <TextField label={t('setup.displayName')} error={fieldMessage(t, errors.displayName?.message)} {...register('displayName')} />
-        <TextField label={t('setup.username')} hint={t('setup.usernameHint')} autoComplete="off" error={fieldMessage(t, errors.username?.message)} {...register('username')} />
-        <TextField label={t('setup.password')} type="password" hint={t('setup.passwordHint')} autoComplete="new-password" error={fieldMessage(t, errors.password?.message)} {...register('password')} />
-        <TextField label={t('setup.confirmPassword')} type="password" autoComplete="new-password" error={fieldMessage(t, errors.confirmPassword?.message)} {...register('confirmPassword')} />
+        <TextField label={t('setup.displayName')} maxLength={INPUT_LIMITS.displayName} error={fieldMessage(t, errors.displayName?.message)} {...register('displayName')} />
+        <TextField label={t('setup.username')} maxLength={INPUT_LIMITS.username} hint={t('setup.usernameHint')} autoComplete="off" error={fieldMessage(t, errors.username?.message)} {...register('username')} />
+        <TextField label={t('setup.password')} maxLength={INPUT_LIMITS.password} type="password" hint={t('setup.passwordHint')} autoComplete="new-password" error={fieldMessage(t, errors.password?.message)} {...register('password')} />
+        <TextField label={t('setup.confirmPassword')} maxLength={INPUT_LIMITS.password} type="password" autoComplete="new-password" error={fieldMessage(t, errors.confirmPassword?.message)} {...register('confirmPassword')} />
         <FormError message={formError} />
         <button type="submit" className="primary" disabled={formState.isSubmitting}>
           {formState.isSubmitting ? t('common.saving') : t('setup.submit')}

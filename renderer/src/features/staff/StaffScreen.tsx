@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { METHODS } from '../../../../shared/api';
 import { ROLES, type Role } from '../../../../shared/domain/auth/roles';
 import type { Staff } from '../../../../shared/domain/auth/staff';
+import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { CheckboxField, FormError, SelectField, TextField } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
@@ -86,10 +87,10 @@ function CreateStaff({ roleOptions, onCreated }: { roleOptions: Array<{ value: s
   return (
     <form className="card card--inline" onSubmit={submit} noValidate aria-labelledby="add-staff-title">
       <h2 id="add-staff-title">{t('staff.add')}</h2>
-      <TextField label={t('staff.displayName')} error={fieldMessage(t, errors.displayName?.message)} {...register('displayName')} />
-      <TextField label={t('staff.username')} hint={t('setup.usernameHint')} autoComplete="off" error={fieldMessage(t, errors.username?.message)} {...register('username')} />
+      <TextField label={t('staff.displayName')} maxLength={INPUT_LIMITS.displayName} error={fieldMessage(t, errors.displayName?.message)} {...register('displayName')} />
+      <TextField label={t('staff.username')} maxLength={INPUT_LIMITS.username} hint={t('setup.usernameHint')} autoComplete="off" error={fieldMessage(t, errors.username?.message)} {...register('username')} />
       <SelectField label={t('staff.role')} options={roleOptions} error={fieldMessage(t, errors.role?.message)} {...register('role')} />
-      <TextField label={t('staff.password')} type="password" autoComplete="new-password" hint={t('setup.passwordHint')} error={fieldMessage(t, errors.password?.message)} {...register('password')} />
+      <TextField label={t('staff.password')} maxLength={INPUT_LIMITS.password} type="password" autoComplete="new-password" hint={t('setup.passwordHint')} error={fieldMessage(t, errors.password?.message)} {...register('password')} />
       <CheckboxField label={t('staff.certified')} {...register('certified')} />
       <FormError message={formError} />
       <button type="submit" className="primary" disabled={formState.isSubmitting}>
@@ -177,7 +178,7 @@ function StaffRow({ member, canManage, roleOptions, onChanged }: RowProps) {
             <>
               <button type="button" className="primary" onClick={() => void save()}>{t('common.save')}</button>
               <button type="button" onClick={() => setEditing(false)}>{t('common.cancel')}</button>
-              <input type="password" aria-label={t('staff.newPassword')} placeholder={t('staff.newPassword')} value={password} autoComplete="new-password" onChange={(event) => setPassword(event.target.value)} />
+              <input type="password" maxLength={INPUT_LIMITS.password} aria-label={t('staff.newPassword')} placeholder={t('staff.newPassword')} value={password} autoComplete="new-password" onChange={(event) => setPassword(event.target.value)} />
               <button type="button" onClick={() => void resetPassword()} disabled={!password}>{t('staff.resetPassword')}</button>
             </>
           ) : (
