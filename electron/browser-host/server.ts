@@ -21,6 +21,12 @@ export interface BrowserHostOptions {
   appVersion: string;
   port?: number;
   clockOffsetMs?: number;
+  /**
+   * Where the core's clock starts (ms since the epoch), running on normally from there; tests set it
+   * so that no result depends on today's date. Turned into an offset here, once, so a core worker
+   * that is restarted after a crash carries on from the same clock instead of starting over.
+   */
+  clockStartMs?: number;
 }
 
 export interface BrowserHost {
@@ -47,11 +53,12 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const keyHex = readOrCreateKeyFile(options.dataDir);
+  const clockOffsetMs = (options.clockStartMs !== undefined ? options.clockStartMs - Date.now() : 0) + (options.clockOffsetMs ?? 0);
   const supervisor = new CoreSupervisor(options.workerFile, {
     dataDir: options.dataDir,
     keyHex,
     appVersion: options.appVersion,
-    ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
+    ...(clockOffsetMs !== 0 ? { clockOffsetMs } : {}),
   });
   await supervisor.start();
 

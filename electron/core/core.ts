@@ -18,6 +18,11 @@ export interface CoreOptions {
   appVersion: string;
   /** Shifts the core's clock; tests use it to move time forward across restarts. */
   clockOffsetMs?: number;
+  /**
+   * Starts the core's clock at this instant (ms since the epoch), from where it runs on at the
+   * normal rate. Tests set it so that ages, dates and deadlines never depend on today's date.
+   */
+  clockStartMs?: number;
   now?: Clock;
   emit?: Emit;
 }
@@ -34,12 +39,19 @@ export interface Core {
   close(): void;
 }
 
+/** A clock that reads `start` now and then advances with `real`; `real` itself when no start is given. */
+export function clockFrom(real: Clock, start: number | undefined): Clock {
+  if (start === undefined) return real;
+  const shift = start - real();
+  return () => real() + shift;
+}
+
 export function openCore(options: CoreOptions): Core {
   const db = openDatabase(databasePath(options.dataDir), options.keyHex);
   try {
     migrate(db);
     const randomId = randomIdFactory();
-    const base = options.now ?? Date.now;
+    const base = clockFrom(options.now ?? Date.now, options.clockStartMs);
     const offset = options.clockOffsetMs ?? 0;
     const ctx: CoreContext = {
       db,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { launchChromium, newDeskPage } from '../support/browser';
 import { startDesk } from '../support/desk';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
@@ -36,7 +36,7 @@ async function seriousAxeViolations(): Promise<string[]> {
 beforeAll(async () => {
   desk = await startDesk();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser, { viewport: { width: 1280, height: 800 } });
   await page.goto(desk.launchUrl());
 });
 

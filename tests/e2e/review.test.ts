@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium, signInWithKeyboard, typeCredentials } from '../support/browser';
+import { launchChromium, newDeskPage, signInWithKeyboard, typeCredentials } from '../support/browser';
 import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -53,7 +53,7 @@ beforeAll(async () => {
   const vip = fields({ name: '王贵宾', mobile: '13700001111', idNumber: '440524188001010014', grade: 'vip' });
   ids.vip = expectOk(await enterer.call('intake.submit', { draftId: draft.id, fields: vip, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true })).intakeId;
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser);
   await signInWithKeyboard(page, desk.launchUrl(), 'staff.a', 'Password123', '甲专员');
 });
 

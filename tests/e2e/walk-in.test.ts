@@ -1,5 +1,7 @@
 // A walk-in, entered with the keyboard alone through the browser host in Chromium: self-review,
 // submit, and what was stored; then a draft that comes back after the desk is stopped mid-entry.
+// Each test has its own desk and page, both on the fixed test clock (TEST_CLOCK_START, 2026-06-15),
+// so the age shown for a 1949-12-31 birth date is 76 on any day the tests run.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -7,13 +9,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/core/db/connection';
 import { readOrCreateKeyFile } from '../../electron/core/db/key-file';
 import { databasePath } from '../../electron/core/paths';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
-import { connect, expectOk, setUpDesk, startDesk } from '../support/desk';
+import { defaultConsent } from '../../shared/domain/intake/consent';
+import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
+import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
+import { connect, expectOk, setUpDesk, signedIn, startDesk } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
-let desk: Desk;
 let browser: Browser;
+/** The current test's desk and page; each test builds its own (no test relies on another's data). */
+let desk: Desk | undefined;
 let page: Page;
 
 async function type(...steps: Array<string | { key: string; times?: number }>): Promise<void> {
@@ -23,32 +28,55 @@ async function type(...steps: Array<string | { key: string; times?: number }>): 
   }
 }
 
-const signIn = (target: Page): Promise<void> => signInWithKeyboard(target, desk.launchUrl(), 'zhao.min', 'Specialist1', '赵敏');
+const signIn = (target: Page, on: Desk): Promise<void> => signInWithKeyboard(target, on.launchUrl(), 'zhao.min', 'Specialist1', '赵敏');
 
-beforeAll(async () => {
-  desk = await startDesk();
-  const admin = await connect(desk);
+/** A new set-up desk (fixed clock) with the specialist 赵敏 signed in on a new page (same fixed clock). */
+async function openDesk(): Promise<Desk> {
+  const opened = await startDesk();
+  desk = opened;
+  const admin = await connect(opened);
   await setUpDesk(admin);
   expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
   admin.close();
+  page = await newDeskPage(browser);
+  await signIn(page, opened);
+  return opened;
+}
+
+/** A customer already on the desk (单雪, 138 1234 5678), entered over RPC by the same specialist. */
+async function seedCustomer(on: Desk): Promise<void> {
+  const client = await signedIn(on, 'zhao.min', 'Specialist1');
+  const fields: IntakeFields = {
+    ...emptyIntakeFields(),
+    name: '单雪', mobile: '13812345678', idNumber: '11010519491231002X', addressProvince: '吉林省', emergencyName: '单强', emergencyMobile: '13900001111', skiDiscipline: 'ski', skiAbility: 'beginner',
+  };
+  const consent = { ...defaultConsent(), idConsent: true };
+  const draft = expectOk(await client.call('intake.draft.start', { customerId: null }));
+  expectOk(await client.call('intake.submit', { draftId: draft.id, fields, consent, customerId: null, customerPresent: true }));
+  client.close();
+}
+
+beforeAll(async () => {
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  await signIn(page);
 });
 
 afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `walk-in-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+  if (context.task.result?.state === 'fail' && page) {
+    fs.mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: path.join('test-results', `walk-in-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+  }
+  await page?.close().catch(() => undefined);
+  await desk?.close();
+  desk = undefined;
 });
 
 afterAll(async () => {
   await browser?.close();
-  await desk?.close();
 });
 
 describe('walk-in entry by keyboard', () => {
   it('enters, self-reviews and submits a walk-in; the record, consent and entry duration are stored', async () => {
+    const current = await openDesk();
     await page.keyboard.press('Alt+2');
     await expect.poll(() => page.getByRole('heading', { name: '现场登记' }).isVisible()).toBe(true);
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
@@ -72,7 +100,7 @@ describe('walk-in entry by keyboard', () => {
     await page.keyboard.press('Enter'); // confirm and submit (focused)
     await expect.poll(() => page.getByTestId('intake-submitted').isVisible()).toBe(true);
 
-    const db = openDatabase(databasePath(desk.dataDir), readOrCreateKeyFile(desk.dataDir, { create: false }));
+    const db = openDatabase(databasePath(current.dataDir), readOrCreateKeyFile(current.dataDir, { create: false }));
     const intake = db.prepare('SELECT * FROM intakes').get() as { status: string; fields: string; consent: string; duration_ms: number; customer_present: number; started_at: number; submitted_at: number };
     const customer = db.prepare('SELECT * FROM customers').get() as { name: string; mobile: string; id_number: string; birth_date: string; doc: string };
     db.close();
@@ -86,7 +114,8 @@ describe('walk-in entry by keyboard', () => {
   });
 
   it('offers the existing customer when the phone is already known', async () => {
-    await page.keyboard.press('Enter'); // 下一位客户
+    await seedCustomer(await openDesk());
+    await page.keyboard.press('Alt+2');
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
     await type('单雪', { key: 'Enter' }, '138 1234 5678');
     await expect.poll(() => page.getByTestId('matches').textContent()).toContain('单*');
@@ -96,20 +125,22 @@ describe('walk-in entry by keyboard', () => {
   });
 
   it('brings a draft back with every field typed after the desk is stopped mid-entry', async () => {
-    await page.getByRole('button', { name: '改为新客户' }).click();
-    await page.getByLabel('姓名', { exact: true }).fill('');
-    await page.getByLabel('姓名', { exact: true }).focus();
-    await type('欧阳娜娜', { key: 'Tab' }, { key: 'Control+a' }, '13700001234');
+    const first = await openDesk();
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+    await type('欧阳娜娜', { key: 'Tab' }, '13700001234');
     await page.getByLabel('备注').focus();
     await type('需要儿童滑雪板');
     await expect.poll(() => page.getByTestId('draft-save-state').textContent()).toContain('已自动保存');
-    const dataDir = desk.dataDir;
+    const dataDir = first.dataDir;
     await page.close();
-    await desk.close();
+    await first.close();
+    desk = undefined;
 
-    desk = await startDesk({ dataDir });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    await signIn(page);
+    const again = await startDesk({ dataDir });
+    desk = again;
+    page = await newDeskPage(browser);
+    await signIn(page, again);
     await page.keyboard.press('Alt+2');
     await expect.poll(() => page.getByText('已恢复上次未完成的录入').isVisible()).toBe(true);
     expect(await page.getByLabel('姓名', { exact: true }).inputValue()).toBe('欧阳娜娜');
@@ -118,6 +149,7 @@ describe('walk-in entry by keyboard', () => {
   });
 
   it('finds the customer by pinyin initials and shows the masked card', async () => {
+    await seedCustomer(await openDesk());
     await page.keyboard.press('Alt+3');
     await expect.poll(() => page.getByRole('heading', { name: '客户查询' }).isVisible()).toBe(true);
     await type('sx');

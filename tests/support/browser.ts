@@ -1,6 +1,7 @@
 /** Debian's Chromium driven by playwright-core, with the flags this machine and CI need. Never downloads a browser. */
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_CLOCK_START } from './clock';
 
 export const CHROMIUM_PATH = process.env['INTAKE_DESK_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -10,6 +11,16 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * A new page whose clock starts at TEST_CLOCK_START (the same instant as the test desk's core) and
+ * runs on normally, so ages, dates and waiting times on screen never depend on today's date.
+ */
+export async function newDeskPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'zh-CN' });
+  await page.clock.install({ time: TEST_CLOCK_START });
+  return page;
 }
 
 /** Open a launch URL and sign in with the keyboard; resolves once the person's name is in the header. */

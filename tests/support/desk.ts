@@ -11,6 +11,9 @@ import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/con
 import type { RpcResult } from '../../shared/api/envelope';
 import type { Role } from '../../shared/domain/auth/roles';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { TEST_CLOCK_START } from './clock';
+
+export { TEST_CLOCK_START } from './clock';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const WORKER_FILE = path.join(ROOT, 'dist', 'electron', 'core-worker.cjs');
@@ -20,6 +23,10 @@ export function tempDataDir(label = 'desk'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `intake-desk-${label}-`));
 }
 
+/**
+ * A desk on a fixed clock: the core's time starts at `TEST_CLOCK_START` (plus `clockOffsetMs`, which
+ * tests use to move time forward across a restart) and runs on normally from there.
+ */
 export async function startDesk(options: { dataDir?: string; clockOffsetMs?: number } = {}): Promise<BrowserHost & { dataDir: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
   const host = await startBrowserHost({
@@ -27,6 +34,7 @@ export async function startDesk(options: { dataDir?: string; clockOffsetMs?: num
     workerFile: WORKER_FILE,
     rendererDir: RENDERER_DIR,
     appVersion: '0.0.0-test',
+    clockStartMs: TEST_CLOCK_START,
     ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
   });
   return Object.assign(host, { dataDir });

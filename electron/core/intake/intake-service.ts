@@ -49,12 +49,12 @@ export function findMatches(services: Services, input: MethodInputOf<'intake.mat
   if (mobile.ok) add(services.customers.byMobile(mobile.national), 'mobile');
   const rawId = normalizeDocumentInput(input.idNumber ?? '');
   if (rawId.length >= 8) {
-    const id = parseIdentityNumber(rawId);
+    const id = parseIdentityNumber(rawId, { today: new Date(services.ctx.now()) });
     add(services.customers.byIdNumber(id.ok ? id.normalized : rawId), 'id');
   }
   const name = (input.name ?? '').trim();
   let birthDate = input.birthDate ?? '';
-  const fromId = parseIdentityNumber(rawId);
+  const fromId = parseIdentityNumber(rawId, { today: new Date(services.ctx.now()) });
   if (fromId.ok) birthDate = fromId.birthDate;
   if (name && /^\d{4}-\d{2}-\d{2}$/.test(birthDate)) {
     add(services.customers.byNameAndBirth(name, birthDate), 'name_birth');
