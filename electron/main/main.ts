@@ -2,7 +2,7 @@
  * The Electron shell: lifecycle, the window, the app:// protocol, the database key, and one IPC
  * channel relayed to the core worker. No business rule lives here.
  */
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
 import path from 'node:path';
 import { version } from '../../package.json';
 import { fail } from '../../shared/api/envelope';
@@ -11,11 +11,15 @@ import { CoreSupervisor } from '../core/supervisor';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { hardenApp, isTrustedSender } from './hardening';
 import { loadDatabaseKey } from './key-store';
+import { DATA_DIR_VARIABLE, NATIVE_INTEGRITY_FILE, dataDirOverride, verifyNativeBinding } from './production';
 import { createDeskWindow } from './window';
 
 const log = createLogger('main');
 
-if (process.env['INTAKE_DESK_DATA_DIR']) app.setPath('userData', path.resolve(process.env['INTAKE_DESK_DATA_DIR']));
+// INTAKE_DESK_DATA_DIR is for development and tests; an installed desk keeps its data where the OS says.
+const dataDirFromEnv = dataDirOverride({ isPackaged: app.isPackaged, env: process.env });
+if (dataDirFromEnv) app.setPath('userData', dataDirFromEnv);
+else if (app.isPackaged && process.env[DATA_DIR_VARIABLE]) log.warn(`${DATA_DIR_VARIABLE} is ignored in an installed desk`);
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -32,7 +36,18 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  hardenApp();
+  hardenApp({ packaged: app.isPackaged });
+  if (app.isPackaged) {
+    // No default menu (it carries Reload and Toggle Developer Tools) in an installed desk.
+    Menu.setApplicationMenu(null);
+    const integrity = verifyNativeBinding(path.join(__dirname, NATIVE_INTEGRITY_FILE), process.resourcesPath);
+    if (!integrity.ok) {
+      log.error('native module integrity check failed');
+      dialog.showErrorBox('Intake Desk cannot start', `Reinstall Intake Desk: ${integrity.problem}.`);
+      app.quit();
+      return;
+    }
+  }
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   const dataDir = app.getPath('userData');
   let supervisor: CoreSupervisor;
@@ -65,7 +80,7 @@ async function start(): Promise<void> {
     app.quit();
   });
 
-  const window = createDeskWindow(path.join(__dirname, 'preload.cjs'));
+  const window = createDeskWindow(path.join(__dirname, 'preload.cjs'), { devTools: !app.isPackaged });
   const clientId = `window-${window.webContents.id}`;
   window.webContents.on('destroyed', () => supervisor.clientClosed(clientId));
   app.on('before-quit', () => void supervisor.stop());

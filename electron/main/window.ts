@@ -3,7 +3,8 @@ import { BrowserWindow } from 'electron';
 import path from 'node:path';
 import { APP_ORIGIN } from './app-protocol';
 
-export function createDeskWindow(preloadFile: string): BrowserWindow {
+/** `devTools` is false in an installed desk (app.isPackaged): no inspector on customer data. */
+export function createDeskWindow(preloadFile: string, options: { devTools: boolean }): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
@@ -27,6 +28,7 @@ export function createDeskWindow(preloadFile: string): BrowserWindow {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: options.devTools,
     },
   });
   window.once('ready-to-show', () => window.show());
