@@ -1,4 +1,4 @@
-// Lint rules, including where code may run (ARCHITECTURE.md, CONVENTIONS.md "Where code may run"):
+// Lint rules, including where code may run (docs/architecture.md "Folders"):
 // shared/ is pure; only electron/main and electron/preload import 'electron'; renderer/ never
 // imports electron/ or Node; the core never imports React or the renderer.
 import js from '@eslint/js';

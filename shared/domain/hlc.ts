@@ -12,7 +12,7 @@ export interface Hlc {
   readonly node: string;
 }
 
-/** A remote clock further ahead of ours than this is refused (ARCHITECTURE.md, Sync). */
+/** A remote clock further ahead of ours than this is refused (docs/architecture.md "Sync"). */
 export const MAX_DRIFT_MS = 5 * 60 * 1000;
 const MAX_COUNTER = 99_999;
 

@@ -1,5 +1,5 @@
 /**
- * Identity document numbers (PRODUCT.md "Identity documents"). Pure: no I/O, the date is passed in.
+ * Identity document numbers (docs/product.md "What is captured"). Pure: no I/O, the date is passed in.
  *
  * 18-character numbers follow GB 11643-1999: 6-digit address code, 8-digit birth date, 3-digit
  * sequence (odd = male), and an ISO 7064 MOD 11-2 check character. The same layout is used by

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maskAddress, maskIdNumber, maskMobile, maskName } from './masking';
 
-describe('masking (CONVENTIONS.md examples)', () => {
+describe('masking (docs/product.md examples)', () => {
   it('masks ID numbers to the first 3 and last 4', () => {
     expect(maskIdNumber('110105194912311234')).toBe('110***********1234');
     expect(maskIdNumber('H12345678')).toBe('H12**5678');

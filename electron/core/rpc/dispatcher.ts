@@ -4,7 +4,7 @@
  * input, run the handler, parse the output, and answer `{ok,value}` or `{ok:false,error}`.
  *
  * The session and permission are checked before the input is parsed, so a caller who may not use
- * a method learns nothing about its input schema (docs/decisions/0003-rpc-contract.md).
+ * a method learns nothing about its input schema (docs/decisions/0001-process-split-and-rpc.md).
  */
 import { METHODS, isMethodName, type MethodName, type MethodSpec } from '../../../shared/api/contract';
 import { fail, fieldErrorsFrom, rpcRequestSchema, type RpcResponse, type RpcResult } from '../../../shared/api/envelope';

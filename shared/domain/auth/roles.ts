@@ -1,6 +1,6 @@
 /**
  * Roles and the role × permission matrix. The core enforces it on every RPC method; the renderer
- * only uses it to decide what to show. Roles follow PRODUCT.md "Who uses it".
+ * only uses it to decide what to show. Roles follow docs/product.md "Who uses it".
  */
 import { z } from 'zod';
 

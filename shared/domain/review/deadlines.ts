@@ -1,6 +1,6 @@
 /**
  * Deadlines, computed from stored timestamps and the current time only (never timers), so they
- * stay right across restarts and sleep. PRODUCT.md: online submissions within 2 hours of receipt
+ * stay right across restarts and sleep. docs/product.md "Entry": online submissions within 2 hours of receipt
  * (escalate to the lead at 90 minutes); returned records due back within a set time; walk-ins
  * against the site's target.
  */

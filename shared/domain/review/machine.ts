@@ -1,5 +1,5 @@
 /**
- * The review state machine (PRODUCT.md "Review"): self-review by the enterer, cross-check by a
+ * The review state machine (docs/product.md "Review"): self-review by the enterer, cross-check by a
  * colleague, approval by the group lead on the desk, final review by the manager for VIP and
  * doubtful records. Pure: review events are append-only, and the status is always derived by
  * folding them, never stored as the truth.
