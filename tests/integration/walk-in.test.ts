@@ -1,10 +1,10 @@
 // Walk-in entry in the core, over the real RPC path: drafts that survive a crash, validation,
 // duplicates, submit into the cross-check queue, search, the masked card and an audited reveal.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput } from '../../shared/api/contract';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { connect, expectOk, setUpDesk, startDesk, waitForEvent, type RpcClient } from '../support/desk';
+import { TEST_CLOCK_START, connect, expectOk, setUpDesk, startDesk, waitForEvent, type RpcClient } from '../support/desk';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
 let desk: Desk;
@@ -32,7 +32,8 @@ async function submit(client: RpcClient, values: IntakeFields, customerId: strin
   return client.call('intake.submit', input);
 }
 
-beforeAll(async () => {
+// Each test gets its own desk (no test relies on another's data or order).
+beforeEach(async () => {
   desk = await startDesk();
   manager = await connect(desk);
   await setUpDesk(manager);
@@ -42,7 +43,7 @@ beforeAll(async () => {
   expectOk(await specialist.call('auth.login', { username: 'zhao.min', password: 'Specialist1' }));
 });
 
-afterAll(async () => {
+afterEach(async () => {
   manager.close();
   specialist.close();
   await desk.close();
@@ -87,6 +88,7 @@ describe('walk-in entry', () => {
   });
 
   it('offers the existing customer when the phone or ID is already known, and refuses a second record for the same ID', async () => {
+    expectOk(await submit(specialist, fields()));
     const matches = expectOk(await specialist.call('intake.matches', { mobile: '13812345678', idNumber: '', name: '', birthDate: '' }));
     expect(matches).toHaveLength(1);
     expect(matches[0]).toMatchObject({ name: '单*', matchedOn: ['mobile'] });
@@ -103,6 +105,7 @@ describe('walk-in entry', () => {
   });
 
   it('finds customers by phone, last four digits, ID, name, pinyin and initials (surname reading included)', async () => {
+    expectOk(await submit(specialist, fields()));
     const find = async (query: string) => expectOk(await specialist.call('customers.search', { query, limit: 20 })).map((c) => c.name);
     for (const query of ['13812345678', '5678', '11010519491231002X', '002x', '单雪', '单', '單雪', 'shanxue', 'danxue', 'sx', 'SHAN']) {
       expect(await find(query), query).toContain('单*');
@@ -111,8 +114,10 @@ describe('walk-in entry', () => {
   });
 
   it('filters by grade, intake status, source and date, with or without a query', async () => {
+    expectOk(await submit(specialist, fields()));
     const names = async (input: MethodInput<'customers.search'>) => expectOk(await specialist.call('customers.search', input)).map((c) => c.name);
-    const today = new Date();
+    // The desk's clock starts at TEST_CLOCK_START; the intake was submitted seconds after it.
+    const today = new Date(TEST_CLOCK_START);
     const iso = (date: Date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
     const tomorrow = new Date(today.getTime() + 86_400_000);
     expect(await names({ query: '', status: 'pending_cross_check', source: 'walk_in' })).toContain('单*');
@@ -126,6 +131,7 @@ describe('walk-in entry', () => {
   });
 
   it('reveals a masked value only with the permission and a reason, and audits who, what and why', async () => {
+    expectOk(await submit(specialist, fields()));
     const [customer] = expectOk(await specialist.call('customers.search', { query: '5678', limit: 5 }));
     const refused = await specialist.call('customers.reveal', { id: customer!.id, field: 'mobile', reason: '客户来电核对' });
     expect(refused.ok ? 'ok' : refused.error.code).toBe('FORBIDDEN');
