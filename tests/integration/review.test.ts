@@ -1,7 +1,7 @@
 // The review workflow on one desk, over the real RPC path, with no server: A enters, B cross-checks
 // and fails the phone, A fixes and resubmits, B passes, the lead approves, the record is valid; a
 // VIP record goes to the manager, who rejects it back to A with the reason.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { connect, expectOk, setUpDesk, staffedDesk, startDesk, type RpcClient } from '../support/desk';
@@ -21,23 +21,24 @@ async function enter(client: RpcClient, values: IntakeFields): Promise<string> {
   return expectOk(await client.call('intake.submit', { draftId: draft.id, fields: values, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true })).intakeId;
 }
 
-beforeAll(async () => {
-  desk = await startDesk();
-  clients.manager = await connect(desk);
-  await setUpDesk(clients.manager);
-  for (const [key, username, role] of [['a', 'staff.a', 'specialist'], ['b', 'staff.b', 'specialist'], ['lead', 'lead.l', 'group_lead']] as const) {
-    expectOk(await clients.manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' }));
-    clients[key] = await connect(desk);
-    expectOk(await clients[key].call('auth.login', { username, password: 'Password123' }));
-  }
-});
-
-afterAll(async () => {
-  for (const client of Object.values(clients)) client.close();
-  await desk.close();
-});
-
 describe('review on the desk', () => {
+  // Each test gets its own desk and staff (no test relies on another's records or order).
+  beforeEach(async () => {
+    desk = await startDesk();
+    clients.manager = await connect(desk);
+    await setUpDesk(clients.manager);
+    for (const [key, username, role] of [['a', 'staff.a', 'specialist'], ['b', 'staff.b', 'specialist'], ['lead', 'lead.l', 'group_lead']] as const) {
+      expectOk(await clients.manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' }));
+      clients[key] = await connect(desk);
+      expectOk(await clients[key].call('auth.login', { username, password: 'Password123' }));
+    }
+  });
+
+  afterEach(async () => {
+    for (const client of Object.values(clients)) client.close();
+    await desk.close();
+  });
+
   it('runs cross-check, return, fix, resubmit, pass and lead approval to a valid record', async () => {
     const intakeId = await enter(clients.a, fields({ mobile: '13812345670' }));
     expect(expectOk(await clients.a.call('review.queues')).crossCheck.map((i) => i.intakeId)).not.toContain(intakeId);
