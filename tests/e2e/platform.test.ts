@@ -1,28 +1,30 @@
 // The desk as counter staff use it, by keyboard, through the browser host in a real Chromium:
 // first-run setup, sign-in, lock and unlock, switch user, lockout, a core crash, language switch.
+// Each test builds its own desk (set up over RPC where the test is not about setup) and its own page,
+// both on the fixed test clock; no test relies on another's data or order.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newDeskPage } from '../support/browser';
-import { startDesk } from '../support/desk';
+import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
+import { MANAGER, connect, expectOk, setUpDesk, startDesk } from '../support/desk';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
-let desk: Desk;
+let desk: Desk | undefined;
 let browser: Browser;
-let page: Page;
+let page: Page | undefined;
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-async function typeAndTab(...values: string[]): Promise<void> {
+async function typeAndTab(page: Page, ...values: string[]): Promise<void> {
   for (const value of values) {
     await page.keyboard.type(value);
     await page.keyboard.press('Tab');
   }
 }
 
-async function seriousAxeViolations(): Promise<string[]> {
+async function seriousAxeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: an injected <script> would be (rightly) refused by the CSP.
   await page.evaluate(AXE_SOURCE);
   const ids = await page.evaluate(async () => {
@@ -33,30 +35,66 @@ async function seriousAxeViolations(): Promise<string[]> {
   return ids;
 }
 
+/** A new desk and a page open on its launch link; nothing set up. */
+async function freshDesk(): Promise<{ desk: Desk; page: Page }> {
+  const opened = await startDesk();
+  desk = opened;
+  const opening = await newDeskPage(browser, { viewport: { width: 1280, height: 800 } });
+  page = opening;
+  await opening.goto(opened.launchUrl());
+  return { desk: opened, page: opening };
+}
+
+/**
+ * A set-up desk (over RPC) with the manager 王丽 signed in on the page by keyboard; optionally the
+ * certified specialist 赵敏 (zhao.min / Specialist1), and optionally locked out by five wrong passwords.
+ */
+async function managerDesk(options: { specialist?: boolean; specialistLockedOut?: boolean } = {}): Promise<{ desk: Desk; page: Page }> {
+  const opened = await startDesk();
+  desk = opened;
+  const admin = await connect(opened);
+  await setUpDesk(admin);
+  if (options.specialist || options.specialistLockedOut) {
+    expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  }
+  if (options.specialistLockedOut) {
+    const stranger = await connect(opened);
+    for (let attempt = 1; attempt <= 5; attempt += 1) await stranger.call('auth.login', { username: 'zhao.min', password: `wrong-pass-${attempt}` });
+    stranger.close();
+  }
+  admin.close();
+  const opening = await newDeskPage(browser, { viewport: { width: 1280, height: 800 } });
+  page = opening;
+  await signInWithKeyboard(opening, opened.launchUrl(), MANAGER.username, MANAGER.password, MANAGER.displayName);
+  return { desk: opened, page: opening };
+}
+
 beforeAll(async () => {
-  desk = await startDesk();
   browser = await launchChromium();
-  page = await newDeskPage(browser, { viewport: { width: 1280, height: 800 } });
-  await page.goto(desk.launchUrl());
 });
 
 // Keep a picture of the screen when a step fails: test-results/<test name>.png
 afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`) }).catch(() => undefined);
+  if (context.task.result?.state === 'fail' && page) {
+    fs.mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: path.join('test-results', `${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`) }).catch(() => undefined);
+  }
+  await page?.close().catch(() => undefined);
+  page = undefined;
+  await desk?.close();
+  desk = undefined;
 });
 
 afterAll(async () => {
   await browser?.close();
-  await desk?.close();
 });
 
 describe('platform, by keyboard', () => {
   it('runs first-run setup with the keyboard alone and signs the manager in', async () => {
+    const { page } = await freshDesk();
     await expect.poll(() => page.getByRole('heading', { name: '首次设置' }).isVisible()).toBe(true);
     // A wrong confirmation is explained on the field and nothing typed is lost.
-    await typeAndTab('长白山滑雪度假区', '北大湖雪场', '1号柜台', '王丽', 'wang.li', 'Manager2026', 'Manager2027');
+    await typeAndTab(page, '长白山滑雪度假区', '北大湖雪场', '1号柜台', '王丽', 'wang.li', 'Manager2026', 'Manager2027');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByText('两次输入的密码不一致').isVisible()).toBe(true);
     expect(await page.getByLabel('单位名称').inputValue()).toBe('长白山滑雪度假区');
@@ -68,14 +106,16 @@ describe('platform, by keyboard', () => {
     expect(await page.getByText('北大湖雪场').first().isVisible()).toBe(true);
     expect(await page.getByTestId('sync-connection').textContent()).toBe('离线（未配置中心服务器）');
     expect(await page.getByTestId('sync-pending').textContent()).toBe('2 项更改待同步');
-    expect(await seriousAxeViolations()).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
   it('adds a specialist from the staff page and counts the change as waiting to sync', async () => {
+    const { page } = await managerDesk();
+    await expect.poll(() => page.getByTestId('sync-pending').textContent()).toBe('2 项更改待同步');
     await page.keyboard.press('Alt+5');
     await expect.poll(() => page.getByRole('heading', { name: '员工账号', level: 1 }).isVisible()).toBe(true);
     await page.getByLabel('姓名').focus();
-    await typeAndTab('赵敏', 'zhao.min');
+    await typeAndTab(page, '赵敏', 'zhao.min');
     await page.keyboard.press('Tab'); // role: keep 客服专员
     await page.keyboard.type('Specialist1');
     await page.keyboard.press('Tab');
@@ -83,10 +123,11 @@ describe('platform, by keyboard', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('staff-zhao.min').isVisible()).toBe(true);
     expect(await page.getByTestId('sync-pending').textContent()).toBe('3 项更改待同步');
-    expect(await seriousAxeViolations()).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
   it('locks with Ctrl+L and unlocks with the same person’s password', async () => {
+    const { page } = await managerDesk();
     await page.keyboard.press('Control+l');
     await expect.poll(() => page.getByRole('heading', { name: '录入台已锁定' }).isVisible()).toBe(true);
     await page.keyboard.type('Wrong-pass1');
@@ -98,13 +139,14 @@ describe('platform, by keyboard', () => {
   });
 
   it('switches user from the lock screen', async () => {
+    const { page } = await managerDesk({ specialist: true });
     await page.keyboard.press('Control+l');
     await expect.poll(() => page.getByRole('heading', { name: '录入台已锁定' }).isVisible()).toBe(true);
     await page.keyboard.press('Tab'); // unlock
     await page.keyboard.press('Tab'); // switch user
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('heading', { name: '切换用户' }).isVisible()).toBe(true);
-    await typeAndTab('zhao.min');
+    await typeAndTab(page, 'zhao.min');
     await page.keyboard.type('Specialist1');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain('赵敏');
@@ -114,10 +156,11 @@ describe('platform, by keyboard', () => {
   });
 
   it('locks an account after five wrong passwords and says for how long', async () => {
+    const { page } = await managerDesk({ specialist: true });
     await page.getByRole('button', { name: '退出登录' }).click();
     await expect.poll(() => page.getByRole('heading', { name: '登录' }).isVisible()).toBe(true);
     await page.getByLabel('登录名').focus();
-    await typeAndTab('zhao.min');
+    await typeAndTab(page, 'zhao.min');
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       await page.keyboard.type(`wrong-pass-${attempt}`);
       await page.keyboard.press('Enter');
@@ -131,18 +174,13 @@ describe('platform, by keyboard', () => {
   });
 
   it('recovers when the core worker dies: says so, keeps the data, asks to sign in again', async () => {
-    await page.getByLabel('登录名').fill('');
-    await page.getByLabel('登录名').focus();
-    await typeAndTab('wang.li');
-    await page.keyboard.type('Manager2026');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain('王丽');
+    const { desk, page } = await managerDesk({ specialistLockedOut: true });
 
     await desk.supervisor.crashForTesting();
     await expect.poll(() => page.getByTestId('core-notice').isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => page.getByRole('heading', { name: '登录' }).isVisible()).toBe(true);
     await page.getByLabel('登录名').focus();
-    await typeAndTab('wang.li');
+    await typeAndTab(page, 'wang.li');
     await page.keyboard.type('Manager2026');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain('王丽');
@@ -152,6 +190,9 @@ describe('platform, by keyboard', () => {
   });
 
   it('switches to English with F2 and back, every string from the catalogs', async () => {
+    const { desk, page } = await managerDesk();
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => page.getByRole('heading', { name: '员工账号', level: 1 }).isVisible()).toBe(true);
     await page.keyboard.press('F2');
     await expect.poll(() => page.getByRole('heading', { name: 'Staff accounts', level: 1 }).isVisible()).toBe(true);
     expect(await page.getByTestId('sync-connection').textContent()).toBe('Offline (no central server configured)');
@@ -164,6 +205,7 @@ describe('platform, by keyboard', () => {
   });
 
   it('shows the audit trail and verifies its chain', async () => {
+    const { page } = await managerDesk({ specialistLockedOut: true });
     await page.keyboard.press('Alt+7');
     await page.getByRole('button', { name: '校验完整性' }).click();
     await expect.poll(() => page.getByTestId('audit-verify-result').textContent()).toMatch(/审计链完整，共 \d+ 条记录/);
