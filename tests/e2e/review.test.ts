@@ -1,6 +1,7 @@
 // Review on one desk, with the staff switching user on the lock screen (Ctrl+L): A types a walk-in, B fails A's
 // walk-in on the phone field, A fixes and resubmits, B passes, the lead approves and it is valid;
 // a VIP record goes to the manager, who rejects it back to A with the reason. No server anywhere.
+// Each step is its own test on its own desk: the steps before it are taken over RPC.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -8,15 +9,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { launchChromium, newDeskPage, signInWithKeyboard, typeCredentials } from '../support/browser';
-import { connect, expectOk, setUpDesk, startDesk, type RpcClient } from '../support/desk';
+import { connect, expectOk, setUpDesk, signedIn, startDesk, type RpcClient } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
-let desk: Desk;
+let desk: Desk | undefined;
 let browser: Browser;
 let page: Page;
+/** The current test's RPC clients (A, B, the lead, the manager) on its own desk. */
+let rpc: Record<'a' | 'b' | 'lead' | 'manager', RpcClient> | undefined;
 let enterer: RpcClient;
 const ids = { plain: '', vip: '' };
+const consent = { ...defaultConsent(), idConsent: true };
 
 const fields = (overrides: Partial<IntakeFields>): IntakeFields => ({
   ...emptyIntakeFields(),
@@ -38,39 +42,80 @@ async function openItem(queue: RegExp, customer: string): Promise<void> {
   await page.getByTestId('queue-item').filter({ hasText: customer }).click();
 }
 
-beforeAll(async () => {
-  desk = await startDesk();
-  const manager = await connect(desk);
+/**
+ * Each test's own desk: A, B and the lead as staff, the VIP record (王贵宾) entered by A over RPC, and
+ * the page signed in as A. Steps a test is not about are taken over RPC (`enterPlain`, `advance`).
+ */
+async function reviewDesk(): Promise<void> {
+  const opened = await startDesk();
+  desk = opened;
+  const manager = await connect(opened);
   await setUpDesk(manager);
   for (const [username, displayName, role] of [['staff.a', '甲专员', 'specialist'], ['staff.b', '乙专员', 'specialist'], ['lead.l', '丙组长', 'group_lead']] as const) {
     expectOk(await manager.call('staff.create', { username, displayName, role, certified: true, password: 'Password123' }));
   }
-  manager.close();
-  // A enters the VIP record over RPC (another desk session), the ordinary one in the browser below.
-  enterer = await connect(desk);
-  expectOk(await enterer.call('auth.login', { username: 'staff.a', password: 'Password123' }));
+  rpc = { manager, a: await signedIn(opened, 'staff.a'), b: await signedIn(opened, 'staff.b'), lead: await signedIn(opened, 'lead.l') };
+  enterer = rpc.a;
   const draft = expectOk(await enterer.call('intake.draft.start', { customerId: null }));
   const vip = fields({ name: '王贵宾', mobile: '13700001111', idNumber: '440524188001010014', grade: 'vip' });
-  ids.vip = expectOk(await enterer.call('intake.submit', { draftId: draft.id, fields: vip, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true })).intakeId;
-  browser = await launchChromium();
+  ids.vip = expectOk(await enterer.call('intake.submit', { draftId: draft.id, fields: vip, consent, customerId: null, customerPresent: true })).intakeId;
   page = await newDeskPage(browser);
-  await signInWithKeyboard(page, desk.launchUrl(), 'staff.a', 'Password123', '甲专员');
+  await signInWithKeyboard(page, opened.launchUrl(), 'staff.a', 'Password123', '甲专员');
+}
+
+/** A enters the plain record (李雪) over RPC, as the first test does in the browser. */
+async function enterPlain(mobile = '13812345670'): Promise<void> {
+  const draft = expectOk(await enterer.call('intake.draft.start', { customerId: null }));
+  const plain = fields({ name: '李雪', mobile, idNumber: '11010519491231002X' });
+  ids.plain = expectOk(await enterer.call('intake.submit', { draftId: draft.id, fields: plain, consent, customerId: null, customerPresent: true })).intakeId;
+}
+
+/** Review steps taken over RPC by the person whose step it is. */
+async function advance(step: 'b_fails_plain' | 'a_fixes_plain' | 'b_passes_plain' | 'b_passes_vip' | 'lead_approves_plain' | 'lead_approves_vip'): Promise<void> {
+  if (!rpc) throw new Error('no desk');
+  switch (step) {
+    case 'b_fails_plain':
+      expectOk(await rpc.b.call('review.decide', { intakeId: ids.plain, decision: 'cross_check_failed', notes: { mobile: '最后一位应为 8' } }));
+      return;
+    case 'a_fixes_plain': {
+      const detail = expectOk(await rpc.a.call('review.intake', { intakeId: ids.plain }));
+      expectOk(await rpc.a.call('intake.resubmit', { intakeId: ids.plain, fields: { ...detail.fields, mobile: '13812345678' } }));
+      return;
+    }
+    case 'b_passes_plain':
+    case 'b_passes_vip':
+      expectOk(await rpc.b.call('review.decide', { intakeId: step === 'b_passes_plain' ? ids.plain : ids.vip, decision: 'cross_check_passed' }));
+      return;
+    case 'lead_approves_plain':
+    case 'lead_approves_vip':
+      expectOk(await rpc.lead.call('review.decide', { intakeId: step === 'lead_approves_plain' ? ids.plain : ids.vip, decision: 'lead_approved' }));
+      return;
+  }
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
 });
 
 afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `review-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+  if (context.task.result?.state === 'fail' && page) {
+    fs.mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: path.join('test-results', `review-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+  }
+  for (const client of Object.values(rpc ?? {})) client.close();
+  rpc = undefined;
+  await page?.close().catch(() => undefined);
+  await desk?.close();
+  desk = undefined;
 });
 
 afterAll(async () => {
-  enterer?.close();
   await browser?.close();
-  await desk?.close();
 });
 
 describe('review with three staff switching user', () => {
   it('A enters a walk-in at the counter with the keyboard (mistyping the phone)', async () => {
+    await reviewDesk();
     await page.keyboard.press('Alt+2');
     await typeWalkIn(page, { name: '李雪', mobile: '13812345670', idNumber: '11010519491231002X' });
     await page.keyboard.press('Control+Enter');
@@ -82,6 +127,8 @@ describe('review with three staff switching user', () => {
   });
 
   it('B fails A’s record with a note on the phone field', async () => {
+    await reviewDesk();
+    await enterPlain();
     await switchUser('staff.b', 'Password123', '乙专员');
     await expect.poll(() => page.getByTestId('review-count').textContent()).toContain('2');
     await openItem(/待我交叉审核/, '李*');
@@ -93,6 +140,9 @@ describe('review with three staff switching user', () => {
   });
 
   it('A finds it under “Returned to me”, fixes the phone and resubmits', async () => {
+    await reviewDesk();
+    await enterPlain();
+    await advance('b_fails_plain');
     await switchUser('staff.a', 'Password123', '甲专员');
     await openItem(/退回给我/, '李*');
     await expect.poll(() => page.getByText('审核意见：最后一位应为 8').isVisible()).toBe(true);
@@ -102,6 +152,9 @@ describe('review with three staff switching user', () => {
   });
 
   it('B sees what changed and passes it, and passes the VIP record too', async () => {
+    await reviewDesk();
+    await enterPlain();
+    for (const step of ['b_fails_plain', 'a_fixes_plain'] as const) await advance(step);
     await switchUser('staff.b', 'Password123', '乙专员');
     await openItem(/待我交叉审核/, '李*');
     await expect.poll(() => page.getByTestId('changed-since-check').textContent()).toContain('13812345678');
@@ -115,6 +168,9 @@ describe('review with three staff switching user', () => {
   });
 
   it('the lead approves: the plain record is valid and locked, the VIP goes to the manager', async () => {
+    await reviewDesk();
+    await enterPlain();
+    for (const step of ['b_fails_plain', 'a_fixes_plain', 'b_passes_plain', 'b_passes_vip'] as const) await advance(step);
     await switchUser('lead.l', 'Password123', '丙组长');
     await openItem(/待组长审批/, '李*');
     await page.getByRole('button', { name: /^批准/ }).click();
@@ -129,6 +185,8 @@ describe('review with three staff switching user', () => {
   });
 
   it('the manager rejects the VIP record, and it returns to A with the reason', async () => {
+    await reviewDesk();
+    for (const step of ['b_passes_vip', 'lead_approves_vip'] as const) await advance(step);
     await switchUser('wang.li', 'Manager2026', '王丽');
     await openItem(/待经理终审/, '王*');
     await page.getByRole('heading', { name: /待经理终审/ }).waitFor();
@@ -143,6 +201,9 @@ describe('review with three staff switching user', () => {
   });
 
   it('the manager shows the valid record’s phone in full with a reason, and opens a correction', async () => {
+    await reviewDesk();
+    await enterPlain('13812345678');
+    for (const step of ['b_passes_plain', 'lead_approves_plain'] as const) await advance(step);
     await switchUser('wang.li', 'Manager2026', '王丽');
     await page.keyboard.press('Alt+3');
     await page.getByRole('heading', { name: '客户查询' }).waitFor();
