@@ -1,6 +1,6 @@
 /** RPC methods for entering customers (walk-in drafts, duplicate checks, submit) and finding them. */
 import { z } from 'zod';
-import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
+import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema, storedIntakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { INPUT_LIMITS } from '../domain/limits';
 import { method } from './method';
@@ -13,7 +13,7 @@ export const intakeIdSchema = id('itk');
 export const draftSchema = z.object({
   id: draftIdSchema,
   source: z.enum(['walk_in', 'correction']),
-  fields: intakeFieldsSchema,
+  fields: storedIntakeFieldsSchema,
   consent: consentSchema,
   customerId: customerIdSchema.nullable(),
   startedAt: z.number(),

@@ -1,6 +1,6 @@
 /** RPC methods for the review workflow on the desk (cross-check, lead approval, final review). */
 import { z } from 'zod';
-import { FIELD_NAMES, intakeFieldsSchema } from '../domain/intake/fields';
+import { FIELD_NAMES, intakeFieldsSchema, storedIntakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
 import { INPUT_LIMITS } from '../domain/limits';
@@ -53,7 +53,7 @@ export const REVIEW_METHODS = {
       source: z.string(),
       submittedAt: z.number(),
       changedSinceCheck: z.record(z.string(), z.object({ before: z.string(), after: z.string() })),
-      fields: intakeFieldsSchema,
+      fields: storedIntakeFieldsSchema,
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),

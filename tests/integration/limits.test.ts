@@ -66,6 +66,23 @@ describe('limits in the core', () => {
     expect(longReason.ok ? null : longReason.error).toMatchObject({ code: 'VALIDATION', fields: { reason: 'too_long' } });
   });
 
+  it('still shows a draft saved before the limits whole, and names the field when it is saved again', async () => {
+    const { client, desk: host } = await desk();
+    const specialist = client('zhao.min');
+    const draft = expectOk(await specialist.call('intake.draft.start', { customerId: null }));
+    expectOk(await specialist.call('intake.draft.save', { id: draft.id, fields: fields(), consent, customerId: null }));
+    // As an older version of the desk could have stored it: 备注 longer than today's limit.
+    const old = '旧'.repeat(TEXT_LIMITS.remarks + 100);
+    const db = openDatabase(databasePath(host.dataDir), readOrCreateKeyFile(host.dataDir, { create: false }));
+    db.prepare("UPDATE drafts SET fields = json_set(fields, '$.remarks', :old) WHERE id = :id").run({ old, id: draft.id });
+    db.close();
+
+    const restored = expectOk(await specialist.call('intake.draft.current'));
+    expect(restored?.fields.remarks).toBe(old);
+    const saved = await specialist.call('intake.draft.save', { id: draft.id, fields: { ...fields(), remarks: old }, consent, customerId: null });
+    expect(saved.ok ? null : saved.error).toMatchObject({ code: 'VALIDATION', fields: { 'fields.remarks': 'too_long' } });
+  });
+
   it('accepts a record with every text field at its limit, and the op log holds it whole and bounded', async () => {
     const { client, desk: host } = await desk();
     const specialist = client('zhao.min');

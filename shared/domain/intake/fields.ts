@@ -46,11 +46,12 @@ export type TextFieldName = keyof typeof TEXT_LIMITS;
 /**
  * One record's fields together, in UTF-8 bytes. The per-field limits already keep a record far
  * below this; the bound is there so that no future field can let an unbounded record reach the
- * op log (every submit writes one op per field).
+ * op log (a submit writes the whole record into one op).
  */
 export const RECORD_MAX_BYTES = 16 * 1024;
 
-const text = (field: TextFieldName) => z.string().max(TEXT_LIMITS[field], { message: 'too_long' }).default('');
+const bounded = (field: TextFieldName) => z.string().max(TEXT_LIMITS[field], { message: 'too_long' }).default('');
+const unbounded = (_field: TextFieldName) => z.string().default('');
 
 const encoder = new TextEncoder();
 const utf8Bytes = (value: string): number => encoder.encode(value).length;
@@ -65,9 +66,8 @@ export function recordBytes(fields: Record<string, unknown>): number {
   return bytes;
 }
 
-/** Everything a walk-in form can hold; all strings while typing, parsed on submit. */
-export const intakeFieldsSchema = z
-  .object({
+function fieldsShape(text: typeof bounded) {
+  return {
     name: text('name'),
     mobile: text('mobile'),
     landline: text('landline'),
@@ -94,13 +94,24 @@ export const intakeFieldsSchema = z
     remarks: text('remarks'),
     guardianName: text('guardianName'),
     guardianMobile: text('guardianMobile'),
-  })
-  .superRefine((fields, context) => {
-    if (recordBytes(fields) <= RECORD_MAX_BYTES) return;
-    // Name the field that holds the most, so the person knows where to cut.
-    const largest = (Object.keys(TEXT_LIMITS) as TextFieldName[]).reduce((a, b) => (utf8Bytes(fields[b]) > utf8Bytes(fields[a]) ? b : a));
-    context.addIssue({ code: 'custom', path: [largest], message: 'record_too_large' });
-  });
+  };
+}
+
+/** Everything a walk-in form can hold; all strings while typing, parsed on submit. Bounded: every input uses this. */
+export const intakeFieldsSchema = z.object(fieldsShape(bounded)).superRefine((fields, context) => {
+  if (recordBytes(fields) <= RECORD_MAX_BYTES) return;
+  // Name the field that holds the most, so the person knows where to cut.
+  const largest = (Object.keys(TEXT_LIMITS) as TextFieldName[]).reduce((a, b) => (utf8Bytes(fields[b]) > utf8Bytes(fields[a]) ? b : a));
+  context.addIssue({ code: 'custom', path: [largest], message: 'record_too_large' });
+});
+
+/**
+ * The same fields as stored, for answers only (drafts, records under review): a draft or record
+ * saved before today's limits is still shown whole, never refused on the way out; saving it again
+ * goes through the bounded schema, which names any field that is now too long.
+ */
+export const storedIntakeFieldsSchema = z.object(fieldsShape(unbounded));
+
 export type IntakeFields = z.infer<typeof intakeFieldsSchema>;
 export type FieldName = keyof IntakeFields;
 /** Every field name, in form order (e.g. the keys a cross-checker's notes may use). */
