@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
 import { generateKeyHex } from '../../electron/core/db/key-file';
-import { tempDataDir, MANAGER } from '../support/desk';
+import { TEST_CLOCK_START, tempDataDir, MANAGER } from '../support/desk';
 
 let core: Core | undefined;
 afterEach(() => core?.close());
@@ -36,7 +36,7 @@ describe('idle lock', () => {
 
 describe('outbox size', () => {
   it('equals the number of rows in the outbox view', async () => {
-    core = openCore({ dataDir: tempDataDir('outbox'), keyHex: generateKeyHex(), appVersion: 'test' });
+    core = openCore({ dataDir: tempDataDir('outbox'), keyHex: generateKeyHex(), appVersion: 'test', clockStartMs: TEST_CLOCK_START });
     const call = async (method: string, input: unknown = {}) => (await core!.handle('window-1', { id: 1, method, input })).result;
     await call('setup.initialize', { organisationName: '度假区', siteName: '雪场', deskName: '1号', manager: MANAGER });
     await call('settings.update', { maxFailedLogins: 5, lockoutMinutes: 5, idleLockMinutes: 10 });
