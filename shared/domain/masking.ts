@@ -1,6 +1,6 @@
 /**
- * Masking for the screen (docs/product.md "Finding, masking and correcting"): personal data is masked by default; showing it in
- * full is a deliberate, logged act in the core.
+ * Masking for the screen (docs/product.md "Finding, masking and correcting"): personal data is
+ * masked by default; showing it in full is a deliberate, logged act in the core.
  */
 const COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '轩辕', '令狐', '钟离', '西门', '南宫', '端木', '独孤'];
 

@@ -1,6 +1,7 @@
 /**
  * Projections: how an op changes the tables people query. One projector per entity type, each with
- * its own prepared statements; the op log is the truth and these tables can be rebuilt from it.
+ * its own prepared statements. The op log is the truth; the tables are written so that they could
+ * be re-derived from it, but no rebuild command exists yet (docs/decisions/0005-op-log-and-audit.md).
  */
 import type { Db } from '../db/connection';
 import type { StoredOp } from './oplog';

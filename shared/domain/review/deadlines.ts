@@ -1,8 +1,8 @@
 /**
  * Deadlines, computed from stored timestamps and the current time only (never timers), so they
- * stay right across restarts and sleep. docs/product.md "Entry": online submissions within 2 hours of receipt
- * (escalate to the lead at 90 minutes); returned records due back within a set time; walk-ins
- * against the site's target.
+ * stay right across restarts and sleep. docs/product.md "Entry": online submissions within 2 hours
+ * of receipt (escalate to the lead at 90 minutes); returned records due back within a set time;
+ * walk-ins against the site's target.
  */
 import type { ReviewStatus } from './machine';
 
