@@ -12,9 +12,11 @@ interface Props {
   issueFor: (field: string) => FieldIssue | undefined;
   onInput: (field: FieldName, value: string | boolean, element: HTMLElement) => void;
   onBlur: (field: string) => void;
+  /** In a correction: fields still showing their mask, and how to show one in full. */
+  masked?: { fields: ReadonlySet<string>; onReveal: (field: FieldName) => void } | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked }: Props) {
   const { t } = useTranslation();
   const label = (field: FieldName): string => t(`intake.field.${field}`);
   const message = (field: FieldName): string | undefined => {
@@ -28,12 +30,13 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   const shown = (field: keyof FieldConfig): boolean => config[field] !== 'hidden';
 
   const text = (field: FieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => (
+    <>
     <TextField
       label={label(field)}
       name={field}
       value={String(fields[field])}
       error={message(field)}
-      hint={warning(field) ?? extra.hint}
+      hint={masked?.fields.has(field) ? t('intake.maskedHint') : (warning(field) ?? extra.hint)}
       inputMode={extra.inputMode}
       autoFocus={extra.autoFocus}
       readOnly={extra.readOnly}
@@ -42,6 +45,12 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
+    {masked?.fields.has(field) && (
+      <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => masked.onReveal(field)}>
+        {t('intake.revealMasked')} · {label(field)}
+      </button>
+    )}
+    </>
   );
   const select = (field: FieldName, values: readonly string[], optionKey: string) => (
     <SelectField
