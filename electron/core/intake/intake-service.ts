@@ -9,7 +9,7 @@ import { emptyIntakeFields, type IntakeFields } from '../../../shared/domain/int
 import { validateIntake } from '../../../shared/domain/intake/validate';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
-import { MASKED_FIELDS, maskIntakeFields, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
+import { FIELD_MASKS, MASKED_FIELDS, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
@@ -17,18 +17,23 @@ import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 
 /**
- * A correction draft as the screen gets it: the customer's record masked, every personal field
- * showing its mask until it is revealed (audited) or retyped. A walk-in draft holds only what this
- * person typed, so it comes back as typed.
+ * A correction draft as the screen gets it: every personal field that still holds the customer's
+ * value shows its mask until it is revealed (audited) or retyped; what this person typed instead
+ * comes back as typed. A walk-in draft holds only what this person typed, so it comes back whole.
  */
-function forScreen(draft: Draft): Draft {
+function forScreen(services: Services, draft: Draft): Draft {
   if (draft.source !== 'correction') return draft;
-  return { ...draft, fields: maskIntakeFields(draft.fields), masked: MASKED_FIELDS.filter((field) => draft.fields[field] !== '') };
+  const customer = draft.customerId ? services.customers.byId(draft.customerId) : undefined;
+  const original = (customer ? JSON.parse(customer.doc) : {}) as Partial<IntakeFields>;
+  const masked = MASKED_FIELDS.filter((field) => draft.fields[field] !== '' && draft.fields[field] === original[field]);
+  const fields: IntakeFields = { ...draft.fields };
+  for (const field of masked) fields[field] = FIELD_MASKS[field](draft.fields[field]);
+  return { ...draft, fields, masked };
 }
 
 export function currentDraft(services: Services, staffId: string): Draft | null {
   const draft = services.drafts.latest(staffId);
-  return draft ? forScreen(draft) : null;
+  return draft ? forScreen(services, draft) : null;
 }
 
 /** Save what the screen holds; in a correction, a field still showing its mask keeps the stored value. */
@@ -67,7 +72,7 @@ export function startDraft(services: Services, staffId: string, input: { custome
     services.drafts.create(draft, staffId);
     if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
   });
-  return forScreen(draft);
+  return forScreen(services, draft);
 }
 
 /** Existing customers this entry may be: same mobile, same ID number, or same name and birth date. */
