@@ -9,8 +9,8 @@ describe('masking', () => {
     expect(maskIdNumber('1234567')).toBe('*****67');
   });
 
-  it('masks mobiles to 138****5678', () => {
-    expect(maskMobile('13812345678')).toBe('138****5678');
+  it('masks mobiles to the segment and the last 2 digits (the city block and the rest hidden)', () => {
+    expect(maskMobile('13812345678')).toBe('138******78');
   });
 
   it('keeps the surname only', () => {

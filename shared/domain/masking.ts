@@ -3,7 +3,8 @@
  * masked by default; showing it in full is a deliberate, audited act in the core. The masks are
  * chosen together so that nothing one screen or one RPC answer shows narrows a resident ID number
  * to fewer than 1,000 candidates: the ID keeps its first 2 and last 2 characters (province, gender
- * digit, check character), the birth date its year only, the address its district.
+ * digit, check character), the birth date its year only (never beside an age), the address its
+ * district, a mobile its segment and last 2 digits.
  */
 import type { FieldName, IntakeFields } from './intake/fields';
 
@@ -20,10 +21,14 @@ export function maskIdNumber(value: string): string {
   return `${value.slice(0, 2)}${'*'.repeat(value.length - 4)}${value.slice(-2)}`;
 }
 
-/** `13812345678` → `138****5678` (the hidden middle four are the ones that name the home city). */
+/**
+ * `13812345678` → `138******78`. The four digits after the segment name the home city's HLR block
+ * (10,000 numbers each), so beside a visible city `138****5678` would leave only that city's few
+ * dozen blocks; hiding two more digits leaves a hundred numbers per block.
+ */
 export function maskMobile(value: string): string {
   if (value.length < 7) return '*'.repeat(value.length);
-  return `${value.slice(0, 3)}${'*'.repeat(value.length - 7)}${value.slice(-4)}`;
+  return `${value.slice(0, 3)}${'*'.repeat(value.length - 5)}${value.slice(-2)}`;
 }
 
 /** `张三` → `张*`, `张三丰` → `张**`, `欧阳娜娜` → `欧阳**`, `John Smith` → `J*** S****`. */

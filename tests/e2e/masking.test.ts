@@ -44,7 +44,7 @@ describe('the assigned cross-checker on screen', () => {
     await page.getByRole('heading', { name: /待我交叉审核/ }).waitFor();
 
     await expect.poll(() => page!.getByTestId('review-value-idNumber').textContent()).toBe(`22**************${ID.slice(-2)}`);
-    expect(await page.getByTestId('review-value-mobile').textContent()).toBe('139****5678');
+    expect(await page.getByTestId('review-value-mobile').textContent()).toBe('139******78');
     expect(await page.getByTestId('review-value-name').textContent()).toBe('赵**');
     expect(await page.getByTestId('review-value-birthDate').textContent()).toBe('1987');
     expect(await page.content()).not.toContain(ID);
@@ -54,7 +54,7 @@ describe('the assigned cross-checker on screen', () => {
     await page.keyboard.press(key);
     await expect.poll(() => page!.getByTestId('review-value-idNumber').textContent()).toBe(ID);
     // Only that field: the others are still masked, and no reason was asked for.
-    expect(await page.getByTestId('review-value-mobile').textContent()).toBe('139****5678');
+    expect(await page.getByTestId('review-value-mobile').textContent()).toBe('139******78');
     expect(await page.getByTestId('review-value-name').textContent()).toBe('赵**');
     expect(await page.getByRole('textbox', { name: /查看原因/ }).count()).toBe(0);
 

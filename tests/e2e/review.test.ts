@@ -104,8 +104,8 @@ describe('review with three staff switching user', () => {
   it('B sees what changed and passes it, and passes the VIP record too', async () => {
     await switchUser('staff.b', 'Password123', '乙专员');
     await openItem(/待我交叉审核/, '李*');
-    await expect.poll(() => page.getByTestId('changed-since-check').textContent()).toContain('138****5678');
-    expect(await page.getByTestId('changed-since-check').textContent()).toContain('138****5670');
+    await expect.poll(() => page.getByTestId('changed-since-check').textContent()).toContain('138******78');
+    expect(await page.getByTestId('changed-since-check').textContent()).toContain('138******70');
     await page.getByRole('button', { name: '交叉审核通过' }).click();
     await expect.poll(() => page.getByText('已处理：待组长审批').isVisible()).toBe(true);
     await openItem(/待我交叉审核/, '王*');
@@ -149,7 +149,7 @@ describe('review with three staff switching user', () => {
     await page.keyboard.type('13812345678');
     await expect.poll(() => page.getByTestId('search-result').count()).toBe(1);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138****5678');
+    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138******78');
     await page.locator('dd', { has: page.getByTestId('card-mobile') }).getByRole('button', { name: '显示完整' }).click();
     await page.keyboard.type('客户来电核对');
     await page.keyboard.press('Enter');
@@ -159,7 +159,7 @@ describe('review with three staff switching user', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('correction-banner').isVisible()).toBe(true);
     // The correction opens masked; the field being corrected is shown in full on request (audited).
-    expect(await page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('138****5678');
+    expect(await page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('138******78');
     expect(await page.getByLabel('证件号码', { exact: true }).inputValue()).toBe('11**************2X');
     await page.getByTestId('reveal-mobile').click();
     await expect.poll(() => page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('13812345678');

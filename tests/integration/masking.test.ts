@@ -85,7 +85,7 @@ describe('a record under review leaves the core masked (item 8)', () => {
         expect(result.error.code, who).toBe('FORBIDDEN'); // supervisor and maintainer do not review
         continue;
       }
-      expect(result.value.fields, who).toMatchObject({ name: '赵**', mobile: '139****5678', idNumber: `22**************${ID.slice(-2)}`, birthDate: '1987', addressDetail: '****', emergencyName: '赵*', emergencyMobile: '139****1111' });
+      expect(result.value.fields, who).toMatchObject({ name: '赵**', mobile: '139******78', idNumber: `22**************${ID.slice(-2)}`, birthDate: '1987', addressDetail: '****', emergencyName: '赵*', emergencyMobile: '139******11' });
       for (const secret of SECRETS) expect(JSON.stringify(result.value), `${who} sees ${secret}`).not.toContain(secret);
     }
     expect(expectOk(await desk.clients['uncertified']!.call('review.intake', { intakeId: desk.intakeId })).reveal).toEqual({ mode: 'none', fields: [] });
@@ -100,7 +100,7 @@ describe('a record under review leaves the core masked (item 8)', () => {
     expect(detail.reveal.fields).toEqual(expect.arrayContaining(['name', 'mobile', 'idNumber', 'birthDate', 'addressDetail']));
     expect(expectOk(await checker.call('review.reveal', { intakeId: desk.intakeId, field: 'idNumber' }))).toEqual({ value: ID });
     // One field per reveal: the record itself stays masked.
-    expect(expectOk(await checker.call('review.intake', { intakeId: desk.intakeId })).fields.mobile).toBe('139****5678');
+    expect(expectOk(await checker.call('review.intake', { intakeId: desk.intakeId })).fields.mobile).toBe('139******78');
     const [entry] = await auditOf(desk.manager, 'review.reveal');
     expect(entry).toMatchObject({ staffId: desk.ids['m.b'], target: desk.intakeId, details: { field: 'idNumber', basis: 'assigned_check' } });
     await desk.close();
@@ -135,7 +135,7 @@ describe('a record under review leaves the core masked (item 8)', () => {
     // The screen sends back what it shows: masks everywhere except the retyped mobile.
     expectOk(await enterer.call('intake.resubmit', { intakeId: desk.intakeId, fields: { ...returned.fields, mobile: '13912345679' } }));
     const again = expectOk(await checker.call('review.intake', { intakeId: desk.intakeId }));
-    expect(again.changedSinceCheck).toEqual({ mobile: { before: '139****5678', after: '139****5679' } });
+    expect(again.changedSinceCheck).toEqual({ mobile: { before: '139******78', after: '139******79' } });
     expect(expectOk(await checker.call('review.reveal', { intakeId: desk.intakeId, field: 'idNumber' })).value).toBe(ID);
     expect(expectOk(await checker.call('review.reveal', { intakeId: desk.intakeId, field: 'name' })).value).toBe(CUSTOMER.name);
     await desk.close();
@@ -151,7 +151,7 @@ describe('a correction opens masked (item 8)', () => {
     const corrector = desk.clients['otherSpecialist']!;
     const draft = expectOk(await corrector.call('intake.draft.start', { customerId: desk.customerId, source: 'correction', reason: '客户要求更正手机号' }));
     for (const secret of SECRETS) expect(JSON.stringify(draft), secret).not.toContain(secret);
-    expect(draft.fields).toMatchObject({ mobile: '139****5678', idNumber: `22**************${ID.slice(-2)}`, birthDate: '1987', addressProvince: '吉林省' });
+    expect(draft.fields).toMatchObject({ mobile: '139******78', idNumber: `22**************${ID.slice(-2)}`, birthDate: '1987', addressProvince: '吉林省' });
     expect(draft.masked).toEqual(expect.arrayContaining(['name', 'mobile', 'idNumber', 'birthDate', 'addressDetail', 'emergencyName', 'emergencyMobile']));
     const restored = expectOk(await corrector.call('intake.draft.current'));
     for (const secret of SECRETS) expect(JSON.stringify(restored), secret).not.toContain(secret);
