@@ -29,8 +29,8 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   };
   const shown = (field: keyof FieldConfig): boolean => config[field] !== 'hidden';
 
-  const text = (field: FieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => (
-    <>
+  const text = (field: FieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => {
+    const input = (
     <TextField
       label={label(field)}
       name={field}
@@ -45,13 +45,18 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
-    {masked?.fields.has(field) && (
-      <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => masked.onReveal(field)}>
-        {t('intake.revealMasked')} · {label(field)}
-      </button>
-    )}
-    </>
-  );
+    );
+    if (!masked?.fields.has(field)) return input;
+    // One grid cell: the masked field and, under it, the button that shows it in full.
+    return (
+      <div className="field-with-action">
+        {input}
+        <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => masked.onReveal(field)}>
+          {t('intake.revealMasked')}
+        </button>
+      </div>
+    );
+  };
   const select = (field: FieldName, values: readonly string[], optionKey: string) => (
     <SelectField
       label={label(field)}

@@ -146,7 +146,9 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const revealMasked = async (field: FieldName): Promise<void> => {
     const result = await api.call('intake.draft.reveal', { id: draft.id, field: field as MaskedField });
     if (!result.ok) return setSubmitError(errorMessage(t, result.error));
-    update({ fields: { [field]: result.value.value } });
+    // The button goes away with the mask; the value shown is what is being corrected, so edit it next.
+    flushSync(() => update({ fields: { [field]: result.value.value } }));
+    formRef.current?.querySelector<HTMLElement>(`[name="${field}"]`)?.focus();
   };
 
   const submit = async (customerPresent: boolean): Promise<void> => {

@@ -86,6 +86,8 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     setFixed((current) => (current && queue === 'returnedToMe' ? { ...current, [field]: result.value.value } : current));
     setAsking(null);
     setReasonError(undefined);
+    // The reveal button is gone: keep the decision and reveal keys working.
+    if (queue !== 'returnedToMe') sectionRef.current?.focus({ preventScroll: true });
   };
   const askReveal = (field: MaskedField): void => {
     if (detail?.reveal.mode === 'key') void reveal(field);
@@ -142,8 +144,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
       </h1>
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
       <p className="muted" data-testid="masked-notice">
-        {t('review.maskedNotice')}
-        {detail.reveal.mode === 'key' && keyOf.size > 0 ? ` ${t('review.keyHint')}` : ''}
+        {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : t('review.maskedNotice')}
       </p>
       {asking && (
         <ReasonPrompt label={t('review.revealReason')} confirmLabel={t('review.reveal')} error={reasonError} onConfirm={(typed) => void reveal(asking, typed)} onCancel={() => { setAsking(null); setReasonError(undefined); }} />
