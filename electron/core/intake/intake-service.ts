@@ -51,6 +51,7 @@ export function revealDraftField(services: Services, staffId: string, draftId: s
   const draft = services.drafts.get(draftId, staffId);
   if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
   if (draft.source !== 'correction') return { value: draft.fields[field] };
+  if (!services.staff.byId(staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
   services.audit.append(staffId, 'intake.correction_reveal', draft.customerId, { field, draftId });
   return { value: draft.fields[field] };
 }
@@ -63,6 +64,8 @@ export function startDraft(services: Services, staffId: string, input: { custome
   const now = services.ctx.now();
   let fields = emptyIntakeFields();
   if (input.source === 'correction') {
+    // Only staff who may enter real records may open one (and see its values, one reveal at a time).
+    if (!services.staff.byId(staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
     const customer = input.customerId ? services.customers.byId(input.customerId) : undefined;
     if (!customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
     fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
