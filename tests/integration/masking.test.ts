@@ -166,7 +166,7 @@ describe('a correction opens masked (item 8)', () => {
     // Saved and submitted as shown: masks everywhere but the new mobile.
     const onScreen = { ...draft.fields, mobile: '13912340000' };
     expectOk(await corrector.call('intake.draft.save', { id: draft.id, fields: onScreen, consent: { ...defaultConsent(), idConsent: true }, customerId: desk.customerId }));
-    expect(expectOk(await corrector.call('intake.draft.current'))?.fields.mobile).toBe('13912340000');
+    expect(expectOk(await corrector.call('intake.draft.current'))?.fields.mobile).toBe('139******00'); // kept, and masked again
     const corrected = expectOk(await corrector.call('intake.submit', { draftId: draft.id, fields: onScreen, consent: { ...defaultConsent(), idConsent: true }, customerId: desk.customerId, customerPresent: true }));
     const check = desk.clients['assignedChecker']!;
     expect(expectOk(await check.call('review.reveal', { intakeId: corrected.intakeId, field: 'idNumber' })).value).toBe(ID);

@@ -17,15 +17,15 @@ import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 
 /**
- * A correction draft as the screen gets it: every personal field that still holds the customer's
- * value shows its mask until it is revealed (audited) or retyped; what this person typed instead
- * comes back as typed. A walk-in draft holds only what this person typed, so it comes back whole.
+ * A correction draft as the screen gets it: every personal field shows its mask until it is
+ * revealed (audited) or retyped on screen. That includes values typed earlier in this correction
+ * (after a restart they come back masked too): the core does not tell a typed value from a stored
+ * one, so it hands out neither without a reveal. A walk-in draft holds only what this person
+ * typed, so it comes back whole.
  */
-function forScreen(services: Services, draft: Draft): Draft {
+function forScreen(draft: Draft): Draft {
   if (draft.source !== 'correction') return draft;
-  const customer = draft.customerId ? services.customers.byId(draft.customerId) : undefined;
-  const original = (customer ? JSON.parse(customer.doc) : {}) as Partial<IntakeFields>;
-  const masked = MASKED_FIELDS.filter((field) => draft.fields[field] !== '' && draft.fields[field] === original[field]);
+  const masked = MASKED_FIELDS.filter((field) => draft.fields[field] !== '');
   const fields: IntakeFields = { ...draft.fields };
   for (const field of masked) fields[field] = FIELD_MASKS[field](draft.fields[field]);
   return { ...draft, fields, masked };
@@ -33,7 +33,7 @@ function forScreen(services: Services, draft: Draft): Draft {
 
 export function currentDraft(services: Services, staffId: string): Draft | null {
   const draft = services.drafts.latest(staffId);
-  return draft ? forScreen(services, draft) : null;
+  return draft ? forScreen(draft) : null;
 }
 
 /** Save what the screen holds; in a correction, a field still showing its mask keeps the stored value. */
@@ -75,7 +75,7 @@ export function startDraft(services: Services, staffId: string, input: { custome
     services.drafts.create(draft, staffId);
     if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
   });
-  return forScreen(services, draft);
+  return forScreen(draft);
 }
 
 /** Existing customers this entry may be: same mobile, same ID number, or same name and birth date. */

@@ -53,9 +53,7 @@ export const INTAKE_HANDLERS = {
   },
   'intake.draft.current': (_input: unknown, call: CallContext) => currentDraft(call.services, staffIdOf(call)),
   'intake.draft.start': (input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
-  'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null }, call: CallContext) => {
-    return saveDraft(call.services, staffIdOf(call), input);
-  },
+  'intake.draft.save': (input: Parameters<typeof saveDraft>[2], call: CallContext) => saveDraft(call.services, staffIdOf(call), input),
   'intake.draft.reveal': (input: { id: string; field: MaskedField }, call: CallContext) => revealDraftField(call.services, staffIdOf(call), input.id, input.field),
   'intake.draft.discard': (input: { id: string }, call: CallContext) => {
     const staffId = staffIdOf(call);
