@@ -200,6 +200,15 @@ function personalKeysIn(schema: unknown, seen = new Set<unknown>()): string[] {
   return found;
 }
 
+/**
+ * Masked mobiles in an answer: the 4 digits after the segment (the HLR block, which names the city)
+ * and at least 2 more must be hidden, so a visible city leaves ≥ 100 numbers per block.
+ */
+function mobileLeaks(answer: unknown): string[] {
+  const masks = JSON.stringify(answer).match(/"1[\d*]{10}"/g) ?? [];
+  return masks.map((quoted) => quoted.slice(1, -1)).filter((mobile) => mobile.includes('*') && (/\d/.test(mobile.slice(3, 7)) || (mobile.match(/\d/g) ?? []).length > 5));
+}
+
 /** Methods whose whole purpose is one audited value in full; they are the reveal, not a mask. */
 const REVEALS: MethodName[] = ['customers.reveal', 'review.reveal', 'intake.draft.reveal'];
 
@@ -216,6 +225,11 @@ const CALLS: Partial<Record<MethodName, (ctx: Ctx) => unknown[]>> = {
 };
 
 describe('masks do not add up (item 9)', () => {
+  it('tells a mobile mask that hides the city block from one that does not', () => {
+    expect(mobileLeaks({ mobile: '138****5678' })).toEqual(['138****5678']);
+    expect(mobileLeaks({ mobile: '138******78', history: [{ field: 'mobile', value: '139******00' }] })).toEqual([]);
+  });
+
   it('counts candidates: a full ID or the old masks (first 3 + last 4, full birth date, district) leave one; the new masks thousands', () => {
     const district = { addressProvince: '吉林省', addressCity: '吉林市', addressDistrict: '船营区' };
     expect(idCandidates(visibleIn({ idNumber: ID }), TODAY)).toBe(1);
@@ -249,6 +263,7 @@ describe('masks do not add up (item 9)', () => {
           answered.add(method);
           expect(idCandidates(visibleIn(result.value), TODAY), `${who} ${method} ${JSON.stringify(input)}`).toBeGreaterThanOrEqual(1000);
           for (const secret of SECRETS) expect(text, `${who} ${method} shows ${secret}`).not.toContain(secret);
+          expect(mobileLeaks(result.value), `${who} ${method}: mobiles showing their city block`).toEqual([]);
           visibleIn(result.value, together);
         }
       }
