@@ -144,7 +144,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
       </h1>
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
       <p className="muted" data-testid="masked-notice">
-        {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : t('review.maskedNotice')}
+        {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : detail.reveal.mode === 'reason' ? t('review.reasonHint') : t('review.maskedNotice')}
       </p>
       {asking && (
         <ReasonPrompt label={t('review.revealReason')} confirmLabel={t('review.reveal')} error={reasonError} onConfirm={(typed) => void reveal(asking, typed)} onCancel={() => { setAsking(null); setReasonError(undefined); }} />
