@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema, storedIntakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { INPUT_LIMITS } from '../domain/limits';
+import { MASKED_FIELDS } from '../domain/masking';
 import { method } from './method';
 
 const id = (prefix: string) => z.string().max(48).regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
@@ -18,6 +19,11 @@ export const draftSchema = z.object({
   customerId: customerIdSchema.nullable(),
   startedAt: z.number(),
   updatedAt: z.number(),
+  /**
+   * A correction opens the customer's record masked: these fields show their mask until revealed
+   * (`intake.draft.reveal`) or retyped; a field sent back still showing its mask is unchanged.
+   */
+  masked: z.array(z.enum(MASKED_FIELDS)).optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 
@@ -33,7 +39,7 @@ export const customerSummarySchema = z.object({
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
-export const REVEALABLE_FIELDS = ['name', 'mobile', 'idNumber', 'address', 'emergencyMobile'] as const;
+export const REVEALABLE_FIELDS = ['name', 'mobile', 'idNumber', 'birthDate', 'address', 'emergencyMobile'] as const;
 
 export const INTAKE_METHODS = {
   'intake.config': method({
@@ -54,7 +60,7 @@ export const INTAKE_METHODS = {
       .object({
         customerId: customerIdSchema.nullable().default(null),
         source: z.enum(['walk_in', 'correction']).default('walk_in'),
-        /** Why an existing customer's record is being corrected (更正权); it opens their data in full, so it is audited. */
+        /** Why an existing customer's record is being corrected (更正权); it is audited, and it is the reason for each reveal in the correction. */
         reason: z.string().trim().max(INPUT_LIMITS.reason, { message: 'too_long' }).default(''),
       })
       .refine((input) => input.source === 'walk_in' || (input.customerId !== null && input.reason.length >= 4), { path: ['reason'], message: 'reason_too_short' }),
@@ -65,6 +71,12 @@ export const INTAKE_METHODS = {
   'intake.draft.save': method({
     input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable() }),
     output: z.object({ savedAt: z.number() }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  'intake.draft.reveal': method({
+    input: z.object({ id: draftIdSchema, field: z.enum(MASKED_FIELDS) }),
+    output: z.object({ value: z.string() }),
     access: { permission: 'intake.create' },
     mutates: true,
   }),

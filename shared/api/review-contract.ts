@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { FIELD_NAMES, intakeFieldsSchema, storedIntakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
+import { MASKED_FIELDS } from '../domain/masking';
 import { REVIEW_STATUSES } from '../domain/review/machine';
 import { INPUT_LIMITS } from '../domain/limits';
 import { method } from './method';
@@ -52,8 +53,16 @@ export const REVIEW_METHODS = {
       enteredBy: z.string(),
       source: z.string(),
       submittedAt: z.number(),
+      /** Masked like `fields`. */
       changedSinceCheck: z.record(z.string(), z.object({ before: z.string(), after: z.string() })),
+      /** Masked (docs/decisions/0007-masks-that-do-not-add-up.md); `review.reveal` shows one field in full. */
       fields: storedIntakeFieldsSchema,
+      /**
+       * What this person may reveal here and how: `key` (the assigned cross-checker, or the enterer
+       * for the fields a checker noted; one key per field, no typed reason), `reason` (a role with
+       * `customer.reveal`, with a typed reason), `none`.
+       */
+      reveal: z.object({ mode: z.enum(['key', 'reason', 'none']), fields: z.array(z.enum(MASKED_FIELDS)) }),
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
@@ -61,6 +70,17 @@ export const REVIEW_METHODS = {
     }),
     access: { permission: 'review.act' },
     mutates: false,
+  }),
+  'review.reveal': method({
+    input: z.object({
+      intakeId,
+      field: z.enum(MASKED_FIELDS),
+      /** Needed unless the record is this person's to cross-check (or to fix, for a noted field). */
+      reason: z.string().trim().max(200, { message: 'too_long' }).default(''),
+    }),
+    output: z.object({ value: z.string() }),
+    access: { permission: 'review.act' },
+    mutates: true,
   }),
   'review.decide': method({
     input: z.object({

@@ -157,8 +157,8 @@ describe('review with three staff switching user', () => {
     for (const step of ['b_fails_plain', 'a_fixes_plain'] as const) await advance(step);
     await switchUser('staff.b', 'Password123', '乙专员');
     await openItem(/待我交叉审核/, '李*');
-    await expect.poll(() => page.getByTestId('changed-since-check').textContent()).toContain('13812345678');
-    expect(await page.getByTestId('changed-since-check').textContent()).toContain('13812345670');
+    await expect.poll(() => page.getByTestId('changed-since-check').textContent()).toContain('138******78');
+    expect(await page.getByTestId('changed-since-check').textContent()).toContain('138******70');
     await page.getByRole('button', { name: '交叉审核通过' }).click();
     await expect.poll(() => page.getByText('已处理：待组长审批').isVisible()).toBe(true);
     await openItem(/待我交叉审核/, '王*');
@@ -210,7 +210,7 @@ describe('review with three staff switching user', () => {
     await page.keyboard.type('13812345678');
     await expect.poll(() => page.getByTestId('search-result').count()).toBe(1);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138****5678');
+    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138******78');
     await page.locator('dd', { has: page.getByTestId('card-mobile') }).getByRole('button', { name: '显示完整' }).click();
     await page.keyboard.type('客户来电核对');
     await page.keyboard.press('Enter');
@@ -219,6 +219,11 @@ describe('review with three staff switching user', () => {
     await page.keyboard.type('客户要求更正地址');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('correction-banner').isVisible()).toBe(true);
-    expect(await page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('13812345678');
+    // The correction opens masked; the field being corrected is shown in full on request (audited).
+    expect(await page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('138******78');
+    expect(await page.getByLabel('证件号码', { exact: true }).inputValue()).toBe('11**************2X');
+    await page.getByTestId('reveal-mobile').click();
+    await expect.poll(() => page.getByLabel('手机号码', { exact: true }).inputValue()).toBe('13812345678');
+    expect(await page.getByLabel('证件号码', { exact: true }).inputValue()).toBe('11**************2X');
   });
 });

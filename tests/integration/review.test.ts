@@ -54,7 +54,7 @@ describe('review on the desk', () => {
     expect(detail.returnNotes).toEqual({ mobile: '最后一位应为 8' });
     expect(expectOk(await clients.a.call('intake.resubmit', { intakeId, fields: { ...detail.fields, mobile: '13812345678' } })).status).toBe('pending_cross_check');
 
-    expect(expectOk(await clients.b.call('review.intake', { intakeId })).changedSinceCheck).toEqual({ mobile: { before: '13812345670', after: '13812345678' } });
+    expect(expectOk(await clients.b.call('review.intake', { intakeId })).changedSinceCheck).toEqual({ mobile: { before: '138******70', after: '138******78' } });
     expect(expectOk(await clients.b.call('review.decide', { intakeId, decision: 'cross_check_passed' })).status).toBe('pending_lead_approval');
     const byChecker = await clients.b.call('review.decide', { intakeId, decision: 'lead_approved' });
     expect(byChecker.ok ? 'ok' : byChecker.error.details?.['refusal']).toBe('role_not_allowed');
@@ -64,7 +64,7 @@ describe('review on the desk', () => {
     const [customer] = expectOk(await clients.manager.call('customers.search', { query: '13812345678', limit: 5 }));
     const card = expectOk(await clients.manager.call('customers.card', { id: customer!.id }));
     expect(card.intakes[0]).toMatchObject({ id: intakeId, status: 'valid' });
-    expect(card.fields['mobile']).toBe('138****5678');
+    expect(card.fields['mobile']).toBe('138******78');
     const again = await clients.b.call('review.decide', { intakeId, decision: 'cross_check_failed', notes: { name: 'x' } });
     expect(again.ok ? 'ok' : again.error.details?.['refusal']).toBe('wrong_status');
 
@@ -145,7 +145,7 @@ describe('corrections', () => {
     const noReason = await a.call('intake.draft.start', { customerId: customer!.id, source: 'correction', reason: '' });
     expect(noReason.ok ? 'ok' : noReason.error.fields).toEqual({ reason: 'reason_too_short' });
     const draft = expectOk(await a.call('intake.draft.start', { customerId: customer!.id, source: 'correction', reason: '客户要求更正手机号' }));
-    expect(draft.fields.mobile).toBe('13811112222');
+    expect(draft.fields.mobile).toBe('138******22'); // opens masked; what is left masked stays as it was
     const corrected = expectOk(await a.call('intake.submit', { draftId: draft.id, fields: { ...draft.fields, mobile: '13811113333' }, consent: { ...defaultConsent(), idConsent: true }, customerId: customer!.id, customerPresent: true }));
     expect(expectOk(await a.call('customers.search', { query: '13811112222' }))).toHaveLength(1); // unchanged until valid
     expectOk(await b.call('review.decide', { intakeId: corrected.intakeId, decision: 'cross_check_passed' }));
@@ -153,7 +153,7 @@ describe('corrections', () => {
     expect(expectOk(await a.call('customers.search', { query: '13811113333' })).map((c) => c.id)).toEqual([customer!.id]);
     const card = expectOk(await a.call('customers.card', { id: customer!.id }));
     expect(card.intakes.map((intake) => intake.source)).toEqual(['correction', 'walk_in']);
-    expect(card.history.filter((entry) => entry.field === 'mobile').map((entry) => entry.value)).toEqual(['138****2222', '138****3333']);
+    expect(card.history.filter((entry) => entry.field === 'mobile').map((entry) => entry.value)).toEqual(['138******22', '138******33']);
     const audit = expectOk(await manager.call('audit.list', { limit: 50 }));
     expect(audit.find((entry) => entry.action === 'intake.correction_open')?.details).toMatchObject({ reason: '客户要求更正手机号' });
     await desk.close();

@@ -81,10 +81,10 @@ describe('walk-in entry', () => {
     expect(result.status).toBe('pending_cross_check');
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
     const card = expectOk(await specialist.call('customers.card', { id: result.customerId }));
-    expect(card.summary).toMatchObject({ name: '单*', mobile: '138****5678', idNumber: '110***********002X', birthYear: '1949' });
+    expect(card.summary).toMatchObject({ name: '单*', mobile: '138******78', idNumber: '11**************2X', birthYear: '1949' });
     expect(card.fields['gender']).toBe('female');
     expect(card.intakes).toEqual([expect.objectContaining({ id: result.intakeId, status: 'pending_cross_check', source: 'walk_in', customerPresent: true })]);
-    expect(card.history.find((entry) => entry.field === 'mobile')?.value).toBe('138****5678');
+    expect(card.history.find((entry) => entry.field === 'mobile')?.value).toBe('138******78');
   });
 
   it('offers the existing customer when the phone or ID is already known, and refuses a second record for the same ID', async () => {

@@ -2,9 +2,9 @@
  * Finding customers and opening their profile card (客户资料卡): masked by default; a reveal needs
  * the permission and a reason and is written to the audit log with who, which field, which customer.
  */
-import type { CustomerSummary } from '../../../shared/api/intake-contract';
+import type { CustomerSummary, REVEALABLE_FIELDS } from '../../../shared/api/intake-contract';
 import { normalizeDocumentInput } from '../../../shared/domain/identity';
-import { maskAddress, maskIdNumber, maskMobile, maskName } from '../../../shared/domain/masking';
+import { maskAddress, maskField } from '../../../shared/domain/masking';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
@@ -72,32 +72,14 @@ function searchByQuery(services: Services, query: string, limit: number): Custom
   return [...results.values()];
 }
 
-const MASKED_IN_CARD: Record<string, (value: string) => string> = {
-  name: maskName,
-  mobile: maskMobile,
-  idNumber: maskIdNumber,
-  emergencyMobile: maskMobile,
-  guardianMobile: maskMobile,
-  emergencyName: maskName,
-  guardianName: maskName,
-  landline: (value) => (value ? `${value.slice(0, 4)}****` : ''),
-  addressDetail: (value) => (value ? '****' : ''),
-};
-
 export function customerCard(services: Services, id: string) {
   const row = services.customers.byId(id);
   if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
   const doc = JSON.parse(row.doc) as Record<string, string | boolean>;
   const fields: Record<string, string | boolean> = {};
-  for (const [field, value] of Object.entries(doc)) {
-    const mask = MASKED_IN_CARD[field];
-    fields[field] = mask && typeof value === 'string' ? mask(value) : value;
-  }
+  for (const [field, value] of Object.entries(doc)) fields[field] = maskField(field, value);
   const history = services.ops.history('customer', id).flatMap((op) =>
-    Object.entries(op.changes).map(([field, value]) => {
-      const mask = MASKED_IN_CARD[field];
-      return { field, at: Number(op.hlc.slice(0, 15)), staffId: op.staffId, value: mask && typeof value === 'string' ? mask(value) : value };
-    }),
+    Object.entries(op.changes).map(([field, value]) => ({ field, at: Number(op.hlc.slice(0, 15)), staffId: op.staffId, value: typeof value === 'string' ? maskField(field, value) : value })),
   );
   const intakes = services.customers.intakesOf(id).map((intake) => ({
     id: intake.id,
@@ -112,7 +94,7 @@ export function customerCard(services: Services, id: string) {
   return { summary: summarize(row, []), fields, intakes, history };
 }
 
-export function revealField(services: Services, staffId: string, id: string, field: 'name' | 'mobile' | 'idNumber' | 'address' | 'emergencyMobile', reason: string): { value: string } {
+export function revealField(services: Services, staffId: string, id: string, field: (typeof REVEALABLE_FIELDS)[number], reason: string): { value: string } {
   const row = services.customers.byId(id);
   if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
   const doc = JSON.parse(row.doc) as Record<string, string>;

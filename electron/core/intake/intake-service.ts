@@ -9,6 +9,7 @@ import { emptyIntakeFields, type IntakeFields } from '../../../shared/domain/int
 import { validateIntake } from '../../../shared/domain/intake/validate';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
+import { FIELD_MASKS, MASKED_FIELDS, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
@@ -16,13 +17,55 @@ import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 
 /**
- * Start an entry. A correction of an existing customer (更正) starts from their current record, in
- * full: that is a deliberate, audited act with a reason, like a reveal.
+ * A correction draft as the screen gets it: every personal field shows its mask until it is
+ * revealed (audited) or retyped on screen. That includes values typed earlier in this correction
+ * (after a restart they come back masked too): the core does not tell a typed value from a stored
+ * one, so it hands out neither without a reveal. A walk-in draft holds only what this person
+ * typed, so it comes back whole.
+ */
+function forScreen(draft: Draft): Draft {
+  if (draft.source !== 'correction') return draft;
+  const masked = MASKED_FIELDS.filter((field) => draft.fields[field] !== '');
+  const fields: IntakeFields = { ...draft.fields };
+  for (const field of masked) fields[field] = FIELD_MASKS[field](draft.fields[field]);
+  return { ...draft, fields, masked };
+}
+
+export function currentDraft(services: Services, staffId: string): Draft | null {
+  const draft = services.drafts.latest(staffId);
+  return draft ? forScreen(draft) : null;
+}
+
+/** Save what the screen holds; in a correction, a field still showing its mask keeps the stored value. */
+export function saveDraft(services: Services, staffId: string, input: { id: string; fields: IntakeFields; consent: Consent; customerId: string | null }): { savedAt: number } {
+  const now = services.ctx.now();
+  const stored = services.drafts.get(input.id, staffId);
+  if (!stored) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  const fields = stored.source === 'correction' ? unmaskUnchanged(input.fields, stored.fields) : input.fields;
+  if (!services.drafts.save(input.id, staffId, fields, input.consent, input.customerId, now)) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  return { savedAt: now };
+}
+
+/** One field of the record being corrected, in full: the correction's reason covers it, and it is audited. */
+export function revealDraftField(services: Services, staffId: string, draftId: string, field: MaskedField): { value: string } {
+  const draft = services.drafts.get(draftId, staffId);
+  if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  if (draft.source !== 'correction') return { value: draft.fields[field] };
+  if (!services.staff.byId(staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
+  services.audit.append(staffId, 'intake.correction_reveal', draft.customerId, { field, draftId });
+  return { value: draft.fields[field] };
+}
+
+/**
+ * Start an entry. A correction of an existing customer (更正) starts from their current record,
+ * masked: opening it is audited with its reason, and each field shown in full is audited again.
  */
 export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }): Draft {
   const now = services.ctx.now();
   let fields = emptyIntakeFields();
   if (input.source === 'correction') {
+    // Only staff who may enter real records may open one (and see its values, one reveal at a time).
+    if (!services.staff.byId(staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
     const customer = input.customerId ? services.customers.byId(input.customerId) : undefined;
     if (!customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
     fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
@@ -32,7 +75,7 @@ export function startDraft(services: Services, staffId: string, input: { custome
     services.drafts.create(draft, staffId);
     if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
   });
-  return draft;
+  return forScreen(draft);
 }
 
 /** Existing customers this entry may be: same mobile, same ID number, or same name and birth date. */
@@ -75,7 +118,8 @@ interface SubmitInput {
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
-  return submitIntake(services, staffId, input, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
+  const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.fields;
+  return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
 
 /** An online submission (website, WeChat, app) registered at the desk: its 2-hour clock starts now. */

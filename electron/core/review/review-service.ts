@@ -7,7 +7,7 @@ import type { QueueItem } from '../../../shared/api/review-contract';
 import type { Role } from '../../../shared/domain/auth/roles';
 import { validateIntake } from '../../../shared/domain/intake/validate';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
-import { maskName } from '../../../shared/domain/masking';
+import { maskField, maskIntakeFields, maskName, unmaskUnchanged } from '../../../shared/domain/masking';
 import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
 import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
@@ -16,6 +16,7 @@ import { statementsFor } from '../db/statements';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 import { toReviewEvent } from './projector';
+import { revealOptions } from './review-reveal';
 
 const q = statementsFor((db: Db) => ({
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
@@ -24,7 +25,7 @@ const q = statementsFor((db: Db) => ({
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
 }));
 
-function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
+export function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
   return { leadMayApproveOwnCrossCheck: services.config.review().leadMayApproveOwnCrossCheck };
 }
 
@@ -88,8 +89,10 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
   return { status: services.transact(() => recordEvent(services, input.intakeId, event)).status };
 }
 
-export function resubmit(services: Services, actor: { staffId: string; role: Role }, intakeId: string, fields: IntakeFields) {
+export function resubmit(services: Services, actor: { staffId: string; role: Role }, intakeId: string, onScreen: IntakeFields) {
   const intake = intakeRow(services, intakeId);
+  // The record was shown masked: a field still showing its mask is unchanged.
+  const fields = unmaskUnchanged(onScreen, JSON.parse(intake.fields) as IntakeFields);
   const validation = validateIntake(fields, services.config.intakeFields(), new Date(services.ctx.now()));
   const errors = Object.fromEntries(Object.entries(validation.errors).map(([field, issue]) => [field, issue?.code ?? 'invalid']));
   if (Object.keys(errors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', errors);
@@ -106,7 +109,7 @@ export function resubmit(services: Services, actor: { staffId: string; role: Rol
 type QueueRow = IntakeRow & { status_since: number; assigned_to: string | null };
 
 /** Colleagues who may cross-check this record: active, certified, reviewing roles, not the enterer. */
-function eligibleCheckers(services: Services, enteredBy: string) {
+export function eligibleCheckers(services: Services, enteredBy: string) {
   return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && (staff.role === 'specialist' || staff.role === 'group_lead' || staff.role === 'manager'));
 }
 
@@ -182,7 +185,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
   if (lastFailure?.fieldsAtCheck && state.status !== 'returned') {
     for (const [field, value] of Object.entries(fields)) {
       const before = lastFailure.fieldsAtCheck[field as keyof IntakeFields];
-      if (before !== value) changedSinceCheck[field] = { before: String(before ?? ''), after: String(value) };
+      if (before !== value) changedSinceCheck[field] = { before: String(maskField(field, before ?? '')), after: String(maskField(field, value)) };
     }
   }
   return {
@@ -192,7 +195,9 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     source: intake.source,
     submittedAt: intake.submitted_at,
     changedSinceCheck,
-    fields,
+    // Masked for everyone; one field at a time comes out in full through review.reveal, audited.
+    fields: maskIntakeFields(fields),
+    reveal: revealOptions(services, actorId, intake, state.returnNotes),
     flags: JSON.parse(intake.flags) as string[],
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,

@@ -1,12 +1,15 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
 import { customerCard, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
-import { findMatches, registerOnline, startDraft, submitWalkIn } from '../intake/intake-service';
+import { currentDraft, findMatches, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
+import { revealIntakeField } from '../review/review-reveal';
+import type { MaskedField } from '../../../shared/domain/masking';
 import { assign, decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
 import type { Role } from '../../../shared/domain/auth/roles';
 import type { CallContext } from './handlers';
+import type { REVEALABLE_FIELDS } from '../../../shared/api/intake-contract';
 
 function staffIdOf(call: CallContext): string {
   if (!call.session) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
@@ -22,6 +25,7 @@ function actorOf(call: CallContext): { staffId: string; role: Role } {
 export const INTAKE_HANDLERS = {
   'review.queues': (_input: unknown, call: CallContext) => queuesFor(call.services, actorOf(call)),
   'review.intake': (input: { intakeId: string }, call: CallContext) => reviewDetail(call.services, staffIdOf(call), input.intakeId),
+  'review.reveal': (input: { intakeId: string; field: MaskedField; reason: string }, call: CallContext) => revealIntakeField(call.services, staffIdOf(call), input),
   'review.assign': (input: { intakeId: string; staffId: string }, call: CallContext) => {
     assign(call.services, actorOf(call), input.intakeId, input.staffId);
     return { done: true as const };
@@ -47,13 +51,10 @@ export const INTAKE_HANDLERS = {
     });
     return { fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes };
   },
-  'intake.draft.current': (_input: unknown, call: CallContext) => call.services.drafts.latest(staffIdOf(call)),
+  'intake.draft.current': (_input: unknown, call: CallContext) => currentDraft(call.services, staffIdOf(call)),
   'intake.draft.start': (input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
-  'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null }, call: CallContext) => {
-    const now = call.services.ctx.now();
-    if (!call.services.drafts.save(input.id, staffIdOf(call), input.fields, input.consent, input.customerId, now)) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
-    return { savedAt: now };
-  },
+  'intake.draft.save': (input: Parameters<typeof saveDraft>[2], call: CallContext) => saveDraft(call.services, staffIdOf(call), input),
+  'intake.draft.reveal': (input: { id: string; field: MaskedField }, call: CallContext) => revealDraftField(call.services, staffIdOf(call), input.id, input.field),
   'intake.draft.discard': (input: { id: string }, call: CallContext) => {
     const staffId = staffIdOf(call);
     call.services.transact(() => {
@@ -66,6 +67,6 @@ export const INTAKE_HANDLERS = {
   'intake.submit': (input: Parameters<typeof submitWalkIn>[2], call: CallContext) => submitWalkIn(call.services, staffIdOf(call), input),
   'customers.search': (input: { query: string; limit: number } & SearchFilters, call: CallContext) => searchCustomers(call.services, input.query, input.limit, input),
   'customers.card': (input: { id: string }, call: CallContext) => customerCard(call.services, input.id),
-  'customers.reveal': (input: { id: string; field: 'name' | 'mobile' | 'idNumber' | 'address' | 'emergencyMobile'; reason: string }, call: CallContext) =>
+  'customers.reveal': (input: { id: string; field: (typeof REVEALABLE_FIELDS)[number]; reason: string }, call: CallContext) =>
     revealField(call.services, staffIdOf(call), input.id, input.field, input.reason),
 };

@@ -76,7 +76,7 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
         {row('name', card.fields['name'], 'name')}
         {row('mobile', card.fields['mobile'], 'mobile')}
         {row('idNumber', card.fields['idNumber'], 'idNumber')}
-        {row('birthDate', card.fields['birthDate'])}
+        {row('birthDate', card.fields['birthDate'], 'birthDate')}
         {row('gender', typeof card.fields['gender'] === 'string' ? t(`intake.option.gender.${card.fields['gender']}`) : '')}
         {row('grade', t(`intake.option.grade.${card.summary.grade}`))}
         {row('addressProvince', [card.fields['addressProvince'], card.fields['addressCity'], card.fields['addressDistrict'], card.fields['addressDetail']].filter(Boolean).join(' '), 'address')}

@@ -12,9 +12,11 @@ interface Props {
   issueFor: (field: string) => FieldIssue | undefined;
   onInput: (field: FieldName, value: string | boolean, element: HTMLElement) => void;
   onBlur: (field: string) => void;
+  /** In a correction: fields still showing their mask, and how to show one in full. */
+  masked?: { fields: ReadonlySet<string>; onReveal: (field: FieldName) => void } | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked }: Props) {
   const { t } = useTranslation();
   const label = (field: FieldName): string => t(`intake.field.${field}`);
   const message = (field: FieldName): string | undefined => {
@@ -27,14 +29,15 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   };
   const shown = (field: keyof FieldConfig): boolean => config[field] !== 'hidden';
 
-  const text = (field: TextFieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => (
+  const text = (field: TextFieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => {
+    const input = (
     <TextField
       label={label(field)}
       name={field}
       value={fields[field]}
       maxLength={TEXT_LIMITS[field]}
       error={message(field)}
-      hint={warning(field) ?? extra.hint}
+      hint={masked?.fields.has(field) ? t('intake.maskedHint') : (warning(field) ?? extra.hint)}
       inputMode={extra.inputMode}
       autoFocus={extra.autoFocus}
       readOnly={extra.readOnly}
@@ -43,7 +46,18 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
-  );
+    );
+    if (!masked?.fields.has(field)) return input;
+    // One grid cell: the masked field and, under it, the button that shows it in full.
+    return (
+      <div className="field-with-action">
+        {input}
+        <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => masked.onReveal(field)}>
+          {t('intake.revealMasked')}
+        </button>
+      </div>
+    );
+  };
   const select = (field: FieldName, values: readonly string[], optionKey: string) => (
     <SelectField
       label={label(field)}

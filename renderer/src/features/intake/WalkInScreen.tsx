@@ -12,6 +12,7 @@ import { validateConsent } from '../../../../shared/domain/intake/consent';
 import { FIELD_PRESETS, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
 import { normalizeDocumentInput } from '../../../../shared/domain/identity';
+import type { MaskedField } from '../../../../shared/domain/masking';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -22,7 +23,7 @@ import { SelfReview } from './SelfReview';
 import { useDraft } from './useDraft';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
-const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])';
+const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter])';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -40,7 +41,7 @@ function useNow(intervalMs: number): number {
 
 export function WalkInScreen({ certified }: { certified: boolean }) {
   const { t, i18n } = useTranslation();
-  const { draft, restored, loadError, saveState, update, startNew } = useDraft();
+  const { draft, masks, restored, loadError, saveState, update, startNew } = useDraft();
   const [config, setConfig] = useState<FieldConfig>(FIELD_PRESETS.ski_lodge);
   const [targetMinutes, setTargetMinutes] = useState(5);
   const [touched, setTouched] = useState<Set<string>>(new Set());
@@ -61,7 +62,15 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     });
   }, []);
 
-  const validation = useMemo(() => (draft ? validateIntake(draft.fields, config, new Date()) : null), [draft, config]);
+  // A correction opens masked: a field still showing its mask is unchanged, and the core checks it against the stored value.
+  const stillMasked = useMemo(() => new Set<string>(Object.entries(masks).filter(([field, mask]) => draft?.fields[field as FieldName] === mask).map(([field]) => field)), [masks, draft]);
+  const validation = useMemo(() => {
+    if (!draft) return null;
+    const result = validateIntake(draft.fields, config, new Date());
+    if (stillMasked.size === 0) return result;
+    const unmasked = <T,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field]) => !stillMasked.has(field))) as Partial<Record<FieldName, T>>;
+    return { ...result, errors: unmasked(result.errors), warnings: unmasked(result.warnings) };
+  }, [draft, config, stillMasked]);
   const consentIssues = useMemo(
     () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' }) : {}),
     [draft, validation],
@@ -133,6 +142,15 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     moveFocus(element);
   };
 
+  /** Show one field of the record being corrected in full (the core audits it under the correction's reason). */
+  const revealMasked = async (field: FieldName): Promise<void> => {
+    const result = await api.call('intake.draft.reveal', { id: draft.id, field: field as MaskedField });
+    if (!result.ok) return setSubmitError(errorMessage(t, result.error));
+    // The button goes away with the mask; the value shown is what is being corrected, so edit it next.
+    flushSync(() => update({ fields: { [field]: result.value.value } }));
+    formRef.current?.querySelector<HTMLElement>(`[name="${field}"]`)?.focus();
+  };
+
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
     const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent });
@@ -198,7 +216,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         <MatchesPanel matches={matches} onLoad={(match) => { setLoadedName(match.name); update({ customerId: match.id }); }} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
-        <IntakeFieldsForm fields={draft.fields} config={config} validation={validation} issueFor={issueFor} onInput={onFieldInput} onBlur={touch} />
+        <IntakeFieldsForm fields={draft.fields} config={config} validation={validation} issueFor={issueFor} onInput={onFieldInput} onBlur={touch} masked={{ fields: stillMasked, onReveal: (field) => void revealMasked(field) }} />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
         <FormError message={submitError} />
         {!reviewing && (

@@ -7,8 +7,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Draft } from '../../../../shared/api/intake-contract';
 import type { Consent } from '../../../../shared/domain/intake/consent';
 import type { IntakeFields } from '../../../../shared/domain/intake/fields';
+import type { MaskedField } from '../../../../shared/domain/masking';
 import type { RpcError } from '../../../../shared/api';
 import { api } from '../../lib/api';
+
+/** The masks a correction opened with: a field still showing its mask is unchanged (the core keeps its value). */
+export type Masks = Partial<Record<MaskedField, string>>;
+const masksOf = (draft: Draft): Masks => Object.fromEntries((draft.masked ?? []).map((field) => [field, draft.fields[field]]));
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'failed'; error: RpcError };
 
@@ -17,6 +22,7 @@ export function useDraft() {
   const [restored, setRestored] = useState(false);
   const [loadError, setLoadError] = useState<RpcError | null>(null);
   const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
+  const [masks, setMasks] = useState<Masks>({});
   const pending = useRef<Draft | null>(null);
   const saving = useRef(false);
 
@@ -27,6 +33,7 @@ export function useDraft() {
       if (!current.ok) return setLoadError(current.error);
       if (current.value) {
         setDraft(current.value);
+        setMasks(masksOf(current.value));
         setRestored(true);
         return;
       }
@@ -35,6 +42,7 @@ export function useDraft() {
     const started = await api.call('intake.draft.start', { customerId: null });
     if (!started.ok) return setLoadError(started.error);
     setDraft(started.value);
+    setMasks(masksOf(started.value));
     setRestored(false);
     setSaveState({ kind: 'idle' });
   }, []);
@@ -74,5 +82,5 @@ export function useDraft() {
     [flush],
   );
 
-  return { draft, restored, loadError, saveState, update, startNew: () => open(true) };
+  return { draft, masks, restored, loadError, saveState, update, startNew: () => open(true) };
 }

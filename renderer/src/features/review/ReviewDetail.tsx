@@ -8,7 +8,9 @@ import { useTranslation } from 'react-i18next';
 import type { MethodOutput, RpcError } from '../../../../shared/api';
 import { TEXT_LIMITS, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
 import { INPUT_LIMITS } from '../../../../shared/domain/limits';
+import type { MaskedField } from '../../../../shared/domain/masking';
 import { FormError } from '../../components/Field';
+import { ReasonPrompt } from '../../components/ReasonPrompt';
 import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import type { QueueName } from './ReviewScreen';
@@ -18,6 +20,8 @@ type Decision = 'cross_check_passed' | 'cross_check_failed' | 'lead_approved' | 
 
 const SHOWN: FieldName[] = ['name', 'mobile', 'idType', 'idNumber', 'birthDate', 'gender', 'landline', 'grade', 'guardianName', 'guardianMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressDetail', 'emergencyName', 'emergencyMobile', 'skiDiscipline', 'skiAbility', 'skierType', 'heightCm', 'weightKg', 'bootMondo', 'stance', 'helmet', 'lessons', 'remarks'];
 const OPTION_FIELDS = new Set<FieldName>(['idType', 'gender', 'grade', 'skiDiscipline', 'skiAbility', 'skierType', 'stance']);
+/** The keys that reveal fields, in the order the fields are listed. */
+const REVEAL_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 
 interface Props {
   intakeId: string;
@@ -34,6 +38,9 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
   const [reason, setReason] = useState('');
   const [fixed, setFixed] = useState<IntakeFields | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [revealed, setRevealed] = useState<Partial<Record<MaskedField, string>>>({});
+  const [asking, setAsking] = useState<MaskedField | null>(null);
+  const [reasonError, setReasonError] = useState<string | undefined>();
   const sectionRef = useRef<HTMLElement>(null);
   const loaded = detail !== null;
 
@@ -67,6 +74,27 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     onDone(t('review.decided', { status: t(`review.status.${result.value.status}`) }));
   };
 
+  /** Show one masked field in full: by key for the assigned checker, with a typed reason otherwise; the core audits it. */
+  const reveal = async (field: MaskedField, typedReason = ''): Promise<void> => {
+    setError(null);
+    const result = await api.call('review.reveal', { intakeId, field, reason: typedReason });
+    if (!result.ok) {
+      const message = fieldMessage(t, result.error.fields?.['reason']) ?? explain(result.error);
+      return asking ? setReasonError(message) : setError(message);
+    }
+    setRevealed((current) => ({ ...current, [field]: result.value.value }));
+    // Fixing a returned record: the revealed value is what gets edited.
+    setFixed((current) => (current && queue === 'returnedToMe' ? { ...current, [field]: result.value.value } : current));
+    setAsking(null);
+    setReasonError(undefined);
+    // The reveal button is gone: keep the decision and reveal keys working.
+    if (queue !== 'returnedToMe') sectionRef.current?.focus({ preventScroll: true });
+  };
+  const askReveal = (field: MaskedField): void => {
+    if (detail?.reveal.mode === 'key') void reveal(field);
+    else setAsking(field);
+  };
+
   const resubmit = async (): Promise<void> => {
     if (!fixed) return;
     setError(null);
@@ -77,6 +105,11 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
 
   if (!detail || !fixed) return <FormError message={error} />;
 
+  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]));
+  const revealable = new Set<FieldName>(detail.reveal.fields);
+  const keyOf = new Map<FieldName, string>();
+  if (detail.reveal.mode === 'key') rows.filter((row) => revealable.has(row)).forEach((field, index) => { const key = REVEAL_KEYS[index]; if (key) keyOf.set(field, key); });
+
   /** Letter keys decide when focus is not in a text box: P pass, F fail, A approve, R send back / reject, Esc back. */
   const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
     const target = event.target as HTMLElement;
@@ -84,7 +117,9 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     if (target.tagName === 'INPUT' && (target as HTMLInputElement).type !== 'checkbox') return;
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     const key = event.key.toLowerCase();
-    if (queue === 'crossCheck' && key === 'p') void decide('cross_check_passed');
+    const byKey = [...keyOf].find(([, revealKey]) => revealKey === key)?.[0];
+    if (byKey && revealed[byKey as MaskedField] === undefined) void reveal(byKey as MaskedField);
+    else if (queue === 'crossCheck' && key === 'p') void decide('cross_check_passed');
     else if (queue === 'crossCheck' && key === 'f') void decide('cross_check_failed');
     else if (queue === 'leadApproval' && key === 'a') void decide('lead_approved');
     else if (queue === 'finalReview' && key === 'a') void decide('final_approved');
@@ -100,8 +135,6 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     if (value !== '' && OPTION_FIELDS.has(field)) return t(`intake.option.${field}.${value}`, { defaultValue: value });
     return value;
   };
-  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]));
-
   return (
     <section aria-labelledby="review-detail-title" className="review-detail" onKeyDown={onKeyDown} tabIndex={-1} ref={sectionRef}>
       <div className="actions">
@@ -111,6 +144,12 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         {t(`review.queue.${queue}`)} · {t(`review.status.${detail.status}`)}
       </h1>
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
+      <p className="muted" data-testid="masked-notice">
+        {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : detail.reveal.mode === 'reason' ? t('review.reasonHint') : t('review.maskedNotice')}
+      </p>
+      {asking && (
+        <ReasonPrompt label={t('review.revealReason')} confirmLabel={t('review.reveal')} error={reasonError} onConfirm={(typed) => void reveal(asking, typed)} onCancel={() => { setAsking(null); setReasonError(undefined); }} />
+      )}
       {detail.lastReason && <p className="banner banner--warning" role="status">{t('review.lastReason', { reason: detail.lastReason })}</p>}
 
       {Object.keys(detail.changedSinceCheck).length > 0 && (
@@ -136,7 +175,13 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
                 {queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
                   <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} maxLength={(TEXT_LIMITS as Record<string, number>)[field]} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
                 ) : (
-                  display(field, detail.fields[field])
+                  <span data-testid={`review-value-${field}`}>{revealed[field as MaskedField] ?? display(field, detail.fields[field])}</span>
+                )}
+                {revealable.has(field) && revealed[field as MaskedField] === undefined && (
+                  <button type="button" className="link" data-testid={`reveal-${field}`} onClick={() => askReveal(field as MaskedField)}>
+                    {t('review.reveal')}
+                    {keyOf.has(field) && <> <kbd>{keyOf.get(field)}</kbd></>}
+                  </button>
                 )}
               </td>
               <td>
