@@ -39,7 +39,14 @@ export const REVIEW_METHODS = {
   'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'settings.manage' }, mutates: true }),
   'review.queues': method({
     input: z.object({}).strict(),
-    output: z.object({ returnedToMe: z.array(queueItemSchema), crossCheck: z.array(queueItemSchema), leadApproval: z.array(queueItemSchema), finalReview: z.array(queueItemSchema) }),
+    output: z.object({
+      returnedToMe: z.array(queueItemSchema),
+      crossCheck: z.array(queueItemSchema),
+      leadApproval: z.array(queueItemSchema),
+      finalReview: z.array(queueItemSchema),
+      /** Leads and managers: records with a stored decision that does not apply under its rules. */
+      attention: z.array(queueItemSchema),
+    }),
     access: { permission: 'review.act' },
     mutates: false,
   }),
@@ -57,6 +64,8 @@ export const REVIEW_METHODS = {
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
       events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      /** Stored decisions that did not apply under the rules they were made by: a lead should look. */
+      attention: z.array(z.object({ kind: z.string(), at: z.number(), byStaff: z.string(), refusal: z.string() })).default([]),
     }),
     access: { permission: 'review.act' },
     mutates: false,

@@ -21,6 +21,7 @@ const q = statementsFor((db: Db) => ({
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
   intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
   byStatus: db.prepare('SELECT * FROM intakes WHERE status = ? ORDER BY status_since LIMIT 500'),
+  needingAttention: db.prepare('SELECT * FROM intakes WHERE needs_attention = 1 ORDER BY status_since LIMIT 500'),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
 }));
 
@@ -39,9 +40,12 @@ function intakeRow(services: Services, intakeId: string): IntakeRow {
 }
 
 /** Check an event against the machine, then write it as an op with its audit entry. */
-export function recordEvent(services: Services, intakeId: string, event: ReviewEvent): ReviewState {
-  const current = derive(eventsOf(services, intakeId), policy(services));
-  const next = apply(current, event, policy(services));
+export function recordEvent(services: Services, intakeId: string, undecided: ReviewEvent): ReviewState {
+  const today = policy(services);
+  // The event keeps the policy it was decided under, so a later policy change never re-judges it.
+  const event: ReviewEvent = { ...undecided, policy: today };
+  const current = derive(eventsOf(services, intakeId), today);
+  const next = apply(current, event, today);
   if (!next.ok) throw new RpcFailure('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
   const { kind, by, at, ...rest } = event;
   const payload: Record<string, unknown> = { ...rest };
@@ -168,6 +172,8 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
     crossCheck: items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))),
     leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
     finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
+    // Records with a stored decision that does not apply under its rules (e.g. after a policy change).
+    attention: lead ? items(q(services.ctx.db).needingAttention.all() as QueueRow[]) : [],
   };
 }
 
@@ -196,6 +202,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     flags: JSON.parse(intake.flags) as string[],
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,
+    attention: state.attention.map((note) => ({ kind: note.kind, at: note.at, byStaff: note.by, refusal: note.refusal })),
     events: events.map((event) => ({
       kind: event.kind,
       byStaff: event.by.staffId,

@@ -111,6 +111,11 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
       </h1>
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
       {detail.lastReason && <p className="banner banner--warning" role="status">{t('review.lastReason', { reason: detail.lastReason })}</p>}
+      {detail.attention.map((note) => (
+        <p key={`${note.kind}-${note.at}`} className="banner banner--warning" role="status" data-testid="review-attention">
+          {t('review.attentionBanner', { event: t(`review.event.${note.kind}`), refusal: t(`review.refusal.${note.refusal}`, { defaultValue: note.refusal }) })}
+        </p>
+      ))}
 
       {Object.keys(detail.changedSinceCheck).length > 0 && (
         <section aria-labelledby="changed-title">
