@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
+import { checkReason, REASON_MAX_CHARS, reasonSchema } from '../domain/reason';
 import { method } from './method';
 
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
@@ -54,9 +55,13 @@ export const INTAKE_METHODS = {
         customerId: customerIdSchema.nullable().default(null),
         source: z.enum(['walk_in', 'correction']).default('walk_in'),
         /** Why an existing customer's record is being corrected (更正权); it opens their data in full, so it is audited. */
-        reason: z.string().trim().max(200).default(''),
+        reason: z.string().trim().max(REASON_MAX_CHARS, { message: 'too_long' }).default(''),
       })
-      .refine((input) => input.source === 'walk_in' || (input.customerId !== null && input.reason.length >= 4), { path: ['reason'], message: 'reason_too_short' }),
+      .superRefine((input, ctx) => {
+        if (input.source !== 'correction') return;
+        if (input.customerId === null) ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'required' });
+        checkReason(input.reason, ctx);
+      }),
     output: draftSchema,
     access: { permission: 'intake.create' },
     mutates: true,
@@ -111,7 +116,7 @@ export const CUSTOMER_METHODS = {
     mutates: false,
   }),
   'customers.reveal': method({
-    input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(200, { message: 'too_long' }) }),
+    input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: reasonSchema() }),
     output: z.object({ value: z.string() }),
     access: { permission: 'customer.reveal' },
     mutates: true,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
+import { checkReason } from '../domain/reason';
 import { method } from './method';
 
 const intakeId = z.string().regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
@@ -36,7 +37,7 @@ export const DECISIONS = ['cross_check_passed', 'cross_check_failed', 'lead_appr
 
 export const REVIEW_METHODS = {
   'review.settings.get': method({ input: z.object({}).strict(), output: reviewSettingsSchema, access: 'session', mutates: false }),
-  'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'settings.manage' }, mutates: true }),
+  'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'policy.manage' }, mutates: true }),
   'review.queues': method({
     input: z.object({}).strict(),
     output: z.object({
@@ -71,13 +72,18 @@ export const REVIEW_METHODS = {
     mutates: false,
   }),
   'review.decide': method({
-    input: z.object({
-      intakeId,
-      decision: z.enum(DECISIONS),
-      notes: z.record(z.string(), z.string().trim().min(1).max(200)).default({}),
-      reason: z.string().trim().max(500).default(''),
-      doubtful: z.boolean().default(false),
-    }),
+    input: z
+      .object({
+        intakeId,
+        decision: z.enum(DECISIONS),
+        notes: z.record(z.string(), z.string().trim().min(1).max(200)).default({}),
+        reason: z.string().trim().max(500, { message: 'too_long' }).default(''),
+        doubtful: z.boolean().default(false),
+      })
+      // Sending a record back or rejecting it needs a reason that says something.
+      .superRefine((input, ctx) => {
+        if (input.decision === 'lead_sent_back' || input.decision === 'final_rejected') checkReason(input.reason, ctx, 'reason', 500);
+      }),
     output: z.object({ status }),
     access: { permission: 'review.act' },
     mutates: true,

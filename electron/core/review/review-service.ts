@@ -86,6 +86,8 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
   }
   const intake = intakeRow(services, input.intakeId) as IntakeRow & { assigned_to: string | null };
   const checking = event.kind === 'cross_check_passed' || event.kind === 'cross_check_failed';
+  // Cross-checking vouches for another person's entry: certified staff only, whatever the role.
+  if (checking && !services.staff.byId(actor.staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may cross-check', undefined, { refusal: 'not_certified' });
   if (checking && intake.assigned_to && intake.assigned_to !== actor.staffId && actor.role === 'specialist') {
     throw new RpcFailure('CONFLICT', 'this cross-check is assigned to a colleague', undefined, { refusal: 'not_assigned' });
   }
@@ -162,6 +164,7 @@ function byUrgency(a: QueueItem, b: QueueItem): number {
 export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
   const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as QueueRow[];
   const lead = actor.role === 'group_lead' || actor.role === 'manager';
+  const certified = services.staff.byId(actor.staffId)?.certified === true;
   const pendingChecks = rows('pending_cross_check');
   const load = new Map<string, number>();
   for (const row of pendingChecks) if (row.assigned_to) load.set(row.assigned_to, (load.get(row.assigned_to) ?? 0) + 1);
@@ -169,7 +172,7 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
   return {
     returnedToMe: items([...rows('returned'), ...rows('rejected')].filter((row) => row.entered_by === actor.staffId)),
     // Assigned checks go to the assignee; unassigned ones are open to every colleague (leads see all, to assign them).
-    crossCheck: items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))),
+    crossCheck: certified ? items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))) : [],
     leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
     finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
     // Records with a stored decision that does not apply under its rules (e.g. after a policy change).

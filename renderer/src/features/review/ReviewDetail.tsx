@@ -53,7 +53,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     const refusal = rpcError.details?.['refusal'];
     if (typeof refusal === 'string') return t(`review.refusal.${refusal}`);
     const fields = Object.entries(rpcError.fields ?? {});
-    if (fields.length > 0) return fields.map(([field, code]) => `${t(`intake.field.${field}`, { defaultValue: field })}：${fieldMessage(t, code) ?? ''}`).join('；');
+    if (fields.length > 0) return fields.map(([field, code]) => `${field === 'reason' ? t('review.reason') : t(`intake.field.${field}`, { defaultValue: field })}：${fieldMessage(t, code) ?? ''}`).join('；');
     return errorMessage(t, rpcError);
   };
 
