@@ -17,9 +17,12 @@ import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/contract
 import type { CoreContext } from '../context';
 import type { DeskKeys } from '../crypto/desk-keys';
 import type { Db } from '../db/connection';
+import { createLogger } from '../logger';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
+
+const log = createLogger('core/audit');
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const AUDIT_HEAD_FILE = 'audit-head.json';
@@ -225,8 +228,13 @@ export class AuditLog {
     const last = this.stmts.last.get();
     if (!last || (this.head && this.head.seq === last.seq && this.head.hash === last.hash)) return;
     const next = { seq: last.seq, hash: last.hash };
-    head.write(next);
-    this.head = next;
+    try {
+      head.write(next);
+      this.head = next;
+    } catch (error) {
+      // The entries are committed; a head that could not be written shows up in `verify` instead.
+      log.error('could not write the signed audit head', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
+    }
   }
 
   list(beforeSeq: number | undefined, limit: number): AuditEntry[] {
@@ -241,7 +249,21 @@ export class AuditLog {
   }
 
   verify(): AuditVerifyResult {
-    const headRead: HeadRead | null = this.chain.head ? this.chain.head.read() : null;
+    // A tool reading a desk that is in use may see the head move while it reads: read again then.
+    let result = this.verifyOnce(this.readHead());
+    for (let attempt = 0; attempt < 3 && !result.ok; attempt += 1) {
+      const before = this.readHead();
+      result = this.verifyOnce(before);
+      if (JSON.stringify(before) === JSON.stringify(this.readHead())) break;
+    }
+    return result;
+  }
+
+  private readHead(): HeadRead | null {
+    return this.chain.head ? this.chain.head.read() : null;
+  }
+
+  private verifyOnce(headRead: HeadRead | null): AuditVerifyResult {
     const headSeq = headRead?.state === 'ok' ? headRead.head.seq : -1;
     let expectedPrev = GENESIS_HASH;
     let expectedSeq = 1;
