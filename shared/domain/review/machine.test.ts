@@ -141,4 +141,11 @@ describe('review state machine', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('notes an event of a kind this version does not know instead of throwing', () => {
+    const events = [{ kind: 'submitted', by: A, at: 1, needsFinal: false }, { kind: 'from_a_newer_version', by: B, at: 2 }] as unknown as ReviewEvent[];
+    const state = derive(events);
+    expect(state.status).toBe('pending_cross_check');
+    expect(state.attention).toEqual([{ kind: 'from_a_newer_version', at: 2, by: 'b', refusal: 'unknown_event' }]);
+  });
 });
