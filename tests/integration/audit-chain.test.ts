@@ -149,6 +149,24 @@ describe('audit:verify on a keyed chain with a signed head', () => {
     expect(missing.status).toBe(1);
   });
 
+  it('catches up a head left one commit behind (a crash before its write) on the next start, and says so in the log', async () => {
+    const dataDir = await usedDesk();
+    const headFile = path.join(dataDir, AUDIT_HEAD_FILE);
+    const older = fs.readFileSync(headFile);
+    const olderSeq = lastSeq(dataDir);
+    const core = open(dataDir);
+    await call(core, 'auth.login', { username: MANAGER.username, password: MANAGER.password });
+    closeCore(core);
+    const total = lastSeq(dataDir);
+    fs.writeFileSync(headFile, older);
+
+    const restarted = open(dataDir);
+    const [latest] = restarted.services.audit.list(undefined, 1);
+    expect(latest).toMatchObject({ seq: total + 1, action: 'audit.head_advanced', details: { from: olderSeq, to: total } });
+    closeCore(restarted);
+    expect(verifyCli(dataDir)).toEqual({ status: 0, stdout: `audit chain intact: ${total + 1} entries` });
+  });
+
   it('keeps a database written before the chain was keyed verifying, sealed by an audited marker', () => {
     // A schema-3 database with a plain SHA-256 chain, as the previous version wrote it.
     const dataDir = tempDataDir('audit-legacy');
