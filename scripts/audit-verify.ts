@@ -1,9 +1,11 @@
 /**
  * `npm run audit:verify -- --data-dir DIR`: checks the audit chain of a desk's database, reading the
- * key the way the browser host does (the key file) and asking for nothing. Exit 0 when intact,
- * 1 naming the first broken entry, 2 when the database cannot be opened.
+ * key the way the browser host does (the key file) and asking for nothing. The keyed chain and the
+ * signed head beside the database are checked with keys derived from that key. Exit 0 when intact,
+ * 1 naming the first broken entry (or where the log was cut short), 2 when the database cannot be opened.
  */
-import { AuditLog } from '../electron/core/audit/audit-log';
+import { AuditHeadFile, AuditLog } from '../electron/core/audit/audit-log';
+import { deriveDeskKeys } from '../electron/core/crypto/desk-keys';
 import { openDatabase } from '../electron/core/db/connection';
 import { readOrCreateKeyFile } from '../electron/core/db/key-file';
 import { MetaRepo } from '../electron/core/db/meta-repo';
@@ -22,10 +24,13 @@ function dataDirFromArgs(argv: string[]): string {
 
 try {
   const dataDir = dataDirFromArgs(process.argv.slice(2));
-  const db = openDatabase(databasePath(dataDir), readOrCreateKeyFile(dataDir, { create: false }));
+  const keyHex = readOrCreateKeyFile(dataDir, { create: false });
+  const keys = deriveDeskKeys(keyHex);
+  const db = openDatabase(databasePath(dataDir), keyHex);
   db.pragma('query_only = ON');
   assertNotTooNew(db);
-  const result = new AuditLog(db, { now: Date.now, deviceId: new MetaRepo(db).get('device_id') ?? 'unknown' }).verify();
+  const chain = { key: keys.auditChain, head: AuditHeadFile.inDataDir(dataDir, keys) };
+  const result = new AuditLog(db, { now: Date.now, deviceId: new MetaRepo(db).get('device_id') ?? 'unknown' }, chain).verify();
   db.close();
   if (result.ok) {
     process.stdout.write(`audit chain intact: ${result.entries} entries\n`);

@@ -3,8 +3,10 @@
  * Used by the worker (electron/core/worker.ts) and by CLI tools that need the same view of the data.
  */
 import type { RpcResponse } from '../../shared/api/envelope';
+import { AuditHeadFile } from './audit/audit-log';
 import { lockIfIdle } from './auth/auth-service';
 import { randomIdFactory, type Clock, type CoreContext } from './context';
+import { deriveDeskKeys } from './crypto/desk-keys';
 import { openDatabase, type Db } from './db/connection';
 import { MetaRepo } from './db/meta-repo';
 import { migrate } from './db/migrations';
@@ -60,16 +62,22 @@ export function openCore(options: CoreOptions): Core {
       deviceId: new MetaRepo(db).ensureDeviceId(() => randomId('dev')),
       appVersion: options.appVersion,
     };
-    const services = createServices(ctx, options.emit ?? (() => undefined));
+    const keys = deriveDeskKeys(options.keyHex);
+    const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys) });
+    services.audit.open();
     return {
       services,
       db,
       handle: (clientId, request) => dispatch(services, clientId, request),
-      clientClosed: (clientId) => services.sessions.end(clientId),
+      clientClosed: (clientId) => {
+        services.sessions.end(clientId);
+        services.refusals.flush(clientId);
+      },
       sweepIdle: () => {
         for (const session of services.sessions.all()) lockIfIdle(services, session);
       },
       maintain: () => {
+        services.refusals.flushEnded();
         db.pragma('wal_checkpoint(PASSIVE)');
       },
       close: () => db.close(),

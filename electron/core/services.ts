@@ -1,8 +1,10 @@
 /** The core's services wired to one database: built once per worker, passed to every handler. */
 import type { EventName, EventPayload } from '../../shared/api/events';
-import { AuditLog } from './audit/audit-log';
+import { AuditLog, type AuditHeadFile } from './audit/audit-log';
+import { RefusalLog } from './audit/refusals';
 import { SessionStore } from './auth/sessions';
 import type { CoreContext } from './context';
+import type { DeskKeys } from './crypto/desk-keys';
 import { MetaRepo } from './db/meta-repo';
 import { OpLog } from './oplog/oplog';
 import { CustomerRepo } from './customers/customer-repo';
@@ -17,6 +19,10 @@ export interface Services {
   readonly meta: MetaRepo;
   readonly ops: OpLog;
   readonly audit: AuditLog;
+  /** Refused calls (forbidden methods, sign-ins to unknown accounts): first one in full, then counted per client. */
+  readonly refusals: RefusalLog;
+  /** Keys derived from the desk key, which never lives in the database. */
+  readonly keys: DeskKeys;
   readonly staff: StaffRepo;
   readonly config: ConfigRepo;
   readonly sessions: SessionStore;
@@ -27,19 +33,27 @@ export interface Services {
   transact<T>(work: () => T): T;
 }
 
-export function createServices(ctx: CoreContext, emit: Emit): Services {
+export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null }): Services {
   const { db } = ctx;
+  const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
   return {
     ctx,
     meta: new MetaRepo(db),
     ops: new OpLog(db, ctx),
-    audit: new AuditLog(db, ctx),
+    audit,
+    refusals: new RefusalLog(audit, ctx.now),
+    keys: secrets.keys,
     staff: new StaffRepo(db),
     config: new ConfigRepo(db),
     sessions: new SessionStore(),
     customers: new CustomerRepo(db),
     drafts: new DraftRepo(db),
     emit,
-    transact: (work) => db.transaction(work).immediate(),
+    transact: (work) => {
+      const result = db.transaction(work).immediate();
+      // The commit is done: the signed audit head may now follow any entries it added.
+      audit.syncHead();
+      return result;
+    },
   };
 }

@@ -115,7 +115,7 @@ export const METHODS = {
   'staff.unlock': method({ input: z.object({ id: staffIdSchema }), output: staffSchema, access: { permission: 'staff.manage' }, mutates: true }),
 
   'settings.get': method({ input: empty, output: securitySettingsSchema, access: { permission: 'settings.manage' }, mutates: false }),
-  'settings.update': method({ input: securitySettingsSchema, output: securitySettingsSchema, access: { permission: 'settings.manage' }, mutates: true }),
+  'settings.update': method({ input: securitySettingsSchema, output: securitySettingsSchema, access: { permission: 'policy.manage' }, mutates: true }),
 
   'audit.list': method({
     input: z.object({ beforeSeq: z.number().int().positive().optional(), limit: z.number().int().min(1).max(500).default(100) }),

@@ -4,6 +4,7 @@ import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema, storedIntakeFieldsSche
 import { consentSchema } from '../domain/intake/consent';
 import { INPUT_LIMITS } from '../domain/limits';
 import { MASKED_FIELDS } from '../domain/masking';
+import { checkReason, REASON_MAX_CHARS, reasonSchema } from '../domain/reason';
 import { method } from './method';
 
 const id = (prefix: string) => z.string().max(48).regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
@@ -61,9 +62,13 @@ export const INTAKE_METHODS = {
         customerId: customerIdSchema.nullable().default(null),
         source: z.enum(['walk_in', 'correction']).default('walk_in'),
         /** Why an existing customer's record is being corrected (更正权); it is audited, and it is the reason for each reveal in the correction. */
-        reason: z.string().trim().max(INPUT_LIMITS.reason, { message: 'too_long' }).default(''),
+        reason: z.string().trim().max(REASON_MAX_CHARS, { message: 'too_long' }).default(''),
       })
-      .refine((input) => input.source === 'walk_in' || (input.customerId !== null && input.reason.length >= 4), { path: ['reason'], message: 'reason_too_short' }),
+      .superRefine((input, ctx) => {
+        if (input.source !== 'correction') return;
+        if (input.customerId === null) ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'required' });
+        checkReason(input.reason, ctx);
+      }),
     output: draftSchema,
     access: { permission: 'intake.create' },
     mutates: true,
@@ -124,7 +129,7 @@ export const CUSTOMER_METHODS = {
     mutates: false,
   }),
   'customers.reveal': method({
-    input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(INPUT_LIMITS.reason, { message: 'too_long' }) }),
+    input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: reasonSchema() }),
     output: z.object({ value: z.string() }),
     access: { permission: 'customer.reveal' },
     mutates: true,

@@ -5,6 +5,7 @@ import { consentSchema } from '../domain/intake/consent';
 import { MASKED_FIELDS } from '../domain/masking';
 import { REVIEW_STATUSES } from '../domain/review/machine';
 import { INPUT_LIMITS } from '../domain/limits';
+import { checkReason, REASON_MAX_CHARS } from '../domain/reason';
 import { method } from './method';
 
 const intakeId = z.string().max(48).regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
@@ -38,10 +39,17 @@ export const DECISIONS = ['cross_check_passed', 'cross_check_failed', 'lead_appr
 
 export const REVIEW_METHODS = {
   'review.settings.get': method({ input: z.object({}).strict(), output: reviewSettingsSchema, access: 'session', mutates: false }),
-  'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'settings.manage' }, mutates: true }),
+  'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'policy.manage' }, mutates: true }),
   'review.queues': method({
     input: z.object({}).strict(),
-    output: z.object({ returnedToMe: z.array(queueItemSchema), crossCheck: z.array(queueItemSchema), leadApproval: z.array(queueItemSchema), finalReview: z.array(queueItemSchema) }),
+    output: z.object({
+      returnedToMe: z.array(queueItemSchema),
+      crossCheck: z.array(queueItemSchema),
+      leadApproval: z.array(queueItemSchema),
+      finalReview: z.array(queueItemSchema),
+      /** Leads and managers: records with a stored decision that does not apply under its rules. */
+      attention: z.array(queueItemSchema),
+    }),
     access: { permission: 'review.act' },
     mutates: false,
   }),
@@ -67,6 +75,8 @@ export const REVIEW_METHODS = {
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
       events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      /** Stored decisions that did not apply under the rules they were made by: a lead should look. */
+      attention: z.array(z.object({ kind: z.string(), at: z.number(), byStaff: z.string(), refusal: z.string() })).default([]),
     }),
     access: { permission: 'review.act' },
     mutates: false,
@@ -76,20 +86,25 @@ export const REVIEW_METHODS = {
       intakeId,
       field: z.enum(MASKED_FIELDS),
       /** Needed unless the record is this person's to cross-check (or to fix, for a noted field). */
-      reason: z.string().trim().max(200, { message: 'too_long' }).default(''),
+      reason: z.string().trim().max(REASON_MAX_CHARS, { message: 'too_long' }).default(''),
     }),
     output: z.object({ value: z.string() }),
     access: { permission: 'review.act' },
     mutates: true,
   }),
   'review.decide': method({
-    input: z.object({
-      intakeId,
-      decision: z.enum(DECISIONS),
-      notes: z.partialRecord(z.enum(FIELD_NAMES), z.string().trim().min(1).max(INPUT_LIMITS.reviewNote, { message: 'too_long' })).default({}),
-      reason: z.string().trim().max(INPUT_LIMITS.reviewReason, { message: 'too_long' }).default(''),
-      doubtful: z.boolean().default(false),
-    }),
+    input: z
+      .object({
+        intakeId,
+        decision: z.enum(DECISIONS),
+        notes: z.partialRecord(z.enum(FIELD_NAMES), z.string().trim().min(1).max(INPUT_LIMITS.reviewNote, { message: 'too_long' })).default({}),
+        reason: z.string().trim().max(INPUT_LIMITS.reviewReason, { message: 'too_long' }).default(''),
+        doubtful: z.boolean().default(false),
+      })
+      // Sending a record back or rejecting it needs a reason that says something.
+      .superRefine((input, ctx) => {
+        if (input.decision === 'lead_sent_back' || input.decision === 'final_rejected') checkReason(input.reason, ctx, 'reason', INPUT_LIMITS.reviewReason);
+      }),
     output: z.object({ status }),
     access: { permission: 'review.act' },
     mutates: true,

@@ -79,7 +79,7 @@ describe('review on the desk', () => {
     expect(expectOk(await clients.lead.call('review.queues')).finalReview).toEqual([]);
     expect(expectOk(await clients.manager.call('review.queues')).finalReview.map((i) => i.intakeId)).toContain(intakeId);
     const noReason = await clients.manager.call('review.decide', { intakeId, decision: 'final_rejected' });
-    expect(noReason.ok ? 'ok' : noReason.error.details?.['refusal']).toBe('reason_required');
+    expect(noReason.ok ? 'ok' : noReason.error.fields).toEqual({ reason: 'reason_too_short' });
     expect(expectOk(await clients.manager.call('review.decide', { intakeId, decision: 'final_rejected', reason: '贵宾等级需附会员卡号' })).status).toBe('rejected');
     const mine = expectOk(await clients.a.call('review.queues')).returnedToMe;
     expect(mine.map((i) => i.intakeId)).toContain(intakeId);

@@ -4,6 +4,7 @@
  */
 import type { SessionInfo } from '../../../shared/api/contract';
 import { permissionsOf } from '../../../shared/domain/auth/roles';
+import { tagIdentifier } from '../crypto/desk-keys';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 import type { StaffRecord } from '../staff/staff-repo';
@@ -39,16 +40,53 @@ function retryAfter(record: StaffRecord, now: number): number | null {
   return record.lockedUntil !== null && record.lockedUntil > now ? record.lockedUntil - now : null;
 }
 
-/** Check a password against an account, counting failures towards a lockout. */
-export async function checkPassword(services: Services, record: StaffRecord, password: string, action: string): Promise<void> {
+/**
+ * Attempts on one account run one after another, in the order they arrived. Without this, many
+ * attempts sent at once would all be hashed before the first failure was counted, and a right
+ * password sent after dozens of wrong ones would still sign in.
+ */
+const accountQueues = new WeakMap<Services, Map<string, Promise<void>>>();
+
+function oneAtATime<T>(services: Services, accountId: string, work: () => Promise<T>): Promise<T> {
+  let queues = accountQueues.get(services);
+  if (!queues) {
+    queues = new Map();
+    accountQueues.set(services, queues);
+  }
+  const queue = queues;
+  const run = (queue.get(accountId) ?? Promise.resolve()).then(work);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queue.set(accountId, tail);
+  void tail.then(() => {
+    if (queue.get(accountId) === tail) queue.delete(accountId);
+  });
+  return run;
+}
+
+/**
+ * Check a password against an account, counting failures towards a lockout. At most
+ * `maxFailedLogins` wrong passwords are ever hashed before the account locks.
+ */
+export function checkPassword(services: Services, record: StaffRecord, password: string, action: string, clientId: string | null = null): Promise<void> {
+  return oneAtATime(services, record.id, () => checkPasswordNow(services, record.id, password, action, clientId));
+}
+
+async function checkPasswordNow(services: Services, staffId: string, password: string, action: string, clientId: string | null): Promise<void> {
   const { now } = services.ctx;
+  const record = services.staff.byId(staffId);
+  if (!record) throw new RpcFailure('INVALID_CREDENTIALS', 'wrong username or password');
   const lockedFor = retryAfter(record, now());
   if (lockedFor !== null) {
-    services.audit.append(record.id, `${action}.refused`, record.id, { reason: 'account_locked' });
+    const details = { reason: 'account_locked' };
+    if (clientId === null) services.audit.append(record.id, `${action}.refused`, record.id, details);
+    else services.refusals.record(clientId, record.id, `${action}.refused`, record.id, details);
     throw new RpcFailure('ACCOUNT_LOCKED', 'account is locked after repeated failed sign-ins', undefined, { retryAfterMs: lockedFor });
   }
   const ok = await verifyPassword(password, record.passwordHash);
-  // Re-read after the await: another attempt may have counted a failure meanwhile.
+  // Re-read after the await: a manager may have unlocked or changed the account meanwhile.
   const fresh = services.staff.byId(record.id) ?? record;
   if (ok) {
     if (fresh.failedCount > 0 || fresh.lockedUntil !== null) services.staff.setLoginState(record.id, 0, null);
@@ -77,10 +115,14 @@ export async function login(services: Services, clientId: string, username: stri
   const record = services.staff.byUsername(username);
   if (!record || !record.active) {
     await verifyPassword(password, await decoyHash());
-    services.audit.append(null, 'auth.login.failed', null, { reason: record ? 'inactive' : 'unknown_user', username });
+    // The username may be a password typed into the wrong box: only a keyed tag of it is kept.
+    services.refusals.record(clientId, null, 'auth.login.failed', record ? record.id : null, {
+      reason: record ? 'inactive' : 'unknown_user',
+      usernameTag: tagIdentifier(services.keys.identifierTag, username),
+    });
     throw new RpcFailure('INVALID_CREDENTIALS', 'wrong username or password');
   }
-  await checkPassword(services, record, password, 'auth.login');
+  await checkPassword(services, record, password, 'auth.login', clientId);
   const previous = services.sessions.get(clientId);
   const now = services.ctx.now();
   services.transact(() => {
@@ -98,7 +140,7 @@ export async function unlock(services: Services, session: Session, password: str
     services.sessions.end(session.clientId);
     throw new RpcFailure('UNAUTHENTICATED', 'this account can no longer sign in');
   }
-  await checkPassword(services, record, password, 'session.unlock');
+  await checkPassword(services, record, password, 'session.unlock', session.clientId);
   session.state = 'active';
   session.lastActivity = services.ctx.now();
   services.audit.append(record.id, 'session.unlock', record.id);

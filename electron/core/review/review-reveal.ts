@@ -7,6 +7,7 @@
  * - a role with `customer.reveal` (lead, manager): with a typed reason.
  * Everyone else sees the masks only. Every reveal is one field and one audit entry.
  */
+import { reasonProblem } from '../../../shared/domain/reason';
 import { hasPermission } from '../../../shared/domain/auth/roles';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import { MASKED_FIELDS, type MaskedField } from '../../../shared/domain/masking';
@@ -57,7 +58,8 @@ export function revealIntakeField(services: Services, staffId: string, input: { 
   const found = basisFor(services, staffId, intake, returnNotes);
   if (!found || !found.fields.includes(input.field)) throw new RpcFailure('FORBIDDEN', 'you may not see this value in full', undefined, { refusal: 'reveal_not_allowed' });
   const reason = input.reason.trim();
-  if (found.basis === 'reason' && reason.length < 4) throw new RpcFailure('VALIDATION', 'say why this value is needed', { reason: 'reason_too_short' });
+  const problem = found.basis === 'reason' ? reasonProblem(reason) : null;
+  if (problem) throw new RpcFailure('VALIDATION', 'say why this value is needed', { reason: problem });
   const fields = JSON.parse(intake.fields) as IntakeFields;
   services.audit.append(staffId, 'review.reveal', input.intakeId, { field: input.field, basis: found.basis, ...(found.basis === 'reason' ? { reason } : {}) });
   return { value: fields[input.field] };

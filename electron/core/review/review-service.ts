@@ -22,6 +22,7 @@ const q = statementsFor((db: Db) => ({
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
   intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
   byStatus: db.prepare('SELECT * FROM intakes WHERE status = ? ORDER BY status_since LIMIT 500'),
+  needingAttention: db.prepare('SELECT * FROM intakes WHERE needs_attention = 1 ORDER BY status_since LIMIT 500'),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
 }));
 
@@ -40,9 +41,12 @@ function intakeRow(services: Services, intakeId: string): IntakeRow {
 }
 
 /** Check an event against the machine, then write it as an op with its audit entry. */
-export function recordEvent(services: Services, intakeId: string, event: ReviewEvent): ReviewState {
-  const current = derive(eventsOf(services, intakeId), policy(services));
-  const next = apply(current, event, policy(services));
+export function recordEvent(services: Services, intakeId: string, undecided: ReviewEvent): ReviewState {
+  const today = policy(services);
+  // The event keeps the policy it was decided under, so a later policy change never re-judges it.
+  const event: ReviewEvent = { ...undecided, policy: today };
+  const current = derive(eventsOf(services, intakeId), today);
+  const next = apply(current, event, today);
   if (!next.ok) throw new RpcFailure('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
   const { kind, by, at, ...rest } = event;
   const payload: Record<string, unknown> = { ...rest };
@@ -83,6 +87,8 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
   }
   const intake = intakeRow(services, input.intakeId) as IntakeRow & { assigned_to: string | null };
   const checking = event.kind === 'cross_check_passed' || event.kind === 'cross_check_failed';
+  // Cross-checking vouches for another person's entry: certified staff only, whatever the role.
+  if (checking && !services.staff.byId(actor.staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may cross-check', undefined, { refusal: 'not_certified' });
   if (checking && intake.assigned_to && intake.assigned_to !== actor.staffId && actor.role === 'specialist') {
     throw new RpcFailure('CONFLICT', 'this cross-check is assigned to a colleague', undefined, { refusal: 'not_assigned' });
   }
@@ -161,6 +167,7 @@ function byUrgency(a: QueueItem, b: QueueItem): number {
 export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
   const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as QueueRow[];
   const lead = actor.role === 'group_lead' || actor.role === 'manager';
+  const certified = services.staff.byId(actor.staffId)?.certified === true;
   const pendingChecks = rows('pending_cross_check');
   const load = new Map<string, number>();
   for (const row of pendingChecks) if (row.assigned_to) load.set(row.assigned_to, (load.get(row.assigned_to) ?? 0) + 1);
@@ -168,9 +175,11 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
   return {
     returnedToMe: items([...rows('returned'), ...rows('rejected')].filter((row) => row.entered_by === actor.staffId)),
     // Assigned checks go to the assignee; unassigned ones are open to every colleague (leads see all, to assign them).
-    crossCheck: items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))),
+    crossCheck: certified ? items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))) : [],
     leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
     finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
+    // Records with a stored decision that does not apply under its rules (e.g. after a policy change).
+    attention: lead ? items(q(services.ctx.db).needingAttention.all() as QueueRow[]) : [],
   };
 }
 
@@ -201,6 +210,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     flags: JSON.parse(intake.flags) as string[],
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,
+    attention: state.attention.map((note) => ({ kind: note.kind, at: note.at, byStaff: note.by, refusal: note.refusal })),
     events: events.map((event) => ({
       kind: event.kind,
       byStaff: event.by.staffId,

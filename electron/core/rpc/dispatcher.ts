@@ -25,6 +25,8 @@ export async function dispatch(services: Services, clientId: string, raw: unknow
   if (!isMethodName(method)) return { id, result: fail('UNKNOWN_METHOD', `no method ${method}`) };
   const started = performance.now();
   const result = await run(services, clientId, method, input);
+  // Whatever the handler committed, the signed audit head now follows it.
+  services.audit.syncHead();
   const ms = performance.now() - started;
   if (ms > 40) log.warn('slow method', { method, ms: Math.round(ms) });
   if (!result.ok && result.error.code === 'INTERNAL') log.error('method failed', { method });
@@ -74,7 +76,7 @@ function authorize(services: Services, clientId: string, spec: MethodSpec<z.ZodT
   lockIfIdle(services, session);
   if (session.state === 'locked') return fail('LOCKED', 'the desk is locked; unlock it first');
   if (typeof spec.access === 'object' && !hasPermission(staff.role, spec.access.permission)) {
-    services.audit.append(staff.id, 'rpc.forbidden', null, { permission: spec.access.permission });
+    services.refusals.record(clientId, staff.id, 'rpc.forbidden', null, { permission: spec.access.permission });
     return fail('FORBIDDEN', `your role may not do this (${spec.access.permission})`);
   }
   session.lastActivity = services.ctx.now();

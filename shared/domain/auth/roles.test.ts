@@ -11,6 +11,10 @@ describe('role × permission matrix', () => {
     expect(hasPermission('maintainer', 'staff.manage')).toBe(false);
   });
 
+  it('lets only managers change security settings and review policy (never a maintainer)', () => {
+    for (const role of ROLES) expect(hasPermission(role, 'policy.manage'), role).toBe(role === 'manager');
+  });
+
   it('only names known permissions', () => {
     for (const role of ROLES) for (const permission of permissionsOf(role)) expect(PERMISSIONS).toContain(permission);
   });

@@ -13,7 +13,7 @@ export const PERMISSIONS = [
   'staff.read',
   /** Create staff, change roles and certification, reset passwords, unlock accounts. */
   'staff.manage',
-  /** Change desk security settings (lockout, idle lock). */
+  /** Desk upkeep settings (which optional fields the forms show); read the security settings. */
   'settings.manage',
   /** Read the audit log and verify its chain. */
   'audit.read',
@@ -27,6 +27,11 @@ export const PERMISSIONS = [
   'customer.reveal',
   /** Take part in review: cross-check, approve, final-review (the state machine checks which). */
   'review.act',
+  /**
+   * Change security settings (lockout, idle lock) and review policy. Managers only: a maintainer
+   * keeps the desk running but must never be able to weaken who signs in or who approves what.
+   */
+  'policy.manage',
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -34,9 +39,9 @@ export type Permission = z.infer<typeof permissionSchema>;
 const MATRIX: Record<Role, readonly Permission[]> = {
   specialist: ['sync.read', 'intake.create', 'customer.read', 'review.act'],
   group_lead: ['staff.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act'],
-  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act'],
+  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act', 'policy.manage'],
   supervisor: ['staff.read', 'audit.read', 'sync.read', 'customer.read', 'customer.reveal'],
-  // Maintainers keep the desk running (settings, audit integrity) but never manage people.
+  // Maintainers keep the desk running (field settings, audit integrity) but never manage people or policy.
   maintainer: ['settings.manage', 'audit.read', 'sync.read'],
 };
 

@@ -90,4 +90,62 @@ describe('review state machine', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('derives a record decided under a policy that was switched off later, from the policy recorded with the event', () => {
+    const allowed = { leadMayApproveOwnCrossCheck: true };
+    const events: ReviewEvent[] = [
+      { kind: 'submitted', by: A, at: 1, needsFinal: false, policy: allowed },
+      { kind: 'cross_check_passed', by: LEAD, at: 2, doubtful: false, policy: allowed },
+      { kind: 'lead_approved', by: LEAD, at: 3, policy: allowed },
+    ];
+    expect(derive(events, { leadMayApproveOwnCrossCheck: false })).toMatchObject({ status: 'valid', attention: [] });
+  });
+
+  it('never throws on an event today\'s policy would refuse: the record keeps its status and is marked for a lead', () => {
+    // Written before policies were recorded with events, when the site allowed it.
+    const events: ReviewEvent[] = [
+      { kind: 'submitted', by: A, at: 1, needsFinal: false },
+      { kind: 'cross_check_passed', by: LEAD, at: 2, doubtful: false },
+      { kind: 'lead_approved', by: LEAD, at: 3 },
+    ];
+    const state = derive(events, { leadMayApproveOwnCrossCheck: false });
+    expect(state.status).toBe('valid');
+    expect(state.attention).toEqual([{ kind: 'lead_approved', at: 3, by: 'l', refusal: 'lead_is_cross_checker' }]);
+    // A new decision is still judged strictly under today's policy.
+    expect(apply(derive(events.slice(0, 2)), { kind: 'lead_approved', by: LEAD, at: 4 })).toEqual({ ok: false, refusal: 'lead_is_cross_checker' });
+  });
+
+  it('derives any sequence of stored events without throwing, noting each one that does not apply', () => {
+    const staff = fc.constantFrom<Actor>(A, B, LEAD, MANAGER);
+    const event: fc.Arbitrary<ReviewEvent> = fc.oneof(
+      fc.record({ kind: fc.constant('submitted' as const), by: staff, at: fc.nat(), needsFinal: fc.boolean() }),
+      fc.record({ kind: fc.constant('cross_check_passed' as const), by: staff, at: fc.nat(), doubtful: fc.boolean() }),
+      fc.record({ kind: fc.constant('resubmitted' as const), by: staff, at: fc.nat() }),
+      fc.record({ kind: fc.constant('lead_approved' as const), by: staff, at: fc.nat(), policy: fc.record({ leadMayApproveOwnCrossCheck: fc.boolean() }) }),
+      fc.record({ kind: fc.constant('final_rejected' as const), by: staff, at: fc.nat(), reason: fc.string() }),
+    );
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 30 }), fc.boolean(), (events, allowed) => {
+        const state = derive(events, { leadMayApproveOwnCrossCheck: allowed });
+        expect(REVIEW_STATUSES).toContain(state.status);
+        let strict: ReviewState = INITIAL_STATE;
+        let refused = 0;
+        for (const next of events) {
+          const result = apply(strict, next, next.policy ?? { leadMayApproveOwnCrossCheck: allowed });
+          if (result.ok) strict = result.state;
+          else refused += 1;
+        }
+        if (refused === 0) expect(state).toEqual(strict);
+        else expect(state.attention.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('notes an event of a kind this version does not know instead of throwing', () => {
+    const events = [{ kind: 'submitted', by: A, at: 1, needsFinal: false }, { kind: 'from_a_newer_version', by: B, at: 2 }] as unknown as ReviewEvent[];
+    const state = derive(events);
+    expect(state.status).toBe('pending_cross_check');
+    expect(state.attention).toEqual([{ kind: 'from_a_newer_version', at: 2, by: 'b', refusal: 'unknown_event' }]);
+  });
 });

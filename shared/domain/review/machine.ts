@@ -14,7 +14,13 @@ export interface Actor {
   role: Role;
 }
 
-export type ReviewEvent =
+/** The review policy in force when a decision was made; events from before it was recorded have none. */
+interface Decided {
+  policy?: ReviewPolicy;
+}
+
+export type ReviewEvent = Decided &
+  (
   | { kind: 'submitted'; by: Actor; at: number; needsFinal: boolean }
   | { kind: 'cross_check_passed'; by: Actor; at: number; doubtful: boolean }
   | { kind: 'cross_check_failed'; by: Actor; at: number; notes: Record<string, string> }
@@ -23,7 +29,16 @@ export type ReviewEvent =
   | { kind: 'lead_sent_back'; by: Actor; at: number; reason: string }
   | { kind: 'final_approved'; by: Actor; at: number }
   | { kind: 'final_rejected'; by: Actor; at: number; reason: string }
-  | { kind: 'correction_opened'; by: Actor; at: number; correctionIntakeId: string };
+  | { kind: 'correction_opened'; by: Actor; at: number; correctionIntakeId: string }
+  );
+
+/** An event that was stored but does not apply under the rules it was decided by: a lead must look at it. */
+export interface AttentionNote {
+  kind: ReviewEvent['kind'];
+  at: number;
+  by: string;
+  refusal: Refusal;
+}
 
 export interface ReviewState {
   status: ReviewStatus;
@@ -36,6 +51,8 @@ export interface ReviewState {
   lastReason: string | null;
   /** When the current status began (deadlines count from here). */
   since: number;
+  /** Events that did not apply when the status was derived; non-empty means the record needs a lead's attention. */
+  attention: readonly AttentionNote[];
 }
 
 export interface ReviewPolicy {
@@ -52,17 +69,30 @@ export type Refusal =
   | 'role_not_allowed'
   | 'lead_is_cross_checker'
   | 'notes_required'
-  | 'reason_required';
+  | 'reason_required'
+  | 'unknown_event';
 
 export type Transition = { ok: true; state: ReviewState } | { ok: false; refusal: Refusal };
 
-export const INITIAL_STATE: ReviewState = { status: 'draft', enteredBy: null, crossCheckedBy: null, needsFinal: false, returnNotes: {}, lastReason: null, since: 0 };
+export const INITIAL_STATE: ReviewState = { status: 'draft', enteredBy: null, crossCheckedBy: null, needsFinal: false, returnNotes: {}, lastReason: null, since: 0, attention: [] };
 
 const LEADS: readonly Role[] = ['group_lead', 'manager'];
 const CHECKERS: readonly Role[] = ['specialist', 'group_lead', 'manager'];
 
+/** Check a new decision against the machine under today's policy. */
 export function apply(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy = DEFAULT_POLICY): Transition {
+  return step(state, event, policy, true);
+}
+
+/**
+ * One transition. `strict` checks who may decide and the policy; otherwise (replaying a stored
+ * event that was refused under its rules) only the status must fit, so the record still shows what
+ * was decided.
+ */
+function step(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy, strict: boolean): Transition {
   const refuse = (refusal: Refusal): Transition => ({ ok: false, refusal });
+  /** A rule about who decides or what policy allows: enforced on new decisions only. */
+  const breaks = (broken: boolean): boolean => strict && broken;
   const to = (status: ReviewStatus, changes: Partial<ReviewState> = {}): Transition => ({ ok: true, state: { ...state, ...changes, status, since: event.at } });
   const isEnterer = event.by.staffId === state.enteredBy;
 
@@ -73,36 +103,36 @@ export function apply(state: ReviewState, event: ReviewEvent, policy: ReviewPoli
     case 'cross_check_passed':
     case 'cross_check_failed': {
       if (state.status !== 'pending_cross_check') return refuse('wrong_status');
-      if (isEnterer) return refuse('own_record');
-      if (!CHECKERS.includes(event.by.role)) return refuse('role_not_allowed');
+      if (breaks(isEnterer)) return refuse('own_record');
+      if (breaks(!CHECKERS.includes(event.by.role))) return refuse('role_not_allowed');
       if (event.kind === 'cross_check_failed') {
-        if (Object.keys(event.notes).length === 0) return refuse('notes_required');
+        if (breaks(Object.keys(event.notes).length === 0)) return refuse('notes_required');
         return to('returned', { crossCheckedBy: event.by.staffId, returnNotes: event.notes });
       }
       return to('pending_lead_approval', { crossCheckedBy: event.by.staffId, needsFinal: state.needsFinal || event.doubtful, returnNotes: {} });
     }
     case 'resubmitted':
       if (state.status !== 'returned' && state.status !== 'rejected') return refuse('wrong_status');
-      if (!isEnterer) return refuse('not_enterer');
+      if (breaks(!isEnterer)) return refuse('not_enterer');
       return to('pending_cross_check', { crossCheckedBy: null });
     case 'lead_approved':
     case 'lead_sent_back':
       if (state.status !== 'pending_lead_approval') return refuse('wrong_status');
-      if (!LEADS.includes(event.by.role)) return refuse('role_not_allowed');
-      if (isEnterer) return refuse('own_record');
+      if (breaks(!LEADS.includes(event.by.role))) return refuse('role_not_allowed');
+      if (breaks(isEnterer)) return refuse('own_record');
       if (event.kind === 'lead_sent_back') {
-        if (event.reason.trim() === '') return refuse('reason_required');
+        if (breaks(event.reason.trim() === '')) return refuse('reason_required');
         return to('pending_cross_check', { crossCheckedBy: null, lastReason: event.reason });
       }
-      if (event.by.staffId === state.crossCheckedBy && !policy.leadMayApproveOwnCrossCheck) return refuse('lead_is_cross_checker');
+      if (breaks(event.by.staffId === state.crossCheckedBy && !policy.leadMayApproveOwnCrossCheck)) return refuse('lead_is_cross_checker');
       return to(state.needsFinal ? 'pending_final_review' : 'valid');
     case 'final_approved':
     case 'final_rejected':
       if (state.status !== 'pending_final_review') return refuse('wrong_status');
-      if (event.by.role !== 'manager') return refuse('role_not_allowed');
-      if (isEnterer) return refuse('own_record');
+      if (breaks(event.by.role !== 'manager')) return refuse('role_not_allowed');
+      if (breaks(isEnterer)) return refuse('own_record');
       if (event.kind === 'final_rejected') {
-        if (event.reason.trim() === '') return refuse('reason_required');
+        if (breaks(event.reason.trim() === '')) return refuse('reason_required');
         return to('rejected', { lastReason: event.reason });
       }
       return to('valid');
@@ -110,20 +140,28 @@ export function apply(state: ReviewState, event: ReviewEvent, policy: ReviewPoli
       // A valid record is locked; changes go through a new correction intake with its own review.
       if (state.status !== 'valid') return refuse('wrong_status');
       return { ok: true, state };
-    default:
-      return assertNever(event);
+    default: {
+      // Exhaustive for the kinds this version knows; a kind from a newer version (arriving by sync) is noted, not thrown.
+      const unknown: never = event;
+      void unknown;
+      return refuse('unknown_event');
+    }
   }
 }
 
-/** Fold a record's events into its state, skipping none: an event that does not apply is an error. */
+/**
+ * Fold a record's events into its state. Never throws: each stored event is judged under the
+ * policy recorded with it (today's policy for events from before policies were recorded). An event
+ * that does not apply still counts where its status allows (it was decided and stored), and is
+ * noted in `attention`, so the record goes to a lead's attention queue instead of failing.
+ */
 export function derive(events: readonly ReviewEvent[], policy: ReviewPolicy = DEFAULT_POLICY): ReviewState {
   return events.reduce((state, event) => {
-    const next = apply(state, event, policy);
-    if (!next.ok) throw new Error(`review event ${event.kind} does not apply in ${state.status}: ${next.refusal}`);
-    return next.state;
+    const rules = event.policy ?? policy;
+    const next = step(state, event, rules, true);
+    if (next.ok) return next.state;
+    const lenient = step(state, event, rules, false);
+    const base = lenient.ok ? lenient.state : state;
+    return { ...base, attention: [...state.attention, { kind: event.kind, at: event.at, by: event.by.staffId, refusal: next.refusal }] };
   }, INITIAL_STATE);
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected review event ${JSON.stringify(value)}`);
 }

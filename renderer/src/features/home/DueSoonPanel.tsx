@@ -13,7 +13,8 @@ export function DueSoonPanel() {
   useEffect(() => {
     void api.call('review.queues').then((result) => {
       if (!result.ok) return;
-      const all = Object.entries(result.value).flatMap(([queue, list]) => list.map((item) => ({ ...item, queue })));
+      // `attention` repeats records that are in another queue as well.
+      const all = Object.entries(result.value).filter(([queue]) => queue !== 'attention').flatMap(([queue, list]) => list.map((item) => ({ ...item, queue })));
       setItems(all.filter((item) => item.deadline && item.deadline.state !== 'ok').sort((a, b) => (a.deadline?.dueAt ?? 0) - (b.deadline?.dueAt ?? 0)));
       setLoadedAt(Date.now());
     });

@@ -61,7 +61,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     const refusal = rpcError.details?.['refusal'];
     if (typeof refusal === 'string') return t(`review.refusal.${refusal}`);
     const fields = Object.entries(rpcError.fields ?? {});
-    if (fields.length > 0) return fields.map(([field, code]) => `${t(`intake.field.${field}`, { defaultValue: field })}：${fieldMessage(t, code) ?? ''}`).join('；');
+    if (fields.length > 0) return fields.map(([field, code]) => `${field === 'reason' ? t('review.reason') : t(`intake.field.${field}`, { defaultValue: field })}：${fieldMessage(t, code) ?? ''}`).join('；');
     return errorMessage(t, rpcError);
   };
 
@@ -151,6 +151,11 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         <ReasonPrompt label={t('review.revealReason')} confirmLabel={t('review.reveal')} error={reasonError} onConfirm={(typed) => void reveal(asking, typed)} onCancel={() => { setAsking(null); setReasonError(undefined); }} />
       )}
       {detail.lastReason && <p className="banner banner--warning" role="status">{t('review.lastReason', { reason: detail.lastReason })}</p>}
+      {detail.attention.map((note) => (
+        <p key={`${note.kind}-${note.at}`} className="banner banner--warning" role="status" data-testid="review-attention">
+          {t('review.attentionBanner', { event: t(`review.event.${note.kind}`), refusal: t(`review.refusal.${note.refusal}`, { defaultValue: note.refusal }) })}
+        </p>
+      ))}
 
       {Object.keys(detail.changedSinceCheck).length > 0 && (
         <section aria-labelledby="changed-title">

@@ -16,7 +16,7 @@ import type { Staff } from '../../../../shared/domain/auth/staff';
 
 type Queues = MethodOutput<'review.queues'>;
 export type QueueName = keyof Queues;
-const QUEUES: QueueName[] = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview'];
+const QUEUES: QueueName[] = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview', 'attention'];
 
 export function ReviewScreen({ role }: { role: string }) {
   const { t } = useTranslation();
@@ -61,7 +61,8 @@ export function ReviewScreen({ role }: { role: string }) {
     );
   }
 
-  const visible = QUEUES.filter((name) => (name === 'leadApproval' ? role === 'group_lead' || role === 'manager' : name === 'finalReview' ? role === 'manager' : true));
+  const lead = role === 'group_lead' || role === 'manager';
+  const visible = QUEUES.filter((name) => (name === 'leadApproval' ? lead : name === 'finalReview' ? role === 'manager' : name === 'attention' ? lead && (queues?.attention.length ?? 0) > 0 : true));
   const items = queues?.[queue] ?? [];
   const clean = queue === 'leadApproval' ? items.filter((item) => item.flags.length === 0) : [];
 

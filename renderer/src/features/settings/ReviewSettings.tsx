@@ -6,7 +6,7 @@ import { CheckboxField, FormError, TextField } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 
-export function ReviewSettings() {
+export function ReviewSettings({ canChange }: { canChange: boolean }) {
   const { t } = useTranslation();
   const [settings, setSettings] = useState<Settings | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -30,12 +30,14 @@ export function ReviewSettings() {
   return (
     <form className="card" onSubmit={(event) => { event.preventDefault(); void save(); }} aria-labelledby="review-settings-title">
       <h2 id="review-settings-title">{t('settings.reviewTitle')}</h2>
-      <CheckboxField label={t('settings.leadMayApproveOwnCrossCheck')} checked={settings.leadMayApproveOwnCrossCheck} onChange={(event) => setSettings({ ...settings, leadMayApproveOwnCrossCheck: event.target.checked })} />
-      <TextField label={t('settings.walkInTargetMinutes')} type="number" min={1} max={30} value={settings.walkInTargetMinutes} onChange={(event) => setSettings({ ...settings, walkInTargetMinutes: Number(event.target.value) })} />
-      <TextField label={t('settings.returnedDueMinutes')} type="number" min={10} max={1440} value={settings.returnedDueMinutes} onChange={(event) => setSettings({ ...settings, returnedDueMinutes: Number(event.target.value) })} />
+      <fieldset disabled={!canChange}>
+        <CheckboxField label={t('settings.leadMayApproveOwnCrossCheck')} checked={settings.leadMayApproveOwnCrossCheck} onChange={(event) => setSettings({ ...settings, leadMayApproveOwnCrossCheck: event.target.checked })} />
+        <TextField label={t('settings.walkInTargetMinutes')} type="number" min={1} max={30} value={settings.walkInTargetMinutes} onChange={(event) => setSettings({ ...settings, walkInTargetMinutes: Number(event.target.value) })} />
+        <TextField label={t('settings.returnedDueMinutes')} type="number" min={10} max={1440} value={settings.returnedDueMinutes} onChange={(event) => setSettings({ ...settings, returnedDueMinutes: Number(event.target.value) })} />
+      </fieldset>
       <FormError message={error} />
       {message && <p role="status" className="success">{message}</p>}
-      <button type="submit" className="primary">{t('common.save')}</button>
+      {canChange && <button type="submit" className="primary">{t('common.save')}</button>}
     </form>
   );
 }

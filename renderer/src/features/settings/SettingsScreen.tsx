@@ -23,6 +23,8 @@ export function SettingsScreen() {
   const [message, setMessage] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const { register, handleSubmit, setError, reset, formState } = useForm<SecuritySettings>({ resolver: zodResolver(securitySettingsSchema) });
+  // Checked again in the core: only a manager may change security settings or review policy.
+  const canChangePolicy = useDesk((state) => state.session?.state === 'active' && state.session.permissions.includes('policy.manage'));
 
   useEffect(() => {
     void api.call('settings.get').then((result) => (result.ok ? reset(result.value) : setFormError(errorMessage(t, result.error))));
@@ -54,17 +56,22 @@ export function SettingsScreen() {
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">{t('settings.title')}</h1>
+      {!canChangePolicy && <p className="muted" data-testid="policy-manager-only">{t('settings.managerOnly')}</p>}
       <form className="card" onSubmit={submit} noValidate>
-        {field('maxFailedLogins')}
-        {field('lockoutMinutes')}
-        {field('idleLockMinutes')}
+        <fieldset disabled={!canChangePolicy}>
+          {field('maxFailedLogins')}
+          {field('lockoutMinutes')}
+          {field('idleLockMinutes')}
+        </fieldset>
         <FormError message={formError} />
         {message && <p role="status" className="success">{message}</p>}
-        <button type="submit" className="primary" disabled={formState.isSubmitting}>
-          {t('common.save')}
-        </button>
+        {canChangePolicy && (
+          <button type="submit" className="primary" disabled={formState.isSubmitting}>
+            {t('common.save')}
+          </button>
+        )}
       </form>
-      <ReviewSettings />
+      <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
     </section>
   );
