@@ -3,7 +3,7 @@
  * Used by the worker (electron/core/worker.ts) and by CLI tools that need the same view of the data.
  */
 import type { RpcResponse } from '../../shared/api/envelope';
-import { lockIfIdle } from './auth/auth-service';
+import { lockIfIdle, lockOnClientClosed } from './auth/auth-service';
 import { randomIdFactory, type Clock, type CoreContext } from './context';
 import { openDatabase, type Db } from './db/connection';
 import { MetaRepo } from './db/meta-repo';
@@ -53,7 +53,7 @@ export function openCore(options: CoreOptions): Core {
       services,
       db,
       handle: (clientId, request) => dispatch(services, clientId, request),
-      clientClosed: (clientId) => services.sessions.end(clientId),
+      clientClosed: (clientId) => lockOnClientClosed(services, clientId),
       sweepIdle: () => {
         for (const session of services.sessions.all()) lockIfIdle(services, session);
       },

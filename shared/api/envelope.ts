@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'CORE_UNAVAILABLE',
   'CORE_RESTARTED',
   'INTERNAL',
+  'TOO_LARGE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -52,23 +53,39 @@ export function fail(code: ErrorCode, message: string, extra?: Pick<RpcError, 'f
   return { ok: false, error: { code, message, ...extra } };
 }
 
-/** Turn zod issues into field → message-code pairs (first issue per field wins). */
-export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
+/**
+ * Turn zod issues into field → message-code pairs (first issue per field wins). Pass the parsed
+ * `input` so that a missing value (`required`) can be told from a value of the wrong type
+ * (`invalid_type`): zod 4 leaves `issue.input` out unless asked to report it.
+ */
+export function fieldErrorsFrom(error: z.ZodError, input?: unknown): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     const key = issue.path.length > 0 ? issue.path.join('.') : '_';
     if (fields[key] !== undefined) continue;
-    fields[key] = messageCodeOf(issue);
+    fields[key] = messageCodeOf(issue, input);
   }
   return fields;
 }
 
-function messageCodeOf(issue: z.core.$ZodIssue): string {
+/** The value at a zod issue's path inside `root` (undefined when any step is missing). */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const step of path) {
+    if (typeof current !== 'object' || current === null || typeof step === 'symbol' || !Object.hasOwn(current, step)) return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
+
+function messageCodeOf(issue: z.core.$ZodIssue, input: unknown): string {
   // Our schemas put message codes (snake_case) in `message`; zod's own defaults are prose.
   if (/^[a-z_]+$/.test(issue.message)) return issue.message;
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'required' : 'invalid_type';
+    case 'invalid_type': {
+      const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
+      return value === undefined ? 'required' : 'invalid_type';
+    }
     case 'too_small':
       return 'too_small';
     case 'too_big':
@@ -78,4 +95,67 @@ function messageCodeOf(issue: z.core.$ZodIssue): string {
     default:
       return 'invalid';
   }
+}
+
+/** Deepest nesting of arrays and objects a request may have (checked before it reaches the core). */
+export const MAX_REQUEST_DEPTH = 32;
+/** Largest request, in bytes of UTF-8 JSON (the browser host's WebSocket frame limit too). */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** The request's own id when one can be read from it (so an error reaches the right caller), else -1. */
+export function requestIdOf(request: unknown): number {
+  if (typeof request !== 'object' || request === null || Array.isArray(request) || !Object.hasOwn(request, 'id')) return -1;
+  const id = (request as { id: unknown }).id;
+  return typeof id === 'number' && Number.isFinite(id) ? id : -1;
+}
+
+/**
+ * Check that a request is plain JSON data no deeper than MAX_REQUEST_DEPTH (the request object
+ * itself is depth 1) and no larger than about MAX_REQUEST_BYTES, without recursion: a hostile value
+ * must not overflow the stack here either. Returns the problem, or undefined when it may pass.
+ */
+export function requestShapeProblem(request: unknown, maxDepth = MAX_REQUEST_DEPTH, maxBytes = MAX_REQUEST_BYTES): string | undefined {
+  const stack: Array<[value: unknown, depth: number]> = [[request, 1]];
+  let bytes = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value === 'boolean') bytes += 5;
+    else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return 'not JSON data';
+      bytes += 24;
+    } else if (typeof value === 'string') bytes += utf8Length(value) + 2;
+    else if (typeof value === 'object') {
+      // Shared references and cycles need no special case: depth and size bound the walk.
+      if (depth > maxDepth) return `nested deeper than ${maxDepth}`;
+      if (Array.isArray(value)) {
+        bytes += 2 + value.length;
+        for (const item of value) stack.push([item, depth + 1]);
+      } else {
+        const proto: unknown = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) return 'not JSON data';
+        bytes += 2;
+        for (const key of Object.keys(value)) {
+          bytes += utf8Length(key) + 4;
+          stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+        }
+      }
+    } else return 'not JSON data';
+    if (bytes > maxBytes) return `larger than ${maxBytes} bytes`;
+  }
+  return undefined;
+}
+
+/** Bytes of a string in UTF-8 (a lone surrogate counts 3, as its replacement character would). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
 }
