@@ -144,6 +144,8 @@ class Lane {
   private nextId = 1;
   private inFlight = 0;
   private readonly pending = new Map<number, Expectation[]>();
+  /** Ids of the lane's own calls (session upkeep), answered through call(). */
+  private readonly calls = new Set<number>();
   private readonly slots: Array<() => void> = [];
   private readonly drained: Array<() => void> = [];
   closed = false;
@@ -176,11 +178,13 @@ class Lane {
   /** Call a method and wait for its answer (outside the fuzz stream: session upkeep). */
   async call(method: MethodName, input: unknown): Promise<RpcResult<unknown>> {
     return new Promise((resolve) => {
-      const id = 1_000_000_000 + this.nextId++;
+      const id = 2 ** 40 + this.nextId++;
+      this.calls.add(id);
       const onMessage = (data: WebSocket.RawData): void => {
         const answer = JSON.parse(data.toString()) as { type?: string; id?: number; result?: RpcResult<unknown> };
         if (answer.type === 'response' && answer.id === id && answer.result) {
           this.ws.off('message', onMessage);
+          this.calls.delete(id);
           resolve(answer.result);
         }
       };
@@ -199,9 +203,12 @@ class Lane {
     } else {
       const id = this.nextId++;
       const text = message.text.replace('__ID__', String(id));
-      method = message.method;
       try {
-        expectId = requestIdOf(JSON.parse(text));
+        const parsed: unknown = JSON.parse(text);
+        expectId = requestIdOf(parsed);
+        // A "malformed" message may happen to be a valid call: judge its answer by its method.
+        const named = typeof parsed === 'object' && parsed !== null ? (parsed as { method?: unknown }).method : undefined;
+        method = typeof named === 'string' ? named : undefined;
       } catch {
         expectId = -1;
       }
@@ -253,7 +260,7 @@ class Lane {
       return;
     }
     if (answer.type !== 'response' || typeof answer.id !== 'number') return this.problem(`an answer without a response id: ${text.slice(0, 200)}`);
-    if (answer.id >= 1_000_000_000) return; // session upkeep, answered to call()
+    if (this.calls.has(answer.id)) return; // session upkeep, answered to call()
     const list = this.pending.get(answer.id);
     const expected = list?.shift();
     if (!expected) return this.problem(`an answer for id ${answer.id} that nobody asked for`);
