@@ -136,6 +136,11 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
     await this.worker?.terminate();
   }
 
+  /** Requests waiting for an answer or for the worker (0 when nothing is outstanding). */
+  get pendingRequests(): number {
+    return this.inFlight.size + this.waiting.length;
+  }
+
   /** Number of times the worker was started again after it stopped (0 while it never died). */
   get restarts(): number {
     return this.restartCount;

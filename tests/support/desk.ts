@@ -20,7 +20,7 @@ export function tempDataDir(label = 'desk'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `intake-desk-${label}-`));
 }
 
-export async function startDesk(options: { dataDir?: string; clockOffsetMs?: number } = {}): Promise<BrowserHost & { dataDir: string }> {
+export async function startDesk(options: { dataDir?: string; clockOffsetMs?: number; launchClock?: () => number } = {}): Promise<BrowserHost & { dataDir: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
   const host = await startBrowserHost({
     dataDir,
@@ -28,6 +28,7 @@ export async function startDesk(options: { dataDir?: string; clockOffsetMs?: num
     rendererDir: RENDERER_DIR,
     appVersion: '0.0.0-test',
     ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
+    ...(options.launchClock ? { launchClock: options.launchClock } : {}),
   });
   return Object.assign(host, { dataDir });
 }
