@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     const report = await runFuzz(target, { messages, ...(seed !== undefined ? { seed } : {}), progress: (line) => process.stderr.write(`${line}\n`) });
     for (const problem of report.problems) process.stdout.write(`  ${problem}\n`);
     for (const line of host.errors().slice(0, 10)) process.stdout.write(`  host: ${line.slice(0, 300)}\n`);
-    process.stdout.write(`(${((Date.now() - started) / 1000).toFixed(1)} s, ${report.internal} INTERNAL answers)\n`);
+    process.stdout.write(`(${((Date.now() - started) / 1000).toFixed(1)} s, ${report.signedInRounds} rounds signed in, ${report.internal} INTERNAL answers)\n`);
     process.stdout.write(`fuzz: ${report.messages} messages, ${report.crashes} crashes\n`);
     return report.crashes === 0 ? 0 : 1;
   } finally {

@@ -41,6 +41,8 @@ export interface FuzzReport {
   crashes: number;
   /** Answers INTERNAL (an error code, so not a crash, but worth a look). */
   internal: number;
+  /** Rounds run signed in (the others ran without a session). */
+  signedInRounds: number;
   /** The first problems found, for the report (at most 20). */
   problems: string[];
 }
@@ -311,16 +313,20 @@ async function sendBadFrame(target: FuzzTarget, index: number, problem: (text: s
   if (code !== spec.expect) problem(`${spec.name}: closed with ${code}, expected ${spec.expect}`);
 }
 
-/** Make sure the lane's client is signed in and unlocked (true) or signed out (false). */
-async function setSession(lane: Lane, target: FuzzTarget, wanted: boolean): Promise<void> {
+/**
+ * Make sure the lane's client is signed in and unlocked (wanted) or signed out; true when it is
+ * signed in afterwards (the fuzz may have locked the account with wrong passwords meanwhile).
+ */
+async function setSession(lane: Lane, target: FuzzTarget, wanted: boolean): Promise<boolean> {
   const session = await lane.call('auth.session', {});
   const state = session.ok ? (session.value as { state: string }).state : 'none';
   if (!wanted) {
     if (state !== 'none') await lane.call('auth.logout', {});
-    return;
+    return false;
   }
-  if (state === 'locked') await lane.call('auth.unlock', { password: target.credentials.password });
-  else if (state === 'none') await lane.call('auth.login', target.credentials);
+  if (state === 'active') return true;
+  const result = state === 'locked' ? await lane.call('auth.unlock', { password: target.credentials.password }) : await lane.call('auth.login', target.credentials);
+  return result.ok && (result.value as { state: string }).state === 'active';
 }
 
 export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise<FuzzReport> {
@@ -343,13 +349,14 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   }, 1_000);
   const arbitrary = messageArbitrary();
   let sent = 0;
+  let signedInRounds = 0;
   try {
     for (let roundIndex = 0; sent < options.messages; roundIndex += 1) {
       if (!target.alive()) break;
       const count = Math.min(round, options.messages - sent);
       const batch = fc.sample(arbitrary, { numRuns: count, seed: seed + roundIndex });
       const withSession = roundIndex % 2 === 1;
-      await setSession(lanes[0]!, target, withSession);
+      if (await setSession(lanes[0]!, target, withSession)) signedInRounds += 1;
       const frames: number[] = [];
       const sending: Array<Promise<void>> = lanes.map(async (lane, laneIndex) => {
         for (let i = laneIndex; i < batch.length; i += lanes.length) {
@@ -383,7 +390,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       probe.close();
     }
   }
-  return { messages: sent, crashes, internal: answerStats.internal - internalBefore, problems };
+  return { messages: sent, crashes, internal: answerStats.internal - internalBefore, signedInRounds, problems };
 }
 
 /** First-run setup on the fuzz target's client, so that the phases with a session can sign in. */

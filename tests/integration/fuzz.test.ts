@@ -25,9 +25,10 @@ afterAll(() => host?.stop());
 
 describe('fuzz over the WebSocket', () => {
   it('answers 4,000 random messages and bad frames, with and without a session, without a crash', { timeout: 120_000 }, async () => {
-    const report = await runFuzz(target, { messages: 4_000, seed: 20_261_206 });
+    const report = await runFuzz(target, { messages: 4_000, seed: 20_261_206, round: 500 });
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ messages: 4_000, crashes: 0 });
+    expect(report.signedInRounds).toBeGreaterThan(0);
     expect(host.alive()).toBe(true);
     expect(host.workerRestarts()).toBe(0);
   });
