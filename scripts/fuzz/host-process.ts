@@ -48,11 +48,11 @@ export function startHostProcess(hostScript: string, dataDir: string): Promise<H
       for (const line of lines) {
         stdout.push(line);
         const match = /^Intake Desk running at (http:\/\/127\.0\.0\.1:\d+)(\/launch\?token=\S+)$/.exec(line);
-        if (!match) continue;
-        const origin = match[1]!;
+        const [, origin, launchPath] = match ?? [];
+        if (!origin || !launchPath) continue;
         resolve({
           origin,
-          launchUrl: origin + match[2]!,
+          launchUrl: origin + launchPath,
           stdout,
           alive: () => !exited,
           workerRestarts: () => restarts,

@@ -38,7 +38,7 @@ export function encodeFrame(spec: FrameSpec): Buffer {
   if (!masked) return Buffer.concat([header, spec.payload]);
   const mask = randomBytes(4);
   const body = Buffer.from(spec.payload);
-  for (let i = 0; i < body.length; i += 1) body[i] = body[i]! ^ mask[i % 4]!;
+  for (let i = 0; i < body.length; i += 1) body.writeUInt8(body.readUInt8(i) ^ mask.readUInt8(i % 4), i);
   return Buffer.concat([header, mask, body]);
 }
 
@@ -97,8 +97,8 @@ export function rawUpgrade(origin: string, cookie: string): Promise<RawConnectio
       }
       // Server frames are unmasked; skip any that are not a close frame.
       while (buffered.length >= 2) {
-        const opcode = buffered[0]! & 0x0f;
-        let length = buffered[1]! & 0x7f;
+        const opcode = buffered.readUInt8(0) & 0x0f;
+        let length = buffered.readUInt8(1) & 0x7f;
         let offset = 2;
         if (length === 126) {
           if (buffered.length < 4) return;

@@ -117,8 +117,8 @@ export function requestIdOf(request: unknown): number {
 export function requestShapeProblem(request: unknown, maxDepth = MAX_REQUEST_DEPTH, maxBytes = MAX_REQUEST_BYTES): string | undefined {
   const stack: Array<[value: unknown, depth: number]> = [[request, 1]];
   let bytes = 0;
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [value, depth] = top;
     if (value === null || typeof value === 'boolean') bytes += 5;
     else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return 'not JSON data';
