@@ -3,6 +3,9 @@
  * Errors travel as codes (never stack traces) because `instanceof` does not survive the trip.
  */
 import { z } from 'zod';
+import { MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH, utf8Length } from './limits';
+
+export { MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH, utf8Length } from './limits';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -97,11 +100,6 @@ function messageCodeOf(issue: z.core.$ZodIssue, input: unknown): string {
   }
 }
 
-/** Deepest nesting of arrays and objects a request may have (checked before it reaches the core). */
-export const MAX_REQUEST_DEPTH = 32;
-/** Largest request, in bytes of UTF-8 JSON (the browser host's WebSocket frame limit too). */
-export const MAX_REQUEST_BYTES = 1024 * 1024;
-
 /** The request's own id when one can be read from it (so an error reaches the right caller), else -1. */
 export function requestIdOf(request: unknown): number {
   if (typeof request !== 'object' || request === null || Array.isArray(request) || !Object.hasOwn(request, 'id')) return -1;
@@ -143,19 +141,4 @@ export function requestShapeProblem(request: unknown, maxDepth = MAX_REQUEST_DEP
     if (bytes > maxBytes) return `larger than ${maxBytes} bytes`;
   }
   return undefined;
-}
-
-/** Bytes of a string in UTF-8 (a lone surrogate counts 3, as its replacement character would). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i += 1;
-    } else bytes += 3;
-  }
-  return bytes;
 }
