@@ -117,6 +117,7 @@ export function requestShapeProblem(request: unknown, maxDepth = MAX_REQUEST_DEP
   let bytes = 0;
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     const [value, depth] = top;
+    if (value === undefined) continue; // dropped by JSON; kept by structured clone (Electron IPC)
     if (value === null || typeof value === 'boolean') bytes += 5;
     else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return 'not JSON data';

@@ -5,7 +5,8 @@
  * closes or no answer comes within the timeout. The socket is opened again on the next call.
  */
 import type { DeskBridge } from '../../../shared/api/bridge';
-import { MAX_REQUEST_BYTES, utf8Length, type RpcResult } from '../../../shared/api/envelope';
+import type { RpcResult } from '../../../shared/api/envelope';
+import { MAX_REQUEST_BYTES, utf8Length } from '../../../shared/api/limits';
 
 type Listener = (payload: unknown) => void;
 
@@ -88,7 +89,12 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): DeskBrid
     shell: 'browser',
     invoke: async (method, input) => {
       const id = nextId++;
-      const text = JSON.stringify({ id, method, input });
+      let text: string;
+      try {
+        text = JSON.stringify({ id, method, input });
+      } catch {
+        return { ok: false, error: { code: 'BAD_REQUEST', message: 'the input is not JSON data' } };
+      }
       if (utf8Length(text) > maxBytes) return tooLarge();
       let ws: WebSocket;
       try {
