@@ -48,7 +48,7 @@ export interface FuzzReport {
 }
 
 type Message =
-  | { kind: 'text'; text: string; method: string | undefined }
+  | { kind: 'text'; text: string }
   | { kind: 'binary'; bytes: Uint8Array }
   | { kind: 'frame'; index: number };
 
@@ -128,9 +128,9 @@ const notJson = fc.oneof(
 
 export function messageArbitrary(): fc.Arbitrary<Message> {
   return fc.oneof(
-    { weight: 70, arbitrary: envelope.map(({ name, input }): Message => ({ kind: 'text', text: `{"id":__ID__,"method":${JSON.stringify(name)},"input":${input}}`, method: name })) },
-    { weight: 12, arbitrary: malformed.map((text): Message => ({ kind: 'text', text, method: undefined })) },
-    { weight: 8, arbitrary: notJson.map((text): Message => ({ kind: 'text', text, method: undefined })) },
+    { weight: 70, arbitrary: envelope.map(({ name, input }): Message => ({ kind: 'text', text: `{"id":__ID__,"method":${JSON.stringify(name)},"input":${input}}` })) },
+    { weight: 12, arbitrary: malformed.map((text): Message => ({ kind: 'text', text })) },
+    { weight: 8, arbitrary: notJson.map((text): Message => ({ kind: 'text', text })) },
     { weight: 3, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes): Message => ({ kind: 'binary', bytes })) },
     { weight: 2, arbitrary: fc.nat({ max: BAD_FRAMES.length - 1 }).map((index): Message => ({ kind: 'frame', index })) },
   );
