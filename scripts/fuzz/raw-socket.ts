@@ -125,6 +125,11 @@ export function rawUpgrade(origin: string, cookie: string): Promise<RawConnectio
 /** The classes of bad frame the host must survive, each with the close code it must answer. */
 export const BAD_FRAMES: ReadonlyArray<{ name: string; expect: number; frame: () => Buffer }> = [
   { name: 'text over 1 MiB', expect: 1009, frame: () => encodeFrame({ opcode: 0x1, payload: Buffer.alloc(1024 * 1024 + 1, 0x61) }) },
+  {
+    name: 'fragments over 1 MiB together',
+    expect: 1009,
+    frame: () => Buffer.concat([encodeFrame({ opcode: 0x1, payload: Buffer.alloc(600 * 1024, 0x61), fin: false }), encodeFrame({ opcode: 0x0, payload: Buffer.alloc(600 * 1024, 0x61) })]),
+  },
   { name: 'declared length over 2^53', expect: 1009, frame: () => encodeFrame({ opcode: 0x1, payload: Buffer.alloc(0), declaredLength: 2n ** 63n - 1n }) },
   { name: 'text not UTF-8', expect: 1007, frame: () => encodeFrame({ opcode: 0x1, payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }) },
   { name: 'lone surrogate in UTF-8', expect: 1007, frame: () => encodeFrame({ opcode: 0x1, payload: Buffer.from([0xed, 0xa0, 0x80]) }) },
