@@ -47,9 +47,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** WebSocket close codes (RFC 6455) the host uses when it ends one connection. */
-export const CLOSE_CODES = { protocolError: 1002, invalidData: 1007, tooBig: 1009 } as const;
-
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const keyHex = readOrCreateKeyFile(options.dataDir);
   const supervisor = new CoreSupervisor(options.workerFile, {
