@@ -147,6 +147,7 @@ describe('the host in-process', () => {
       await page.sendRaw(`{"id":2,"method":"auth.login","input":{"username":"${'x'.repeat(1_000)}","password":${nested(40)}}}`);
       expect(codeOf(await page.call('app.ping'))).toBe('ok');
       expect(desk.supervisor.pendingRequests).toBe(0);
+      expect(desk.supervisor.restarts).toBe(0);
       await page.close();
     } finally {
       await desk.close();
