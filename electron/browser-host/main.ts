@@ -22,12 +22,18 @@ async function main(): Promise<void> {
     appVersion: version,
     port: Number.isInteger(port) ? port : 0,
   });
-  process.stdout.write(`Intake Desk running at ${host.launchUrl()}\n`);
+  // One launch link, printed once: it works once and expires after two minutes unused. When a
+  // Chromium window is opened for the person, it is opened with this same link.
+  const launchUrl = host.launchUrl();
+  process.stdout.write(`Intake Desk running at ${launchUrl}\n`);
   const chromium = findChromium();
-  if (process.env['INTAKE_DESK_NO_OPEN'] !== '1' && chromium && hasDisplay()) openInChromium(chromium, host.launchUrl(), dataDir);
+  if (process.env['INTAKE_DESK_NO_OPEN'] !== '1' && chromium && hasDisplay()) openInChromium(chromium, launchUrl, dataDir);
 
   const shutdown = (): void => {
-    void host.close().finally(() => process.exit(0));
+    host
+      .close()
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

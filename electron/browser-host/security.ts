@@ -59,25 +59,41 @@ export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** A launch link that has not been opened within this time no longer works. */
+export const LAUNCH_TOKEN_TTL_MS = 2 * 60_000;
+
 /** Browser clients of this launch: cookie secret → client id. */
 export class ClientRegistry {
-  private readonly tokens = new Set<string>();
+  /** One-time launch tokens → when each was issued. */
+  private readonly tokens = new Map<string, number>();
   private readonly clients = new Map<string, string>();
   private counter = 0;
 
-  /** A one-time token for the launch URL; exchanged for a cookie on first use. */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly tokenTtlMs = LAUNCH_TOKEN_TTL_MS,
+  ) {}
+
+  /** A one-time token for the launch URL; exchanged for a cookie on first use, within the TTL. */
   issueToken(): string {
+    this.forgetExpired();
     const token = newSecret();
-    this.tokens.add(token);
+    this.tokens.set(token, this.now());
     return token;
   }
 
   redeem(token: string | null): string | undefined {
+    this.forgetExpired();
     if (!token || !this.tokens.delete(token)) return undefined;
     const secret = newSecret();
     this.counter += 1;
     this.clients.set(secret, `browser-${this.counter}`);
     return secret;
+  }
+
+  private forgetExpired(): void {
+    const now = this.now();
+    for (const [token, issuedAt] of this.tokens) if (now - issuedAt >= this.tokenTtlMs) this.tokens.delete(token);
   }
 
   clientOf(secret: string | undefined): string | undefined {

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_REQUEST_BYTES, fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { readOrCreateKeyFile } from '../core/db/key-file';
 import { createLogger } from '../core/logger';
 import { CoreSupervisor } from '../core/supervisor';
@@ -27,6 +29,8 @@ export interface BrowserHostOptions {
    * that is restarted after a crash carries on from the same clock instead of starting over.
    */
   clockStartMs?: number;
+  /** The clock that expires unused launch links (tests move it instead of waiting). */
+  launchClock?: () => number;
 }
 
 export interface BrowserHost {
@@ -49,8 +53,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const MAX_MESSAGE_BYTES = 1024 * 1024;
-
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const keyHex = readOrCreateKeyFile(options.dataDir);
   const clockOffsetMs = (options.clockStartMs !== undefined ? options.clockStartMs - Date.now() : 0) + (options.clockOffsetMs ?? 0);
@@ -62,22 +64,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   await supervisor.start();
 
-  const clients = new ClientRegistry();
+  const clients = new ClientRegistry(options.launchClock);
   const sockets = new Map<WebSocket, string>();
   const rendererRoot = path.resolve(options.rendererDir);
   let port = 0;
 
-  const server = http.createServer((request, response) => {
+  const handleRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     const refuse = (status: number, text: string): void => {
       response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
       response.end(text);
     };
     if (!hostAllowed(request.headers, port)) return refuse(421, 'Unknown host.');
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'Method not allowed.');
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseUrl(request.url, port);
+    if (!url) return refuse(400, 'Bad path.');
     if (url.pathname === '/launch') {
       const secret = clients.redeem(url.searchParams.get('token'));
-      if (!secret) return refuse(403, 'This launch link was already used or is not valid. Start Intake Desk again for a new one.');
+      if (!secret) return refuse(403, 'This launch link was already used, has expired or is not valid. Start Intake Desk again for a new one.');
       response.writeHead(303, { ...SECURITY_HEADERS, Location: '/', 'Set-Cookie': `${COOKIE_NAME}=${secret}; HttpOnly; SameSite=Strict; Path=/` });
       response.end();
       return;
@@ -86,38 +89,87 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return refuse(403, 'Open Intake Desk from the link it printed when it started.');
     }
     serveStatic(rendererRoot, url.pathname, request.method === 'HEAD', response, refuse);
+  };
+
+  // No input may end the process: the handler's own failures become a 500 for that request only.
+  const server = http.createServer((request, response) => {
+    try {
+      handleRequest(request, response);
+    } catch (error) {
+      log.error('request failed', { error: error instanceof Error ? error.name : 'unknown' });
+      if (!response.headersSent) response.writeHead(500, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end();
+    }
+  });
+  server.on('clientError', (_error, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  server.on('upgrade', (request, socket, head) => {
-    const clientId = clients.clientOf(readCookie(request.headers, COOKIE_NAME));
-    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname !== '/rpc' || !hostAllowed(request.headers, port) || !originAllowed(request.headers, port) || !clientId) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  wss.on('error', (error) => log.error('websocket server error', { error: error.name }));
+
+  /** The client's last socket closed (its last tab): the core locks that client's session. */
+  const socketGone = (ws: WebSocket, clientId: string, closedByUs: boolean): void => {
+    if (!sockets.delete(ws)) return;
+    if (closedByUs) return; // a refused frame: the page reconnects at once and keeps its session
+    for (const owner of sockets.values()) if (owner === clientId) return;
+    supervisor.clientClosed(clientId);
+  };
+
+  const answer = (ws: WebSocket, reply: RpcResponse): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    try {
+      ws.send(JSON.stringify({ type: 'response', ...reply }));
+    } catch (error) {
+      log.error('an answer could not be sent', { error: error instanceof Error ? error.name : 'unknown' });
     }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      sockets.set(ws, clientId);
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(data.toString('utf8'));
-        } catch {
-          ws.send(JSON.stringify({ type: 'response', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'not JSON' } } }));
-          return;
-        }
-        void supervisor.call(clientId, parsed).then((reply) => {
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'response', ...reply }));
-        });
-      });
-      ws.on('close', () => sockets.delete(ws));
+  };
+
+  const acceptSocket = (ws: WebSocket, clientId: string): void => {
+    sockets.set(ws, clientId);
+    let refusedFrame = false;
+    // A bad frame (too big, not UTF-8, reserved opcode, RSV bits) makes ws emit `error` and close
+    // this one connection with 1009, 1007 or 1002; without this listener the process would exit.
+    ws.on('error', (error: Error & { code?: string }) => {
+      refusedFrame = true;
+      log.warn('websocket frame refused; connection closed', { code: error.code ?? error.name });
     });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return answer(ws, { id: -1, result: fail('BAD_REQUEST', 'binary frames are not accepted') });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(bufferText(data));
+      } catch {
+        return answer(ws, { id: -1, result: fail('BAD_REQUEST', 'not JSON') });
+      }
+      supervisor.call(clientId, parsed).then(
+        (reply) => answer(ws, reply),
+        () => answer(ws, { id: requestIdOf(parsed), result: fail('INTERNAL', 'internal error') }),
+      );
+    });
+    ws.on('close', () => socketGone(ws, clientId, refusedFrame));
+  };
+
+  server.on('upgrade', (request, socket: Duplex, head) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const clientId = clients.clientOf(readCookie(request.headers, COOKIE_NAME));
+      const url = parseUrl(request.url, port);
+      if (url?.pathname !== '/rpc' || !hostAllowed(request.headers, port) || !originAllowed(request.headers, port) || !clientId) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => acceptSocket(ws, clientId));
+    } catch (error) {
+      log.error('upgrade failed', { error: error instanceof Error ? error.name : 'unknown' });
+      socket.destroy();
+    }
   });
 
   const broadcast = (clientId: string | null, message: unknown): void => {
     const text = JSON.stringify(message);
-    for (const [ws, owner] of sockets) if ((clientId === null || owner === clientId) && ws.readyState === ws.OPEN) ws.send(text);
+    for (const [ws, owner] of sockets) if ((clientId === null || owner === clientId) && ws.readyState === ws.OPEN) ws.send(text, () => undefined);
   };
   supervisor.on('event', (clientId, event) => broadcast(clientId, { type: 'event', ...event }));
   supervisor.on('restarted', (reason) => broadcast(null, { type: 'event', event: 'core.restarted', payload: { reason } }));
@@ -127,6 +179,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  server.on('error', (error) => log.error('http server error', { error: error.name }));
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
 
@@ -144,6 +197,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   };
 }
 
+function parseUrl(raw: string | undefined, port: number): URL | undefined {
+  try {
+    return new URL(raw ?? '/', `http://127.0.0.1:${port}`);
+  } catch {
+    return undefined;
+  }
+}
+
+function bufferText(data: Buffer | ArrayBuffer | Buffer[]): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
 function serveStatic(root: string, pathname: string, headOnly: boolean, response: http.ServerResponse, refuse: (status: number, text: string) => void): void {
   let decoded: string;
   try {
@@ -151,6 +217,8 @@ function serveStatic(root: string, pathname: string, headOnly: boolean, response
   } catch {
     return refuse(400, 'Bad path.');
   }
+  // A path that cannot name a file (a NUL byte, which fs refuses by throwing) is a bad request.
+  if (decoded.includes('\0')) return refuse(400, 'Bad path.');
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const file = path.resolve(root, relative);
   // Path traversal: the resolved file must stay inside the renderer folder.
@@ -158,7 +226,9 @@ function serveStatic(root: string, pathname: string, headOnly: boolean, response
   fs.stat(file, (error, stat) => {
     if (error || !stat.isFile()) return refuse(404, 'Not found.');
     response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': stat.size });
-    if (headOnly) response.end();
-    else fs.createReadStream(file).pipe(response);
+    if (headOnly) return void response.end();
+    const stream = fs.createReadStream(file);
+    stream.on('error', () => response.destroy());
+    stream.pipe(response);
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { RpcResponse } from '../../shared/api/envelope';
 import { AuditHeadFile } from './audit/audit-log';
-import { lockIfIdle } from './auth/auth-service';
+import { lockIfIdle, lockOnClientClosed } from './auth/auth-service';
 import { randomIdFactory, type Clock, type CoreContext } from './context';
 import { deriveDeskKeys } from './crypto/desk-keys';
 import { openDatabase, type Db } from './db/connection';
@@ -70,7 +70,7 @@ export function openCore(options: CoreOptions): Core {
       db,
       handle: (clientId, request) => dispatch(services, clientId, request),
       clientClosed: (clientId) => {
-        services.sessions.end(clientId);
+        lockOnClientClosed(services, clientId);
         services.refusals.flush(clientId);
       },
       sweepIdle: () => {

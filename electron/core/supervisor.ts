@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { fail, type RpcResponse } from '../../shared/api/envelope';
+import { fail, requestIdOf, requestShapeProblem, type RpcResponse } from '../../shared/api/envelope';
 import type { RpcEvent } from '../../shared/api/events';
 import { createLogger } from './logger';
 import type { CoreWorkerData, FromCore, ToCore } from './protocol';
@@ -42,6 +42,7 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
   private nextKey = 1;
   private restartDelayMs = 200;
   private lastStart = 0;
+  private restartCount = 0;
   /** Keyed by the supervisor's own number: request ids are only unique per client. */
   private readonly inFlight = new Map<number, Pending>();
   private readonly waiting: Pending[] = [];
@@ -71,7 +72,7 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
           case 'fatal': {
             const error = new CoreStartError(message.code, message.message);
             this.stopping = true;
-            void worker.terminate();
+            worker.terminate().catch(() => undefined);
             if (!settled) reject(error);
             else this.emit('fatal', error);
             settled = true;
@@ -101,11 +102,21 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
+  /**
+   * Pass a request to the core and resolve with its answer; never rejects. A request deeper than
+   * MAX_REQUEST_DEPTH or larger than MAX_REQUEST_BYTES is answered BAD_REQUEST here, before it is
+   * copied to the worker (a deep value would overflow the stack of the structured clone).
+   */
   call(clientId: string, request: unknown): Promise<RpcResponse> {
     return new Promise((resolve) => {
+      const problem = requestShapeProblem(request);
+      if (problem !== undefined) {
+        resolve({ id: requestIdOf(request), result: fail('BAD_REQUEST', `the request is ${problem}`) });
+        return;
+      }
       const pending: Pending = { clientId, request, resolve };
       if (this.stopping && !this.worker) {
-        resolve({ id: requestId(request), result: fail('CORE_UNAVAILABLE', 'the core is not running') });
+        resolve({ id: requestIdOf(request), result: fail('CORE_UNAVAILABLE', 'the core is not running') });
       } else if (this.ready) this.send(pending);
       else this.waiting.push(pending);
     });
@@ -125,10 +136,26 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
     await this.worker?.terminate();
   }
 
+  /** Requests waiting for an answer or for the worker (0 when nothing is outstanding). */
+  get pendingRequests(): number {
+    return this.inFlight.size + this.waiting.length;
+  }
+
+  /** Number of times the worker was started again after it stopped (0 while it never died). */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
   private send(pending: Pending): void {
     const key = this.nextKey++;
     this.inFlight.set(key, pending);
-    this.post({ type: 'request', clientId: pending.clientId, key, request: pending.request });
+    try {
+      this.post({ type: 'request', clientId: pending.clientId, key, request: pending.request });
+    } catch {
+      // The request cannot be copied to the worker: answer it here and free its slot.
+      this.inFlight.delete(key);
+      pending.resolve({ id: requestIdOf(pending.request), result: fail('BAD_REQUEST', 'the request cannot be passed to the core') });
+    }
   }
 
   private settle(key: number, response: RpcResponse): void {
@@ -140,7 +167,7 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
 
   private failInFlight(): void {
     for (const pending of this.inFlight.values()) {
-      pending.resolve({ id: requestId(pending.request), result: fail('CORE_RESTARTED', 'the core restarted before answering; check whether the last action was saved') });
+      pending.resolve({ id: requestIdOf(pending.request), result: fail('CORE_RESTARTED', 'the core restarted before answering; check whether the last action was saved') });
     }
     this.inFlight.clear();
   }
@@ -156,7 +183,10 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
     log.warn('core worker stopped; restarting', { reason, delayMs: delay });
     setTimeout(() => {
       this.start().then(
-        () => this.emit('restarted', reason),
+        () => {
+          this.restartCount += 1;
+          this.emit('restarted', reason);
+        },
         (error: unknown) => this.emit('fatal', error instanceof CoreStartError ? error : new CoreStartError('restart_failed', 'the core could not be restarted')),
       );
     }, delay).unref();
@@ -165,9 +195,4 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
   private post(message: ToCore): void {
     this.worker?.postMessage(message);
   }
-}
-
-function requestId(request: unknown): number {
-  if (typeof request === 'object' && request !== null && 'id' in request && typeof request.id === 'number') return request.id;
-  return -1;
 }

@@ -3,6 +3,7 @@
  * (Electron main or the browser host) through CoreSupervisor; talks only through `parentPort`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
 import { DatabaseOpenError } from './db/connection';
 import { createLogger } from './logger';
@@ -28,7 +29,16 @@ try {
       core.clientClosed(message.clientId);
       return;
     }
-    void core.handle(message.clientId, message.request).then((response) => post({ type: 'response', key: message.key, response }));
+    // dispatch() answers every request itself; the catch is the last line of defence, so that no
+    // request is left without an answer and no rejection goes unhandled.
+    core
+      .handle(message.clientId, message.request)
+      .catch((): RpcResponse => ({ id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') }))
+      .then((response) => post({ type: 'response', key: message.key, response }))
+      .catch(() => {
+        log.error('an answer could not be sent to the shell', { key: message.key });
+        post({ type: 'response', key: message.key, response: { id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') } });
+      });
   });
   setInterval(() => {
     core.sweepIdle();

@@ -3,6 +3,9 @@
  * Errors travel as codes (never stack traces) because `instanceof` does not survive the trip.
  */
 import { z } from 'zod';
+import { MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH, utf8Length } from './limits';
+
+export { MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH, utf8Length } from './limits';
 
 export const ERROR_CODES = [
   'BAD_REQUEST',
@@ -20,6 +23,7 @@ export const ERROR_CODES = [
   'CORE_UNAVAILABLE',
   'CORE_RESTARTED',
   'INTERNAL',
+  'TOO_LARGE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -52,23 +56,39 @@ export function fail(code: ErrorCode, message: string, extra?: Pick<RpcError, 'f
   return { ok: false, error: { code, message, ...extra } };
 }
 
-/** Turn zod issues into field → message-code pairs (first issue per field wins). */
-export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
+/**
+ * Turn zod issues into field → message-code pairs (first issue per field wins). Pass the parsed
+ * `input` so that a missing value (`required`) can be told from a value of the wrong type
+ * (`invalid_type`): zod 4 leaves `issue.input` out unless asked to report it.
+ */
+export function fieldErrorsFrom(error: z.ZodError, input?: unknown): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     const key = issue.path.length > 0 ? issue.path.join('.') : '_';
     if (fields[key] !== undefined) continue;
-    fields[key] = messageCodeOf(issue);
+    fields[key] = messageCodeOf(issue, input);
   }
   return fields;
 }
 
-function messageCodeOf(issue: z.core.$ZodIssue): string {
+/** The value at a zod issue's path inside `root` (undefined when any step is missing). */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const step of path) {
+    if (typeof current !== 'object' || current === null || typeof step === 'symbol' || !Object.hasOwn(current, step)) return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
+
+function messageCodeOf(issue: z.core.$ZodIssue, input: unknown): string {
   // Our schemas put message codes (snake_case) in `message`; zod's own defaults are prose.
   if (/^[a-z_]+$/.test(issue.message)) return issue.message;
   switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? 'required' : 'invalid_type';
+    case 'invalid_type': {
+      const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
+      return value === undefined ? 'required' : 'invalid_type';
+    }
     case 'too_small':
       return 'too_small';
     case 'too_big':
@@ -78,4 +98,48 @@ function messageCodeOf(issue: z.core.$ZodIssue): string {
     default:
       return 'invalid';
   }
+}
+
+/** The request's own id when one can be read from it (so an error reaches the right caller), else -1. */
+export function requestIdOf(request: unknown): number {
+  if (typeof request !== 'object' || request === null || Array.isArray(request) || !Object.hasOwn(request, 'id')) return -1;
+  const id = (request as { id: unknown }).id;
+  return typeof id === 'number' && Number.isFinite(id) ? id : -1;
+}
+
+/**
+ * Check that a request is plain JSON data no deeper than MAX_REQUEST_DEPTH (the request object
+ * itself is depth 1) and no larger than about MAX_REQUEST_BYTES, without recursion: a hostile value
+ * must not overflow the stack here either. Returns the problem, or undefined when it may pass.
+ */
+export function requestShapeProblem(request: unknown, maxDepth = MAX_REQUEST_DEPTH, maxBytes = MAX_REQUEST_BYTES): string | undefined {
+  const stack: Array<[value: unknown, depth: number]> = [[request, 1]];
+  let bytes = 0;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [value, depth] = top;
+    if (value === undefined) continue; // dropped by JSON; kept by structured clone (Electron IPC)
+    if (value === null || typeof value === 'boolean') bytes += 5;
+    else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return 'not JSON data';
+      bytes += 24;
+    } else if (typeof value === 'string') bytes += utf8Length(value) + 2;
+    else if (typeof value === 'object') {
+      // Shared references and cycles need no special case: depth and size bound the walk.
+      if (depth > maxDepth) return `nested deeper than ${maxDepth}`;
+      if (Array.isArray(value)) {
+        bytes += 2 + value.length;
+        for (const item of value) stack.push([item, depth + 1]);
+      } else {
+        const proto: unknown = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) return 'not JSON data';
+        bytes += 2;
+        for (const key of Object.keys(value)) {
+          bytes += utf8Length(key) + 4;
+          stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+        }
+      }
+    } else return 'not JSON data';
+    if (bytes > maxBytes) return `larger than ${maxBytes} bytes`;
+  }
+  return undefined;
 }

@@ -27,7 +27,7 @@ export function tempDataDir(label = 'desk'): string {
  * A desk on a fixed clock: the core's time starts at `TEST_CLOCK_START` (plus `clockOffsetMs`, which
  * tests use to move time forward across a restart) and runs on normally from there.
  */
-export async function startDesk(options: { dataDir?: string; clockOffsetMs?: number } = {}): Promise<BrowserHost & { dataDir: string }> {
+export async function startDesk(options: { dataDir?: string; clockOffsetMs?: number; launchClock?: () => number } = {}): Promise<BrowserHost & { dataDir: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
   const host = await startBrowserHost({
     dataDir,
@@ -36,6 +36,7 @@ export async function startDesk(options: { dataDir?: string; clockOffsetMs?: num
     appVersion: '0.0.0-test',
     clockStartMs: TEST_CLOCK_START,
     ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
+    ...(options.launchClock ? { launchClock: options.launchClock } : {}),
   });
   return Object.assign(host, { dataDir });
 }

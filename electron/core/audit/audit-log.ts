@@ -3,7 +3,7 @@
  * removed or reordered entry is found by `verify`, which names the first broken entry.
  * Details hold ids and codes only, never personal data in clear.
  *
- * Chain versions (docs/decisions/0006-keyed-audit-chain.md):
+ * Chain versions (docs/decisions/0008-keyed-audit-chain.md):
  * - 1: SHA-256 over the entry and the previous hash (written before the chain was keyed). Anyone
  *   with SQL access could recompute it, so an old chain is sealed by a keyed marker entry.
  * - 2: HMAC-SHA-256 with a key derived from the desk key, which is not in the database.

@@ -153,6 +153,17 @@ export function lock(services: Services, session: Session): SessionInfo {
   return sessionInfo(services, session);
 }
 
+/**
+ * The client's last window or tab closed: its session locks (audited), so whoever opens the desk
+ * next on that client must enter the password again. A session that is already locked stays so.
+ */
+export function lockOnClientClosed(services: Services, clientId: string): void {
+  const session = services.sessions.get(clientId);
+  if (!session || session.state === 'locked') return;
+  session.state = 'locked';
+  services.audit.append(session.staffId, 'session.lock', session.staffId, { reason: 'client_closed' });
+}
+
 export function logout(services: Services, session: Session): SessionInfo {
   services.sessions.end(session.clientId);
   services.audit.append(session.staffId, 'auth.logout', session.staffId);

@@ -2,7 +2,7 @@
  * Keys derived from the desk's database key (the 256-bit key held by the OS keychain or the key
  * file, never stored in the database itself). Each use gets its own key through HKDF-SHA-256 with a
  * distinct label, so a key leaked from one use says nothing about the others or about the database
- * key (docs/decisions/0006-keyed-audit-chain.md).
+ * key (docs/decisions/0008-keyed-audit-chain.md).
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 

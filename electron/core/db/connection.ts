@@ -10,7 +10,6 @@ import { isValidKeyHex } from './key-file';
 
 export type Db = Database.Database;
 
-
 export class DatabaseOpenError extends Error {
   constructor(
     readonly code: 'wrong_key' | 'too_new' | 'bad_key_format',
@@ -21,9 +20,36 @@ export class DatabaseOpenError extends Error {
   }
 }
 
+/**
+ * The data folder is 0700 and the database 0600 before SQLite opens it; SQLite gives the WAL and
+ * SHM files it creates the database file's mode, so they are 0600 too. Files left by an older
+ * version with wider modes are narrowed.
+ */
+export function secureDatabaseFiles(file: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  restrictMode(dir, 0o700);
+  if (!fs.existsSync(file)) {
+    try {
+      // An empty file is a new SQLite database; creating it here fixes its mode whatever the umask.
+      fs.closeSync(fs.openSync(file, 'wx', 0o600));
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+    }
+  }
+  for (const each of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(each)) restrictMode(each, 0o600);
+}
+
+/** Take away every permission bit beyond `mode` (never adds any). */
+export function restrictMode(target: string, mode: number): void {
+  const current = fs.statSync(target).mode & 0o777;
+  if ((current & ~mode) !== 0) fs.chmodSync(target, current & mode);
+}
+
 export function openDatabase(file: string, keyHex: string): Db {
   if (!isValidKeyHex(keyHex)) throw new DatabaseOpenError('bad_key_format', 'the database key must be 64 hex characters');
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') secureDatabaseFiles(file);
   const db = new Database(file);
   try {
     // An in-memory database (migration tests) never touches the disk and cannot take a key.

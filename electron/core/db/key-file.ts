@@ -42,6 +42,11 @@ export function readOrCreateKeyFile(dataDir: string, options: { create: boolean 
     }
     if (!options.create) throw new KeyFileError('malformed', `No database key at ${file}.`);
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // The folder may have existed already (mkdir's mode applies only to new folders): narrow it too.
+    if (process.platform !== 'win32') {
+      const dirMode = fs.statSync(dataDir).mode & 0o777;
+      if ((dirMode & 0o077) !== 0) fs.chmodSync(dataDir, dirMode & 0o700);
+    }
     fs.writeFileSync(file, `${generateKeyHex()}\n`, { mode: 0o600, flag: 'wx' });
     log.warn('created a database key file; it protects the data less than an OS keychain would', { file });
   }

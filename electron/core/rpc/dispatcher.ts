@@ -7,7 +7,7 @@
  * a method learns nothing about its input schema (docs/decisions/0001-process-split-and-rpc.md).
  */
 import { METHODS, isMethodName, type MethodName, type MethodSpec } from '../../../shared/api/contract';
-import { fail, fieldErrorsFrom, rpcRequestSchema, type RpcResponse, type RpcResult } from '../../../shared/api/envelope';
+import { fail, fieldErrorsFrom, requestIdOf, rpcRequestSchema, type RpcResponse, type RpcResult } from '../../../shared/api/envelope';
 import { hasPermission } from '../../../shared/domain/auth/roles';
 import { lockIfIdle } from '../auth/auth-service';
 import { createLogger } from '../logger';
@@ -20,7 +20,7 @@ const log = createLogger('core/rpc');
 
 export async function dispatch(services: Services, clientId: string, raw: unknown): Promise<RpcResponse> {
   const envelope = rpcRequestSchema.safeParse(raw);
-  if (!envelope.success) return { id: -1, result: fail('BAD_REQUEST', 'malformed request envelope') };
+  if (!envelope.success) return { id: requestIdOf(raw), result: fail('BAD_REQUEST', 'malformed request envelope') };
   const { id, method, input } = envelope.data;
   if (!isMethodName(method)) return { id, result: fail('UNKNOWN_METHOD', `no method ${method}`) };
   const started = performance.now();
@@ -39,8 +39,9 @@ async function run(services: Services, clientId: string, method: MethodName, inp
   try {
     const refused = authorize(services, clientId, spec, call);
     if (refused) return refused;
-    const parsed = spec.input.safeParse(input ?? {});
-    if (!parsed.success) return fail('VALIDATION', 'the input is not valid', { fields: fieldErrorsFrom(parsed.error) });
+    const given = input ?? {};
+    const parsed = spec.input.safeParse(given);
+    if (!parsed.success) return fail('VALIDATION', 'the input is not valid', { fields: fieldErrorsFrom(parsed.error, given) });
     const handler = HANDLERS[method] as (input: unknown, call: CallContext) => unknown;
     const value = await handler(parsed.data, call);
     const output = spec.output.safeParse(value);
