@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
+import { clearedSchema } from '../domain/intake/changes';
 import { method } from './method';
 
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
@@ -15,6 +16,7 @@ export const draftSchema = z.object({
   fields: intakeFieldsSchema,
   consent: consentSchema,
   customerId: customerIdSchema.nullable(),
+  cleared: clearedSchema,
   startedAt: z.number(),
   updatedAt: z.number(),
 });
@@ -62,7 +64,7 @@ export const INTAKE_METHODS = {
     mutates: true,
   }),
   'intake.draft.save': method({
-    input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable() }),
+    input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }),
     output: z.object({ savedAt: z.number() }),
     access: { permission: 'intake.create' },
     mutates: true,
@@ -75,7 +77,7 @@ export const INTAKE_METHODS = {
     mutates: false,
   }),
   'intake.submit': method({
-    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), customerPresent: z.boolean() }),
+    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), customerPresent: z.boolean(), cleared: clearedSchema }),
     output: z.object({ intakeId: intakeIdSchema, customerId: customerIdSchema, status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
     mutates: true,
@@ -105,7 +107,7 @@ export const CUSTOMER_METHODS = {
       summary: customerSummarySchema,
       fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
       intakes: z.array(z.object({ id: intakeIdSchema, source: z.string(), status: z.string(), submittedAt: z.number(), durationMs: z.number(), customerPresent: z.boolean(), enteredBy: z.string(), flags: z.array(z.string()) })),
-      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]) })),
+      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]), intakeId: z.string().nullable() })),
     }),
     access: { permission: 'customer.read' },
     mutates: false,

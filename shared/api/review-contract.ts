@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
+import { CHANGE_KINDS, clearedSchema, fieldNameSchema } from '../domain/intake/changes';
 import { method } from './method';
 
 const intakeId = z.string().regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
@@ -53,6 +54,8 @@ export const REVIEW_METHODS = {
       submittedAt: z.number(),
       changedSinceCheck: z.record(z.string(), z.object({ before: z.string(), after: z.string() })),
       fields: intakeFieldsSchema,
+      /** For a known customer, how each carried field relates to what is stored (values stay out). */
+      marks: z.partialRecord(fieldNameSchema, z.enum(CHANGE_KINDS)),
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
@@ -80,7 +83,7 @@ export const REVIEW_METHODS = {
     mutates: true,
   }),
   'intake.registerOnline': method({
-    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: z.string().regex(/^cus_[A-Za-z0-9_-]{10,40}$/).nullable() }),
+    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: z.string().regex(/^cus_[A-Za-z0-9_-]{10,40}$/).nullable(), cleared: clearedSchema }),
     output: z.object({ intakeId, customerId: z.string(), status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
     mutates: true,

@@ -28,6 +28,10 @@ export interface IntakeRow {
   submitted_at: number;
   duration_ms: number;
   customer_present: number;
+  /** Field-level changes (JSON, see shared/domain/intake/changes.ts); null for intakes from before them. */
+  changes: string | null;
+  captured_hlc: string;
+  updated_hlc: string;
 }
 
 export function summarize(row: CustomerRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {

@@ -10,6 +10,7 @@ import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
+import { AS_OF, VIA_INTAKE, isFieldKey } from './projectors';
 
 export interface SearchFilters {
   grade?: 'vip' | 'ordinary' | undefined;
@@ -93,12 +94,23 @@ export function customerCard(services: Services, id: string) {
     const mask = MASKED_IN_CARD[field];
     fields[field] = mask && typeof value === 'string' ? mask(value) : value;
   }
-  const history = services.ops.history('customer', id).flatMap((op) =>
-    Object.entries(op.changes).map(([field, value]) => {
-      const mask = MASKED_IN_CARD[field];
-      return { field, at: Number(op.hlc.slice(0, 15)), staffId: op.staffId, value: mask && typeof value === 'string' ? mask(value) : value };
-    }),
-  );
+  // Which visit set which field, in capture order (the order last-writer-wins goes by): an entry
+  // only where the value changed, naming the intake it came from.
+  const entries = services.ops.history('customer', id).flatMap((op) => {
+    const asOf = typeof op.changes[AS_OF] === 'string' ? op.changes[AS_OF] : op.hlc;
+    const intakeId = typeof op.changes[VIA_INTAKE] === 'string' ? op.changes[VIA_INTAKE] : null;
+    return Object.entries(op.changes).filter(([field]) => isFieldKey(field)).map(([field, value]) => ({ field, asOf, staffId: op.staffId, value, intakeId }));
+  });
+  entries.sort((x, y) => (x.asOf < y.asOf ? -1 : x.asOf > y.asOf ? 1 : 0));
+  const last = new Map<string, unknown>();
+  const history = entries.flatMap((entry) => {
+    const previous = last.has(entry.field) ? last.get(entry.field) : '';
+    last.set(entry.field, entry.value);
+    if (previous === entry.value) return [];
+    const mask = MASKED_IN_CARD[entry.field];
+    const value = mask && typeof entry.value === 'string' ? mask(entry.value) : entry.value;
+    return [{ field: entry.field, at: Number(entry.asOf.slice(0, 15)), staffId: entry.staffId, value, intakeId: entry.intakeId }];
+  });
   const intakes = services.customers.intakesOf(id).map((intake) => ({
     id: intake.id,
     source: intake.source,

@@ -5,40 +5,73 @@ import { searchKeysFor } from './search-keys';
 import { statementsFor } from '../db/statements';
 
 const statements = statementsFor((db: Db) => ({
-      customerGet: db.prepare('SELECT doc, created_at FROM customers WHERE id = ?'),
+      customerGet: db.prepare('SELECT doc, created_at, field_hlc, updated_hlc FROM customers WHERE id = ?'),
       customerUpsert: db.prepare(
-        `INSERT INTO customers (id, doc, name, mobile, id_number, birth_date, grade, created_at, updated_hlc)
-         VALUES (:id, :doc, :name, :mobile, :idNumber, :birthDate, :grade, :createdAt, :hlc)
+        `INSERT INTO customers (id, doc, name, mobile, id_number, birth_date, grade, created_at, updated_hlc, field_hlc)
+         VALUES (:id, :doc, :name, :mobile, :idNumber, :birthDate, :grade, :createdAt, :hlc, :fieldHlc)
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, name = excluded.name, mobile = excluded.mobile, id_number = excluded.id_number,
-           birth_date = excluded.birth_date, grade = excluded.grade, updated_hlc = excluded.updated_hlc`,
+           birth_date = excluded.birth_date, grade = excluded.grade, created_at = excluded.created_at, updated_hlc = excluded.updated_hlc, field_hlc = excluded.field_hlc`,
       ),
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
       searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search (kind, term, customer_id) VALUES (:kind, :term, :customerId)'),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeUpsert: db.prepare(
-        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc)
-         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, fields = excluded.fields, consent = excluded.consent, flags = excluded.flags, assigned_to = excluded.assigned_to, updated_hlc = excluded.updated_hlc`,
+        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc, changes, captured_hlc)
+         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc, :changes, :captured_hlc)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, fields = excluded.fields, consent = excluded.consent, flags = excluded.flags, assigned_to = excluded.assigned_to,
+           updated_hlc = excluded.updated_hlc, changes = excluded.changes, captured_hlc = excluded.captured_hlc`,
       ),
 }));
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/**
+ * Keys of a customer op that are about the op, not fields: `$asOf` is the HLC of the capture the
+ * values come from (an intake approved later still counts as of when it was captured), `$intake`
+ * the intake that carried them (the card's history says which visit set which field).
+ */
+export const AS_OF = '$asOf';
+export const VIA_INTAKE = '$intake';
+
+export function isFieldKey(key: string): boolean {
+  return !key.startsWith('$');
+}
+
+/**
+ * Per-field last-writer-wins: a field takes the op's value only when the op's capture time is not
+ * older than the one that set the stored value, so any order of the same ops gives the same row.
+ * Equal times with different values (the same capture applied twice) keep the larger value.
+ */
 export function projectCustomer(db: Db, op: StoredOp): void {
   const { customerGet, customerUpsert, searchDelete, searchInsert } = statements(db);
-  const row = customerGet.get(op.entityId) as { doc: string; created_at: number } | undefined;
-  const doc: Record<string, unknown> = { ...(row ? (JSON.parse(row.doc) as Record<string, unknown>) : {}), ...op.changes };
-  const createdAt = row?.created_at ?? Number(op.hlc.slice(0, 15));
+  const row = customerGet.get(op.entityId) as { doc: string; created_at: number; field_hlc: string; updated_hlc: string } | undefined;
+  const doc: Record<string, unknown> = row ? (JSON.parse(row.doc) as Record<string, unknown>) : {};
+  const fieldHlc: Record<string, string> = row ? (JSON.parse(row.field_hlc) as Record<string, string>) : {};
+  const asOf = typeof op.changes[AS_OF] === 'string' ? op.changes[AS_OF] : op.hlc;
+  let changed = !row;
+  for (const [field, value] of Object.entries(op.changes)) {
+    if (!isFieldKey(field)) continue;
+    const stored = fieldHlc[field] ?? '';
+    if (asOf < stored || (asOf === stored && JSON.stringify(value) <= JSON.stringify(doc[field] ?? null))) continue;
+    doc[field] = value;
+    fieldHlc[field] = asOf;
+    changed = true;
+  }
+  if (!changed) return;
+  const opWall = Number(op.hlc.slice(0, 15));
+  const createdAt = row ? Math.min(row.created_at, opWall) : opWall;
+  const updatedHlc = row && row.updated_hlc > op.hlc ? row.updated_hlc : op.hlc;
   customerUpsert.run({
+    fieldHlc: JSON.stringify(sortKeys(fieldHlc)),
     id: op.entityId,
-    doc: JSON.stringify(doc),
+    doc: JSON.stringify(sortKeys(doc)),
     name: text(doc['name']),
     mobile: text(doc['mobile']),
     idNumber: text(doc['idNumber']),
     birthDate: text(doc['birthDate']),
     grade: text(doc['grade']) || 'ordinary',
     createdAt,
-    hlc: op.hlc,
+    hlc: updatedHlc,
   });
   searchDelete.run(op.entityId);
   for (const key of searchKeysFor({ name: text(doc['name']), mobile: text(doc['mobile']), idNumber: text(doc['idNumber']) })) {
@@ -50,16 +83,23 @@ export function projectCustomer(db: Db, op: StoredOp): void {
 const INTAKE_COLUMNS: Record<string, string> = {
   customerId: 'customer_id', source: 'source', status: 'status', fields: 'fields', consent: 'consent', flags: 'flags', enteredBy: 'entered_by',
   startedAt: 'started_at', submittedAt: 'submitted_at', durationMs: 'duration_ms', customerPresent: 'customer_present', assignedTo: 'assigned_to',
+  changes: 'changes',
 };
 
 export function projectIntake(db: Db, op: StoredOp): void {
   const { intakeGet, intakeUpsert } = statements(db);
   const current = (intakeGet.get(op.entityId) as Record<string, unknown> | undefined) ?? {};
-  const next: Record<string, unknown> = { assigned_to: null, ...current, id: op.entityId, updated_hlc: op.hlc };
+  const next: Record<string, unknown> = { assigned_to: null, changes: null, captured_hlc: '', ...current, id: op.entityId, updated_hlc: op.hlc };
+  // The capture's time: when the fields were last set (submit, or a fix and resubmit).
+  if (Object.hasOwn(op.changes, 'fields')) next['captured_hlc'] = op.hlc;
   for (const [field, value] of Object.entries(op.changes)) {
     const column = Object.hasOwn(INTAKE_COLUMNS, field) ? INTAKE_COLUMNS[field] : undefined;
     if (!column) throw new Error(`intake has no field ${field}`);
     next[column] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   }
   intakeUpsert.run(next);
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

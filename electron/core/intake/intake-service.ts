@@ -5,13 +5,14 @@
  */
 import type { CustomerSummary, Draft, MethodInputOf } from './types';
 import { defaultConsent, validateConsent, type Consent } from '../../../shared/domain/intake/consent';
-import { emptyIntakeFields, type IntakeFields } from '../../../shared/domain/intake/fields';
-import { validateIntake } from '../../../shared/domain/intake/validate';
+import { emptyIntakeFields, type FieldName, type IntakeFields } from '../../../shared/domain/intake/fields';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
+import { VIA_INTAKE } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
+import { readCapture } from './capture';
 import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 
@@ -27,7 +28,7 @@ export function startDraft(services: Services, staffId: string, input: { custome
     if (!customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
     fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
   }
-  const draft: Draft = { id: services.ctx.randomId('drf'), source: input.source, fields, consent: defaultConsent(), customerId: input.customerId, startedAt: now, updatedAt: now };
+  const draft: Draft = { id: services.ctx.randomId('drf'), source: input.source, fields, consent: defaultConsent(), customerId: input.customerId, cleared: [], startedAt: now, updatedAt: now };
   services.transact(() => {
     services.drafts.create(draft, staffId);
     if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
@@ -70,6 +71,8 @@ interface SubmitInput {
   consent: Consent;
   customerId: string | null;
   customerPresent: boolean;
+  /** Stored values this capture clears on purpose (a known customer only). */
+  cleared?: FieldName[] | undefined;
 }
 
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
@@ -90,15 +93,15 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
   const draft = { startedAt: origin.startedAt };
 
   const now = services.ctx.now();
-  const validation = validateIntake(input.fields, services.config.intakeFields(), new Date(now));
-  const consentIssues = validateConsent(input.consent, { minor: validation.derived.minor, hasIdNumber: input.fields.idNumber.trim() !== '' });
+  const capture = readCapture(services, input.customerId, input.fields, input.cleared ?? [], now);
+  const validation = capture.validation;
+  const consentIssues = validateConsent(input.consent, { minor: validation.derived.minor, hasIdNumber: validation.normalized.idNumber.trim() !== '' });
   const fieldErrors: Record<string, string> = {};
   for (const [field, issue] of Object.entries(validation.errors)) if (issue) fieldErrors[field] = issue.code;
   for (const [field, code] of Object.entries(consentIssues)) if (code) fieldErrors[`consent.${field}`] = code;
   if (Object.keys(fieldErrors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', fieldErrors);
 
   const fields = validation.normalized;
-  if (input.customerId && !services.customers.byId(input.customerId)) throw new RpcFailure('NOT_FOUND', 'no such customer');
   const sameId = services.customers.byIdNumber(fields.idNumber).filter((row) => row.id !== input.customerId);
   if (sameId.length > 0) {
     throw new RpcFailure('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
@@ -121,7 +124,7 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
   services.transact(() => {
     // A new customer exists from submit on (so search and duplicate checks see them); changes to a
     // returning customer wait in the intake until review makes it valid.
-    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields } });
+    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields, [VIA_INTAKE]: intakeId } });
     services.ops.append(staffId, {
       entity: 'intake',
       entityId: intakeId,
@@ -129,7 +132,8 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
         customerId,
         source: origin.source,
         status: 'draft',
-        fields: JSON.stringify(fields),
+        fields: JSON.stringify(capture.fields),
+        changes: JSON.stringify(capture.changes),
         consent: JSON.stringify(input.consent),
         flags: JSON.stringify(flags),
         enteredBy: staffId,

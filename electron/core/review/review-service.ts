@@ -5,12 +5,14 @@
  */
 import type { QueueItem } from '../../../shared/api/review-contract';
 import type { Role } from '../../../shared/domain/auth/roles';
-import { validateIntake } from '../../../shared/domain/intake/validate';
-import type { IntakeFields } from '../../../shared/domain/intake/fields';
+import { changeKind, fieldChangesSchema, isEmptyValue, type ChangeKind, type FieldChanges } from '../../../shared/domain/intake/changes';
+import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import { maskName } from '../../../shared/domain/masking';
 import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
 import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
+import { AS_OF, VIA_INTAKE } from '../customers/projectors';
+import { readCapture } from '../intake/capture';
 import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { RpcFailure } from '../rpc/failure';
@@ -57,14 +59,35 @@ export function recordEvent(services: Services, intakeId: string, event: ReviewE
   return next.state;
 }
 
-/** A valid intake updates its customer: only the fields that changed, so history stays per field. */
+/**
+ * A valid intake updates its customer with the fields it carries and nothing else, as of when it was
+ * captured (per-field last-writer-wins in the projector), so approval order does not matter.
+ */
 function applyToCustomer(services: Services, staffId: string, intake: IntakeRow): void {
-  const customer = services.customers.byId(intake.customer_id);
-  const fields = JSON.parse(intake.fields) as IntakeFields;
-  const current = customer ? (JSON.parse(customer.doc) as Record<string, unknown>) : {};
-  const changes: Record<string, string | boolean> = {};
-  for (const [field, value] of Object.entries(fields)) if (current[field] !== value) changes[field] = value;
-  if (Object.keys(changes).length > 0) services.ops.append(staffId, { entity: 'customer', entityId: intake.customer_id, changes });
+  const values: Record<string, string | boolean> = {};
+  if (intake.changes) {
+    for (const [field, change] of Object.entries(parseChanges(intake.changes))) if (change) values[field] = change.value;
+  } else {
+    // An intake from before field-level changes: its non-empty fields, never an erase.
+    for (const [field, value] of Object.entries(JSON.parse(intake.fields) as IntakeFields)) if (!isEmptyValue(field as FieldName, value)) values[field] = value;
+  }
+  if (Object.keys(values).length === 0) return;
+  services.ops.append(staffId, { entity: 'customer', entityId: intake.customer_id, changes: { [AS_OF]: intake.captured_hlc || intake.updated_hlc, [VIA_INTAKE]: intake.id, ...values } });
+}
+
+/** Marks for review: only for a repeat visit (a new customer's intake is all new). */
+function marksOf(services: Services, intake: IntakeRow): Partial<Record<FieldName, ChangeKind>> {
+  if (services.ops.history('customer', intake.customer_id)[0]?.changes[VIA_INTAKE] === intake.id) return {};
+  const marks: Partial<Record<FieldName, ChangeKind>> = {};
+  for (const [field, change] of Object.entries(parseChanges(intake.changes))) if (change) marks[field as FieldName] = changeKind(change);
+  return marks;
+}
+
+export function parseChanges(json: string | null): FieldChanges {
+  if (!json) return {};
+  const parsed = fieldChangesSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error('an intake holds field changes this version cannot read');
+  return parsed.data;
 }
 
 export function decide(services: Services, actor: { staffId: string; role: Role }, input: { intakeId: string; decision: ReviewEvent['kind']; notes: Record<string, string>; reason: string; doubtful: boolean }) {
@@ -90,15 +113,23 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
 
 export function resubmit(services: Services, actor: { staffId: string; role: Role }, intakeId: string, fields: IntakeFields) {
   const intake = intakeRow(services, intakeId);
-  const validation = validateIntake(fields, services.config.intakeFields(), new Date(services.ctx.now()));
-  const errors = Object.fromEntries(Object.entries(validation.errors).map(([field, issue]) => [field, issue?.code ?? 'invalid']));
+  const now = services.ctx.now();
+  // The capture that made a new customer stays the whole record; a repeat visit stays field by field,
+  // keeping what was cleared on purpose.
+  const whole = services.ops.history('customer', intake.customer_id)[0]?.changes[VIA_INTAKE] === intakeId;
+  const cleared = Object.entries(parseChanges(intake.changes)).filter(([, change]) => change?.cleared).map(([field]) => field as FieldName);
+  const capture = readCapture(services, intake.customer_id, fields, cleared.filter((field) => isEmptyValue(field, fields[field])), now, whole);
+  const errors = Object.fromEntries(Object.entries(capture.validation.errors).map(([field, issue]) => [field, issue?.code ?? 'invalid']));
   if (Object.keys(errors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', errors);
   return {
     status: services.transact(() => {
       const state = derive(eventsOf(services, intakeId), policy(services));
       if (state.enteredBy !== actor.staffId) throw new RpcFailure('CONFLICT', 'only the person who entered it can resubmit', undefined, { refusal: 'not_enterer' });
-      if (intake.fields !== JSON.stringify(validation.normalized)) services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { fields: JSON.stringify(validation.normalized) } });
-      return recordEvent(services, intakeId, { kind: 'resubmitted', by: { staffId: actor.staffId, role: actor.role }, at: services.ctx.now() }).status;
+      const changes = JSON.stringify(capture.changes);
+      if (intake.fields !== JSON.stringify(capture.fields) || intake.changes !== changes) {
+        services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { fields: JSON.stringify(capture.fields), changes } });
+      }
+      return recordEvent(services, intakeId, { kind: 'resubmitted', by: { staffId: actor.staffId, role: actor.role }, at: now }).status;
     }),
   };
 }
@@ -193,6 +224,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     submittedAt: intake.submitted_at,
     changedSinceCheck,
     fields,
+    marks: marksOf(services, intake),
     flags: JSON.parse(intake.flags) as string[],
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,

@@ -2,7 +2,7 @@
 import { customerCard, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
 import { findMatches, registerOnline, startDraft, submitWalkIn } from '../intake/intake-service';
 import { assign, decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
-import type { IntakeFields } from '../../../shared/domain/intake/fields';
+import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
 import type { Role } from '../../../shared/domain/auth/roles';
@@ -49,9 +49,9 @@ export const INTAKE_HANDLERS = {
   },
   'intake.draft.current': (_input: unknown, call: CallContext) => call.services.drafts.latest(staffIdOf(call)),
   'intake.draft.start': (input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
-  'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null }, call: CallContext) => {
+  'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null; cleared: FieldName[] }, call: CallContext) => {
     const now = call.services.ctx.now();
-    if (!call.services.drafts.save(input.id, staffIdOf(call), input.fields, input.consent, input.customerId, now)) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+    if (!call.services.drafts.save(input.id, staffIdOf(call), input.fields, input.consent, input.customerId, now, input.cleared)) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
     return { savedAt: now };
   },
   'intake.draft.discard': (input: { id: string }, call: CallContext) => {

@@ -7,9 +7,10 @@ import { DatabaseOpenError } from '../connection';
 import { migration0001 } from './0001_initial';
 import { migration0002 } from './0002_customers_intakes';
 import { migration0003 } from './0003_review_events';
+import { migration0004 } from './0004_field_changes';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function currentVersion(db: Db): number {
