@@ -10,6 +10,9 @@ import { errorMessage, fieldMessage } from '../../lib/errors';
 import { formatDuration } from '../intake/WalkInScreen';
 
 type Card = MethodOutput<'customers.card'>;
+
+const OTHER_FIELDS = ['landline', 'skiDiscipline', 'skiAbility', 'skierType', 'heightCm', 'weightKg', 'bootMondo', 'stance', 'helmet', 'lessons', 'remarks'] as const;
+const OPTION_FIELDS: ReadonlySet<string> = new Set(['skiDiscipline', 'skiAbility', 'skierType', 'stance']);
 type Revealable = (typeof REVEALABLE_FIELDS)[number];
 
 export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: { id: string; canReveal: boolean; canCorrect: boolean; onClose: () => void; onCorrect: () => void }) {
@@ -82,6 +85,11 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
         {row('addressProvince', [card.fields['addressProvince'], card.fields['addressCity'], card.fields['addressDistrict'], card.fields['addressDetail']].filter(Boolean).join(' '), 'address')}
         {row('emergencyName', card.fields['emergencyName'])}
         {row('emergencyMobile', card.fields['emergencyMobile'], 'emergencyMobile')}
+        {/* Everything else the record holds, so a repeat visit shows what earlier visits said. */}
+        {OTHER_FIELDS.filter((field) => card.fields[field] !== undefined && card.fields[field] !== '').map((field) => {
+          const value = card.fields[field];
+          return row(field, typeof value === 'string' && OPTION_FIELDS.has(field) ? t(`intake.option.${field}.${value}`, { defaultValue: value }) : value);
+        })}
       </dl>
       <h2>{t('search.intakes')}</h2>
       <table className="table">
@@ -100,13 +108,21 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
       <h2>{t('search.history')}</h2>
       <table className="table">
         <tbody>
-          {card.history.map((entry, index) => (
-            <tr key={`${entry.field}-${index}`}>
-              <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
-              <td>{t(`intake.field.${entry.field}`, { defaultValue: entry.field })}</td>
-              <td className="mono">{String(entry.value ?? '')}</td>
-            </tr>
-          ))}
+          {card.history.map((entry, index) => {
+            const visit = card.intakes.find((intake) => intake.id === entry.intakeId);
+            return (
+              <tr key={`${entry.field}-${index}`} data-testid="history-row" data-field={entry.field} data-intake={entry.intakeId ?? ''}>
+                <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
+                <td>{t(`intake.field.${entry.field}`, { defaultValue: entry.field })}</td>
+                <td className="mono">{String(entry.value ?? '')}</td>
+                <td>
+                  {visit
+                    ? t('search.historyVisit', { source: t(`search.source.${visit.source}`, { defaultValue: visit.source }), time: new Date(visit.submittedAt).toLocaleString(i18n.language) })
+                    : t('search.historyNoVisit')}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>

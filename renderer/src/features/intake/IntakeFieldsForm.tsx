@@ -12,10 +12,26 @@ interface Props {
   issueFor: (field: string) => FieldIssue | undefined;
   onInput: (field: FieldName, value: string | boolean, element: HTMLElement) => void;
   onBlur: (field: string) => void;
+  /** A known customer's fields can be cleared on purpose (a mark, not an empty input). */
+  cleared?: readonly FieldName[] | undefined;
+  onToggleClear?: ((field: FieldName) => void) | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, cleared, onToggleClear }: Props) {
   const { t } = useTranslation();
+  /** The clear control beside a field of a known customer; kept out of the Enter order. */
+  const clearControl = (field: FieldName) => {
+    if (!onToggleClear) return null;
+    const marked = cleared?.includes(field) ?? false;
+    return (
+      <div className={marked ? 'clear-mark clear-mark--on' : 'clear-mark'}>
+        {marked && <span className="badge-flag" data-testid={`cleared-${field}`}>{t('intake.willClear')}</span>}
+        <button type="button" className="link" data-clear={field} onClick={() => onToggleClear(field)}>
+          {marked ? t('intake.undoClear') : t('intake.clearField')}
+        </button>
+      </div>
+    );
+  };
   const label = (field: FieldName): string => t(`intake.field.${field}`);
   const message = (field: FieldName): string | undefined => {
     const issue = issueFor(field);
@@ -28,6 +44,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   const shown = (field: keyof FieldConfig): boolean => config[field] !== 'hidden';
 
   const text = (field: FieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => (
+    <div className="field-with-clear" key={field}>
     <TextField
       label={label(field)}
       name={field}
@@ -42,8 +59,11 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
+    {clearControl(field)}
+    </div>
   );
   const select = (field: FieldName, values: readonly string[], optionKey: string) => (
+    <div className="field-with-clear" key={field}>
     <SelectField
       label={label(field)}
       name={field}
@@ -53,9 +73,14 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
+    {clearControl(field)}
+    </div>
   );
   const check = (field: 'helmet' | 'lessons') => (
-    <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+    <div className="field-with-clear" key={field}>
+      <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+      {clearControl(field)}
+    </div>
   );
   const placeSelect = (field: 'addressProvince' | 'addressCity' | 'addressDistrict', values: string[]) => (
     <SelectField
@@ -112,6 +137,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
         <fieldset className="form-section">
           <legend>{t('intake.sectionAddress')}</legend>
           {placeSelect('addressProvince', provinces())}
+          {clearControl('addressProvince')}
           {placeSelect('addressCity', cities(fields.addressProvince))}
           {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
           {shown('addressDetail') && text('addressDetail')}

@@ -9,7 +9,7 @@ import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 import { validateConsent } from '../../../../shared/domain/intake/consent';
-import { FIELD_PRESETS, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
+import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
 import { normalizeDocumentInput } from '../../../../shared/domain/identity';
 import { FormError } from '../../components/Field';
@@ -22,7 +22,7 @@ import { SelfReview } from './SelfReview';
 import { useDraft } from './useDraft';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
-const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled])';
+const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]):not([data-clear])';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -61,7 +61,15 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     });
   }, []);
 
-  const validation = useMemo(() => (draft ? validateIntake(draft.fields, config, new Date()) : null), [draft, config]);
+  const known = Boolean(draft?.customerId);
+  const validation = useMemo(() => {
+    if (!draft) return null;
+    const checked = validateIntake(draft.fields, config, new Date());
+    if (!draft.customerId) return checked;
+    // A known customer: an empty field is "not asked" and keeps the stored value (the core checks the merged record).
+    const errors = Object.fromEntries(Object.entries(checked.errors).filter(([, issue]) => issue?.code !== 'required')) as typeof checked.errors;
+    return { ...checked, errors };
+  }, [draft, config]);
   const consentIssues = useMemo(
     () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' }) : {}),
     [draft, validation],
@@ -133,9 +141,18 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     moveFocus(element);
   };
 
+  /** Clearing a stored value is its own act with its own mark; the input empties with it. */
+  const toggleClear = (field: FieldName): void => {
+    const marked = draft.cleared.includes(field);
+    update({
+      cleared: marked ? draft.cleared.filter((each) => each !== field) : [...draft.cleared, field],
+      ...(marked ? {} : { fields: { [field]: emptyIntakeFields()[field] } }),
+    });
+  };
+
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
-    const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent });
+    const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent, cleared: draft.cleared });
     if (!result.ok) {
       setServerErrors(result.error.fields ?? {});
       setSubmitError(errorMessage(t, result.error));
@@ -192,13 +209,24 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         <p className="banner banner--notice" role="status">
           {t('intake.loadedCustomer', { name: loadedName })}{' '}
           <button type="button" onClick={() => { setLoadedName(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
+          <br />
+          <span className="muted" data-testid="known-customer-hint">{t('intake.knownCustomerHint')}</span>
         </p>
       )}
       {!draft.customerId && matches.length > 0 && (
         <MatchesPanel matches={matches} onLoad={(match) => { setLoadedName(match.name); update({ customerId: match.id }); }} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
-        <IntakeFieldsForm fields={draft.fields} config={config} validation={validation} issueFor={issueFor} onInput={onFieldInput} onBlur={touch} />
+        <IntakeFieldsForm
+          fields={draft.fields}
+          config={config}
+          validation={validation}
+          issueFor={issueFor}
+          onInput={onFieldInput}
+          onBlur={touch}
+          cleared={draft.cleared}
+          onToggleClear={known ? toggleClear : undefined}
+        />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
         <FormError message={submitError} />
         {!reviewing && (
@@ -213,7 +241,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         )}
       </form>
       {reviewing && (
-        <SelfReview fields={draft.fields} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} />
+        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} />
       )}
     </section>
   );

@@ -99,7 +99,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     if (value !== '' && OPTION_FIELDS.has(field)) return t(`intake.option.${field}.${value}`, { defaultValue: value });
     return value;
   };
-  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]));
+  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]) || detail.marks[field] !== undefined);
 
   return (
     <section aria-labelledby="review-detail-title" className="review-detail" onKeyDown={onKeyDown} tabIndex={-1} ref={sectionRef}>
@@ -130,7 +130,10 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         <tbody>
           {rows.map((field) => (
             <tr key={field} className={wrong[field] !== undefined || detail.returnNotes[field] ? 'row--flagged' : undefined}>
-              <th scope="row">{t(`intake.field.${field}`)}</th>
+              <th scope="row">
+                {t(`intake.field.${field}`)}
+                {detail.marks[field] && <span className={`mark mark--${detail.marks[field]}`} data-testid={`mark-${field}`}>{t(`review.mark.${detail.marks[field]}`)}</span>}
+              </th>
               <td>
                 {queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
                   <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
