@@ -5,6 +5,7 @@ import { SessionStore } from './auth/sessions';
 import type { CoreContext } from './context';
 import { MetaRepo } from './db/meta-repo';
 import { OpLog } from './oplog/oplog';
+import { OP_KINDS } from './op-kinds';
 import { CustomerRepo } from './customers/customer-repo';
 import { DraftRepo } from './intake/draft-repo';
 import { ConfigRepo } from './settings/config-repo';
@@ -32,7 +33,7 @@ export function createServices(ctx: CoreContext, emit: Emit): Services {
   return {
     ctx,
     meta: new MetaRepo(db),
-    ops: new OpLog(db, ctx),
+    ops: new OpLog(db, ctx, OP_KINDS),
     audit: new AuditLog(db, ctx),
     staff: new StaffRepo(db),
     config: new ConfigRepo(db),

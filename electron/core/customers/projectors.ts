@@ -1,6 +1,8 @@
 /** Projections of customer and intake ops: the customers table, its search keys, and intakes. */
 import type { Db } from '../db/connection';
-import type { StoredOp } from '../oplog/oplog';
+import { FIELD_NAMES } from '../../../shared/domain/intake/changes';
+import { payloadOf, type OpKind, type StoredOp } from '../oplog/types';
+import { rederiveStatus } from '../review/projector';
 import { searchKeysFor } from './search-keys';
 import { statementsFor } from '../db/statements';
 
@@ -15,6 +17,7 @@ const statements = statementsFor((db: Db) => ({
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
       searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search (kind, term, customer_id) VALUES (:kind, :term, :customerId)'),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
+      intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),
       intakeUpsert: db.prepare(
         `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc, changes, captured_hlc)
          VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc, :changes, :captured_hlc)
@@ -86,19 +89,37 @@ const INTAKE_COLUMNS: Record<string, string> = {
   changes: 'changes',
 };
 
+/** Per-field last-writer-wins by HLC, like customers: any order of the same ops gives the same row. */
 export function projectIntake(db: Db, op: StoredOp): void {
-  const { intakeGet, intakeUpsert } = statements(db);
-  const current = (intakeGet.get(op.entityId) as Record<string, unknown> | undefined) ?? {};
-  const next: Record<string, unknown> = { assigned_to: null, changes: null, captured_hlc: '', ...current, id: op.entityId, updated_hlc: op.hlc };
-  // The capture's time: when the fields were last set (submit, or a fix and resubmit).
-  if (Object.hasOwn(op.changes, 'fields')) next['captured_hlc'] = op.hlc;
+  const { intakeGet, intakeUpsert, intakeFieldHlc } = statements(db);
+  const current = intakeGet.get(op.entityId) as (Record<string, unknown> & { field_hlc?: string; updated_hlc?: string }) | undefined;
+  const fieldHlc: Record<string, string> = current?.field_hlc ? (JSON.parse(current.field_hlc) as Record<string, string>) : {};
+  const next: Record<string, unknown> = { assigned_to: null, changes: null, captured_hlc: '', ...current, id: op.entityId };
+  let changed = !current;
   for (const [field, value] of Object.entries(op.changes)) {
     const column = Object.hasOwn(INTAKE_COLUMNS, field) ? INTAKE_COLUMNS[field] : undefined;
     if (!column) throw new Error(`intake has no field ${field}`);
+    if (op.hlc < (fieldHlc[field] ?? '')) continue;
     next[column] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    fieldHlc[field] = op.hlc;
+    changed = true;
+    // The capture's time: when the fields were last set (submit, or a fix and resubmit).
+    if (field === 'fields') next['captured_hlc'] = op.hlc;
+  }
+  if (!changed) return;
+  next['updated_hlc'] = current?.updated_hlc && current.updated_hlc > op.hlc ? current.updated_hlc : op.hlc;
+  // A first op that is not the submit (an assignment arriving early) leaves the rest to come.
+  for (const [column, fallback] of [['customer_id', ''], ['source', ''], ['status', 'draft'], ['fields', '{}'], ['consent', '{}'], ['flags', '[]'], ['entered_by', ''], ['started_at', 0], ['submitted_at', 0], ['duration_ms', 0], ['customer_present', 0]] as const) {
+    if (next[column] === undefined || next[column] === null) next[column] = fallback;
   }
   intakeUpsert.run(next);
+  intakeFieldHlc.run(JSON.stringify(sortKeys(fieldHlc)), op.entityId);
+  // Review events that arrived before the intake itself decide its status now.
+  if (!current) rederiveStatus(db, op.entityId);
 }
+
+export const CUSTOMER_OPS: OpKind = { payload: payloadOf([...FIELD_NAMES, AS_OF, VIA_INTAKE]), project: projectCustomer };
+export const INTAKE_OPS: OpKind = { payload: payloadOf(Object.keys(INTAKE_COLUMNS)), project: projectIntake };
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

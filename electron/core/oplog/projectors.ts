@@ -2,17 +2,10 @@
  * Projections: how an op changes the tables people query. One projector per entity type, each with
  * its own prepared statements; the op log is the truth and these tables can be rebuilt from it.
  */
+import { z } from 'zod';
 import type { Db } from '../db/connection';
-import type { StoredOp } from './oplog';
 import { statementsFor } from '../db/statements';
-
-import { projectCustomer, projectIntake } from '../customers/projectors';
-import { projectReviewEvent } from '../review/projector';
-
-export const ENTITY_TYPES = ['staff', 'config', 'customer', 'intake', 'review_event'] as const;
-export type EntityType = (typeof ENTITY_TYPES)[number];
-
-export type Projector = (db: Db, op: StoredOp) => void;
+import { fieldValueSchema, payloadOf, type OpKind, type Projector } from './types';
 
 interface StaffRow {
   id: string;
@@ -70,10 +63,5 @@ const projectConfig: Projector = (db, op) => {
   configUpsert.run({ id: op.entityId, doc: JSON.stringify(doc), updated_hlc: op.hlc });
 };
 
-export const PROJECTORS: Record<EntityType, Projector> = {
-  staff: projectStaff,
-  config: projectConfig,
-  customer: projectCustomer,
-  intake: projectIntake,
-  review_event: projectReviewEvent,
-};
+export const STAFF_OPS: OpKind = { payload: payloadOf(Object.keys(STAFF_FIELDS)), project: projectStaff };
+export const CONFIG_OPS: OpKind = { payload: z.record(z.string(), fieldValueSchema), project: projectConfig };

@@ -4,7 +4,8 @@
  */
 import { derive, type ReviewEvent } from '../../../shared/domain/review/machine';
 import type { Db } from '../db/connection';
-import type { StoredOp } from '../oplog/oplog';
+import { z } from 'zod';
+import type { OpKind, StoredOp } from '../oplog/types';
 import { statementsFor } from '../db/statements';
 
 interface EventRow {
@@ -16,7 +17,7 @@ interface EventRow {
 }
 
 const statements = statementsFor((db: Db) => ({
-  insert: db.prepare('INSERT INTO review_events (id, intake_id, kind, by_staff, by_role, at, payload, hlc) VALUES (:id, :intakeId, :kind, :byStaff, :byRole, :at, :payload, :hlc)'),
+  insert: db.prepare('INSERT OR IGNORE INTO review_events (id, intake_id, kind, by_staff, by_role, at, payload, hlc) VALUES (:id, :intakeId, :kind, :byStaff, :byRole, :at, :payload, :hlc)'),
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
   update: db.prepare('UPDATE intakes SET status = :status, status_since = :since, cross_checked_by = :crossCheckedBy WHERE id = :intakeId'),
   policy: db.prepare("SELECT doc FROM config WHERE id = 'review_policy'"),
@@ -27,11 +28,37 @@ export function toReviewEvent(row: EventRow): ReviewEvent {
 }
 
 export function projectReviewEvent(db: Db, op: StoredOp): void {
-  const { insert, events, update, policy } = statements(db);
+  const { insert } = statements(db);
   const changes = op.changes;
   const intakeId = String(changes['intakeId']);
   insert.run({ id: op.entityId, intakeId, kind: changes['kind'], byStaff: changes['byStaff'], byRole: changes['byRole'], at: changes['at'], payload: changes['payload'] ?? '{}', hlc: op.hlc });
+  rederiveStatus(db, intakeId);
+}
+
+/** The intake's status columns, from all of its events (also when the intake arrives after them). */
+export function rederiveStatus(db: Db, intakeId: string): void {
+  const { events, update, policy } = statements(db);
+  const rows = events.all(intakeId) as EventRow[];
+  if (rows.length === 0) return;
   const policyRow = policy.get([]) as { doc: string } | undefined;
-  const state = derive((events.all(intakeId) as EventRow[]).map(toReviewEvent), { leadMayApproveOwnCrossCheck: policyRow ? Boolean((JSON.parse(policyRow.doc) as Record<string, unknown>)['leadMayApproveOwnCrossCheck']) : false });
+  const state = deriveSafely(rows.map(toReviewEvent), { leadMayApproveOwnCrossCheck: policyRow ? Boolean((JSON.parse(policyRow.doc) as Record<string, unknown>)['leadMayApproveOwnCrossCheck']) : false });
   update.run({ status: state.status, since: state.since, crossCheckedBy: state.crossCheckedBy, intakeId });
 }
+
+/**
+ * Review events are a grow-only set: the status is derived from all of them in HLC order, so the
+ * order they arrive in does not matter. A combination the machine cannot derive (two desks decided
+ * differently while offline) marks the intake for a lead's attention instead of failing the op.
+ */
+function deriveSafely(events: ReviewEvent[], policy: Parameters<typeof derive>[1]): { status: string; since: number; crossCheckedBy: string | null } {
+  try {
+    return derive(events, policy);
+  } catch {
+    return { status: 'needs_attention', since: events.reduce((latest, event) => Math.max(latest, event.at), 0), crossCheckedBy: null };
+  }
+}
+
+export const REVIEW_EVENT_OPS: OpKind = {
+  payload: z.object({ intakeId: z.string().min(1).max(80), kind: z.string().min(1).max(40), byStaff: z.string().max(80), byRole: z.string().max(40), at: z.number(), payload: z.string().max(20_000).optional() }).strict(),
+  project: projectReviewEvent,
+};
