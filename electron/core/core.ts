@@ -19,6 +19,8 @@ export interface CoreOptions {
   /** Shifts the core's clock; tests use it to move time forward across restarts. */
   clockOffsetMs?: number;
   now?: Clock;
+  /** Ids for new records and this device (seeded in simulations, random otherwise). */
+  randomId?: (prefix: string) => string;
   emit?: Emit;
 }
 
@@ -38,7 +40,7 @@ export function openCore(options: CoreOptions): Core {
   const db = openDatabase(databasePath(options.dataDir), options.keyHex);
   try {
     migrate(db);
-    const randomId = randomIdFactory();
+    const randomId = options.randomId ?? randomIdFactory();
     const base = options.now ?? Date.now;
     const offset = options.clockOffsetMs ?? 0;
     const ctx: CoreContext = {

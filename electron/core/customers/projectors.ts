@@ -60,7 +60,8 @@ export function projectCustomer(db: Db, op: StoredOp): void {
     fieldHlc[field] = asOf;
     changed = true;
   }
-  if (!changed) return;
+  // Row metadata depends on the set of ops, not their order: the newest HLC and the earliest time seen.
+  if (!changed && row && row.updated_hlc >= op.hlc && row.created_at <= Number(op.hlc.slice(0, 15))) return;
   const opWall = Number(op.hlc.slice(0, 15));
   const createdAt = row ? Math.min(row.created_at, opWall) : opWall;
   const updatedHlc = row && row.updated_hlc > op.hlc ? row.updated_hlc : op.hlc;
@@ -106,7 +107,7 @@ export function projectIntake(db: Db, op: StoredOp): void {
     // The capture's time: when the fields were last set (submit, or a fix and resubmit).
     if (field === 'fields') next['captured_hlc'] = op.hlc;
   }
-  if (!changed) return;
+  if (!changed && current?.updated_hlc && current.updated_hlc >= op.hlc) return;
   next['updated_hlc'] = current?.updated_hlc && current.updated_hlc > op.hlc ? current.updated_hlc : op.hlc;
   // A first op that is not the submit (an assignment arriving early) leaves the rest to come.
   for (const [column, fallback] of [['customer_id', ''], ['source', ''], ['status', 'draft'], ['fields', '{}'], ['consent', '{}'], ['flags', '[]'], ['entered_by', ''], ['started_at', 0], ['submitted_at', 0], ['duration_ms', 0], ['customer_present', 0]] as const) {
