@@ -73,9 +73,10 @@ export function firstDifference(live: Db, scratch: Db): string | null {
           return (PROJECTION_TABLES[table] ?? []).map((column) => String(columns.get(column))).join('/');
         };
         const [left, right] = [keyOf(a[index]), keyOf(b[index])];
-        if (left === right && a[index] && b[index]) {
-          const other = new Map(JSON.parse(b[index]) as Array<[string, unknown]>);
-          const column = (JSON.parse(a[index]) as Array<[string, unknown]>).find(([name, value]) => JSON.stringify(other.get(name)) !== JSON.stringify(value))?.[0];
+        const [rowA, rowB] = [a[index], b[index]];
+        if (left === right && rowA && rowB) {
+          const other = new Map(JSON.parse(rowB) as Array<[string, unknown]>);
+          const column = (JSON.parse(rowA) as Array<[string, unknown]>).find(([name, value]) => JSON.stringify(other.get(name)) !== JSON.stringify(value))?.[0];
           return `${table} ${left}: column ${column ?? '?'} differs`;
         }
         return `${table} row ${index + 1}: live ${left}, rebuilt ${right}`;
