@@ -56,7 +56,8 @@ export function simulate(options: { desks: number; ops: number; seed: number }):
       const skew = Math.floor(random() * 60_000) - 30_000;
       desks.push(openCore({ dataDir, keyHex: (index + 1).toString(16).padStart(64, '0'), appVersion: 'sim', now: () => clock + skew, randomId: seededIds(seededRandom(options.seed * 1000 + index + 1), `d${index}`) }));
     }
-    const first = desks[0]!;
+    const [first] = desks;
+    if (!first) throw new Error('no desks');
     first.services.transact(() => {
       for (const [id, role] of STAFF) {
         first.services.ops.append(null, { entity: 'staff', entityId: id, changes: { username: id, displayName: id, role, certified: true, active: true, passwordHash: 'sim', createdAt: clock } });
