@@ -51,6 +51,8 @@ export function openCore(options: CoreOptions): Core {
       appVersion: options.appVersion,
     };
     const services = createServices(ctx, options.emit ?? (() => undefined));
+    // Ops an older version kept back: apply what this version can now read.
+    services.transact(() => services.ops.reapplyQuarantined());
     return {
       services,
       db,

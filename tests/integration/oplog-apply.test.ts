@@ -120,7 +120,7 @@ describe('one apply path', () => {
     expect(digests.size).toBe(1);
     const customer = core.db.prepare('SELECT doc FROM customers').get() as { doc: string };
     expect(JSON.parse(customer.doc)).toMatchObject({ mobile: '13812340002', heightCm: '170', addressCity: '吉林市', remarks: '旧伤' });
-  });
+  }, 300_000);
 
   it('rebuilds every projection from the log and finds it identical; a changed row is named', () => {
     const clock = { now: T0 };
