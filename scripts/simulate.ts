@@ -134,7 +134,8 @@ export function simulate(options: { desks: number; ops: number; seed: number }):
     const digests = desks.map((desk) => projectionDigest(desk.db).digest);
     const odd = desks.find((desk) => projectionDigest(desk.db).digest !== digests[0]);
     if (odd && process.env['SIM_DEBUG']) process.stderr.write(`first difference: ${firstDifference(first.db, odd.db)}\n`);
-    const conflicts = (first.db.prepare("SELECT count(*) AS n FROM intakes WHERE status = 'needs_attention'").get() as { n: number }).n;
+    // Raised for a lead: sensitive fields changed by visits that did not see each other, and intakes decided differently.
+    const conflicts = first.services.customers.conflicts(null).length + (first.db.prepare("SELECT count(*) AS n FROM intakes WHERE status = 'needs_attention'").get() as { n: number }).n;
     return { desks: options.desks, ops: made, identical: digests.every((digest) => digest === digests[0]), digest: digests[0] ?? '', conflicts };
   } finally {
     for (const desk of desks) desk.close();

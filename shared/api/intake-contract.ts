@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
-import { clearedSchema } from '../domain/intake/changes';
+import { SENSITIVE_FIELDS, clearedSchema } from '../domain/intake/changes';
 import { method } from './method';
 
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
@@ -107,10 +107,18 @@ export const CUSTOMER_METHODS = {
       summary: customerSummarySchema,
       fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
       intakes: z.array(z.object({ id: intakeIdSchema, source: z.string(), status: z.string(), submittedAt: z.number(), durationMs: z.number(), customerPresent: z.boolean(), enteredBy: z.string(), flags: z.array(z.string()) })),
+      /** Sensitive fields two visits changed without seeing each other: both kept, masked, for a lead to decide. */
+      conflicts: z.array(z.object({ field: z.string(), shown: z.string(), shownAsOf: z.string(), other: z.string(), otherAsOf: z.string(), otherIntakeId: z.string().nullable() })),
       history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]), intakeId: z.string().nullable() })),
     }),
     access: { permission: 'customer.read' },
     mutates: false,
+  }),
+  'customers.resolveConflict': method({
+    input: z.object({ id: customerIdSchema, field: z.enum(SENSITIVE_FIELDS), keepAsOf: z.string().min(1).max(80), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(200, { message: 'too_long' }) }),
+    output: z.object({ done: z.literal(true) }),
+    access: { permission: 'review.act' },
+    mutates: true,
   }),
   'customers.reveal': method({
     input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(200, { message: 'too_long' }) }),

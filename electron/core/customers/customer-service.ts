@@ -10,7 +10,8 @@ import { RpcFailure } from '../rpc/failure';
 import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
-import { AS_OF, VIA_INTAKE, isFieldKey } from './projectors';
+import { AS_OF, SEEN, VIA_INTAKE, isFieldKey } from './projectors';
+import type { Role } from '../../../shared/domain/auth/roles';
 
 export interface SearchFilters {
   grade?: 'vip' | 'ordinary' | undefined;
@@ -121,7 +122,15 @@ export function customerCard(services: Services, id: string) {
     enteredBy: intake.entered_by,
     flags: JSON.parse(intake.flags) as string[],
   }));
-  return { summary: summarize(row, []), fields, intakes, history };
+  const conflicts = services.customers.conflicts(id).map((conflict) => {
+    const mask = MASKED_IN_CARD[conflict.field];
+    const shown = (json: string): string => {
+      const value = String(JSON.parse(json) as unknown);
+      return mask ? mask(value) : value;
+    };
+    return { field: conflict.field, shown: shown(conflict.winnerValue), shownAsOf: conflict.winnerAsOf, other: shown(conflict.value), otherAsOf: conflict.asOf, otherIntakeId: conflict.intakeId };
+  });
+  return { summary: summarize(row, []), fields, intakes, history, conflicts };
 }
 
 export function revealField(services: Services, staffId: string, id: string, field: 'name' | 'mobile' | 'idNumber' | 'address' | 'emergencyMobile', reason: string): { value: string } {
@@ -134,4 +143,22 @@ export function revealField(services: Services, staffId: string, id: string, fie
       : (doc[field] ?? '');
   services.audit.append(staffId, 'customer.reveal', id, { field, reason });
   return { value };
+}
+
+/**
+ * A lead settles a conflict on a sensitive field by keeping one of the values: a new write that has
+ * seen every earlier one, so the conflict is gone on every desk once the op arrives there.
+ */
+export function resolveConflict(services: Services, actor: { staffId: string; role: Role }, input: { id: string; field: string; keepAsOf: string; reason: string }): { done: true } {
+  if (actor.role !== 'group_lead' && actor.role !== 'manager') throw new RpcFailure('FORBIDDEN', 'only a group lead or manager settles a conflict', undefined, { refusal: 'role_not_allowed' });
+  const conflicts = services.customers.conflicts(input.id).filter((conflict) => conflict.field === input.field);
+  const first = conflicts[0];
+  if (!first) throw new RpcFailure('NOT_FOUND', 'no conflict on this field');
+  const keep = input.keepAsOf === first.winnerAsOf ? first.winnerValue : conflicts.find((conflict) => conflict.asOf === input.keepAsOf)?.value;
+  if (keep === undefined) throw new RpcFailure('VALIDATION', 'choose one of the conflicting values', { keepAsOf: 'invalid_choice' });
+  services.transact(() => {
+    services.ops.append(actor.staffId, { entity: 'customer', entityId: input.id, changes: { [input.field]: JSON.parse(keep) as string, [SEEN]: JSON.stringify({ [input.field]: first.winnerAsOf }) } });
+    services.audit.append(actor.staffId, 'customer.conflict_resolved', input.id, { field: input.field, reason: input.reason });
+  });
+  return { done: true };
 }

@@ -1,6 +1,6 @@
 /** Projections of customer and intake ops: the customers table, its search keys, and intakes. */
 import type { Db } from '../db/connection';
-import { FIELD_NAMES } from '../../../shared/domain/intake/changes';
+import { FIELD_NAMES, isSensitiveField } from '../../../shared/domain/intake/changes';
 import { payloadOf, type OpKind, type StoredOp } from '../oplog/types';
 import { rederiveStatus } from '../review/projector';
 import { searchKeysFor } from './search-keys';
@@ -14,6 +14,7 @@ const statements = statementsFor((db: Db) => ({
          ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, name = excluded.name, mobile = excluded.mobile, id_number = excluded.id_number,
            birth_date = excluded.birth_date, grade = excluded.grade, created_at = excluded.created_at, updated_hlc = excluded.updated_hlc, field_hlc = excluded.field_hlc`,
       ),
+      writeInsert: db.prepare('INSERT OR IGNORE INTO field_writes (customer_id, field, as_of, seen, value, intake_id) VALUES (:customerId, :field, :asOf, :seen, :value, :intakeId)'),
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
       searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search (kind, term, customer_id) VALUES (:kind, :term, :customerId)'),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
@@ -35,6 +36,8 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  */
 export const AS_OF = '$asOf';
 export const VIA_INTAKE = '$intake';
+/** JSON: per sensitive field, the HLC of the stored value the capture saw (conflict detection). */
+export const SEEN = '$seen';
 
 export function isFieldKey(key: string): boolean {
   return !key.startsWith('$');
@@ -46,14 +49,18 @@ export function isFieldKey(key: string): boolean {
  * Equal times with different values (the same capture applied twice) keep the larger value.
  */
 export function projectCustomer(db: Db, op: StoredOp): void {
-  const { customerGet, customerUpsert, searchDelete, searchInsert } = statements(db);
+  const { customerGet, customerUpsert, searchDelete, searchInsert, writeInsert } = statements(db);
   const row = customerGet.get(op.entityId) as { doc: string; created_at: number; field_hlc: string; updated_hlc: string } | undefined;
   const doc: Record<string, unknown> = row ? (JSON.parse(row.doc) as Record<string, unknown>) : {};
   const fieldHlc: Record<string, string> = row ? (JSON.parse(row.field_hlc) as Record<string, string>) : {};
   const asOf = typeof op.changes[AS_OF] === 'string' ? op.changes[AS_OF] : op.hlc;
   let changed = !row;
+  const seen = typeof op.changes[SEEN] === 'string' ? (JSON.parse(op.changes[SEEN]) as Record<string, string>) : {};
+  const intakeId = typeof op.changes[VIA_INTAKE] === 'string' ? op.changes[VIA_INTAKE] : null;
   for (const [field, value] of Object.entries(op.changes)) {
     if (!isFieldKey(field)) continue;
+    // Sensitive fields keep every write (a grow-only set); an op that says nothing of what it saw saw everything before it.
+    if (isSensitiveField(field)) writeInsert.run({ customerId: op.entityId, field, asOf, seen: seen[field] ?? asOf, value: JSON.stringify(value), intakeId });
     const stored = fieldHlc[field] ?? '';
     if (asOf < stored || (asOf === stored && JSON.stringify(value) <= JSON.stringify(doc[field] ?? null))) continue;
     doc[field] = value;
@@ -119,7 +126,7 @@ export function projectIntake(db: Db, op: StoredOp): void {
   if (!current) rederiveStatus(db, op.entityId);
 }
 
-export const CUSTOMER_OPS: OpKind = { payload: payloadOf([...FIELD_NAMES, AS_OF, VIA_INTAKE]), project: projectCustomer };
+export const CUSTOMER_OPS: OpKind = { payload: payloadOf([...FIELD_NAMES, AS_OF, VIA_INTAKE, SEEN]), project: projectCustomer };
 export const INTAKE_OPS: OpKind = { payload: payloadOf(Object.keys(INTAKE_COLUMNS)), project: projectIntake };
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

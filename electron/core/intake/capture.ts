@@ -27,14 +27,15 @@ export function readCapture(services: Services, customerId: string | null, form:
   const customer = customerId ? services.customers.byId(customerId) : undefined;
   if (customerId && !customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
   const stored = customer ? (JSON.parse(customer.doc) as Partial<IntakeFields>) : {};
+  const seen = customer ? (JSON.parse(customer.field_hlc) as Record<string, string>) : {};
   if (!customer || whole) {
     // A new customer's first capture is the whole record.
     const validation = validateIntake(form, config, new Date(now));
     const all = new Set(FIELD_NAMES);
-    return { validation, fields: validation.normalized, changes: fieldChanges(stored, validation.normalized, all, []) };
+    return { validation, fields: validation.normalized, changes: fieldChanges(stored, validation.normalized, all, [], seen) };
   }
   const validation = validateIntake(mergeCapture(stored, form, cleared), config, new Date(now));
   const carried = carriedFields(form, cleared);
-  return { validation, fields: captureOnly(validation.normalized, carried), changes: fieldChanges(stored, validation.normalized, carried, cleared) };
+  return { validation, fields: captureOnly(validation.normalized, carried), changes: fieldChanges(stored, validation.normalized, carried, cleared, seen) };
 }
 

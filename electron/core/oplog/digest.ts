@@ -17,6 +17,7 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   customer_search: ['kind', 'term', 'customer_id'],
   intakes: ['id'],
   review_events: ['id'],
+  field_writes: ['customer_id', 'field', 'as_of'],
 };
 
 function canonical(value: unknown): unknown {

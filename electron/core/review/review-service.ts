@@ -11,7 +11,7 @@ import { maskName } from '../../../shared/domain/masking';
 import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
 import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
-import { AS_OF, VIA_INTAKE } from '../customers/projectors';
+import { AS_OF, SEEN, VIA_INTAKE } from '../customers/projectors';
 import { readCapture } from '../intake/capture';
 import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
@@ -65,14 +65,19 @@ export function recordEvent(services: Services, intakeId: string, event: ReviewE
  */
 function applyToCustomer(services: Services, staffId: string, intake: IntakeRow): void {
   const values: Record<string, string | boolean> = {};
+  const seen: Record<string, string> = {};
   if (intake.changes) {
-    for (const [field, change] of Object.entries(parseChanges(intake.changes))) if (change) values[field] = change.value;
+    for (const [field, change] of Object.entries(parseChanges(intake.changes))) {
+      if (!change) continue;
+      values[field] = change.value;
+      if (change.seen !== undefined) seen[field] = change.seen;
+    }
   } else {
     // An intake from before field-level changes: its non-empty fields, never an erase.
     for (const [field, value] of Object.entries(JSON.parse(intake.fields) as IntakeFields)) if (!isEmptyValue(field as FieldName, value)) values[field] = value;
   }
   if (Object.keys(values).length === 0) return;
-  services.ops.append(staffId, { entity: 'customer', entityId: intake.customer_id, changes: { [AS_OF]: intake.captured_hlc || intake.updated_hlc, [VIA_INTAKE]: intake.id, ...values } });
+  services.ops.append(staffId, { entity: 'customer', entityId: intake.customer_id, changes: { [AS_OF]: intake.captured_hlc || intake.updated_hlc, [VIA_INTAKE]: intake.id, ...(Object.keys(seen).length > 0 ? { [SEEN]: JSON.stringify(seen) } : {}), ...values } });
 }
 
 /** Marks for review: only for a repeat visit (a new customer's intake is all new). */

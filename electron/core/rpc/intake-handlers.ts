@@ -1,5 +1,5 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
-import { customerCard, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
+import { customerCard, resolveConflict, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
 import { findMatches, registerOnline, startDraft, submitWalkIn } from '../intake/intake-service';
 import { assign, decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
@@ -66,6 +66,7 @@ export const INTAKE_HANDLERS = {
   'intake.submit': (input: Parameters<typeof submitWalkIn>[2], call: CallContext) => submitWalkIn(call.services, staffIdOf(call), input),
   'customers.search': (input: { query: string; limit: number } & SearchFilters, call: CallContext) => searchCustomers(call.services, input.query, input.limit, input),
   'customers.card': (input: { id: string }, call: CallContext) => customerCard(call.services, input.id),
+  'customers.resolveConflict': (input: { id: string; field: string; keepAsOf: string; reason: string }, call: CallContext) => resolveConflict(call.services, actorOf(call), input),
   'customers.reveal': (input: { id: string; field: 'name' | 'mobile' | 'idNumber' | 'address' | 'emergencyMobile'; reason: string }, call: CallContext) =>
     revealField(call.services, staffIdOf(call), input.id, input.field, input.reason),
 };

@@ -13,6 +13,8 @@ export const fieldChangeSchema = z.object({
   value: z.union([z.string(), z.boolean()]),
   replaces: z.union([z.string(), z.boolean()]),
   cleared: z.literal(true).optional(),
+  /** The HLC of the stored value this capture saw (sensitive fields): two writes that did not see each other conflict. */
+  seen: z.string().max(80).optional(),
 });
 export type FieldChange = z.infer<typeof fieldChangeSchema>;
 
@@ -27,6 +29,10 @@ export const fieldChangesSchema = z.partialRecord(fieldNameSchema, fieldChangeSc
 export type FieldChanges = z.infer<typeof fieldChangesSchema>;
 
 const EMPTY = emptyIntakeFields();
+
+/** Fields where two changes that did not see each other are both kept and raised for a lead. */
+export const SENSITIVE_FIELDS = ['name', 'idNumber', 'birthDate', 'mobile'] as const satisfies readonly FieldName[];
+export const isSensitiveField = (field: string): boolean => (SENSITIVE_FIELDS as readonly string[]).includes(field);
 
 /** A value that says nothing: an empty string, or the default of a choice or a checkbox. */
 export function isEmptyValue(field: FieldName, value: unknown): boolean {
@@ -68,7 +74,7 @@ export function captureOnly(normalized: IntakeFields, carried: ReadonlySet<Field
 }
 
 /** Each carried field with the value it replaces. */
-export function fieldChanges(stored: Partial<IntakeFields>, normalized: IntakeFields, carried: ReadonlySet<FieldName>, cleared: readonly FieldName[]): FieldChanges {
+export function fieldChanges(stored: Partial<IntakeFields>, normalized: IntakeFields, carried: ReadonlySet<FieldName>, cleared: readonly FieldName[], seenHlc: Readonly<Record<string, string>> = {}): FieldChanges {
   const changes: FieldChanges = {};
   const before = { ...EMPTY, ...pickKnown(stored) };
   for (const field of FIELD_NAMES) {
@@ -76,7 +82,12 @@ export function fieldChanges(stored: Partial<IntakeFields>, normalized: IntakeFi
     const value = normalized[field];
     // A companion that says nothing new and replaces nothing is not a change.
     if (isEmptyValue(field, value) && isEmptyValue(field, before[field]) && !cleared.includes(field)) continue;
-    changes[field] = { value, replaces: before[field], ...(cleared.includes(field) || (isEmptyValue(field, value) && !isEmptyValue(field, before[field])) ? { cleared: true as const } : {}) };
+    changes[field] = {
+      value,
+      replaces: before[field],
+      ...(cleared.includes(field) || (isEmptyValue(field, value) && !isEmptyValue(field, before[field])) ? { cleared: true as const } : {}),
+      ...(isSensitiveField(field) ? { seen: seenHlc[field] ?? '' } : {}),
+    };
   }
   return changes;
 }

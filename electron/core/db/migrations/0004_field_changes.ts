@@ -17,6 +17,17 @@ export const migration0004: Migration = {
       ALTER TABLE intakes ADD COLUMN captured_hlc TEXT NOT NULL DEFAULT '';
       ALTER TABLE drafts ADD COLUMN cleared TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE intakes ADD COLUMN field_hlc TEXT NOT NULL DEFAULT '{}';
+      -- Every write to a sensitive field (name, ID number, birth date, phone), a grow-only set: two writes
+      -- that did not see each other (the later one's "seen" is older than the earlier one) are a conflict for a lead.
+      CREATE TABLE field_writes (
+        customer_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        seen TEXT NOT NULL,
+        value TEXT NOT NULL,
+        intake_id TEXT,
+        PRIMARY KEY (customer_id, field, as_of)
+      ) STRICT, WITHOUT ROWID;
       -- Ops this version cannot read (invalid, unknown kind, newer schema): kept with the reason, applied again after an upgrade.
       CREATE TABLE ops_quarantine (
         op_id TEXT PRIMARY KEY,
@@ -32,6 +43,10 @@ export const migration0004: Migration = {
            SELECT j.key AS key, max(o.hlc) AS hlc FROM ops o, json_each(o.changes) j
            WHERE o.entity = 'customer' AND o.entity_id = customers.id GROUP BY j.key) k),
         '{}');
+      INSERT OR IGNORE INTO field_writes (customer_id, field, as_of, seen, value, intake_id)
+        SELECT o.entity_id, j.key, o.hlc, o.hlc, json_quote(j.value), NULL
+        FROM ops o, json_each(o.changes) j
+        WHERE o.entity = 'customer' AND j.key IN ('name', 'idNumber', 'birthDate', 'mobile');
       UPDATE intakes SET field_hlc = COALESCE(
         (SELECT json_group_object(k.key, k.hlc) FROM (
            SELECT j.key AS key, max(o.hlc) AS hlc FROM ops o, json_each(o.changes) j
