@@ -10,6 +10,7 @@ import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { FieldSettings } from './FieldSettings';
+import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
@@ -66,6 +67,7 @@ export function SettingsScreen() {
       </form>
       <ReviewSettings />
       <FieldSettings />
+      <QuarantinePanel />
     </section>
   );
 }
