@@ -3,16 +3,15 @@ import { z } from 'zod';
 import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { SENSITIVE_FIELDS, clearedSchema } from '../domain/intake/changes';
+import { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
+import { draftSourceSchema, intakeSourceSchema } from '../domain/intake/sources';
 import { method } from './method';
 
-const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
-export const draftIdSchema = id('drf');
-export const customerIdSchema = id('cus');
-export const intakeIdSchema = id('itk');
+export { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
 
 export const draftSchema = z.object({
   id: draftIdSchema,
-  source: z.enum(['walk_in', 'correction']),
+  source: draftSourceSchema,
   fields: intakeFieldsSchema,
   consent: consentSchema,
   customerId: customerIdSchema.nullable(),
@@ -54,7 +53,7 @@ export const INTAKE_METHODS = {
     input: z
       .object({
         customerId: customerIdSchema.nullable().default(null),
-        source: z.enum(['walk_in', 'correction']).default('walk_in'),
+        source: draftSourceSchema.default('walk_in'),
         /** Why an existing customer's record is being corrected (更正权); it opens their data in full, so it is audited. */
         reason: z.string().trim().max(200).default(''),
       })
@@ -90,7 +89,7 @@ export const CUSTOMER_METHODS = {
       .object({
         query: z.string().trim().max(50).default(''),
         grade: z.enum(GRADES).optional(),
-        source: z.enum(['walk_in', 'paper_form', 'online', 'correction']).optional(),
+        source: intakeSourceSchema.optional(),
         status: z.string().max(40).optional(),
         from: z.iso.date().optional(),
         to: z.iso.date().optional(),

@@ -4,9 +4,10 @@ import { intakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
 import { CHANGE_KINDS, clearedSchema, fieldNameSchema } from '../domain/intake/changes';
+import { customerIdSchema, intakeIdSchema, staffIdSchema } from '../domain/ids';
 import { method } from './method';
 
-const intakeId = z.string().regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
+const intakeId = intakeIdSchema;
 const status = z.enum(REVIEW_STATUSES);
 
 export const queueItemSchema = z.object({
@@ -77,13 +78,13 @@ export const REVIEW_METHODS = {
     mutates: true,
   }),
   'review.assign': method({
-    input: z.object({ intakeId, staffId: z.string().regex(/^stf_[A-Za-z0-9_-]{10,40}$/) }),
+    input: z.object({ intakeId, staffId: staffIdSchema }),
     output: z.object({ done: z.literal(true) }),
     access: { permission: 'review.act' },
     mutates: true,
   }),
   'intake.registerOnline': method({
-    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: z.string().regex(/^cus_[A-Za-z0-9_-]{10,40}$/).nullable(), cleared: clearedSchema }),
+    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }),
     output: z.object({ intakeId, customerId: z.string(), status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
     mutates: true,

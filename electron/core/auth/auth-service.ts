@@ -4,7 +4,7 @@
  */
 import type { SessionInfo } from '../../../shared/api/contract';
 import { permissionsOf } from '../../../shared/domain/auth/roles';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import type { StaffRecord } from '../staff/staff-repo';
 import { isIdle, type Session } from './sessions';
@@ -45,7 +45,7 @@ export async function checkPassword(services: Services, record: StaffRecord, pas
   const lockedFor = retryAfter(record, now());
   if (lockedFor !== null) {
     services.audit.append(record.id, `${action}.refused`, record.id, { reason: 'account_locked' });
-    throw new RpcFailure('ACCOUNT_LOCKED', 'account is locked after repeated failed sign-ins', undefined, { retryAfterMs: lockedFor });
+    throw new DomainError('ACCOUNT_LOCKED', 'account is locked after repeated failed sign-ins', undefined, { retryAfterMs: lockedFor });
   }
   const ok = await verifyPassword(password, record.passwordHash);
   // Re-read after the await: another attempt may have counted a failure meanwhile.
@@ -68,9 +68,9 @@ export async function checkPassword(services: Services, record: StaffRecord, pas
     }
   });
   if (failedCount >= security.maxFailedLogins) {
-    throw new RpcFailure('ACCOUNT_LOCKED', 'too many failed attempts; the account is locked', undefined, { retryAfterMs: security.lockoutMinutes * 60_000 });
+    throw new DomainError('ACCOUNT_LOCKED', 'too many failed attempts; the account is locked', undefined, { retryAfterMs: security.lockoutMinutes * 60_000 });
   }
-  throw new RpcFailure('INVALID_CREDENTIALS', 'wrong username or password', undefined, { attemptsLeft: security.maxFailedLogins - failedCount });
+  throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password', undefined, { attemptsLeft: security.maxFailedLogins - failedCount });
 }
 
 export async function login(services: Services, clientId: string, username: string, password: string): Promise<SessionInfo> {
@@ -78,7 +78,7 @@ export async function login(services: Services, clientId: string, username: stri
   if (!record || !record.active) {
     await verifyPassword(password, await decoyHash());
     services.audit.append(null, 'auth.login.failed', null, { reason: record ? 'inactive' : 'unknown_user', username });
-    throw new RpcFailure('INVALID_CREDENTIALS', 'wrong username or password');
+    throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
   }
   await checkPassword(services, record, password, 'auth.login');
   const previous = services.sessions.get(clientId);
@@ -96,7 +96,7 @@ export async function unlock(services: Services, session: Session, password: str
   const record = services.staff.byId(session.staffId);
   if (!record || !record.active) {
     services.sessions.end(session.clientId);
-    throw new RpcFailure('UNAUTHENTICATED', 'this account can no longer sign in');
+    throw new DomainError('UNAUTHENTICATED', 'this account can no longer sign in');
   }
   await checkPassword(services, record, password, 'session.unlock');
   session.state = 'active';

@@ -6,12 +6,12 @@ import type { CustomerSummary } from '../../../shared/api/intake-contract';
 import { normalizeDocumentInput } from '../../../shared/domain/identity';
 import { maskAddress, maskIdNumber, maskMobile, maskName } from '../../../shared/domain/masking';
 import { normalizeMobile } from '../../../shared/domain/phone';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
 import { AS_OF, SEEN, VIA_INTAKE, isFieldKey } from './projectors';
-import type { Role } from '../../../shared/domain/auth/roles';
+import { isLeadRole, type Role } from '../../../shared/domain/auth/roles';
 
 export interface SearchFilters {
   grade?: 'vip' | 'ordinary' | undefined;
@@ -88,7 +88,7 @@ const MASKED_IN_CARD: Record<string, (value: string) => string> = {
 
 export function customerCard(services: Services, id: string) {
   const row = services.customers.byId(id);
-  if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  if (!row) throw new DomainError('NOT_FOUND', 'no such customer');
   const doc = JSON.parse(row.doc) as Record<string, string | boolean>;
   const fields: Record<string, string | boolean> = {};
   for (const [field, value] of Object.entries(doc)) {
@@ -135,7 +135,7 @@ export function customerCard(services: Services, id: string) {
 
 export function revealField(services: Services, staffId: string, id: string, field: 'name' | 'mobile' | 'idNumber' | 'address' | 'emergencyMobile', reason: string): { value: string } {
   const row = services.customers.byId(id);
-  if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  if (!row) throw new DomainError('NOT_FOUND', 'no such customer');
   const doc = JSON.parse(row.doc) as Record<string, string>;
   const value =
     field === 'address'
@@ -150,12 +150,12 @@ export function revealField(services: Services, staffId: string, id: string, fie
  * seen every earlier one, so the conflict is gone on every desk once the op arrives there.
  */
 export function resolveConflict(services: Services, actor: { staffId: string; role: Role }, input: { id: string; field: string; keepAsOf: string; reason: string }): { done: true } {
-  if (actor.role !== 'group_lead' && actor.role !== 'manager') throw new RpcFailure('FORBIDDEN', 'only a group lead or manager settles a conflict', undefined, { refusal: 'role_not_allowed' });
+  if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', 'only a group lead or manager settles a conflict', undefined, { refusal: 'role_not_allowed' });
   const conflicts = services.customers.conflicts(input.id).filter((conflict) => conflict.field === input.field);
   const first = conflicts[0];
-  if (!first) throw new RpcFailure('NOT_FOUND', 'no conflict on this field');
+  if (!first) throw new DomainError('NOT_FOUND', 'no conflict on this field');
   const keep = input.keepAsOf === first.winnerAsOf ? first.winnerValue : conflicts.find((conflict) => conflict.asOf === input.keepAsOf)?.value;
-  if (keep === undefined) throw new RpcFailure('VALIDATION', 'choose one of the conflicting values', { keepAsOf: 'invalid_choice' });
+  if (keep === undefined) throw new DomainError('VALIDATION', 'choose one of the conflicting values', { keepAsOf: 'invalid_choice' });
   services.transact(() => {
     services.ops.append(actor.staffId, { entity: 'customer', entityId: input.id, changes: { [input.field]: JSON.parse(keep) as string, [SEEN]: JSON.stringify({ [input.field]: first.winnerAsOf }) } });
     services.audit.append(actor.staffId, 'customer.conflict_resolved', input.id, { field: input.field, reason: input.reason });

@@ -6,7 +6,7 @@
 import { FIELD_NAMES, carriedFields, captureOnly, fieldChanges, mergeCapture, type FieldChanges } from '../../../shared/domain/intake/changes';
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import { validateIntake } from '../../../shared/domain/intake/validate';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 
 export interface Capture {
@@ -25,7 +25,7 @@ export interface Capture {
 export function readCapture(services: Services, customerId: string | null, form: IntakeFields, cleared: readonly FieldName[], now: number, whole = false): Capture {
   const config = services.config.intakeFields();
   const customer = customerId ? services.customers.byId(customerId) : undefined;
-  if (customerId && !customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  if (customerId && !customer) throw new DomainError('NOT_FOUND', 'no such customer');
   const stored = customer ? (JSON.parse(customer.doc) as Partial<IntakeFields>) : {};
   const seen = customer ? (JSON.parse(customer.field_hlc) as Record<string, string>) : {};
   if (!customer || whole) {

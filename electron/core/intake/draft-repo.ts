@@ -3,11 +3,12 @@ import type { Draft } from '../../../shared/api/intake-contract';
 import type { Consent } from '../../../shared/domain/intake/consent';
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import type { Db } from '../db/connection';
+import type { DraftSource } from '../../../shared/domain/intake/sources';
 
 interface DraftRow {
   id: string;
   staff_id: string;
-  source: 'walk_in' | 'correction';
+  source: DraftSource;
   fields: string;
   consent: string;
   customer_id: string | null;

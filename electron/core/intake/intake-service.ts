@@ -13,19 +13,20 @@ import { VIA_INTAKE } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
 import { readCapture } from './capture';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
+import type { DraftSource, IntakeSource } from '../../../shared/domain/intake/sources';
 import type { Services } from '../services';
 
 /**
  * Start an entry. A correction of an existing customer (更正) starts from their current record, in
  * full: that is a deliberate, audited act with a reason, like a reveal.
  */
-export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }): Draft {
+export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: DraftSource; reason: string }): Draft {
   const now = services.ctx.now();
   let fields = emptyIntakeFields();
   if (input.source === 'correction') {
     const customer = input.customerId ? services.customers.byId(input.customerId) : undefined;
-    if (!customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
+    if (!customer) throw new DomainError('NOT_FOUND', 'no such customer');
     fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
   }
   const draft: Draft = { id: services.ctx.randomId('drf'), source: input.source, fields, consent: defaultConsent(), customerId: input.customerId, cleared: [], startedAt: now, updatedAt: now };
@@ -77,7 +78,7 @@ interface SubmitInput {
 
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
-  if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   return submitIntake(services, staffId, input, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
 
@@ -87,9 +88,9 @@ export function registerOnline(services: Services, staffId: string, input: Omit<
   return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
 }
 
-function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: 'walk_in' | 'online' | 'correction'; startedAt: number; draftId: string | null }) {
+function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null }) {
   const staff = services.staff.byId(staffId);
-  if (!staff?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
   const draft = { startedAt: origin.startedAt };
 
   const now = services.ctx.now();
@@ -99,12 +100,12 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
   const fieldErrors: Record<string, string> = {};
   for (const [field, issue] of Object.entries(validation.errors)) if (issue) fieldErrors[field] = issue.code;
   for (const [field, code] of Object.entries(consentIssues)) if (code) fieldErrors[`consent.${field}`] = code;
-  if (Object.keys(fieldErrors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', fieldErrors);
+  if (Object.keys(fieldErrors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', fieldErrors);
 
   const fields = validation.normalized;
   const sameId = services.customers.byIdNumber(fields.idNumber).filter((row) => row.id !== input.customerId);
   if (sameId.length > 0) {
-    throw new RpcFailure('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
+    throw new DomainError('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
   }
   const possibleDuplicate =
     !input.customerId &&

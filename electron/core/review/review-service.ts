@@ -4,7 +4,7 @@
  * updates its customer, and is locked from then on.
  */
 import type { QueueItem } from '../../../shared/api/review-contract';
-import type { Role } from '../../../shared/domain/auth/roles';
+import { isCheckerRole, isLeadRole, type Role } from '../../../shared/domain/auth/roles';
 import { changeKind, fieldChangesSchema, isEmptyValue, type ChangeKind, type FieldChanges } from '../../../shared/domain/intake/changes';
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import { maskName } from '../../../shared/domain/masking';
@@ -15,7 +15,7 @@ import { AS_OF, SEEN, VIA_INTAKE } from '../customers/projectors';
 import { readCapture } from '../intake/capture';
 import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { toReviewEvent } from './projector';
 
@@ -36,7 +36,7 @@ export function eventsOf(services: Services, intakeId: string): ReviewEvent[] {
 
 function intakeRow(services: Services, intakeId: string): IntakeRow {
   const row = q(services.ctx.db).intake.get(intakeId) as IntakeRow | undefined;
-  if (!row) throw new RpcFailure('NOT_FOUND', 'no such intake');
+  if (!row) throw new DomainError('NOT_FOUND', 'no such intake');
   return row;
 }
 
@@ -44,7 +44,7 @@ function intakeRow(services: Services, intakeId: string): IntakeRow {
 export function recordEvent(services: Services, intakeId: string, event: ReviewEvent): ReviewState {
   const current = derive(eventsOf(services, intakeId), policy(services));
   const next = apply(current, event, policy(services));
-  if (!next.ok) throw new RpcFailure('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
+  if (!next.ok) throw new DomainError('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
   const { kind, by, at, ...rest } = event;
   const payload: Record<string, unknown> = { ...rest };
   if (kind === 'cross_check_failed') payload['fieldsAtCheck'] = JSON.parse(intakeRow(services, intakeId).fields) as unknown;
@@ -106,12 +106,12 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
     case 'lead_sent_back': event = { kind: 'lead_sent_back', by, at, reason: input.reason }; break;
     case 'final_approved': event = { kind: 'final_approved', by, at }; break;
     case 'final_rejected': event = { kind: 'final_rejected', by, at, reason: input.reason }; break;
-    default: throw new RpcFailure('VALIDATION', 'unknown decision', { decision: 'invalid_choice' });
+    default: throw new DomainError('VALIDATION', 'unknown decision', { decision: 'invalid_choice' });
   }
   const intake = intakeRow(services, input.intakeId) as IntakeRow & { assigned_to: string | null };
   const checking = event.kind === 'cross_check_passed' || event.kind === 'cross_check_failed';
   if (checking && intake.assigned_to && intake.assigned_to !== actor.staffId && actor.role === 'specialist') {
-    throw new RpcFailure('CONFLICT', 'this cross-check is assigned to a colleague', undefined, { refusal: 'not_assigned' });
+    throw new DomainError('CONFLICT', 'this cross-check is assigned to a colleague', undefined, { refusal: 'not_assigned' });
   }
   return { status: services.transact(() => recordEvent(services, input.intakeId, event)).status };
 }
@@ -125,11 +125,11 @@ export function resubmit(services: Services, actor: { staffId: string; role: Rol
   const cleared = Object.entries(parseChanges(intake.changes)).filter(([, change]) => change?.cleared).map(([field]) => field as FieldName);
   const capture = readCapture(services, intake.customer_id, fields, cleared.filter((field) => isEmptyValue(field, fields[field])), now, whole);
   const errors = Object.fromEntries(Object.entries(capture.validation.errors).map(([field, issue]) => [field, issue?.code ?? 'invalid']));
-  if (Object.keys(errors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', errors);
+  if (Object.keys(errors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', errors);
   return {
     status: services.transact(() => {
       const state = derive(eventsOf(services, intakeId), policy(services));
-      if (state.enteredBy !== actor.staffId) throw new RpcFailure('CONFLICT', 'only the person who entered it can resubmit', undefined, { refusal: 'not_enterer' });
+      if (state.enteredBy !== actor.staffId) throw new DomainError('CONFLICT', 'only the person who entered it can resubmit', undefined, { refusal: 'not_enterer' });
       const changes = JSON.stringify(capture.changes);
       if (intake.fields !== JSON.stringify(capture.fields) || intake.changes !== changes) {
         services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { fields: JSON.stringify(capture.fields), changes } });
@@ -143,7 +143,7 @@ type QueueRow = IntakeRow & { status_since: number; assigned_to: string | null }
 
 /** Colleagues who may cross-check this record: active, certified, reviewing roles, not the enterer. */
 function eligibleCheckers(services: Services, enteredBy: string) {
-  return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && (staff.role === 'specialist' || staff.role === 'group_lead' || staff.role === 'manager'));
+  return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && isCheckerRole(staff.role));
 }
 
 function suggestChecker(services: Services, row: QueueRow, load: Map<string, number>) {
@@ -153,11 +153,11 @@ function suggestChecker(services: Services, row: QueueRow, load: Map<string, num
 }
 
 export function assign(services: Services, actor: { staffId: string; role: Role }, intakeId: string, staffId: string): void {
-  if (actor.role !== 'group_lead' && actor.role !== 'manager') throw new RpcFailure('FORBIDDEN', 'only a group lead or manager assigns cross-checks', undefined, { refusal: 'role_not_allowed' });
+  if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', 'only a group lead or manager assigns cross-checks', undefined, { refusal: 'role_not_allowed' });
   const intake = intakeRow(services, intakeId);
-  if (intake.status !== 'pending_cross_check') throw new RpcFailure('CONFLICT', 'this record is not waiting for a cross-check', undefined, { refusal: 'wrong_status' });
+  if (intake.status !== 'pending_cross_check') throw new DomainError('CONFLICT', 'this record is not waiting for a cross-check', undefined, { refusal: 'wrong_status' });
   if (!eligibleCheckers(services, intake.entered_by).some((staff) => staff.id === staffId)) {
-    throw new RpcFailure('CONFLICT', 'that person cannot cross-check this record', undefined, { refusal: staffId === intake.entered_by ? 'own_record' : 'role_not_allowed' });
+    throw new DomainError('CONFLICT', 'that person cannot cross-check this record', undefined, { refusal: staffId === intake.entered_by ? 'own_record' : 'role_not_allowed' });
   }
   services.transact(() => {
     services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { assignedTo: staffId } });
@@ -193,7 +193,7 @@ function byUrgency(a: QueueItem, b: QueueItem): number {
 
 export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
   const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as QueueRow[];
-  const lead = actor.role === 'group_lead' || actor.role === 'manager';
+  const lead = isLeadRole(actor.role);
   const pendingChecks = rows('pending_cross_check');
   const load = new Map<string, number>();
   for (const row of pendingChecks) if (row.assigned_to) load.set(row.assigned_to, (load.get(row.assigned_to) ?? 0) + 1);

@@ -7,6 +7,7 @@ import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
 import type { Role } from '../../../shared/domain/auth/roles';
 import type { CallContext } from './handlers';
+import type { DraftSource } from '../../../shared/domain/intake/sources';
 
 function staffIdOf(call: CallContext): string {
   if (!call.session) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
@@ -48,7 +49,7 @@ export const INTAKE_HANDLERS = {
     return { fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes };
   },
   'intake.draft.current': (_input: unknown, call: CallContext) => call.services.drafts.latest(staffIdOf(call)),
-  'intake.draft.start': (input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
+  'intake.draft.start': (input: { customerId: string | null; source: DraftSource; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
   'intake.draft.save': (input: { id: string; fields: Parameters<CallContext['services']['drafts']['save']>[2]; consent: Parameters<CallContext['services']['drafts']['save']>[3]; customerId: string | null; cleared: FieldName[] }, call: CallContext) => {
     const now = call.services.ctx.now();
     if (!call.services.drafts.save(input.id, staffIdOf(call), input.fields, input.consent, input.customerId, now, input.cleared)) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');

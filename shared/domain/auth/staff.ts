@@ -1,6 +1,7 @@
 /** Staff account shapes and the rules for usernames and passwords, shared by core and renderer. */
 import { z } from 'zod';
 import { roleSchema } from './roles';
+import { staffIdSchema } from '../ids';
 
 export const usernameSchema = z
   .string()
@@ -18,7 +19,7 @@ export const passwordSchema = z
 
 export const displayNameSchema = z.string().trim().min(1, { message: 'required' }).max(40, { message: 'too_long' });
 
-export const staffIdSchema = z.string().regex(/^stf_[A-Za-z0-9_-]{10,40}$/);
+export { staffIdSchema };
 
 export const staffSchema = z.object({
   id: staffIdSchema,

@@ -12,6 +12,7 @@ import { validateConsent } from '../../../../shared/domain/intake/consent';
 import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
 import { normalizeDocumentInput } from '../../../../shared/domain/identity';
+import { COMPLETE_MOBILE } from '../../../../shared/domain/phone';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -130,7 +131,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     setServerErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)) : current));
     const compact = typeof value === 'string' ? normalizeDocumentInput(value) : '';
     const isMobile = field === 'mobile' || field === 'emergencyMobile' || field === 'guardianMobile';
-    const full = (isMobile && /^1\d{10}$/.test(compact)) || (field === 'idNumber' && draft.fields.idType === 'cn_resident_id' && /^\d{17}[\dX]$/.test(compact));
+    const full = (isMobile && COMPLETE_MOBILE.test(compact)) || (field === 'idNumber' && draft.fields.idType === 'cn_resident_id' && /^\d{17}[\dX]$/.test(compact));
     if (!full) {
       update({ fields: { [field]: value } });
       return;
