@@ -5,10 +5,12 @@ import { consentSchema } from '../domain/intake/consent';
 import { REVIEW_STATUSES } from '../domain/review/machine';
 import { CHANGE_KINDS, clearedSchema, fieldNameSchema } from '../domain/intake/changes';
 import { customerIdSchema, intakeIdSchema, staffIdSchema } from '../domain/ids';
+import { NEEDS_ATTENTION, SETTLE_TO } from '../domain/review/attention';
 import { method } from './method';
 
 const intakeId = intakeIdSchema;
-const status = z.enum(REVIEW_STATUSES);
+// The machine's statuses, and "needs attention" for a contradiction from several desks (issue 9).
+const status = z.enum([...REVIEW_STATUSES, NEEDS_ATTENTION]);
 
 export const queueItemSchema = z.object({
   intakeId,
@@ -41,7 +43,7 @@ export const REVIEW_METHODS = {
   'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'settings.manage' }, mutates: true }),
   'review.queues': method({
     input: z.object({}).strict(),
-    output: z.object({ returnedToMe: z.array(queueItemSchema), crossCheck: z.array(queueItemSchema), leadApproval: z.array(queueItemSchema), finalReview: z.array(queueItemSchema) }),
+    output: z.object({ returnedToMe: z.array(queueItemSchema), crossCheck: z.array(queueItemSchema), leadApproval: z.array(queueItemSchema), finalReview: z.array(queueItemSchema), needsAttention: z.array(queueItemSchema) }),
     access: { permission: 'review.act' },
     mutates: false,
   }),
@@ -87,6 +89,12 @@ export const REVIEW_METHODS = {
     input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }),
     output: z.object({ intakeId, customerId: z.string(), status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  'review.settle': method({
+    input: z.object({ intakeId, status: z.enum(SETTLE_TO), reason: z.string().trim().min(4, { message: 'reason_too_short' }).max(500, { message: 'too_long' }) }),
+    output: z.object({ status }),
+    access: { permission: 'review.act' },
     mutates: true,
   }),
   'intake.resubmit': method({

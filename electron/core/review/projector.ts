@@ -2,14 +2,14 @@
  * Review events: stored append-only, and the intake's status re-derived from all of its events
  * (shared/domain/review/machine.ts) every time one arrives — the status column is a cache.
  */
-import { derive, type ReviewEvent } from '../../../shared/domain/review/machine';
+import { deriveTolerant, type AnyReviewEvent } from '../../../shared/domain/review/attention';
 import type { Db } from '../db/connection';
 import { z } from 'zod';
 import type { OpKind, StoredOp } from '../oplog/types';
 import { statementsFor } from '../db/statements';
 
 interface EventRow {
-  kind: ReviewEvent['kind'];
+  kind: AnyReviewEvent['kind'];
   by_staff: string;
   by_role: string;
   at: number;
@@ -23,8 +23,8 @@ const statements = statementsFor((db: Db) => ({
   policy: db.prepare("SELECT doc FROM config WHERE id = 'review_policy'"),
 }));
 
-export function toReviewEvent(row: EventRow): ReviewEvent {
-  return { ...(JSON.parse(row.payload) as object), kind: row.kind, by: { staffId: row.by_staff, role: row.by_role }, at: row.at } as ReviewEvent;
+export function toReviewEvent(row: EventRow): AnyReviewEvent {
+  return { ...(JSON.parse(row.payload) as object), kind: row.kind, by: { staffId: row.by_staff, role: row.by_role }, at: row.at } as AnyReviewEvent;
 }
 
 export function projectReviewEvent(db: Db, op: StoredOp): void {
@@ -41,21 +41,8 @@ export function rederiveStatus(db: Db, intakeId: string): void {
   const rows = events.all(intakeId) as EventRow[];
   if (rows.length === 0) return;
   const policyRow = policy.get([]) as { doc: string } | undefined;
-  const state = deriveSafely(rows.map(toReviewEvent), { leadMayApproveOwnCrossCheck: policyRow ? Boolean((JSON.parse(policyRow.doc) as Record<string, unknown>)['leadMayApproveOwnCrossCheck']) : false });
+  const state = deriveTolerant(rows.map(toReviewEvent), { leadMayApproveOwnCrossCheck: policyRow ? Boolean((JSON.parse(policyRow.doc) as Record<string, unknown>)['leadMayApproveOwnCrossCheck']) : false });
   update.run({ status: state.status, since: state.since, crossCheckedBy: state.crossCheckedBy, intakeId });
-}
-
-/**
- * Review events are a grow-only set: the status is derived from all of them in HLC order, so the
- * order they arrive in does not matter. A combination the machine cannot derive (two desks decided
- * differently while offline) marks the intake for a lead's attention instead of failing the op.
- */
-function deriveSafely(events: ReviewEvent[], policy: Parameters<typeof derive>[1]): { status: string; since: number; crossCheckedBy: string | null } {
-  try {
-    return derive(events, policy);
-  } catch {
-    return { status: 'needs_attention', since: events.reduce((latest, event) => Math.max(latest, event.at), 0), crossCheckedBy: null };
-  }
 }
 
 export const REVIEW_EVENT_OPS: OpKind = {

@@ -5,6 +5,7 @@
  */
 import type { QueueItem } from '../../../shared/api/review-contract';
 import { isCheckerRole, isLeadRole, type Role } from '../../../shared/domain/auth/roles';
+import { NEEDS_ATTENTION, deriveTolerant, type AnyReviewEvent, type SettleTo } from '../../../shared/domain/review/attention';
 import { changeKind, fieldChangesSchema, isEmptyValue, type ChangeKind, type FieldChanges } from '../../../shared/domain/intake/changes';
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import { maskName } from '../../../shared/domain/masking';
@@ -30,7 +31,7 @@ function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
   return { leadMayApproveOwnCrossCheck: services.config.review().leadMayApproveOwnCrossCheck };
 }
 
-export function eventsOf(services: Services, intakeId: string): ReviewEvent[] {
+export function eventsOf(services: Services, intakeId: string): AnyReviewEvent[] {
   return (q(services.ctx.db).events.all(intakeId) as Parameters<typeof toReviewEvent>[0][]).map(toReviewEvent);
 }
 
@@ -42,8 +43,9 @@ function intakeRow(services: Services, intakeId: string): IntakeRow {
 
 /** Check an event against the machine, then write it as an op with its audit entry. */
 export function recordEvent(services: Services, intakeId: string, event: ReviewEvent): ReviewState {
-  const current = derive(eventsOf(services, intakeId), policy(services));
-  const next = apply(current, event, policy(services));
+  const current = deriveTolerant(eventsOf(services, intakeId), policy(services));
+  if (current.status === NEEDS_ATTENTION) throw new DomainError('CONFLICT', 'this record needs a lead to settle it first', undefined, { refusal: 'needs_lead' });
+  const next = apply({ ...current, status: current.status }, event, policy(services));
   if (!next.ok) throw new DomainError('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
   const { kind, by, at, ...rest } = event;
   const payload: Record<string, unknown> = { ...rest };
@@ -128,7 +130,7 @@ export function resubmit(services: Services, actor: { staffId: string; role: Rol
   if (Object.keys(errors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', errors);
   return {
     status: services.transact(() => {
-      const state = derive(eventsOf(services, intakeId), policy(services));
+      const state = deriveTolerant(eventsOf(services, intakeId), policy(services));
       if (state.enteredBy !== actor.staffId) throw new DomainError('CONFLICT', 'only the person who entered it can resubmit', undefined, { refusal: 'not_enterer' });
       const changes = JSON.stringify(capture.changes);
       if (intake.fields !== JSON.stringify(capture.fields) || intake.changes !== changes) {
@@ -204,13 +206,38 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
     crossCheck: items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))),
     leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
     finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
+    needsAttention: lead ? items(rows(NEEDS_ATTENTION)) : [],
+  };
+}
+
+/**
+ * A lead settles an intake that needs attention (desks decided differently while offline): a
+ * `lead_settled` event in the same grow-only set, so every desk derives the same status from it.
+ * Settling as valid updates the customer like any valid intake.
+ */
+export function settle(services: Services, actor: { staffId: string; role: Role }, input: { intakeId: string; status: SettleTo; reason: string }) {
+  if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', 'only a group lead or manager settles a record', undefined, { refusal: 'role_not_allowed' });
+  return {
+    status: services.transact(() => {
+      const current = deriveTolerant(eventsOf(services, input.intakeId), policy(services));
+      if (current.status !== NEEDS_ATTENTION) throw new DomainError('CONFLICT', 'this record does not need settling', undefined, { refusal: 'wrong_status' });
+      const at = services.ctx.now();
+      services.ops.append(actor.staffId, {
+        entity: 'review_event',
+        entityId: services.ctx.randomId('rev'),
+        changes: { intakeId: input.intakeId, kind: 'lead_settled', byStaff: actor.staffId, byRole: actor.role, at, payload: JSON.stringify({ status: input.status, reason: input.reason }) },
+      });
+      services.audit.append(actor.staffId, 'review.lead_settled', input.intakeId, { status: input.status, reason: input.reason });
+      if (input.status === 'valid') applyToCustomer(services, actor.staffId, intakeRow(services, input.intakeId));
+      return input.status;
+    }),
   };
 }
 
 export function reviewDetail(services: Services, actorId: string, intakeId: string) {
   const intake = intakeRow(services, intakeId);
   const events = eventsOf(services, intakeId);
-  const state = derive(events, policy(services));
+  const state = deriveTolerant(events, policy(services));
   services.audit.append(actorId, 'review.open', intakeId, { status: state.status });
   const fields = JSON.parse(intake.fields) as IntakeFields;
   const lastFailure = [...events].reverse().find((event) => event.kind === 'cross_check_failed') as (ReviewEvent & { fieldsAtCheck?: IntakeFields }) | undefined;

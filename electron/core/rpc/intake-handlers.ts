@@ -1,7 +1,7 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
 import { customerCard, resolveConflict, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
 import { findMatches, registerOnline, startDraft, submitWalkIn } from '../intake/intake-service';
-import { assign, decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
+import { assign, decide, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
@@ -28,6 +28,7 @@ export const INTAKE_HANDLERS = {
     return { done: true as const };
   },
   'review.decide': (input: Parameters<typeof decide>[2], call: CallContext) => decide(call.services, actorOf(call), input),
+  'review.settle': (input: Parameters<typeof settle>[2], call: CallContext) => settle(call.services, actorOf(call), input),
   'intake.registerOnline': (input: Parameters<typeof registerOnline>[2], call: CallContext) => registerOnline(call.services, staffIdOf(call), input),
   'intake.resubmit': (input: { intakeId: string; fields: IntakeFields }, call: CallContext) => resubmit(call.services, actorOf(call), input.intakeId, input.fields),
   'intake.config': (_input: unknown, call: CallContext) => ({ fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes }),

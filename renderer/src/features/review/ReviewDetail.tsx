@@ -66,6 +66,14 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     onDone(t('review.decided', { status: t(`review.status.${result.value.status}`) }));
   };
 
+  /** A lead settles a record the desks decided differently on (issue 9). */
+  const settle = async (status: 'pending_cross_check' | 'returned' | 'valid' | 'rejected'): Promise<void> => {
+    setError(null);
+    const result = await api.call('review.settle', { intakeId, status, reason });
+    if (!result.ok) return setError(explain(result.error));
+    onDone(t('review.decided', { status: t(`review.status.${result.value.status}`) }));
+  };
+
   const resubmit = async (): Promise<void> => {
     if (!fixed) return;
     setError(null);
@@ -172,6 +180,15 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
           </>
         )}
         {queue === 'returnedToMe' && <button type="button" className="primary" onClick={() => void resubmit()}>{t('review.resubmit')}</button>}
+        {detail.status === 'needs_attention' && (
+          <div className="actions" data-testid="settle">
+            <p className="banner banner--warning" role="status">{t('review.settle.note')}</p>
+            <input aria-label={t('review.reason')} placeholder={t('review.reason')} value={reason} onChange={(event) => setReason(event.target.value)} />
+            {(['valid', 'pending_cross_check', 'returned', 'rejected'] as const).map((status) => (
+              <button key={status} type="button" onClick={() => void settle(status)}>{t(`review.settle.to.${status}`)}</button>
+            ))}
+          </div>
+        )}
       </div>
 
       <h2>{t('review.history')}</h2>

@@ -17,7 +17,7 @@ import { isLeadRole } from '../../../../shared/domain/auth/roles';
 
 type Queues = MethodOutput<'review.queues'>;
 export type QueueName = keyof Queues;
-const QUEUES: QueueName[] = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview'];
+const QUEUES: QueueName[] = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview', 'needsAttention'];
 
 export function ReviewScreen({ role }: { role: string }) {
   const { t } = useTranslation();
@@ -62,7 +62,7 @@ export function ReviewScreen({ role }: { role: string }) {
     );
   }
 
-  const visible = QUEUES.filter((name) => (name === 'leadApproval' ? isLeadRole(role) : name === 'finalReview' ? role === 'manager' : true));
+  const visible = QUEUES.filter((name) => (name === 'leadApproval' || name === 'needsAttention' ? isLeadRole(role) : name === 'finalReview' ? role === 'manager' : true));
   const items = queues?.[queue] ?? [];
   const clean = queue === 'leadApproval' ? items.filter((item) => item.flags.length === 0) : [];
 
