@@ -10,7 +10,7 @@ import { changeKind, fieldChangesSchema, isEmptyValue, type ChangeKind, type Fie
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import { maskName } from '../../../shared/domain/masking';
 import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
-import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
+import { apply, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
 import { AS_OF, SEEN, VIA_INTAKE } from '../customers/projectors';
 import { readCapture } from '../intake/capture';
