@@ -85,9 +85,9 @@ describe('one apply path', () => {
       expect(services.ops.apply(sample).outcome).toBe('applied');
       expect(services.ops.apply(sample).outcome).toBe('duplicate');
       expect(services.ops.apply({ ...sample, opId: 'op_other-000000000' }).outcome).toBe('quarantined'); // same device + sequence
-      expect(services.ops.apply({ ...sample, opId: 'op_kind-0000000000', seq: 9001, entity: 'loyalty_card' }).outcome).toBe('quarantined');
+      expect(services.ops.apply({ ...sample, opId: 'op_kind-0000000000', seq: 9001, entity: 'loyalty_card', kind: 'loyalty_card' }).outcome).toBe('quarantined');
       expect(services.ops.apply({ ...sample, opId: 'op_newer-000000000', seq: 9002, schemaVersion: 99 }).outcome).toBe('quarantined');
-      expect(services.ops.apply({ ...sample, opId: 'op_bad-00000000000', seq: 9003, entity: 'customer', changes: { shoeColour: 'red' } }).outcome).toBe('quarantined');
+      expect(services.ops.apply({ ...sample, opId: 'op_bad-00000000000', seq: 9003, entity: 'customer', kind: 'customer', changes: { shoeColour: 'red' } }).outcome).toBe('quarantined');
       expect(() => services.ops.apply({ ...sample, opId: 'op_future-00000000', seq: 9004, hlc: `${String(clock.now + 6 * 60_000).padStart(15, '0')}-00000-devX` })).toThrow(OpRefused);
     });
     expect(services.ops.quarantined().map((entry) => entry.reason.split(':')[0]).sort()).toEqual(['invalid_payload', 'newer_schema', 'sequence_taken', 'unknown_kind']);

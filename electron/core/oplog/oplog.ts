@@ -40,6 +40,7 @@ interface OpRow {
   entity_id: string;
   changes: string;
   schema_version: number;
+  kind: string | null;
 }
 
 export function rowToOp(row: OpRow): StoredOp {
@@ -51,6 +52,7 @@ export function rowToOp(row: OpRow): StoredOp {
     staffId: row.staff_id,
     entity: row.entity,
     entityId: row.entity_id,
+    kind: row.kind ?? row.entity,
     schemaVersion: row.schema_version,
     changes: JSON.parse(row.changes) as FieldChanges,
   };
@@ -76,8 +78,8 @@ export class OpLog {
   ) {
     this.meta = new MetaRepo(db);
     this.insertStmt = db.prepare(
-      `INSERT INTO ops (op_id, device_id, seq, hlc, staff_id, entity, entity_id, changes, schema_version)
-       VALUES (:opId, :deviceId, :seq, :hlc, :staffId, :entity, :entityId, :changes, :schemaVersion)`,
+      `INSERT INTO ops (op_id, device_id, seq, hlc, staff_id, entity, entity_id, kind, changes, schema_version)
+       VALUES (:opId, :deviceId, :seq, :hlc, :staffId, :entity, :entityId, :kind, :changes, :schemaVersion)`,
     );
     this.historyStmt = db.prepare<{ entity: string; entityId: string }, OpRow>('SELECT * FROM ops WHERE entity = :entity AND entity_id = :entityId ORDER BY hlc');
     this.ackedStmt = db.prepare<{ deviceId: string }, { acked_seq: number }>('SELECT acked_seq FROM sync_state WHERE device_id = :deviceId');
@@ -97,7 +99,7 @@ export class OpLog {
     const seq = Number(this.meta.get('device_seq') ?? '0') + 1;
     const previous = this.meta.get('hlc_last');
     const hlc = formatHlc(tick(previous ? parseHlc(previous) : initialHlc(this.ctx.deviceId), this.ctx.now()));
-    const op: StoredOp = { opId: this.ctx.randomId('op'), deviceId: this.ctx.deviceId, seq, hlc, staffId, entity: input.entity, entityId: input.entityId, schemaVersion: SCHEMA_VERSION, changes: input.changes };
+    const op: StoredOp = { opId: this.ctx.randomId('op'), deviceId: this.ctx.deviceId, seq, hlc, staffId, entity: input.entity, entityId: input.entityId, kind: input.entity, schemaVersion: SCHEMA_VERSION, changes: input.changes };
     const result = this.apply(op);
     if (result.outcome !== 'applied') throw new Error(`a local op was not applied (${result.outcome === 'quarantined' ? result.reason : 'duplicate'})`);
     return result.op;
@@ -117,7 +119,8 @@ export class OpLog {
     const existing = this.byIdStmt.get({ opId: op.opId });
     if (existing) return { outcome: 'duplicate', op: rowToOp(existing) };
     if (op.schemaVersion > SCHEMA_VERSION) return this.quarantine(op.opId, op, `newer_schema: ${op.schemaVersion} > ${SCHEMA_VERSION}`);
-    if (!isEntityType(op.entity)) return this.quarantine(op.opId, op, `unknown_kind: ${op.entity}`);
+    const kind = op.kind ?? op.entity;
+    if (!isEntityType(op.entity) || kind !== op.entity) return this.quarantine(op.opId, op, `unknown_kind: ${kind}`);
     const payload = this.kinds[op.entity].payload.safeParse(op.changes);
     if (!payload.success) {
       const issue = payload.error.issues[0];
@@ -133,7 +136,7 @@ export class OpLog {
       const last = this.meta.get('hlc_last');
       if (!last || op.hlc > last) this.meta.set('hlc_last', op.hlc);
     }
-    const stored: StoredOp = { ...op, changes: payload.data };
+    const stored: StoredOp = { ...op, kind, changes: payload.data };
     this.insertStmt.run({ ...stored, changes: JSON.stringify(stored.changes) });
     this.kinds[op.entity].project(this.db, stored);
     return { outcome: 'applied', op: stored };

@@ -23,6 +23,8 @@ export const opHeaderSchema = z.object({
   hlc: z.string().regex(HLC_TEXT),
   entity: z.string().min(1).max(40),
   entityId: z.string().min(1).max(80),
+  /** What the op does, which decides how its payload is read; today one kind per entity type. Absent on ops from before kinds. */
+  kind: z.string().min(1).max(60).optional(),
   schemaVersion: z.number().int().positive(),
   staffId: z.string().max(80).nullable(),
 });

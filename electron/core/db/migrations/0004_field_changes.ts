@@ -12,6 +12,8 @@ export const migration0004: Migration = {
   name: 'field_changes',
   up(db) {
     db.exec(`
+      -- The op header's kind (NULL for ops written before: their kind is their entity type).
+      ALTER TABLE ops ADD COLUMN kind TEXT;
       ALTER TABLE customers ADD COLUMN field_hlc TEXT NOT NULL DEFAULT '{}';
       ALTER TABLE intakes ADD COLUMN changes TEXT;
       ALTER TABLE intakes ADD COLUMN captured_hlc TEXT NOT NULL DEFAULT '';
