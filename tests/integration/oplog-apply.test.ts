@@ -63,6 +63,12 @@ function history(): StoredOp[] {
   const b = submit({ ...emptyIntakeFields(), name: FULL.name, idNumber: FULL.idNumber, mobile: '13812340002', heightCm: '170' }, first.customerId);
   approve(b.intakeId);
   approve(a.intakeId);
+  // A later change to a colleague's account and to a setting: the newer value must win in any order.
+  clock.now += 1_000;
+  services.transact(() => {
+    services.ops.append(null, { entity: 'staff', entityId: 'stf_a-0000000001', changes: { displayName: '甲（改名）' } });
+    services.ops.append(null, { entity: 'config', entityId: 'review_policy', changes: { walkInTargetMinutes: 7 } });
+  });
   return allOps(core.db);
 }
 
@@ -120,6 +126,7 @@ describe('one apply path', () => {
     expect(digests.size).toBe(1);
     const customer = core.db.prepare('SELECT doc FROM customers').get() as { doc: string };
     expect(JSON.parse(customer.doc)).toMatchObject({ mobile: '13812340002', heightCm: '170', addressCity: '吉林市', remarks: '旧伤' });
+    expect((core.db.prepare("SELECT display_name FROM staff WHERE id = 'stf_a-0000000001'").get() as { display_name: string }).display_name).toBe('甲（改名）');
   }, 300_000);
 
   it('rebuilds every projection from the log and finds it identical; a changed row is named', () => {

@@ -19,6 +19,8 @@ export const migration0004: Migration = {
       ALTER TABLE intakes ADD COLUMN captured_hlc TEXT NOT NULL DEFAULT '';
       ALTER TABLE drafts ADD COLUMN cleared TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE intakes ADD COLUMN field_hlc TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE staff ADD COLUMN field_hlc TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE config ADD COLUMN field_hlc TEXT NOT NULL DEFAULT '{}';
       -- Every write to a sensitive field (name, ID number, birth date, phone), a grow-only set: two writes
       -- that did not see each other (the later one's "seen" is older than the earlier one) are a conflict for a lead.
       CREATE TABLE field_writes (
@@ -49,6 +51,16 @@ export const migration0004: Migration = {
         SELECT o.entity_id, j.key, o.hlc, o.hlc, json_quote(j.value), NULL
         FROM ops o, json_each(o.changes) j
         WHERE o.entity = 'customer' AND j.key IN ('name', 'idNumber', 'birthDate', 'mobile');
+      UPDATE staff SET field_hlc = COALESCE(
+        (SELECT json_group_object(k.key, k.hlc) FROM (
+           SELECT j.key AS key, max(o.hlc) AS hlc FROM ops o, json_each(o.changes) j
+           WHERE o.entity = 'staff' AND o.entity_id = staff.id GROUP BY j.key) k),
+        '{}');
+      UPDATE config SET field_hlc = COALESCE(
+        (SELECT json_group_object(k.key, k.hlc) FROM (
+           SELECT j.key AS key, max(o.hlc) AS hlc FROM ops o, json_each(o.changes) j
+           WHERE o.entity = 'config' AND o.entity_id = config.id GROUP BY j.key) k),
+        '{}');
       UPDATE intakes SET field_hlc = COALESCE(
         (SELECT json_group_object(k.key, k.hlc) FROM (
            SELECT j.key AS key, max(o.hlc) AS hlc FROM ops o, json_each(o.changes) j
