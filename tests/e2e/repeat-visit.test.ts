@@ -108,4 +108,31 @@ describe('a repeat visit never erases what is stored', () => {
     expect(await heightRows.count()).toBe(1);
     expect(await heightRows.first().getAttribute('data-intake')).toBe(intakes.first);
   });
+
+  it('clearing a stored value is its own act, marked in the form, in self-review and in review', async () => {
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { name: '现场登记' }).waitFor();
+    const newEntry = page.getByRole('button', { name: '下一位客户' });
+    if (await newEntry.isVisible()) await newEntry.click();
+    await page.getByRole('textbox', { name: '姓名', exact: true }).waitFor();
+    await page.getByRole('textbox', { name: '姓名', exact: true }).focus();
+    await page.keyboard.type(CUSTOMER.name);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(NEW_MOBILE);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(CUSTOMER.idNumber);
+    await page.getByTestId('matches').getByRole('button', { name: '载入此客户' }).click();
+    await page.getByTestId('known-customer-hint').waitFor();
+    await page.locator('[data-clear="bootMondo"]').click();
+    await expect.poll(() => page.getByTestId('cleared-bootMondo').textContent()).toBe('提交后将清除已存的值');
+    await page.getByLabel('客户单独同意收集身份证件号码（敏感个人信息）').check();
+    await page.getByRole('textbox', { name: '姓名', exact: true }).focus();
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('self-review-cleared').textContent()).toContain('鞋码');
+    await page.getByRole('button', { name: '确认提交' }).click();
+    await page.getByTestId('intake-submitted').waitFor();
+    const card = expectOk(await desk.client('staff.a').call('customers.card', { id: customerId }));
+    const third = card.intakes.find((intake) => intake.id !== intakes.first && intake.id !== intakes.second)!.id;
+    expect(expectOk(await desk.client('staff.b').call('review.intake', { intakeId: third })).marks).toMatchObject({ bootMondo: 'cleared', mobile: 'confirmed' });
+  });
 });
