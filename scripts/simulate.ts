@@ -1,7 +1,7 @@
 /**
  * Convergence you can run (issue 9): N desks, each the real core over its own SQLCipher database in
  * a temp folder, make realistic ops (walk-ins, repeat visits of the same customer on several desks
- * before they hear of each other, review decisions by different staff) and exchange them in a
+ * before they hear of each other, corrections, review decisions by different staff) and exchange them in a
  * seeded random order, with duplicates and delays; then every desk's projection tables are
  * digested. The same seed gives the same ops, the same ids and the same digest.
  */
@@ -107,6 +107,13 @@ export function simulate(options: { desks: number; ops: number; seed: number }):
           const draft = startDraft(services, staff, { customerId: null, source: 'walk_in', reason: '' });
           const fields = { ...emptyIntakeFields(), name: customer.name, idNumber: customer.id_number, mobile: `139${String(Math.floor(random() * 1e8)).padStart(8, '0')}`, heightCm: String(150 + Math.floor(random() * 40)), ...guardian };
           submitWalkIn(services, staff, { draftId: draft.id, fields, consent, customerId: customer.id, customerPresent: true, cleared: random() < 0.2 ? ['remarks'] : [] });
+        } else if (action < 0.62) {
+          // A correction (更正) of a known customer: opened from their record, one field changed.
+          const known = services.ctx.db.prepare('SELECT id FROM customers ORDER BY id').all() as Array<{ id: string }>;
+          if (known.length === 0) continue;
+          const customer = pick(known);
+          const draft = startDraft(services, staff, { customerId: customer.id, source: 'correction', reason: '客户要求更正' });
+          submitWalkIn(services, staff, { draftId: draft.id, fields: { ...draft.fields, addressDetail: `更正路 ${Math.floor(random() * 100)} 号`, ...guardian }, consent, customerId: customer.id, customerPresent: true, cleared: [] });
         } else if (action < 0.85) {
           const open = services.ctx.db.prepare("SELECT id, status, entered_by FROM intakes WHERE status IN ('pending_cross_check', 'pending_lead_approval', 'pending_final_review') ORDER BY id").all() as Array<{ id: string; status: string; entered_by: string }>;
           if (open.length === 0) continue;
