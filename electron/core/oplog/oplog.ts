@@ -100,7 +100,9 @@ export class OpLog {
     const previous = this.meta.get('hlc_last');
     const hlc = formatHlc(tick(previous ? parseHlc(previous) : initialHlc(this.ctx.deviceId), this.ctx.now()));
     const op: StoredOp = { opId: this.ctx.randomId('op'), deviceId: this.ctx.deviceId, seq, hlc, staffId, entity: input.entity, entityId: input.entityId, kind: input.entity, schemaVersion: SCHEMA_VERSION, changes: input.changes };
-    const result = this.apply(op);
+    this.meta.set('device_seq', String(seq));
+    this.meta.set('hlc_last', hlc);
+    const result = this.applyOp(op, true);
     if (result.outcome !== 'applied') throw new Error(`a local op was not applied (${result.outcome === 'quarantined' ? result.reason : 'duplicate'})`);
     return result.op;
   }
@@ -111,6 +113,11 @@ export class OpLog {
    * quarantined; one already stored is a no-op.
    */
   apply(raw: unknown): ApplyResult {
+    return this.applyOp(raw, false);
+  }
+
+  /** `madeHere`: the op comes from `append`, which has already advanced this desk's sequence and clock. */
+  private applyOp(raw: unknown, madeHere: boolean): ApplyResult {
     if (!this.db.inTransaction) throw new Error('ops must be applied inside a transaction');
     const header = opHeaderSchema.safeParse(raw);
     const opId = header.success ? header.data.opId : `unreadable:${JSON.stringify(raw).slice(0, 40)}`;
@@ -128,7 +135,9 @@ export class OpLog {
     }
     const sameSeq = this.bySeqStmt.get({ deviceId: op.deviceId, seq: op.seq });
     if (sameSeq) return this.quarantine(op.opId, op, `sequence_taken: ${op.deviceId}#${op.seq} is ${sameSeq.op_id}`);
-    if (op.deviceId !== this.ctx.deviceId) this.receiveClock(op.hlc);
+    if (madeHere) {
+      // Nothing to advance: append already took the sequence and the clock.
+    } else if (op.deviceId !== this.ctx.deviceId) this.receiveClock(op.hlc);
     else {
       // Our own op: the sequence and clock are already ours (local append), or come back from a peer.
       const seq = Number(this.meta.get('device_seq') ?? '0');
