@@ -2,7 +2,8 @@
  * `npm run rebuild -- --data-dir DIR`: re-derives every projection from the op log into a scratch
  * database and compares it with the live one (decision record 0005). Last line
  * `rebuild: tables N rows M identical yes`, or `identical no` with the first difference and exit 1;
- * exit 2 when the database cannot be read. The live database is only read.
+ * exit 2 when the database cannot be read. The live database is brought to this version's schema
+ * first (as opening it in the app would), then only read.
  */
 import fs from 'node:fs';
 import os from 'node:os';
