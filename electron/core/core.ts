@@ -26,6 +26,8 @@ export interface CoreOptions {
    */
   clockStartMs?: number;
   now?: Clock;
+  /** Ids for new records and this device (seeded in simulations, random otherwise). */
+  randomId?: (prefix: string) => string;
   emit?: Emit;
 }
 
@@ -52,7 +54,7 @@ export function openCore(options: CoreOptions): Core {
   const db = openDatabase(databasePath(options.dataDir), options.keyHex);
   try {
     migrate(db);
-    const randomId = randomIdFactory();
+    const randomId = options.randomId ?? randomIdFactory();
     const base = clockFrom(options.now ?? Date.now, options.clockStartMs);
     const offset = options.clockOffsetMs ?? 0;
     const ctx: CoreContext = {
@@ -65,6 +67,8 @@ export function openCore(options: CoreOptions): Core {
     const keys = deriveDeskKeys(options.keyHex);
     const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys) });
     services.audit.open();
+    // Ops an older version kept back: apply what this version can now read.
+    services.transact(() => services.ops.reapplyQuarantined());
     return {
       services,
       db,

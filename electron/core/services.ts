@@ -7,6 +7,7 @@ import type { CoreContext } from './context';
 import type { DeskKeys } from './crypto/desk-keys';
 import { MetaRepo } from './db/meta-repo';
 import { OpLog } from './oplog/oplog';
+import { OP_KINDS } from './op-kinds';
 import { CustomerRepo } from './customers/customer-repo';
 import { DraftRepo } from './intake/draft-repo';
 import { ConfigRepo } from './settings/config-repo';
@@ -39,7 +40,7 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
   return {
     ctx,
     meta: new MetaRepo(db),
-    ops: new OpLog(db, ctx),
+    ops: new OpLog(db, ctx, OP_KINDS),
     audit,
     refusals: new RefusalLog(audit, ctx.now),
     keys: secrets.keys,

@@ -125,6 +125,13 @@ export const METHODS = {
   }),
   'audit.verify': method({ input: empty, output: auditVerifySchema, access: { permission: 'audit.read' }, mutates: false }),
 
+  /** Ops this desk could not read (invalid, unknown kind, newer schema), kept with the reason (issue 9). */
+  'sync.quarantine': method({
+    input: empty,
+    output: z.array(z.object({ opId: z.string(), entity: z.string(), reason: z.string(), receivedAt: z.number() })),
+    access: { permission: 'settings.manage' },
+    mutates: false,
+  }),
   'sync.status': method({ input: empty, output: z.object({ pending: z.number().int(), connected: z.boolean(), serverConfigured: z.boolean() }), access: { permission: 'sync.read' }, mutates: false }),
   ...INTAKE_METHODS,
   ...CUSTOMER_METHODS,

@@ -5,19 +5,20 @@ import { consentSchema } from '../domain/intake/consent';
 import { INPUT_LIMITS } from '../domain/limits';
 import { MASKED_FIELDS } from '../domain/masking';
 import { checkReason, REASON_MAX_CHARS, reasonSchema } from '../domain/reason';
+import { SENSITIVE_FIELDS, clearedSchema } from '../domain/intake/changes';
+import { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
+import { draftSourceSchema, intakeSourceSchema } from '../domain/intake/sources';
 import { method } from './method';
 
-const id = (prefix: string) => z.string().max(48).regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{10,40}$`));
-export const draftIdSchema = id('drf');
-export const customerIdSchema = id('cus');
-export const intakeIdSchema = id('itk');
+export { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
 
 export const draftSchema = z.object({
   id: draftIdSchema,
-  source: z.enum(['walk_in', 'correction']),
+  source: draftSourceSchema,
   fields: storedIntakeFieldsSchema,
   consent: consentSchema,
   customerId: customerIdSchema.nullable(),
+  cleared: clearedSchema,
   startedAt: z.number(),
   updatedAt: z.number(),
   /**
@@ -60,7 +61,7 @@ export const INTAKE_METHODS = {
     input: z
       .object({
         customerId: customerIdSchema.nullable().default(null),
-        source: z.enum(['walk_in', 'correction']).default('walk_in'),
+        source: draftSourceSchema.default('walk_in'),
         /** Why an existing customer's record is being corrected (更正权); it is audited, and it is the reason for each reveal in the correction. */
         reason: z.string().trim().max(REASON_MAX_CHARS, { message: 'too_long' }).default(''),
       })
@@ -74,7 +75,7 @@ export const INTAKE_METHODS = {
     mutates: true,
   }),
   'intake.draft.save': method({
-    input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable() }),
+    input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }),
     output: z.object({ savedAt: z.number() }),
     access: { permission: 'intake.create' },
     mutates: true,
@@ -93,7 +94,7 @@ export const INTAKE_METHODS = {
     mutates: false,
   }),
   'intake.submit': method({
-    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), customerPresent: z.boolean() }),
+    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), customerPresent: z.boolean(), cleared: clearedSchema }),
     output: z.object({ intakeId: intakeIdSchema, customerId: customerIdSchema, status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
     mutates: true,
@@ -106,7 +107,7 @@ export const CUSTOMER_METHODS = {
       .object({
         query: z.string().trim().max(INPUT_LIMITS.searchQuery, { message: 'too_long' }).default(''),
         grade: z.enum(GRADES).optional(),
-        source: z.enum(['walk_in', 'paper_form', 'online', 'correction']).optional(),
+        source: intakeSourceSchema.optional(),
         status: z.string().max(40).optional(),
         from: z.iso.date().max(10).optional(),
         to: z.iso.date().max(10).optional(),
@@ -123,10 +124,18 @@ export const CUSTOMER_METHODS = {
       summary: customerSummarySchema,
       fields: z.record(z.string(), z.union([z.string(), z.boolean()])),
       intakes: z.array(z.object({ id: intakeIdSchema, source: z.string(), status: z.string(), submittedAt: z.number(), durationMs: z.number(), customerPresent: z.boolean(), enteredBy: z.string(), flags: z.array(z.string()) })),
-      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]) })),
+      /** Sensitive fields two visits changed without seeing each other: both kept, masked, for a lead to decide. */
+      conflicts: z.array(z.object({ field: z.string(), shown: z.string(), shownAsOf: z.string(), other: z.string(), otherAsOf: z.string(), otherIntakeId: z.string().nullable() })),
+      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]), intakeId: z.string().nullable() })),
     }),
     access: { permission: 'customer.read' },
     mutates: false,
+  }),
+  'customers.resolveConflict': method({
+    input: z.object({ id: customerIdSchema, field: z.enum(SENSITIVE_FIELDS), keepAsOf: z.string().min(1).max(80), reason: reasonSchema() }),
+    output: z.object({ done: z.literal(true) }),
+    access: { permission: 'review.act' },
+    mutates: true,
   }),
   'customers.reveal': method({
     input: z.object({ id: customerIdSchema, field: z.enum(REVEALABLE_FIELDS), reason: reasonSchema() }),

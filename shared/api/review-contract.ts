@@ -5,11 +5,15 @@ import { consentSchema } from '../domain/intake/consent';
 import { MASKED_FIELDS } from '../domain/masking';
 import { REVIEW_STATUSES } from '../domain/review/machine';
 import { INPUT_LIMITS } from '../domain/limits';
-import { checkReason, REASON_MAX_CHARS } from '../domain/reason';
+import { checkReason, REASON_MAX_CHARS, reasonSchema } from '../domain/reason';
+import { CHANGE_KINDS, clearedSchema, fieldNameSchema } from '../domain/intake/changes';
+import { customerIdSchema, intakeIdSchema, staffIdSchema } from '../domain/ids';
+import { NEEDS_ATTENTION, SETTLE_TO } from '../domain/review/attention';
 import { method } from './method';
 
-const intakeId = z.string().max(48).regex(/^itk_[A-Za-z0-9_-]{10,40}$/);
-const status = z.enum(REVIEW_STATUSES);
+const intakeId = intakeIdSchema;
+// The machine's statuses, and "needs attention" for a contradiction from several desks (issue 9).
+const status = z.enum([...REVIEW_STATUSES, NEEDS_ATTENTION]);
 
 export const queueItemSchema = z.object({
   intakeId,
@@ -47,7 +51,7 @@ export const REVIEW_METHODS = {
       crossCheck: z.array(queueItemSchema),
       leadApproval: z.array(queueItemSchema),
       finalReview: z.array(queueItemSchema),
-      /** Leads and managers: records with a stored decision that does not apply under its rules. */
+      /** Leads and managers: records a lead must settle (desks decided differently, or a stored decision broke its rules). */
       attention: z.array(queueItemSchema),
     }),
     access: { permission: 'review.act' },
@@ -71,6 +75,8 @@ export const REVIEW_METHODS = {
        * `customer.reveal`, with a typed reason), `none`.
        */
       reveal: z.object({ mode: z.enum(['key', 'reason', 'none']), fields: z.array(z.enum(MASKED_FIELDS)) }),
+      /** For a known customer, how each carried field relates to what is stored (values stay out). */
+      marks: z.partialRecord(fieldNameSchema, z.enum(CHANGE_KINDS)),
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
@@ -110,15 +116,21 @@ export const REVIEW_METHODS = {
     mutates: true,
   }),
   'review.assign': method({
-    input: z.object({ intakeId, staffId: z.string().max(48).regex(/^stf_[A-Za-z0-9_-]{10,40}$/) }),
+    input: z.object({ intakeId, staffId: staffIdSchema }),
     output: z.object({ done: z.literal(true) }),
     access: { permission: 'review.act' },
     mutates: true,
   }),
   'intake.registerOnline': method({
-    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: z.string().max(48).regex(/^cus_[A-Za-z0-9_-]{10,40}$/).nullable() }),
+    input: z.object({ fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }),
     output: z.object({ intakeId, customerId: z.string(), status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  'review.settle': method({
+    input: z.object({ intakeId, status: z.enum(SETTLE_TO), reason: reasonSchema(INPUT_LIMITS.reviewReason) }),
+    output: z.object({ status }),
+    access: { permission: 'review.act' },
     mutates: true,
   }),
   'intake.resubmit': method({

@@ -3,6 +3,9 @@
  * digits, +86 / 0086 / 86) normalised to 11 digits `1[3-9]xxxxxxxxx` and E.164. Landlines are a
  * separate field with their own rule (`normalizeLandline`).
  */
+/** A complete mainland mobile number as typed (11 digits starting with 1), e.g. to move on to the next field. */
+export const COMPLETE_MOBILE = /^1\d{10}$/;
+
 export type MobileResult = { ok: true; national: string; e164: string } | { ok: false; reason: 'empty' | 'not_digits' | 'landline' | 'length' | 'prefix' };
 
 function clean(input: string): string {

@@ -5,7 +5,7 @@
 import type { SessionInfo } from '../../../shared/api/contract';
 import { permissionsOf } from '../../../shared/domain/auth/roles';
 import { tagIdentifier } from '../crypto/desk-keys';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import type { StaffRecord } from '../staff/staff-repo';
 import { isIdle, type Session } from './sessions';
@@ -77,13 +77,13 @@ export function checkPassword(services: Services, record: StaffRecord, password:
 async function checkPasswordNow(services: Services, staffId: string, password: string, action: string, clientId: string | null): Promise<void> {
   const { now } = services.ctx;
   const record = services.staff.byId(staffId);
-  if (!record) throw new RpcFailure('INVALID_CREDENTIALS', 'wrong username or password');
+  if (!record) throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
   const lockedFor = retryAfter(record, now());
   if (lockedFor !== null) {
     const details = { reason: 'account_locked' };
     if (clientId === null) services.audit.append(record.id, `${action}.refused`, record.id, details);
     else services.refusals.record(clientId, record.id, `${action}.refused`, record.id, details);
-    throw new RpcFailure('ACCOUNT_LOCKED', 'account is locked after repeated failed sign-ins', undefined, { retryAfterMs: lockedFor });
+    throw new DomainError('ACCOUNT_LOCKED', 'account is locked after repeated failed sign-ins', undefined, { retryAfterMs: lockedFor });
   }
   const ok = await verifyPassword(password, record.passwordHash);
   // Re-read after the await: a manager may have unlocked or changed the account meanwhile.
@@ -106,9 +106,9 @@ async function checkPasswordNow(services: Services, staffId: string, password: s
     }
   });
   if (failedCount >= security.maxFailedLogins) {
-    throw new RpcFailure('ACCOUNT_LOCKED', 'too many failed attempts; the account is locked', undefined, { retryAfterMs: security.lockoutMinutes * 60_000 });
+    throw new DomainError('ACCOUNT_LOCKED', 'too many failed attempts; the account is locked', undefined, { retryAfterMs: security.lockoutMinutes * 60_000 });
   }
-  throw new RpcFailure('INVALID_CREDENTIALS', 'wrong username or password', undefined, { attemptsLeft: security.maxFailedLogins - failedCount });
+  throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password', undefined, { attemptsLeft: security.maxFailedLogins - failedCount });
 }
 
 export async function login(services: Services, clientId: string, username: string, password: string): Promise<SessionInfo> {
@@ -120,7 +120,7 @@ export async function login(services: Services, clientId: string, username: stri
       reason: record ? 'inactive' : 'unknown_user',
       usernameTag: tagIdentifier(services.keys.identifierTag, username),
     });
-    throw new RpcFailure('INVALID_CREDENTIALS', 'wrong username or password');
+    throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
   }
   await checkPassword(services, record, password, 'auth.login', clientId);
   const previous = services.sessions.get(clientId);
@@ -138,7 +138,7 @@ export async function unlock(services: Services, session: Session, password: str
   const record = services.staff.byId(session.staffId);
   if (!record || !record.active) {
     services.sessions.end(session.clientId);
-    throw new RpcFailure('UNAUTHENTICATED', 'this account can no longer sign in');
+    throw new DomainError('UNAUTHENTICATED', 'this account can no longer sign in');
   }
   await checkPassword(services, record, password, 'session.unlock', session.clientId);
   session.state = 'active';

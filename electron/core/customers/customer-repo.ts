@@ -13,6 +13,8 @@ export interface CustomerRow {
   birth_date: string;
   grade: string;
   created_at: number;
+  /** Per field, the HLC of the capture that set it (JSON). */
+  field_hlc: string;
 }
 
 export interface IntakeRow {
@@ -28,6 +30,10 @@ export interface IntakeRow {
   submitted_at: number;
   duration_ms: number;
   customer_present: number;
+  /** Field-level changes (JSON, see shared/domain/intake/changes.ts); null for intakes from before them. */
+  changes: string | null;
+  captured_hlc: string;
+  updated_hlc: string;
 }
 
 export function summarize(row: CustomerRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {
@@ -42,7 +48,30 @@ export function summarize(row: CustomerRow, matchedOn: CustomerSummary['matchedO
   };
 }
 
+/** Two writes to a sensitive field that did not see each other: the one showing, and the one it hides. */
+export interface FieldConflict {
+  customerId: string;
+  field: string;
+  value: string;
+  asOf: string;
+  intakeId: string | null;
+  winnerValue: string;
+  winnerAsOf: string;
+  winnerIntakeId: string | null;
+}
+
+const CONFLICTS_SQL = `
+  WITH win AS (SELECT customer_id, field, max(as_of) AS as_of FROM field_writes WHERE (:customerId IS NULL OR customer_id = :customerId) GROUP BY customer_id, field)
+  SELECT w.customer_id AS customerId, w.field, w.value, w.as_of AS asOf, w.intake_id AS intakeId,
+         top.value AS winnerValue, top.as_of AS winnerAsOf, top.intake_id AS winnerIntakeId
+  FROM win
+  JOIN field_writes top ON top.customer_id = win.customer_id AND top.field = win.field AND top.as_of = win.as_of
+  JOIN field_writes w ON w.customer_id = win.customer_id AND w.field = win.field
+  WHERE w.as_of < top.as_of AND w.as_of > top.seen AND w.value <> top.value
+  ORDER BY w.customer_id, w.field, w.as_of`;
+
 export class CustomerRepo {
+  private readonly conflictsStmt;
   private readonly byIdStmt;
   private readonly byMobileStmt;
   private readonly byIdNumberStmt;
@@ -55,6 +84,7 @@ export class CustomerRepo {
   private readonly byIntakeStmt;
 
   constructor(db: Db) {
+    this.conflictsStmt = db.prepare<{ customerId: string | null }, FieldConflict>(CONFLICTS_SQL);
     this.byIdStmt = db.prepare<{ id: string }, CustomerRow>('SELECT * FROM customers WHERE id = :id');
     this.byMobileStmt = db.prepare<{ mobile: string }, CustomerRow>('SELECT * FROM customers WHERE mobile = :mobile LIMIT 20');
     this.byIdNumberStmt = db.prepare<{ idNumber: string }, CustomerRow>('SELECT * FROM customers WHERE id_number = :idNumber LIMIT 20');
@@ -79,6 +109,11 @@ export class CustomerRepo {
        AND (:grade IS NULL OR c.grade = :grade)
        ORDER BY c.created_at DESC LIMIT :limit`,
     );
+  }
+
+  /** Unresolved conflicts on sensitive fields: of one customer, or of all (customerId null). */
+  conflicts(customerId: string | null): FieldConflict[] {
+    return this.conflictsStmt.all({ customerId });
   }
 
   byId(id: string): CustomerRow | undefined {

@@ -6,10 +6,12 @@ import type { CustomerSummary, REVEALABLE_FIELDS } from '../../../shared/api/int
 import { normalizeDocumentInput } from '../../../shared/domain/identity';
 import { maskAddress, maskField } from '../../../shared/domain/masking';
 import { normalizeMobile } from '../../../shared/domain/phone';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
+import { AS_OF, SEEN, VIA_INTAKE, isFieldKey } from './projectors';
+import { isLeadRole, type Role } from '../../../shared/domain/auth/roles';
 
 export interface SearchFilters {
   grade?: 'vip' | 'ordinary' | undefined;
@@ -74,13 +76,26 @@ function searchByQuery(services: Services, query: string, limit: number): Custom
 
 export function customerCard(services: Services, id: string) {
   const row = services.customers.byId(id);
-  if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  if (!row) throw new DomainError('NOT_FOUND', 'no such customer');
   const doc = JSON.parse(row.doc) as Record<string, string | boolean>;
   const fields: Record<string, string | boolean> = {};
   for (const [field, value] of Object.entries(doc)) fields[field] = maskField(field, value);
-  const history = services.ops.history('customer', id).flatMap((op) =>
-    Object.entries(op.changes).map(([field, value]) => ({ field, at: Number(op.hlc.slice(0, 15)), staffId: op.staffId, value: typeof value === 'string' ? maskField(field, value) : value })),
-  );
+  // Which visit set which field, in capture order (the order last-writer-wins goes by): an entry
+  // only where the value changed, naming the intake it came from.
+  const entries = services.ops.history('customer', id).flatMap((op) => {
+    const asOf = typeof op.changes[AS_OF] === 'string' ? op.changes[AS_OF] : op.hlc;
+    const intakeId = typeof op.changes[VIA_INTAKE] === 'string' ? op.changes[VIA_INTAKE] : null;
+    return Object.entries(op.changes).filter(([field]) => isFieldKey(field)).map(([field, value]) => ({ field, asOf, staffId: op.staffId, value, intakeId }));
+  });
+  entries.sort((x, y) => (x.asOf < y.asOf ? -1 : x.asOf > y.asOf ? 1 : 0));
+  const last = new Map<string, unknown>();
+  const history = entries.flatMap((entry) => {
+    const previous = last.has(entry.field) ? last.get(entry.field) : '';
+    last.set(entry.field, entry.value);
+    if (previous === entry.value) return [];
+    const value = typeof entry.value === 'string' || typeof entry.value === 'boolean' ? maskField(entry.field, entry.value) : entry.value;
+    return [{ field: entry.field, at: Number(entry.asOf.slice(0, 15)), staffId: entry.staffId, value, intakeId: entry.intakeId }];
+  });
   const intakes = services.customers.intakesOf(id).map((intake) => ({
     id: intake.id,
     source: intake.source,
@@ -91,12 +106,16 @@ export function customerCard(services: Services, id: string) {
     enteredBy: intake.entered_by,
     flags: JSON.parse(intake.flags) as string[],
   }));
-  return { summary: summarize(row, []), fields, intakes, history };
+  const conflicts = services.customers.conflicts(id).map((conflict) => {
+    const shown = (json: string): string => String(maskField(conflict.field, String(JSON.parse(json) as unknown)));
+    return { field: conflict.field, shown: shown(conflict.winnerValue), shownAsOf: conflict.winnerAsOf, other: shown(conflict.value), otherAsOf: conflict.asOf, otherIntakeId: conflict.intakeId };
+  });
+  return { summary: summarize(row, []), fields, intakes, history, conflicts };
 }
 
 export function revealField(services: Services, staffId: string, id: string, field: (typeof REVEALABLE_FIELDS)[number], reason: string): { value: string } {
   const row = services.customers.byId(id);
-  if (!row) throw new RpcFailure('NOT_FOUND', 'no such customer');
+  if (!row) throw new DomainError('NOT_FOUND', 'no such customer');
   const doc = JSON.parse(row.doc) as Record<string, string>;
   const value =
     field === 'address'
@@ -104,4 +123,22 @@ export function revealField(services: Services, staffId: string, id: string, fie
       : (doc[field] ?? '');
   services.audit.append(staffId, 'customer.reveal', id, { field, reason });
   return { value };
+}
+
+/**
+ * A lead settles a conflict on a sensitive field by keeping one of the values: a new write that has
+ * seen every earlier one, so the conflict is gone on every desk once the op arrives there.
+ */
+export function resolveConflict(services: Services, actor: { staffId: string; role: Role }, input: { id: string; field: string; keepAsOf: string; reason: string }): { done: true } {
+  if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', 'only a group lead or manager settles a conflict', undefined, { refusal: 'role_not_allowed' });
+  const conflicts = services.customers.conflicts(input.id).filter((conflict) => conflict.field === input.field);
+  const first = conflicts[0];
+  if (!first) throw new DomainError('NOT_FOUND', 'no conflict on this field');
+  const keep = input.keepAsOf === first.winnerAsOf ? first.winnerValue : conflicts.find((conflict) => conflict.asOf === input.keepAsOf)?.value;
+  if (keep === undefined) throw new DomainError('VALIDATION', 'choose one of the conflicting values', { keepAsOf: 'invalid_choice' });
+  services.transact(() => {
+    services.ops.append(actor.staffId, { entity: 'customer', entityId: input.id, changes: { [input.field]: JSON.parse(keep) as string, [SEEN]: JSON.stringify({ [input.field]: first.winnerAsOf }) } });
+    services.audit.append(actor.staffId, 'customer.conflict_resolved', input.id, { field: input.field, reason: input.reason });
+  });
+  return { done: true };
 }

@@ -1,18 +1,20 @@
 /** Entries in progress: saved on every change, restored after a crash, never synced, deleted on submit. */
 import type { Draft } from '../../../shared/api/intake-contract';
 import type { Consent } from '../../../shared/domain/intake/consent';
-import type { IntakeFields } from '../../../shared/domain/intake/fields';
+import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import type { Db } from '../db/connection';
+import type { DraftSource } from '../../../shared/domain/intake/sources';
 
 interface DraftRow {
   id: string;
   staff_id: string;
-  source: 'walk_in' | 'correction';
+  source: DraftSource;
   fields: string;
   consent: string;
   customer_id: string | null;
   started_at: number;
   updated_at: number;
+  cleared: string;
 }
 
 const toDraft = (row: DraftRow): Draft => ({
@@ -21,6 +23,7 @@ const toDraft = (row: DraftRow): Draft => ({
   fields: JSON.parse(row.fields) as IntakeFields,
   consent: JSON.parse(row.consent) as Consent,
   customerId: row.customer_id,
+  cleared: JSON.parse(row.cleared) as FieldName[],
   startedAt: row.started_at,
   updatedAt: row.updated_at,
 });
@@ -36,8 +39,8 @@ export class DraftRepo {
     this.insertStmt = db.prepare(
       'INSERT INTO drafts (id, staff_id, source, fields, consent, customer_id, started_at, updated_at) VALUES (:id, :staffId, :source, :fields, :consent, :customerId, :startedAt, :startedAt)',
     );
-    this.saveStmt = db.prepare<{ id: string; staffId: string; fields: string; consent: string; customerId: string | null; updatedAt: number }>(
-      'UPDATE drafts SET fields = :fields, consent = :consent, customer_id = :customerId, updated_at = :updatedAt WHERE id = :id AND staff_id = :staffId',
+    this.saveStmt = db.prepare<{ id: string; staffId: string; fields: string; consent: string; customerId: string | null; updatedAt: number; cleared: string }>(
+      'UPDATE drafts SET fields = :fields, consent = :consent, customer_id = :customerId, updated_at = :updatedAt, cleared = :cleared WHERE id = :id AND staff_id = :staffId',
     );
     this.latestStmt = db.prepare<{ staffId: string }, DraftRow>('SELECT * FROM drafts WHERE staff_id = :staffId ORDER BY updated_at DESC LIMIT 1');
     this.byIdStmt = db.prepare<{ id: string; staffId: string }, DraftRow>('SELECT * FROM drafts WHERE id = :id AND staff_id = :staffId');
@@ -49,8 +52,8 @@ export class DraftRepo {
   }
 
   /** False when the draft does not exist or belongs to someone else. */
-  save(id: string, staffId: string, fields: IntakeFields, consent: Consent, customerId: string | null, now: number): boolean {
-    return this.saveStmt.run({ id, staffId, fields: JSON.stringify(fields), consent: JSON.stringify(consent), customerId, updatedAt: now }).changes === 1;
+  save(id: string, staffId: string, fields: IntakeFields, consent: Consent, customerId: string | null, now: number, cleared: readonly FieldName[] = []): boolean {
+    return this.saveStmt.run({ id, staffId, fields: JSON.stringify(fields), consent: JSON.stringify(consent), customerId, updatedAt: now, cleared: JSON.stringify(cleared) }).changes === 1;
   }
 
   latest(staffId: string): Draft | null {

@@ -5,15 +5,17 @@
  */
 import type { CustomerSummary, Draft, MethodInputOf } from './types';
 import { defaultConsent, validateConsent, type Consent } from '../../../shared/domain/intake/consent';
-import { emptyIntakeFields, type IntakeFields } from '../../../shared/domain/intake/fields';
-import { validateIntake } from '../../../shared/domain/intake/validate';
+import { emptyIntakeFields, type FieldName, type IntakeFields } from '../../../shared/domain/intake/fields';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
 import { FIELD_MASKS, MASKED_FIELDS, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
+import { VIA_INTAKE } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
-import { RpcFailure } from '../rpc/failure';
+import { readCapture } from './capture';
+import { DomainError } from '../errors';
+import type { DraftSource, IntakeSource } from '../../../shared/domain/intake/sources';
 import type { Services } from '../services';
 
 /**
@@ -37,21 +39,21 @@ export function currentDraft(services: Services, staffId: string): Draft | null 
 }
 
 /** Save what the screen holds; in a correction, a field still showing its mask keeps the stored value. */
-export function saveDraft(services: Services, staffId: string, input: { id: string; fields: IntakeFields; consent: Consent; customerId: string | null }): { savedAt: number } {
+export function saveDraft(services: Services, staffId: string, input: { id: string; fields: IntakeFields; consent: Consent; customerId: string | null; cleared: FieldName[] }): { savedAt: number } {
   const now = services.ctx.now();
   const stored = services.drafts.get(input.id, staffId);
-  if (!stored) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  if (!stored) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   const fields = stored.source === 'correction' ? unmaskUnchanged(input.fields, stored.fields) : input.fields;
-  if (!services.drafts.save(input.id, staffId, fields, input.consent, input.customerId, now)) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  if (!services.drafts.save(input.id, staffId, fields, input.consent, input.customerId, now, input.cleared)) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   return { savedAt: now };
 }
 
 /** One field of the record being corrected, in full: the correction's reason covers it, and it is audited. */
 export function revealDraftField(services: Services, staffId: string, draftId: string, field: MaskedField): { value: string } {
   const draft = services.drafts.get(draftId, staffId);
-  if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   if (draft.source !== 'correction') return { value: draft.fields[field] };
-  if (!services.staff.byId(staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
+  if (!services.staff.byId(staffId)?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
   services.audit.append(staffId, 'intake.correction_reveal', draft.customerId, { field, draftId });
   return { value: draft.fields[field] };
 }
@@ -60,17 +62,17 @@ export function revealDraftField(services: Services, staffId: string, draftId: s
  * Start an entry. A correction of an existing customer (更正) starts from their current record,
  * masked: opening it is audited with its reason, and each field shown in full is audited again.
  */
-export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }): Draft {
+export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: DraftSource; reason: string }): Draft {
   const now = services.ctx.now();
   let fields = emptyIntakeFields();
   if (input.source === 'correction') {
     // Only staff who may enter real records may open one (and see its values, one reveal at a time).
-    if (!services.staff.byId(staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
+    if (!services.staff.byId(staffId)?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may correct customer records', undefined, { reason: 'not_certified' });
     const customer = input.customerId ? services.customers.byId(input.customerId) : undefined;
-    if (!customer) throw new RpcFailure('NOT_FOUND', 'no such customer');
+    if (!customer) throw new DomainError('NOT_FOUND', 'no such customer');
     fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
   }
-  const draft: Draft = { id: services.ctx.randomId('drf'), source: input.source, fields, consent: defaultConsent(), customerId: input.customerId, startedAt: now, updatedAt: now };
+  const draft: Draft = { id: services.ctx.randomId('drf'), source: input.source, fields, consent: defaultConsent(), customerId: input.customerId, cleared: [], startedAt: now, updatedAt: now };
   services.transact(() => {
     services.drafts.create(draft, staffId);
     if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
@@ -113,11 +115,13 @@ interface SubmitInput {
   consent: Consent;
   customerId: string | null;
   customerPresent: boolean;
+  /** Stored values this capture clears on purpose (a known customer only). */
+  cleared?: FieldName[] | undefined;
 }
 
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
-  if (!draft) throw new RpcFailure('NOT_FOUND', 'this entry is no longer open');
+  if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.fields;
   return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
@@ -128,24 +132,24 @@ export function registerOnline(services: Services, staffId: string, input: Omit<
   return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
 }
 
-function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: 'walk_in' | 'online' | 'correction'; startedAt: number; draftId: string | null }) {
+function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null }) {
   const staff = services.staff.byId(staffId);
-  if (!staff?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
   const draft = { startedAt: origin.startedAt };
 
   const now = services.ctx.now();
-  const validation = validateIntake(input.fields, services.config.intakeFields(), new Date(now));
-  const consentIssues = validateConsent(input.consent, { minor: validation.derived.minor, hasIdNumber: input.fields.idNumber.trim() !== '' });
+  const capture = readCapture(services, input.customerId, input.fields, input.cleared ?? [], now);
+  const validation = capture.validation;
+  const consentIssues = validateConsent(input.consent, { minor: validation.derived.minor, hasIdNumber: validation.normalized.idNumber.trim() !== '' });
   const fieldErrors: Record<string, string> = {};
   for (const [field, issue] of Object.entries(validation.errors)) if (issue) fieldErrors[field] = issue.code;
   for (const [field, code] of Object.entries(consentIssues)) if (code) fieldErrors[`consent.${field}`] = code;
-  if (Object.keys(fieldErrors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', fieldErrors);
+  if (Object.keys(fieldErrors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', fieldErrors);
 
   const fields = validation.normalized;
-  if (input.customerId && !services.customers.byId(input.customerId)) throw new RpcFailure('NOT_FOUND', 'no such customer');
   const sameId = services.customers.byIdNumber(fields.idNumber).filter((row) => row.id !== input.customerId);
   if (sameId.length > 0) {
-    throw new RpcFailure('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
+    throw new DomainError('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
   }
   const possibleDuplicate =
     !input.customerId &&
@@ -165,7 +169,7 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
   services.transact(() => {
     // A new customer exists from submit on (so search and duplicate checks see them); changes to a
     // returning customer wait in the intake until review makes it valid.
-    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields } });
+    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields, [VIA_INTAKE]: intakeId } });
     services.ops.append(staffId, {
       entity: 'intake',
       entityId: intakeId,
@@ -173,7 +177,8 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
         customerId,
         source: origin.source,
         status: 'draft',
-        fields: JSON.stringify(fields),
+        fields: JSON.stringify(capture.fields),
+        changes: JSON.stringify(capture.changes),
         consent: JSON.stringify(input.consent),
         flags: JSON.stringify(flags),
         enteredBy: staffId,

@@ -11,9 +11,9 @@ import { reasonProblem } from '../../../shared/domain/reason';
 import { hasPermission } from '../../../shared/domain/auth/roles';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import { MASKED_FIELDS, type MaskedField } from '../../../shared/domain/masking';
-import { derive } from '../../../shared/domain/review/machine';
+import { deriveTolerant } from '../../../shared/domain/review/attention';
 import type { IntakeRow } from '../customers/customer-repo';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { statementsFor } from '../db/statements';
 import type { Db } from '../db/connection';
@@ -53,13 +53,13 @@ export function revealOptions(services: Services, staffId: string, intake: Intak
 
 export function revealIntakeField(services: Services, staffId: string, input: { intakeId: string; field: MaskedField; reason: string }): { value: string } {
   const intake = q(services.ctx.db).intake.get(input.intakeId) as IntakeRow | undefined;
-  if (!intake) throw new RpcFailure('NOT_FOUND', 'no such intake');
-  const { returnNotes } = derive(eventsOf(services, input.intakeId), policy(services));
+  if (!intake) throw new DomainError('NOT_FOUND', 'no such intake');
+  const { returnNotes } = deriveTolerant(eventsOf(services, input.intakeId), policy(services));
   const found = basisFor(services, staffId, intake, returnNotes);
-  if (!found || !found.fields.includes(input.field)) throw new RpcFailure('FORBIDDEN', 'you may not see this value in full', undefined, { refusal: 'reveal_not_allowed' });
+  if (!found || !found.fields.includes(input.field)) throw new DomainError('FORBIDDEN', 'you may not see this value in full', undefined, { refusal: 'reveal_not_allowed' });
   const reason = input.reason.trim();
   const problem = found.basis === 'reason' ? reasonProblem(reason) : null;
-  if (problem) throw new RpcFailure('VALIDATION', 'say why this value is needed', { reason: problem });
+  if (problem) throw new DomainError('VALIDATION', 'say why this value is needed', { reason: problem });
   const fields = JSON.parse(intake.fields) as IntakeFields;
   services.audit.append(staffId, 'review.reveal', input.intakeId, { field: input.field, basis: found.basis, ...(found.basis === 'reason' ? { reason } : {}) });
   return { value: fields[input.field] };

@@ -4,16 +4,19 @@
  * updates its customer, and is locked from then on.
  */
 import type { QueueItem } from '../../../shared/api/review-contract';
-import type { Role } from '../../../shared/domain/auth/roles';
-import { validateIntake } from '../../../shared/domain/intake/validate';
-import type { IntakeFields } from '../../../shared/domain/intake/fields';
+import { isCheckerRole, isLeadRole, type Role } from '../../../shared/domain/auth/roles';
+import { NEEDS_ATTENTION, deriveTolerant, needsLead, type AnyReviewEvent, type SettleTo } from '../../../shared/domain/review/attention';
+import { changeKind, fieldChangesSchema, isEmptyValue, type ChangeKind, type FieldChanges } from '../../../shared/domain/intake/changes';
+import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
 import { maskField, maskIntakeFields, maskName, unmaskUnchanged } from '../../../shared/domain/masking';
 import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
-import { apply, derive, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
+import { apply, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
 import type { IntakeRow } from '../customers/customer-repo';
+import { AS_OF, SEEN, VIA_INTAKE } from '../customers/projectors';
+import { readCapture } from '../intake/capture';
 import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { toReviewEvent } from './projector';
 import { revealOptions } from './review-reveal';
@@ -30,13 +33,13 @@ export function policy(services: Services): { leadMayApproveOwnCrossCheck: boole
   return { leadMayApproveOwnCrossCheck: services.config.review().leadMayApproveOwnCrossCheck };
 }
 
-export function eventsOf(services: Services, intakeId: string): ReviewEvent[] {
+export function eventsOf(services: Services, intakeId: string): AnyReviewEvent[] {
   return (q(services.ctx.db).events.all(intakeId) as Parameters<typeof toReviewEvent>[0][]).map(toReviewEvent);
 }
 
 function intakeRow(services: Services, intakeId: string): IntakeRow {
   const row = q(services.ctx.db).intake.get(intakeId) as IntakeRow | undefined;
-  if (!row) throw new RpcFailure('NOT_FOUND', 'no such intake');
+  if (!row) throw new DomainError('NOT_FOUND', 'no such intake');
   return row;
 }
 
@@ -45,9 +48,10 @@ export function recordEvent(services: Services, intakeId: string, undecided: Rev
   const today = policy(services);
   // The event keeps the policy it was decided under, so a later policy change never re-judges it.
   const event: ReviewEvent = { ...undecided, policy: today };
-  const current = derive(eventsOf(services, intakeId), today);
-  const next = apply(current, event, today);
-  if (!next.ok) throw new RpcFailure('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
+  const current = deriveTolerant(eventsOf(services, intakeId), today);
+  if (current.status === NEEDS_ATTENTION) throw new DomainError('CONFLICT', 'this record needs a lead to settle it first', undefined, { refusal: 'needs_lead' });
+  const next = apply({ ...current, status: current.status }, event, today);
+  if (!next.ok) throw new DomainError('CONFLICT', `this decision is not possible now (${next.refusal})`, undefined, { refusal: next.refusal });
   const { kind, by, at, ...rest } = event;
   const payload: Record<string, unknown> = { ...rest };
   if (kind === 'cross_check_failed') payload['fieldsAtCheck'] = JSON.parse(intakeRow(services, intakeId).fields) as unknown;
@@ -62,14 +66,40 @@ export function recordEvent(services: Services, intakeId: string, undecided: Rev
   return next.state;
 }
 
-/** A valid intake updates its customer: only the fields that changed, so history stays per field. */
+/**
+ * A valid intake updates its customer with the fields it carries and nothing else, as of when it was
+ * captured (per-field last-writer-wins in the projector), so approval order does not matter.
+ */
 function applyToCustomer(services: Services, staffId: string, intake: IntakeRow): void {
-  const customer = services.customers.byId(intake.customer_id);
-  const fields = JSON.parse(intake.fields) as IntakeFields;
-  const current = customer ? (JSON.parse(customer.doc) as Record<string, unknown>) : {};
-  const changes: Record<string, string | boolean> = {};
-  for (const [field, value] of Object.entries(fields)) if (current[field] !== value) changes[field] = value;
-  if (Object.keys(changes).length > 0) services.ops.append(staffId, { entity: 'customer', entityId: intake.customer_id, changes });
+  const values: Record<string, string | boolean> = {};
+  const seen: Record<string, string> = {};
+  if (intake.changes) {
+    for (const [field, change] of Object.entries(parseChanges(intake.changes))) {
+      if (!change) continue;
+      values[field] = change.value;
+      if (change.seen !== undefined) seen[field] = change.seen;
+    }
+  } else {
+    // An intake from before field-level changes: its non-empty fields, never an erase.
+    for (const [field, value] of Object.entries(JSON.parse(intake.fields) as IntakeFields)) if (!isEmptyValue(field as FieldName, value)) values[field] = value;
+  }
+  if (Object.keys(values).length === 0) return;
+  services.ops.append(staffId, { entity: 'customer', entityId: intake.customer_id, changes: { [AS_OF]: intake.captured_hlc || intake.updated_hlc, [VIA_INTAKE]: intake.id, ...(Object.keys(seen).length > 0 ? { [SEEN]: JSON.stringify(seen) } : {}), ...values } });
+}
+
+/** Marks for review: only for a repeat visit (a new customer's intake is all new). */
+function marksOf(services: Services, intake: IntakeRow): Partial<Record<FieldName, ChangeKind>> {
+  if (services.ops.history('customer', intake.customer_id)[0]?.changes[VIA_INTAKE] === intake.id) return {};
+  const marks: Partial<Record<FieldName, ChangeKind>> = {};
+  for (const [field, change] of Object.entries(parseChanges(intake.changes))) if (change) marks[field as FieldName] = changeKind(change);
+  return marks;
+}
+
+export function parseChanges(json: string | null): FieldChanges {
+  if (!json) return {};
+  const parsed = fieldChangesSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error('an intake holds field changes this version cannot read');
+  return parsed.data;
 }
 
 export function decide(services: Services, actor: { staffId: string; role: Role }, input: { intakeId: string; decision: ReviewEvent['kind']; notes: Record<string, string>; reason: string; doubtful: boolean }) {
@@ -83,14 +113,14 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
     case 'lead_sent_back': event = { kind: 'lead_sent_back', by, at, reason: input.reason }; break;
     case 'final_approved': event = { kind: 'final_approved', by, at }; break;
     case 'final_rejected': event = { kind: 'final_rejected', by, at, reason: input.reason }; break;
-    default: throw new RpcFailure('VALIDATION', 'unknown decision', { decision: 'invalid_choice' });
+    default: throw new DomainError('VALIDATION', 'unknown decision', { decision: 'invalid_choice' });
   }
   const intake = intakeRow(services, input.intakeId) as IntakeRow & { assigned_to: string | null };
   const checking = event.kind === 'cross_check_passed' || event.kind === 'cross_check_failed';
   // Cross-checking vouches for another person's entry: certified staff only, whatever the role.
-  if (checking && !services.staff.byId(actor.staffId)?.certified) throw new RpcFailure('FORBIDDEN', 'only certified staff may cross-check', undefined, { refusal: 'not_certified' });
+  if (checking && !services.staff.byId(actor.staffId)?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may cross-check', undefined, { refusal: 'not_certified' });
   if (checking && intake.assigned_to && intake.assigned_to !== actor.staffId && actor.role === 'specialist') {
-    throw new RpcFailure('CONFLICT', 'this cross-check is assigned to a colleague', undefined, { refusal: 'not_assigned' });
+    throw new DomainError('CONFLICT', 'this cross-check is assigned to a colleague', undefined, { refusal: 'not_assigned' });
   }
   return { status: services.transact(() => recordEvent(services, input.intakeId, event)).status };
 }
@@ -99,15 +129,23 @@ export function resubmit(services: Services, actor: { staffId: string; role: Rol
   const intake = intakeRow(services, intakeId);
   // The record was shown masked: a field still showing its mask is unchanged.
   const fields = unmaskUnchanged(onScreen, JSON.parse(intake.fields) as IntakeFields);
-  const validation = validateIntake(fields, services.config.intakeFields(), new Date(services.ctx.now()));
-  const errors = Object.fromEntries(Object.entries(validation.errors).map(([field, issue]) => [field, issue?.code ?? 'invalid']));
-  if (Object.keys(errors).length > 0) throw new RpcFailure('VALIDATION', 'the entry is not complete', errors);
+  const now = services.ctx.now();
+  // The capture that made a new customer stays the whole record; a repeat visit stays field by field,
+  // keeping what was cleared on purpose.
+  const whole = services.ops.history('customer', intake.customer_id)[0]?.changes[VIA_INTAKE] === intakeId;
+  const cleared = Object.entries(parseChanges(intake.changes)).filter(([, change]) => change?.cleared).map(([field]) => field as FieldName);
+  const capture = readCapture(services, intake.customer_id, fields, cleared.filter((field) => isEmptyValue(field, fields[field])), now, whole);
+  const errors = Object.fromEntries(Object.entries(capture.validation.errors).map(([field, issue]) => [field, issue?.code ?? 'invalid']));
+  if (Object.keys(errors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', errors);
   return {
     status: services.transact(() => {
-      const state = derive(eventsOf(services, intakeId), policy(services));
-      if (state.enteredBy !== actor.staffId) throw new RpcFailure('CONFLICT', 'only the person who entered it can resubmit', undefined, { refusal: 'not_enterer' });
-      if (intake.fields !== JSON.stringify(validation.normalized)) services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { fields: JSON.stringify(validation.normalized) } });
-      return recordEvent(services, intakeId, { kind: 'resubmitted', by: { staffId: actor.staffId, role: actor.role }, at: services.ctx.now() }).status;
+      const state = deriveTolerant(eventsOf(services, intakeId), policy(services));
+      if (state.enteredBy !== actor.staffId) throw new DomainError('CONFLICT', 'only the person who entered it can resubmit', undefined, { refusal: 'not_enterer' });
+      const changes = JSON.stringify(capture.changes);
+      if (intake.fields !== JSON.stringify(capture.fields) || intake.changes !== changes) {
+        services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { fields: JSON.stringify(capture.fields), changes } });
+      }
+      return recordEvent(services, intakeId, { kind: 'resubmitted', by: { staffId: actor.staffId, role: actor.role }, at: now }).status;
     }),
   };
 }
@@ -116,7 +154,7 @@ type QueueRow = IntakeRow & { status_since: number; assigned_to: string | null }
 
 /** Colleagues who may cross-check this record: active, certified, reviewing roles, not the enterer. */
 export function eligibleCheckers(services: Services, enteredBy: string) {
-  return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && (staff.role === 'specialist' || staff.role === 'group_lead' || staff.role === 'manager'));
+  return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && isCheckerRole(staff.role));
 }
 
 function suggestChecker(services: Services, row: QueueRow, load: Map<string, number>) {
@@ -126,11 +164,11 @@ function suggestChecker(services: Services, row: QueueRow, load: Map<string, num
 }
 
 export function assign(services: Services, actor: { staffId: string; role: Role }, intakeId: string, staffId: string): void {
-  if (actor.role !== 'group_lead' && actor.role !== 'manager') throw new RpcFailure('FORBIDDEN', 'only a group lead or manager assigns cross-checks', undefined, { refusal: 'role_not_allowed' });
+  if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', 'only a group lead or manager assigns cross-checks', undefined, { refusal: 'role_not_allowed' });
   const intake = intakeRow(services, intakeId);
-  if (intake.status !== 'pending_cross_check') throw new RpcFailure('CONFLICT', 'this record is not waiting for a cross-check', undefined, { refusal: 'wrong_status' });
+  if (intake.status !== 'pending_cross_check') throw new DomainError('CONFLICT', 'this record is not waiting for a cross-check', undefined, { refusal: 'wrong_status' });
   if (!eligibleCheckers(services, intake.entered_by).some((staff) => staff.id === staffId)) {
-    throw new RpcFailure('CONFLICT', 'that person cannot cross-check this record', undefined, { refusal: staffId === intake.entered_by ? 'own_record' : 'role_not_allowed' });
+    throw new DomainError('CONFLICT', 'that person cannot cross-check this record', undefined, { refusal: staffId === intake.entered_by ? 'own_record' : 'role_not_allowed' });
   }
   services.transact(() => {
     services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { assignedTo: staffId } });
@@ -166,7 +204,7 @@ function byUrgency(a: QueueItem, b: QueueItem): number {
 
 export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
   const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as QueueRow[];
-  const lead = actor.role === 'group_lead' || actor.role === 'manager';
+  const lead = isLeadRole(actor.role);
   const certified = services.staff.byId(actor.staffId)?.certified === true;
   const pendingChecks = rows('pending_cross_check');
   const load = new Map<string, number>();
@@ -183,10 +221,34 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
   };
 }
 
+/**
+ * A lead settles an intake that needs attention (desks decided differently while offline): a
+ * `lead_settled` event in the same grow-only set, so every desk derives the same status from it.
+ * Settling as valid updates the customer like any valid intake.
+ */
+export function settle(services: Services, actor: { staffId: string; role: Role }, input: { intakeId: string; status: SettleTo; reason: string }) {
+  if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', 'only a group lead or manager settles a record', undefined, { refusal: 'role_not_allowed' });
+  return {
+    status: services.transact(() => {
+      const current = deriveTolerant(eventsOf(services, input.intakeId), policy(services));
+      if (!needsLead(current)) throw new DomainError('CONFLICT', 'this record does not need settling', undefined, { refusal: 'wrong_status' });
+      const at = services.ctx.now();
+      services.ops.append(actor.staffId, {
+        entity: 'review_event',
+        entityId: services.ctx.randomId('rev'),
+        changes: { intakeId: input.intakeId, kind: 'lead_settled', byStaff: actor.staffId, byRole: actor.role, at, payload: JSON.stringify({ status: input.status, reason: input.reason }) },
+      });
+      services.audit.append(actor.staffId, 'review.lead_settled', input.intakeId, { status: input.status, reason: input.reason });
+      if (input.status === 'valid') applyToCustomer(services, actor.staffId, intakeRow(services, input.intakeId));
+      return input.status;
+    }),
+  };
+}
+
 export function reviewDetail(services: Services, actorId: string, intakeId: string) {
   const intake = intakeRow(services, intakeId);
   const events = eventsOf(services, intakeId);
-  const state = derive(events, policy(services));
+  const state = deriveTolerant(events, policy(services));
   services.audit.append(actorId, 'review.open', intakeId, { status: state.status });
   const fields = JSON.parse(intake.fields) as IntakeFields;
   const lastFailure = [...events].reverse().find((event) => event.kind === 'cross_check_failed') as (ReviewEvent & { fieldsAtCheck?: IntakeFields }) | undefined;
@@ -207,6 +269,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     // Masked for everyone; one field at a time comes out in full through review.reveal, audited.
     fields: maskIntakeFields(fields),
     reveal: revealOptions(services, actorId, intake, state.returnNotes),
+    marks: marksOf(services, intake),
     flags: JSON.parse(intake.flags) as string[],
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,

@@ -13,6 +13,7 @@ import { lockIfIdle } from '../auth/auth-service';
 import { createLogger } from '../logger';
 import type { Services } from '../services';
 import { RpcFailure } from './failure';
+import { DomainError } from '../errors';
 import { HANDLERS, type CallContext } from './handlers';
 import type { z } from 'zod';
 
@@ -52,7 +53,8 @@ async function run(services: Services, clientId: string, method: MethodName, inp
     if (spec.mutates) services.emit(null, 'sync.status', { pending: services.ops.outboxSize(), connected: false });
     return { ok: true, value: output.data };
   } catch (error) {
-    if (error instanceof RpcFailure) {
+    // Refusals from the core's services, in the wire's terms (the codes are a subset of ErrorCode).
+    if (error instanceof RpcFailure || error instanceof DomainError) {
       return fail(error.code, error.message, { ...(error.fields ? { fields: error.fields } : {}), ...(error.details ? { details: error.details } : {}) });
     }
     log.error('unexpected error', { method, error: error instanceof Error ? error.name : 'unknown' });

@@ -97,6 +97,7 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
     return result;
   },
 
+  'sync.quarantine': (_input, { services }) => services.ops.quarantined(),
   'sync.status': (_input, { services }) => ({ pending: services.ops.outboxSize(), connected: false, serverConfigured: false }),
   ...INTAKE_HANDLERS,
 };

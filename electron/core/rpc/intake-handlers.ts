@@ -1,15 +1,16 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
-import { customerCard, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
+import { customerCard, resolveConflict, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
 import { currentDraft, findMatches, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
 import { revealIntakeField } from '../review/review-reveal';
 import type { MaskedField } from '../../../shared/domain/masking';
-import { assign, decide, queuesFor, resubmit, reviewDetail } from '../review/review-service';
+import { assign, decide, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
 import type { Role } from '../../../shared/domain/auth/roles';
 import type { CallContext } from './handlers';
 import type { REVEALABLE_FIELDS } from '../../../shared/api/intake-contract';
+import type { DraftSource } from '../../../shared/domain/intake/sources';
 
 function staffIdOf(call: CallContext): string {
   if (!call.session) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
@@ -31,6 +32,7 @@ export const INTAKE_HANDLERS = {
     return { done: true as const };
   },
   'review.decide': (input: Parameters<typeof decide>[2], call: CallContext) => decide(call.services, actorOf(call), input),
+  'review.settle': (input: Parameters<typeof settle>[2], call: CallContext) => settle(call.services, actorOf(call), input),
   'intake.registerOnline': (input: Parameters<typeof registerOnline>[2], call: CallContext) => registerOnline(call.services, staffIdOf(call), input),
   'intake.resubmit': (input: { intakeId: string; fields: IntakeFields }, call: CallContext) => resubmit(call.services, actorOf(call), input.intakeId, input.fields),
   'intake.config': (_input: unknown, call: CallContext) => ({ fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes }),
@@ -52,7 +54,7 @@ export const INTAKE_HANDLERS = {
     return { fields: call.services.config.intakeFields(), walkInTargetMinutes: call.services.config.review().walkInTargetMinutes };
   },
   'intake.draft.current': (_input: unknown, call: CallContext) => currentDraft(call.services, staffIdOf(call)),
-  'intake.draft.start': (input: { customerId: string | null; source: 'walk_in' | 'correction'; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
+  'intake.draft.start': (input: { customerId: string | null; source: DraftSource; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
   'intake.draft.save': (input: Parameters<typeof saveDraft>[2], call: CallContext) => saveDraft(call.services, staffIdOf(call), input),
   'intake.draft.reveal': (input: { id: string; field: MaskedField }, call: CallContext) => revealDraftField(call.services, staffIdOf(call), input.id, input.field),
   'intake.draft.discard': (input: { id: string }, call: CallContext) => {
@@ -67,6 +69,7 @@ export const INTAKE_HANDLERS = {
   'intake.submit': (input: Parameters<typeof submitWalkIn>[2], call: CallContext) => submitWalkIn(call.services, staffIdOf(call), input),
   'customers.search': (input: { query: string; limit: number } & SearchFilters, call: CallContext) => searchCustomers(call.services, input.query, input.limit, input),
   'customers.card': (input: { id: string }, call: CallContext) => customerCard(call.services, input.id),
+  'customers.resolveConflict': (input: { id: string; field: string; keepAsOf: string; reason: string }, call: CallContext) => resolveConflict(call.services, actorOf(call), input),
   'customers.reveal': (input: { id: string; field: (typeof REVEALABLE_FIELDS)[number]; reason: string }, call: CallContext) =>
     revealField(call.services, staffIdOf(call), input.id, input.field, input.reason),
 };

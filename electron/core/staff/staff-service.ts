@@ -2,7 +2,7 @@
 import type { MethodInput } from '../../../shared/api/contract';
 import type { Staff } from '../../../shared/domain/auth/staff';
 import { hashPassword } from '../auth/passwords';
-import { RpcFailure } from '../rpc/failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { toPublicStaff } from './staff-repo';
 
@@ -11,11 +11,11 @@ export function isSetUp(services: Services): boolean {
 }
 
 export async function initializeDesk(services: Services, input: MethodInput<'setup.initialize'>): Promise<string> {
-  if (isSetUp(services)) throw new RpcFailure('ALREADY_SET_UP', 'this desk is already set up');
+  if (isSetUp(services)) throw new DomainError('ALREADY_SET_UP', 'this desk is already set up');
   const passwordHash = await hashPassword(input.manager.password);
   const managerId = services.ctx.randomId('stf');
   services.transact(() => {
-    if (isSetUp(services)) throw new RpcFailure('ALREADY_SET_UP', 'this desk is already set up');
+    if (isSetUp(services)) throw new DomainError('ALREADY_SET_UP', 'this desk is already set up');
     services.ops.append(managerId, { entity: 'config', entityId: 'organisation', changes: { organisationName: input.organisationName, siteName: input.siteName } });
     services.meta.set('desk_name', input.deskName);
     services.ops.append(managerId, {
@@ -30,12 +30,12 @@ export async function initializeDesk(services: Services, input: MethodInput<'set
 
 export async function createStaff(services: Services, actorId: string, input: MethodInput<'staff.create'>): Promise<Staff> {
   if (services.staff.byUsername(input.username.trim().toLowerCase())) {
-    throw new RpcFailure('CONFLICT', 'username already in use', { username: 'username_taken' });
+    throw new DomainError('CONFLICT', 'username already in use', { username: 'username_taken' });
   }
   const passwordHash = await hashPassword(input.password);
   const id = services.ctx.randomId('stf');
   services.transact(() => {
-    if (services.staff.byUsername(input.username)) throw new RpcFailure('CONFLICT', 'username already in use', { username: 'username_taken' });
+    if (services.staff.byUsername(input.username)) throw new DomainError('CONFLICT', 'username already in use', { username: 'username_taken' });
     services.ops.append(actorId, {
       entity: 'staff',
       entityId: id,
@@ -49,7 +49,7 @@ export async function createStaff(services: Services, actorId: string, input: Me
 export function updateStaff(services: Services, actorId: string, input: MethodInput<'staff.update'>): Staff {
   return services.transact(() => {
     const current = services.staff.byId(input.id);
-    if (!current) throw new RpcFailure('NOT_FOUND', 'no such staff member');
+    if (!current) throw new DomainError('NOT_FOUND', 'no such staff member');
     const changes: Record<string, string | boolean> = {};
     if (input.displayName !== undefined && input.displayName !== current.displayName) changes['displayName'] = input.displayName;
     if (input.role !== undefined && input.role !== current.role) changes['role'] = input.role;
@@ -58,7 +58,7 @@ export function updateStaff(services: Services, actorId: string, input: MethodIn
     if (Object.keys(changes).length === 0) return toPublicStaff(current, services.ctx.now());
     const losesManager = current.role === 'manager' && current.active && (changes['role'] !== undefined || changes['active'] === false);
     if (losesManager && services.staff.activeManagerCount() <= 1) {
-      throw new RpcFailure('CONFLICT', 'the desk must keep at least one active manager', changes['role'] !== undefined ? { role: 'last_manager' } : { active: 'last_manager' });
+      throw new DomainError('CONFLICT', 'the desk must keep at least one active manager', changes['role'] !== undefined ? { role: 'last_manager' } : { active: 'last_manager' });
     }
     services.ops.append(actorId, { entity: 'staff', entityId: current.id, changes });
     const audited = { ...changes };
@@ -72,7 +72,7 @@ export function updateStaff(services: Services, actorId: string, input: MethodIn
 }
 
 export async function resetPassword(services: Services, actorId: string, id: string, password: string): Promise<void> {
-  if (!services.staff.byId(id)) throw new RpcFailure('NOT_FOUND', 'no such staff member');
+  if (!services.staff.byId(id)) throw new DomainError('NOT_FOUND', 'no such staff member');
   const passwordHash = await hashPassword(password);
   services.transact(() => {
     services.ops.append(actorId, { entity: 'staff', entityId: id, changes: { passwordHash } });
@@ -91,7 +91,7 @@ export async function changeOwnPassword(services: Services, staffId: string, new
 
 export function unlockAccount(services: Services, actorId: string, id: string): Staff {
   return services.transact(() => {
-    if (!services.staff.byId(id)) throw new RpcFailure('NOT_FOUND', 'no such staff member');
+    if (!services.staff.byId(id)) throw new DomainError('NOT_FOUND', 'no such staff member');
     services.staff.setLoginState(id, 0, null);
     services.audit.append(actorId, 'staff.unlock', id);
     return publicStaff(services, id);
@@ -100,6 +100,6 @@ export function unlockAccount(services: Services, actorId: string, id: string): 
 
 function publicStaff(services: Services, id: string): Staff {
   const record = services.staff.byId(id);
-  if (!record) throw new RpcFailure('NOT_FOUND', 'no such staff member');
+  if (!record) throw new DomainError('NOT_FOUND', 'no such staff member');
   return toPublicStaff(record, services.ctx.now());
 }

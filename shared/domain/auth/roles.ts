@@ -6,6 +6,12 @@ import { z } from 'zod';
 
 export const ROLES = ['specialist', 'group_lead', 'manager', 'supervisor', 'maintainer'] as const;
 export const roleSchema = z.enum(ROLES);
+/** Roles that lead review: approve, assign cross-checks, settle conflicts. */
+export const LEAD_ROLES = ['group_lead', 'manager'] as const satisfies readonly (typeof ROLES)[number][];
+/** Roles that may cross-check a colleague's entry. */
+export const CHECKER_ROLES = ['specialist', 'group_lead', 'manager'] as const satisfies readonly (typeof ROLES)[number][];
+export const isLeadRole = (role: string): boolean => (LEAD_ROLES as readonly string[]).includes(role);
+export const isCheckerRole = (role: string): boolean => (CHECKER_ROLES as readonly string[]).includes(role);
 export type Role = z.infer<typeof roleSchema>;
 
 export const PERMISSIONS = [

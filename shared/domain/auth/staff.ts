@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { INPUT_LIMITS } from '../limits';
 import { roleSchema } from './roles';
+import { staffIdSchema } from '../ids';
 
 export const usernameSchema = z
   .string()
@@ -20,7 +21,7 @@ export const passwordSchema = z
 
 export const displayNameSchema = z.string().trim().min(1, { message: 'required' }).max(INPUT_LIMITS.displayName, { message: 'too_long' });
 
-export const staffIdSchema = z.string().max(48).regex(/^stf_[A-Za-z0-9_-]{10,40}$/);
+export { staffIdSchema };
 
 export const staffSchema = z.object({
   id: staffIdSchema,

@@ -156,12 +156,20 @@ function step(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy, stri
  * noted in `attention`, so the record goes to a lead's attention queue instead of failing.
  */
 export function derive(events: readonly ReviewEvent[], policy: ReviewPolicy = DEFAULT_POLICY): ReviewState {
-  return events.reduce((state, event) => {
-    const rules = event.policy ?? policy;
-    const next = step(state, event, rules, true);
-    if (next.ok) return next.state;
-    const lenient = step(state, event, rules, false);
-    const base = lenient.ok ? lenient.state : state;
-    return { ...base, attention: [...state.attention, { kind: event.kind, at: event.at, by: event.by.staffId, refusal: next.refusal }] };
-  }, INITIAL_STATE);
+  return events.reduce((state, event) => replayStep(state, event, policy).state, INITIAL_STATE);
+}
+
+/**
+ * One stored event replayed: under the policy recorded with it (today's when none was recorded).
+ * An event that breaks only a rule about who decides or what the policy allows still moves the
+ * status, with a note in `attention`; one that does not fit the status at all (`contradiction`:
+ * e.g. two desks decided differently while offline) leaves the status where it was, noted too.
+ */
+export function replayStep(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy = DEFAULT_POLICY): { state: ReviewState; contradiction: boolean } {
+  const rules = event.policy ?? policy;
+  const next = step(state, event, rules, true);
+  if (next.ok) return { state: next.state, contradiction: false };
+  const lenient = step(state, event, rules, false);
+  const base = lenient.ok ? lenient.state : state;
+  return { state: { ...base, attention: [...state.attention, { kind: event.kind, at: event.at, by: event.by.staffId, refusal: next.refusal }] }, contradiction: !lenient.ok };
 }

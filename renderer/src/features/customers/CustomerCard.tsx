@@ -1,5 +1,5 @@
 /** The profile card (客户资料卡): masked fields, reveal with a reason, intakes, and each field’s history. */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput } from '../../../../shared/api';
 import { REVEALABLE_FIELDS } from '../../../../shared/api/intake-contract';
@@ -10,6 +10,9 @@ import { errorMessage, fieldMessage } from '../../lib/errors';
 import { formatDuration } from '../intake/WalkInScreen';
 
 type Card = MethodOutput<'customers.card'>;
+
+const OTHER_FIELDS = ['landline', 'skiDiscipline', 'skiAbility', 'skierType', 'heightCm', 'weightKg', 'bootMondo', 'stance', 'helmet', 'lessons', 'remarks'] as const;
+const OPTION_FIELDS: ReadonlySet<string> = new Set(['skiDiscipline', 'skiAbility', 'skierType', 'stance']);
 type Revealable = (typeof REVEALABLE_FIELDS)[number];
 
 export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: { id: string; canReveal: boolean; canCorrect: boolean; onClose: () => void; onCorrect: () => void }) {
@@ -21,6 +24,22 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
   const [revealed, setRevealed] = useState<Partial<Record<Revealable, string>>>({});
   const [correcting, setCorrecting] = useState(false);
   const [correctionError, setCorrectionError] = useState<string | undefined>();
+  const [settling, setSettling] = useState<{ field: string; keepAsOf: string } | null>(null);
+  const [settleError, setSettleError] = useState<string | undefined>();
+
+  const load = useCallback(() => {
+    void api.call('customers.card', { id }).then((result) => (result.ok ? setCard(result.value) : setError(errorMessage(t, result.error))));
+  }, [id, t]);
+
+  const settle = async (reason: string): Promise<void> => {
+    if (!settling) return;
+    const field = settling.field as 'name' | 'idNumber' | 'birthDate' | 'mobile';
+    const result = await api.call('customers.resolveConflict', { id, field, keepAsOf: settling.keepAsOf, reason });
+    if (!result.ok) return setSettleError(fieldMessage(t, result.error.fields?.['reason']) ?? errorMessage(t, result.error));
+    setSettling(null);
+    setSettleError(undefined);
+    load();
+  };
 
   const openCorrection = async (reason: string): Promise<void> => {
     const result = await api.call('intake.draft.start', { customerId: id, source: 'correction', reason });
@@ -29,8 +48,8 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
   };
 
   useEffect(() => {
-    void api.call('customers.card', { id }).then((result) => (result.ok ? setCard(result.value) : setError(errorMessage(t, result.error))));
-  }, [id, t]);
+    load();
+  }, [load]);
 
   const reveal = async (reason: string): Promise<void> => {
     if (!asking) return;
@@ -72,6 +91,30 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
       {asking && (
         <ReasonPrompt label={t('search.revealReason')} confirmLabel={t('search.revealConfirm')} error={reasonError} onConfirm={(reason) => void reveal(reason)} onCancel={() => setAsking(null)} />
       )}
+      {card.conflicts.length > 0 && (
+        <section className="banner banner--warning" aria-labelledby="conflicts-title" data-testid="card-conflicts">
+          <h2 id="conflicts-title">{t('search.conflictsTitle')}</h2>
+          <p>{t('search.conflictNote')}</p>
+          <table className="table">
+            <tbody>
+              {card.conflicts.map((conflict) => (
+                <tr key={`${conflict.field}-${conflict.otherAsOf}`} data-testid="card-conflict">
+                  <th scope="row">{t(`intake.field.${conflict.field}`, { defaultValue: conflict.field })}</th>
+                  <td>
+                    {t('search.conflictShown')}：<span className="mono">{conflict.shown}</span>{' '}
+                    <button type="button" className="link" onClick={() => setSettling({ field: conflict.field, keepAsOf: conflict.shownAsOf })}>{t('search.keepValue')}</button>
+                  </td>
+                  <td>{t('search.conflictOther')}：<span className="mono">{conflict.other}</span></td>
+                  <td>
+                    <button type="button" onClick={() => setSettling({ field: conflict.field, keepAsOf: conflict.otherAsOf })}>{t('search.keepValue')}</button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {settling && <ReasonPrompt label={t('search.conflictReason')} confirmLabel={t('search.conflictResolve')} error={settleError} onConfirm={(reason) => void settle(reason)} onCancel={() => setSettling(null)} />}
+        </section>
+      )}
       <dl className="facts">
         {row('name', card.fields['name'], 'name')}
         {row('mobile', card.fields['mobile'], 'mobile')}
@@ -82,6 +125,11 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
         {row('addressProvince', [card.fields['addressProvince'], card.fields['addressCity'], card.fields['addressDistrict'], card.fields['addressDetail']].filter(Boolean).join(' '), 'address')}
         {row('emergencyName', card.fields['emergencyName'])}
         {row('emergencyMobile', card.fields['emergencyMobile'], 'emergencyMobile')}
+        {/* Everything else the record holds, so a repeat visit shows what earlier visits said. */}
+        {OTHER_FIELDS.filter((field) => card.fields[field] !== undefined && card.fields[field] !== '').map((field) => {
+          const value = card.fields[field];
+          return row(field, typeof value === 'string' && OPTION_FIELDS.has(field) ? t(`intake.option.${field}.${value}`, { defaultValue: value }) : value);
+        })}
       </dl>
       <h2>{t('search.intakes')}</h2>
       <table className="table">
@@ -100,13 +148,21 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
       <h2>{t('search.history')}</h2>
       <table className="table">
         <tbody>
-          {card.history.map((entry, index) => (
-            <tr key={`${entry.field}-${index}`}>
-              <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
-              <td>{t(`intake.field.${entry.field}`, { defaultValue: entry.field })}</td>
-              <td className="mono">{String(entry.value ?? '')}</td>
-            </tr>
-          ))}
+          {card.history.map((entry, index) => {
+            const visit = card.intakes.find((intake) => intake.id === entry.intakeId);
+            return (
+              <tr key={`${entry.field}-${index}`} data-testid="history-row" data-field={entry.field} data-intake={entry.intakeId ?? ''}>
+                <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
+                <td>{t(`intake.field.${entry.field}`, { defaultValue: entry.field })}</td>
+                <td className="mono">{String(entry.value ?? '')}</td>
+                <td>
+                  {visit
+                    ? t('search.historyVisit', { source: t(`search.source.${visit.source}`, { defaultValue: visit.source }), time: new Date(visit.submittedAt).toLocaleString(i18n.language) })
+                    : t('search.historyNoVisit')}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>

@@ -14,10 +14,26 @@ interface Props {
   onBlur: (field: string) => void;
   /** In a correction: fields still showing their mask, and how to show one in full. */
   masked?: { fields: ReadonlySet<string>; onReveal: (field: FieldName) => void } | undefined;
+  /** A known customer's fields can be cleared on purpose (a mark, not an empty input). */
+  cleared?: readonly FieldName[] | undefined;
+  onToggleClear?: ((field: FieldName) => void) | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear }: Props) {
   const { t } = useTranslation();
+  /** The clear control beside a field of a known customer; kept out of the Enter order. */
+  const clearControl = (field: FieldName) => {
+    if (!onToggleClear) return null;
+    const marked = cleared?.includes(field) ?? false;
+    return (
+      <div className={marked ? 'clear-mark clear-mark--on' : 'clear-mark'}>
+        {marked && <span className="badge-flag" data-testid={`cleared-${field}`}>{t('intake.willClear')}</span>}
+        <button type="button" className="link" data-clear={field} onClick={() => onToggleClear(field)}>
+          {marked ? t('intake.undoClear') : t('intake.clearField')}
+        </button>
+      </div>
+    );
+  };
   const label = (field: FieldName): string => t(`intake.field.${field}`);
   const message = (field: FieldName): string | undefined => {
     const issue = issueFor(field);
@@ -47,18 +63,21 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onBlur={() => onBlur(field)}
     />
     );
-    if (!masked?.fields.has(field)) return input;
-    // One grid cell: the masked field and, under it, the button that shows it in full.
     return (
-      <div className="field-with-action">
+      <div className="field-with-clear" key={field}>
         {input}
-        <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => masked.onReveal(field)}>
-          {t('intake.revealMasked')}
-        </button>
+        {masked?.fields.has(field) && (
+          // The masked field and, under it, the button that shows it in full.
+          <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => masked.onReveal(field)}>
+            {t('intake.revealMasked')}
+          </button>
+        )}
+        {clearControl(field)}
       </div>
     );
   };
   const select = (field: FieldName, values: readonly string[], optionKey: string) => (
+    <div className="field-with-clear" key={field}>
     <SelectField
       label={label(field)}
       name={field}
@@ -68,9 +87,14 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
+    {clearControl(field)}
+    </div>
   );
   const check = (field: 'helmet' | 'lessons') => (
-    <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+    <div className="field-with-clear" key={field}>
+      <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+      {clearControl(field)}
+    </div>
   );
   const placeSelect = (field: 'addressProvince' | 'addressCity' | 'addressDistrict', values: string[]) => (
     <SelectField
@@ -127,6 +151,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
         <fieldset className="form-section">
           <legend>{t('intake.sectionAddress')}</legend>
           {placeSelect('addressProvince', provinces())}
+          {clearControl('addressProvince')}
           {placeSelect('addressCity', cities(fields.addressProvince))}
           {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
           {shown('addressDetail') && text('addressDetail')}

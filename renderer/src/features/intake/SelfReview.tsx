@@ -9,13 +9,15 @@ const READ_BACK: FieldName[] = ['name', 'mobile', 'idNumber', 'emergencyName', '
 
 interface Props {
   fields: IntakeFields;
+  /** Stored values this capture clears (a known customer). */
+  cleared?: readonly FieldName[] | undefined;
   validation: IntakeValidation;
   consentIssues: Partial<Record<keyof Consent, string>>;
   onBack: () => void;
   onConfirm: (customerPresent: boolean) => void;
 }
 
-export function SelfReview({ fields, validation, consentIssues, onBack, onConfirm }: Props) {
+export function SelfReview({ fields, cleared = [], validation, consentIssues, onBack, onConfirm }: Props) {
   const { t } = useTranslation();
   const [present, setPresent] = useState(true);
   const errors = Object.entries(validation.errors);
@@ -70,6 +72,16 @@ export function SelfReview({ fields, validation, consentIssues, onBack, onConfir
           </div>
         )}
       </dl>
+      {cleared.length > 0 && (
+        <>
+          <h3>{t('intake.clearedTitle')}</h3>
+          <ul className="issues" data-testid="self-review-cleared">
+            {cleared.map((field) => (
+              <li key={field}>{t(`intake.field.${field}`)}：{t('intake.willClear')}</li>
+            ))}
+          </ul>
+        </>
+      )}
       <label className="field--checkbox field">
         <input type="checkbox" checked={present} onChange={(event) => setPresent(event.target.checked)} /> {t('intake.customerPresent')}
       </label>

@@ -9,10 +9,11 @@ import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 import { validateConsent } from '../../../../shared/domain/intake/consent';
-import { FIELD_PRESETS, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
+import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
 import { normalizeDocumentInput } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
+import { COMPLETE_MOBILE } from '../../../../shared/domain/phone';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -23,7 +24,7 @@ import { SelfReview } from './SelfReview';
 import { useDraft } from './useDraft';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
-const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter])';
+const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -64,12 +65,14 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
 
   // A correction opens masked: a field still showing its mask is unchanged, and the core checks it against the stored value.
   const stillMasked = useMemo(() => new Set<string>(Object.entries(masks).filter(([field, mask]) => draft?.fields[field as FieldName] === mask).map(([field]) => field)), [masks, draft]);
+  const known = Boolean(draft?.customerId);
   const validation = useMemo(() => {
     if (!draft) return null;
     const result = validateIntake(draft.fields, config, new Date());
-    if (stillMasked.size === 0) return result;
-    const unmasked = <T,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field]) => !stillMasked.has(field))) as Partial<Record<FieldName, T>>;
-    return { ...result, errors: unmasked(result.errors), warnings: unmasked(result.warnings) };
+    // A known customer: an empty field is "not asked" and keeps the stored value (the core checks the merged record).
+    const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !(draft.customerId && code === 'required');
+    const filter = <T extends { code: string } | undefined,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field, issue]) => keep(field, (issue as { code: string } | undefined)?.code))) as Partial<Record<FieldName, T>>;
+    return { ...result, errors: filter(result.errors), warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
   }, [draft, config, stillMasked]);
   const consentIssues = useMemo(
     () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' }) : {}),
@@ -131,7 +134,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     setServerErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)) : current));
     const compact = typeof value === 'string' ? normalizeDocumentInput(value) : '';
     const isMobile = field === 'mobile' || field === 'emergencyMobile' || field === 'guardianMobile';
-    const full = (isMobile && /^1\d{10}$/.test(compact)) || (field === 'idNumber' && draft.fields.idType === 'cn_resident_id' && /^\d{17}[\dX]$/.test(compact));
+    const full = (isMobile && COMPLETE_MOBILE.test(compact)) || (field === 'idNumber' && draft.fields.idType === 'cn_resident_id' && /^\d{17}[\dX]$/.test(compact));
     if (!full) {
       update({ fields: { [field]: value } });
       return;
@@ -151,9 +154,18 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     formRef.current?.querySelector<HTMLElement>(`[name="${field}"]`)?.focus();
   };
 
+  /** Clearing a stored value is its own act with its own mark; the input empties with it. */
+  const toggleClear = (field: FieldName): void => {
+    const marked = draft.cleared.includes(field);
+    update({
+      cleared: marked ? draft.cleared.filter((each) => each !== field) : [...draft.cleared, field],
+      ...(marked ? {} : { fields: { [field]: emptyIntakeFields()[field] } }),
+    });
+  };
+
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
-    const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent });
+    const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent, cleared: draft.cleared });
     if (!result.ok) {
       setServerErrors(result.error.fields ?? {});
       setSubmitError(errorMessage(t, result.error));
@@ -210,13 +222,25 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         <p className="banner banner--notice" role="status">
           {t('intake.loadedCustomer', { name: loadedName })}{' '}
           <button type="button" onClick={() => { setLoadedName(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
+          <br />
+          <span className="muted" data-testid="known-customer-hint">{t('intake.knownCustomerHint')}</span>
         </p>
       )}
       {!draft.customerId && matches.length > 0 && (
         <MatchesPanel matches={matches} onLoad={(match) => { setLoadedName(match.name); update({ customerId: match.id }); }} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
-        <IntakeFieldsForm fields={draft.fields} config={config} validation={validation} issueFor={issueFor} onInput={onFieldInput} onBlur={touch} masked={{ fields: stillMasked, onReveal: (field) => void revealMasked(field) }} />
+        <IntakeFieldsForm
+          fields={draft.fields}
+          config={config}
+          validation={validation}
+          issueFor={issueFor}
+          onInput={onFieldInput}
+          onBlur={touch}
+          masked={{ fields: stillMasked, onReveal: (field) => void revealMasked(field) }}
+          cleared={draft.cleared}
+          onToggleClear={known ? toggleClear : undefined}
+        />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
         <FormError message={submitError} />
         {!reviewing && (
@@ -231,7 +255,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         )}
       </form>
       {reviewing && (
-        <SelfReview fields={draft.fields} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} />
+        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} />
       )}
     </section>
   );

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Draft } from '../../../../shared/api/intake-contract';
 import type { Consent } from '../../../../shared/domain/intake/consent';
-import type { IntakeFields } from '../../../../shared/domain/intake/fields';
+import type { FieldName, IntakeFields } from '../../../../shared/domain/intake/fields';
 import type { MaskedField } from '../../../../shared/domain/masking';
 import type { RpcError } from '../../../../shared/api';
 import { api } from '../../lib/api';
@@ -58,14 +58,14 @@ export function useDraft() {
       const next = pending.current;
       pending.current = null;
       setSaveState({ kind: 'saving' });
-      const result = await api.call('intake.draft.save', { id: next.id, fields: next.fields, consent: next.consent, customerId: next.customerId });
+      const result = await api.call('intake.draft.save', { id: next.id, fields: next.fields, consent: next.consent, customerId: next.customerId, cleared: next.cleared });
       setSaveState(result.ok ? { kind: 'saved', at: result.value.savedAt } : { kind: 'failed', error: result.error });
     }
     saving.current = false;
   }, []);
 
   const update = useCallback(
-    (change: { fields?: Partial<IntakeFields>; consent?: Partial<Consent>; customerId?: string | null }) => {
+    (change: { fields?: Partial<IntakeFields>; consent?: Partial<Consent>; customerId?: string | null; cleared?: FieldName[] }) => {
       setDraft((current) => {
         if (!current) return current;
         const next: Draft = {
@@ -73,6 +73,9 @@ export function useDraft() {
           fields: { ...current.fields, ...change.fields },
           consent: { ...current.consent, ...change.consent },
           customerId: change.customerId === undefined ? current.customerId : change.customerId,
+          // Typing a value into a field marked to be cleared takes the mark off; so does making it a new customer.
+          cleared:
+            change.customerId === null ? [] : change.cleared ?? current.cleared.filter((field) => !(change.fields && field in change.fields && change.fields[field] !== '')),
         };
         pending.current = next;
         queueMicrotask(() => void flush());

@@ -95,6 +95,14 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     else setAsking(field);
   };
 
+  /** A lead settles a record the desks decided differently on (issue 9). */
+  const settle = async (status: 'pending_cross_check' | 'returned' | 'valid' | 'rejected'): Promise<void> => {
+    setError(null);
+    const result = await api.call('review.settle', { intakeId, status, reason });
+    if (!result.ok) return setError(explain(result.error));
+    onDone(t('review.decided', { status: t(`review.status.${result.value.status}`) }));
+  };
+
   const resubmit = async (): Promise<void> => {
     if (!fixed) return;
     setError(null);
@@ -105,7 +113,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
 
   if (!detail || !fixed) return <FormError message={error} />;
 
-  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]));
+  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]) || detail.marks[field] !== undefined);
   const revealable = new Set<FieldName>(detail.reveal.fields);
   const keyOf = new Map<FieldName, string>();
   if (detail.reveal.mode === 'key') rows.filter((row) => revealable.has(row)).forEach((field, index) => { const key = REVEAL_KEYS[index]; if (key) keyOf.set(field, key); });
@@ -175,7 +183,10 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         <tbody>
           {rows.map((field) => (
             <tr key={field} className={wrong[field] !== undefined || detail.returnNotes[field] ? 'row--flagged' : undefined}>
-              <th scope="row">{t(`intake.field.${field}`)}</th>
+              <th scope="row">
+                {t(`intake.field.${field}`)}
+                {detail.marks[field] && <span className={`mark mark--${detail.marks[field]}`} data-testid={`mark-${field}`}>{t(`review.mark.${detail.marks[field]}`)}</span>}
+              </th>
               <td>
                 {queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
                   <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} maxLength={(TEXT_LIMITS as Record<string, number>)[field]} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
@@ -220,6 +231,15 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
           </>
         )}
         {queue === 'returnedToMe' && <button type="button" className="primary" onClick={() => void resubmit()}>{t('review.resubmit')}</button>}
+        {(detail.status === 'needs_attention' || (queue === 'attention' && detail.attention.length > 0)) && (
+          <div className="actions" data-testid="settle">
+            <p className="banner banner--warning" role="status">{t('review.settle.note')}</p>
+            <input aria-label={t('review.reason')} placeholder={t('review.reason')} value={reason} maxLength={INPUT_LIMITS.reviewReason} onChange={(event) => setReason(event.target.value)} />
+            {(['valid', 'pending_cross_check', 'returned', 'rejected'] as const).map((status) => (
+              <button key={status} type="button" onClick={() => void settle(status)}>{t(`review.settle.to.${status}`)}</button>
+            ))}
+          </div>
+        )}
       </div>
 
       <h2>{t('review.history')}</h2>

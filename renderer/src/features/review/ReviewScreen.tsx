@@ -13,6 +13,7 @@ import { ReviewDetail } from './ReviewDetail';
 import { DeadlineBadge } from './DeadlineBadge';
 import { Assignment } from './Assignment';
 import type { Staff } from '../../../../shared/domain/auth/staff';
+import { isLeadRole } from '../../../../shared/domain/auth/roles';
 
 type Queues = MethodOutput<'review.queues'>;
 export type QueueName = keyof Queues;
@@ -31,7 +32,7 @@ export function ReviewScreen({ role }: { role: string }) {
   const [staff, setStaff] = useState<Staff[]>([]);
 
   useEffect(() => {
-    if (role === 'group_lead' || role === 'manager') void api.call('staff.list').then((result) => result.ok && setStaff(result.value));
+    if (isLeadRole(role)) void api.call('staff.list').then((result) => result.ok && setStaff(result.value));
   }, [role]);
 
   const load = useCallback(async () => {
@@ -61,7 +62,7 @@ export function ReviewScreen({ role }: { role: string }) {
     );
   }
 
-  const lead = role === 'group_lead' || role === 'manager';
+  const lead = isLeadRole(role);
   const visible = QUEUES.filter((name) => (name === 'leadApproval' ? lead : name === 'finalReview' ? role === 'manager' : name === 'attention' ? lead && (queues?.attention.length ?? 0) > 0 : true));
   const items = queues?.[queue] ?? [];
   const clean = queue === 'leadApproval' ? items.filter((item) => item.flags.length === 0) : [];
@@ -104,7 +105,7 @@ export function ReviewScreen({ role }: { role: string }) {
               <span>{t(`review.status.${item.status}`)}</span>
               {item.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}
               <DeadlineBadge deadline={item.deadline} since={item.since} now={loadedAt} />
-              {queue === 'crossCheck' && <Assignment item={item} canAssign={role === 'group_lead' || role === 'manager'} staff={staff} onAssigned={() => void load()} />}
+              {queue === 'crossCheck' && <Assignment item={item} canAssign={isLeadRole(role)} staff={staff} onAssigned={() => void load()} />}
             </li>
           ))}
         </ul>

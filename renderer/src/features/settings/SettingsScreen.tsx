@@ -10,6 +10,7 @@ import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { FieldSettings } from './FieldSettings';
+import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
@@ -73,6 +74,7 @@ export function SettingsScreen() {
       </form>
       <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
+      <QuarantinePanel />
     </section>
   );
 }

@@ -1,0 +1,16 @@
+/**
+ * Every kind of op the log knows, registered by the feature that owns it: the log imports none of
+ * them (electron/core/oplog/types.ts is the shared vocabulary), so there is no import cycle.
+ */
+import { CUSTOMER_OPS, INTAKE_OPS } from './customers/projectors';
+import { CONFIG_OPS, STAFF_OPS } from './oplog/projectors';
+import type { OpKinds } from './oplog/types';
+import { REVIEW_EVENT_OPS } from './review/projector';
+
+export const OP_KINDS: OpKinds = {
+  staff: STAFF_OPS,
+  config: CONFIG_OPS,
+  customer: CUSTOMER_OPS,
+  intake: INTAKE_OPS,
+  review_event: REVIEW_EVENT_OPS,
+};
