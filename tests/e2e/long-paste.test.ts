@@ -66,7 +66,7 @@ describe('a very long paste into 备注', () => {
     const colleague = await signedIn(desk, 'zhao.min', 'Specialist1');
     expectOk(await colleague.call('app.ping'));
     const savedDraft = async (): Promise<Draft | null> => expectOk(await colleague.call('intake.draft.current')) as Draft | null;
-    expect((await savedDraft())?.fields.name).toBe('单雪');
+    await expect.poll(async () => (await savedDraft())?.fields.name).toBe('单雪');
     if (stoppedByField) await expect.poll(async () => (await savedDraft())?.fields.remarks.length).toBe(limit);
     colleague.close();
     expect(await page.locator('[name="name"]').inputValue()).toBe('单雪');

@@ -87,10 +87,10 @@ describe('a repeat visit never erases what is stored', () => {
     await page.keyboard.type(NEW_MOBILE);
     await expect.poll(() => page.getByTestId('search-result').count()).toBe(1);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138****8802');
+    await expect.poll(() => page.getByTestId('card-mobile').textContent()).toBe('138******02');
     expect(await page.getByTestId('card-addressProvince').textContent()).toMatch(/^吉林省 吉林市 \S+/);
     expect(await page.getByTestId('card-emergencyName').textContent()).toBe('单*');
-    expect(await page.getByTestId('card-emergencyMobile').textContent()).toBe('139****1111');
+    expect(await page.getByTestId('card-emergencyMobile').textContent()).toBe('139******11');
     expect(await page.getByTestId('card-skiDiscipline').textContent()).toBe('双板');
     expect(await page.getByTestId('card-skiAbility').textContent()).toBe('初级');
     expect(await page.getByTestId('card-heightCm').textContent()).toBe('168');
@@ -102,7 +102,7 @@ describe('a repeat visit never erases what is stored', () => {
     await expect.poll(() => mobileRows.count()).toBe(2);
     expect(await mobileRows.nth(0).getAttribute('data-intake')).toBe(intakes.first);
     expect(await mobileRows.nth(1).getAttribute('data-intake')).toBe(intakes.second);
-    expect(await mobileRows.nth(1).textContent()).toContain('138****8802');
+    expect(await mobileRows.nth(1).textContent()).toContain('138******02');
     expect(await mobileRows.nth(1).textContent()).toContain('现场登记');
     const heightRows = rows.and(page.locator('[data-field="heightCm"]'));
     expect(await heightRows.count()).toBe(1);
