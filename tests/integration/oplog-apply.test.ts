@@ -9,7 +9,8 @@ import { openCore, type Core } from '../../electron/core/core';
 import { startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
 import { decide } from '../../electron/core/review/review-service';
 import { allOps, projectionDigest } from '../../electron/core/oplog/digest';
-import { OpRefused } from '../../electron/core/oplog/oplog';
+import { OpLog, OpRefused } from '../../electron/core/oplog/oplog';
+import { OP_KINDS } from '../../electron/core/op-kinds';
 import type { StoredOp } from '../../electron/core/oplog/types';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
@@ -82,6 +83,34 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
 }
 
 describe('one apply path', () => {
+  it('keeps ops of a kind it does not know in quarantine and applies them when a version that knows the kind opens the desk', () => {
+    const ops = history();
+    const dataDir = tempDataDir('upgrade-q');
+    const clock = { now: T0 + 3_600_000 };
+    // "This version": the same core, but without the review-event kind registered.
+    const older = desk('old', clock, dataDir);
+    const { review_event: _unknownHere, ...olderKinds } = OP_KINDS;
+    const olderLog = new OpLog(older.db, older.services.ctx, olderKinds);
+    older.services.transact(() => {
+      for (const op of ops) olderLog.apply(op);
+    });
+    const waiting = ops.filter((op) => op.entity === 'review_event').length;
+    expect(waiting).toBeGreaterThan(0);
+    expect(older.services.ops.quarantined().filter((entry) => entry.reason.startsWith('unknown_kind'))).toHaveLength(waiting);
+    expect((older.db.prepare('SELECT count(*) AS n FROM review_events').get() as { n: number }).n).toBe(0);
+    older.close();
+    opened.splice(opened.indexOf(older), 1);
+    // "After the upgrade": the full registry opens the same folder and applies what waited.
+    const upgraded = desk('new', clock, dataDir);
+    expect(upgraded.services.ops.quarantined()).toEqual([]);
+    expect((upgraded.db.prepare('SELECT count(*) AS n FROM review_events').get() as { n: number }).n).toBe(waiting);
+    const reference = desk('ref', clock);
+    reference.services.transact(() => {
+      for (const op of ops) reference.services.ops.apply(op);
+    });
+    expect(projectionDigest(upgraded.db).digest).toBe(projectionDigest(reference.db).digest);
+  });
+
   it('stores an op once (by op id), refuses a far-future clock, and quarantines what it cannot read', () => {
     const ops = history();
     const clock = { now: T0 + 3_600_000 };

@@ -5,7 +5,7 @@
  * form and in review. A valid intake updates only the fields it carries.
  */
 import { z } from 'zod';
-import { emptyIntakeFields, intakeFieldsSchema, type FieldName, type IntakeFields } from './fields';
+import { FIELD_NAMES, emptyIntakeFields, type FieldName, type IntakeFields } from './fields';
 
 export type FieldValue = string | boolean;
 
@@ -18,8 +18,8 @@ export const fieldChangeSchema = z.object({
 });
 export type FieldChange = z.infer<typeof fieldChangeSchema>;
 
-export const FIELD_NAMES = Object.keys(intakeFieldsSchema.shape) as FieldName[];
-export const fieldNameSchema = z.enum(FIELD_NAMES as [FieldName, ...FieldName[]]);
+export { FIELD_NAMES };
+export const fieldNameSchema = z.enum(FIELD_NAMES);
 /** Fields a capture clears on purpose. */
 export const clearedSchema = z.array(fieldNameSchema).max(FIELD_NAMES.length).default([]);
 export const CHANGE_KINDS = ['new', 'changed', 'confirmed', 'cleared'] as const;

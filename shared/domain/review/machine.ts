@@ -4,7 +4,7 @@
  * doubtful records. Pure: review events are append-only, and the status is always derived by
  * folding them, never stored as the truth.
  */
-import type { Role } from '../auth/roles';
+import { isCheckerRole, isLeadRole, type Role } from '../auth/roles';
 
 export const REVIEW_STATUSES = ['draft', 'pending_cross_check', 'returned', 'pending_lead_approval', 'pending_final_review', 'valid', 'rejected'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -76,9 +76,6 @@ export type Transition = { ok: true; state: ReviewState } | { ok: false; refusal
 
 export const INITIAL_STATE: ReviewState = { status: 'draft', enteredBy: null, crossCheckedBy: null, needsFinal: false, returnNotes: {}, lastReason: null, since: 0, attention: [] };
 
-const LEADS: readonly Role[] = ['group_lead', 'manager'];
-const CHECKERS: readonly Role[] = ['specialist', 'group_lead', 'manager'];
-
 /** Check a new decision against the machine under today's policy. */
 export function apply(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy = DEFAULT_POLICY): Transition {
   return step(state, event, policy, true);
@@ -104,7 +101,7 @@ function step(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy, stri
     case 'cross_check_failed': {
       if (state.status !== 'pending_cross_check') return refuse('wrong_status');
       if (breaks(isEnterer)) return refuse('own_record');
-      if (breaks(!CHECKERS.includes(event.by.role))) return refuse('role_not_allowed');
+      if (breaks(!isCheckerRole(event.by.role))) return refuse('role_not_allowed');
       if (event.kind === 'cross_check_failed') {
         if (breaks(Object.keys(event.notes).length === 0)) return refuse('notes_required');
         return to('returned', { crossCheckedBy: event.by.staffId, returnNotes: event.notes });
@@ -118,7 +115,7 @@ function step(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy, stri
     case 'lead_approved':
     case 'lead_sent_back':
       if (state.status !== 'pending_lead_approval') return refuse('wrong_status');
-      if (breaks(!LEADS.includes(event.by.role))) return refuse('role_not_allowed');
+      if (breaks(!isLeadRole(event.by.role))) return refuse('role_not_allowed');
       if (breaks(isEnterer)) return refuse('own_record');
       if (event.kind === 'lead_sent_back') {
         if (breaks(event.reason.trim() === '')) return refuse('reason_required');
