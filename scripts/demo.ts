@@ -6,6 +6,7 @@
 import { version } from '../package.json';
 import { openCore } from '../electron/core/core';
 import { importCustomers, withBulkCache } from '../electron/core/customers/import';
+import { confirmRecoveryKey, pendingRecoveryKey } from '../electron/core/backup/keyring';
 import { readOrCreateKeyFile } from '../electron/core/db/key-file';
 import { defaultDataDir } from '../electron/core/paths';
 import { initializeDesk, isSetUp } from '../electron/core/staff/staff-service';
@@ -25,8 +26,11 @@ async function main(): Promise<void> {
   const core = openCore({ dataDir, keyHex: readOrCreateKeyFile(dataDir), appVersion: version });
   try {
     if (!isSetUp(core.services)) {
-      await initializeDesk(core.services, { organisationName: '演示滑雪度假区', siteName: '演示雪场', deskName: '演示柜台', manager: DEMO_MANAGER });
+      const managerId = await initializeDesk(core.services, { organisationName: '演示滑雪度假区', siteName: '演示雪场', deskName: '演示柜台', manager: DEMO_MANAGER });
       console.log(`Set up a demo desk in ${dataDir}: sign in as ${DEMO_MANAGER.username} / ${DEMO_MANAGER.password}`);
+      // Shown once, the way a real first desk shows it to be printed; the desk does not keep it.
+      console.log(`recovery key: ${pendingRecoveryKey(core.services) ?? ''}`);
+      confirmRecoveryKey(core.services, managerId);
     }
     const random = seededRandom(Number(argument('seed', '20261122')));
     const batch = 5_000;

@@ -34,7 +34,7 @@ export interface Core {
   clientClosed(clientId: string): void;
   /** Lock sessions that have been idle too long (the dispatcher also checks on every call). */
   sweepIdle(): void;
-  /** Periodic upkeep off the commit path: a passive WAL checkpoint, so submits do not pay for it. */
+  /** Periodic upkeep off the commit path: a passive WAL checkpoint, so submits do not pay for it; a due backup. */
   maintain(): void;
   close(): void;
 }
@@ -60,7 +60,7 @@ export function openCore(options: CoreOptions): Core {
       deviceId: new MetaRepo(db).ensureDeviceId(() => randomId('dev')),
       appVersion: options.appVersion,
     };
-    const services = createServices(ctx, options.emit ?? (() => undefined));
+    const services = createServices(ctx, options.emit ?? (() => undefined), { dataDir: options.dataDir, keyHex: options.keyHex });
     return {
       services,
       db,
@@ -71,6 +71,7 @@ export function openCore(options: CoreOptions): Core {
       },
       maintain: () => {
         db.pragma('wal_checkpoint(PASSIVE)');
+        services.backups.tick();
       },
       close: () => db.close(),
     };

@@ -34,6 +34,8 @@ try {
     core.sweepIdle();
     core.maintain();
   }, 5_000).unref();
+  // A backup missed while the desk was off runs at this first start.
+  core.services.backups.tick();
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });
 } catch (error) {

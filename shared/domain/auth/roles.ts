@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'customer.reveal',
   /** Take part in review: cross-check, approve, final-review (the state machine checks which). */
   'review.act',
+  /** Set up backups, back up now, run restore drills, make a new recovery key. */
+  'backup.manage',
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -34,7 +36,7 @@ export type Permission = z.infer<typeof permissionSchema>;
 const MATRIX: Record<Role, readonly Permission[]> = {
   specialist: ['sync.read', 'intake.create', 'customer.read', 'review.act'],
   group_lead: ['staff.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act'],
-  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act'],
+  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act', 'backup.manage'],
   supervisor: ['staff.read', 'audit.read', 'sync.read', 'customer.read', 'customer.reveal'],
   // Maintainers keep the desk running (settings, audit integrity) but never manage people.
   maintainer: ['settings.manage', 'audit.read', 'sync.read'],
