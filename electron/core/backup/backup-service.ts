@@ -112,21 +112,9 @@ export class BackupService {
 
   /** Back up now (manual, or the schedule with `actorId` null). Resolves with the record kept. */
   backUp(actorId: string | null): Promise<BackupRecord> {
-    if (this.running) return Promise.reject(new BackupError('failed', 'A backup or drill is already running; try again when it has finished.'));
-    const work = this.doBackUp(actorId);
-    this.running = work;
-    return work.then(
-      (record) => {
-        this.running = undefined;
-        this.onChange(record.ok);
-        return record;
-      },
-      (error: unknown) => {
-        this.running = undefined;
-        this.onChange(false);
-        throw error;
-      },
-    );
+    // One at a time: a manual backup asked for during a scheduled one runs after it.
+    const work = this.after(() => this.doBackUp(actorId));
+    return this.track(work);
   }
 
   private async doBackUp(actorId: string | null): Promise<BackupRecord> {
@@ -157,21 +145,8 @@ export class BackupService {
 
   /** Restore the newest backup into a scratch folder, verify it, record the drill. */
   drill(actorId: string, recoveryKey: string | undefined): Promise<DrillRecord> {
-    if (this.running) return Promise.reject(new BackupError('failed', 'A backup or drill is already running; try again when it has finished.'));
-    const work = this.doDrill(actorId, recoveryKey);
-    this.running = work;
-    return work.then(
-      (record) => {
-        this.running = undefined;
-        this.onChange(record.ok);
-        return record;
-      },
-      (error: unknown) => {
-        this.running = undefined;
-        this.onChange(false);
-        throw error;
-      },
-    );
+    const work = this.after(() => this.doDrill(actorId, recoveryKey));
+    return this.track(work);
   }
 
   private async doDrill(actorId: string, recoveryKey: string | undefined): Promise<DrillRecord> {
@@ -195,6 +170,28 @@ export class BackupService {
     this.meta.set(LAST_DRILL, JSON.stringify(record));
     this.audit.append(actorId, 'backup.drill', latest.name, { ok: record.ok, error: record.error, withRecoveryKey: Boolean(recoveryKey) });
     return record;
+  }
+
+  private track<T extends { ok: boolean }>(work: Promise<T>): Promise<T> {
+    const tracked = work.then(
+      (record) => {
+        if (this.running === tracked) this.running = undefined;
+        this.onChange(record.ok);
+        return record;
+      },
+      (error: unknown) => {
+        if (this.running === tracked) this.running = undefined;
+        this.onChange(false);
+        throw error;
+      },
+    );
+    this.running = tracked;
+    return tracked;
+  }
+
+  private after<T>(next: () => Promise<T>): Promise<T> {
+    const prior = this.running ?? Promise.resolve();
+    return prior.then(next, next);
   }
 
   private lastSuccessfulDrillAt(): number | undefined {

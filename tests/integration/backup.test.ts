@@ -1,0 +1,179 @@
+// Backups over the real desk: a snapshot taken while entry goes on, restored with the printed
+// recovery key alone into a fresh folder, and every kind of bad backup refused with its own message.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contentDigest } from '../../electron/core/backup/verify';
+import { connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
+import { customer, openDesk, runCli, submitCustomer } from '../support/backup';
+
+const stops: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+/** A set-up desk with a certified specialist; the recovery key is taken from setup, as the manager prints it. */
+async function deskWithStaff(organisationName = '长白山滑雪度假区') {
+  const desk = await startDesk();
+  stops.push(() => desk.close());
+  const manager = await connect(desk);
+  stops.push(() => manager.close());
+  if (organisationName === '长白山滑雪度假区') await setUpDesk(manager);
+  else expectOk(await manager.call('setup.initialize', { organisationName, siteName: '雪场', deskName: '1号柜台', manager: { username: 'wang.li', displayName: '王丽', password: 'Manager2026' } }));
+  const recoveryKey = expectOk(await manager.call('backup.recoveryKey.pending')).recoveryKey;
+  if (!recoveryKey) throw new Error('setup showed no recovery key');
+  expectOk(await manager.call('backup.recoveryKey.confirm'));
+  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Password123' }));
+  const specialist = await signedIn(desk, 'zhao.min');
+  stops.push(() => specialist.close());
+  return { desk, manager, specialist, recoveryKey };
+}
+
+async function setFolder(manager: RpcClient, folder: string): Promise<void> {
+  expectOk(await manager.call('backup.settings.update', { folder, dailyAt: '02:00', keep: 30 }));
+}
+
+describe('backup while working', () => {
+  it('keeps every submit acknowledged before the backup, in order, with entry going on throughout', async () => {
+    const { desk, manager, specialist, recoveryKey } = await deskWithStaff();
+    const folder = tempDataDir('backups');
+    await setFolder(manager, folder);
+    for (let n = 0; n < 5; n += 1) await submitCustomer(specialist, n);
+
+    const acknowledged: string[] = [];
+    let ackedBeforeBackup = -1;
+    let backupDone = false;
+    let longestGapMs = 0;
+    let n = 5;
+    const stream = (async () => {
+      let last = performance.now();
+      while (!backupDone || acknowledged.length < ackedBeforeBackup + 5) {
+        acknowledged.push((await submitCustomer(specialist, n)).intakeId);
+        n += 1;
+        const now = performance.now();
+        longestGapMs = Math.max(longestGapMs, now - last);
+        last = now;
+      }
+    })();
+    while (acknowledged.length < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    ackedBeforeBackup = acknowledged.length;
+    const backup = expectOk(await manager.call('backup.now'));
+    backupDone = true;
+    await stream;
+    console.log(`backup during entry: ${acknowledged.length} submits streamed, longest wait between acknowledgements ${longestGapMs.toFixed(1)} ms`);
+    expect(backup.ok).toBe(true);
+    expect(acknowledged.length).toBeGreaterThan(ackedBeforeBackup);
+
+    const target = tempDataDir('restored');
+    const restored = runCli('restore', ['--from', path.join(folder, backup.name ?? ''), '--data-dir', target, '--recovery-key', recoveryKey]);
+    expect(restored.status, restored.stderr).toBe(0);
+    const db = openDesk(target);
+    const have = new Set(db.prepare<[], { id: string }>("SELECT id FROM intakes WHERE entered_by <> ''").all().map((row) => row.id));
+    db.close();
+    // A consistent snapshot: exactly the first K streamed submits (K at least all acknowledged
+    // before the backup was asked for), nothing half-written, no gap.
+    const kept = acknowledged.filter((id) => have.has(id)).length;
+    expect(kept).toBeGreaterThanOrEqual(ackedBeforeBackup);
+    expect(acknowledged.slice(0, kept).every((id) => have.has(id))).toBe(true);
+    expect(acknowledged.slice(kept).some((id) => have.has(id))).toBe(false);
+    expect(have.size).toBe(5 + kept);
+    expect(restored.stdout.trim().split('\n').at(-1)).toBe(`restored: customers ${5 + kept} intakes ${5 + kept} ops ${backup.counts?.ops} attachments 0, audit verified`);
+    void desk;
+  });
+});
+
+describe('restore', () => {
+  it('restores with the recovery key alone into a fresh folder, equal to the source', async () => {
+    const { desk, specialist, recoveryKey } = await deskWithStaff();
+    for (let n = 0; n < 12; n += 1) await submitCustomer(specialist, n);
+    const file = path.join(tempDataDir('out'), 'nightly.idbk');
+    const backedUp = runCli('backup', ['--data-dir', desk.dataDir, '--out', file]);
+    expect(backedUp.status, backedUp.stderr).toBe(0);
+    expect(backedUp.stdout).toMatch(/^backed up: customers 12 intakes 12 ops \d+ attachments 0 to /);
+
+    const target = tempDataDir('fresh');
+    const restored = runCli('restore', ['--from', file, '--data-dir', target, '--recovery-key', recoveryKey.toLowerCase().replace(/-/g, ' ')]);
+    expect(restored.status).toBe(0);
+    const source = openDesk(desk.dataDir);
+    const copy = openDesk(target);
+    const ops = (source.prepare('SELECT count(*) AS n FROM ops').get() as { n: number }).n;
+    expect(contentDigest(copy)).toBe(contentDigest(source));
+    source.close();
+    copy.close();
+    expect(restored.stdout.trim().split('\n').at(-1)).toBe(`restored: customers 12 intakes 12 ops ${ops} attachments 0, audit verified`);
+    // The restored folder has its own database key; the backup file's inner key is not reused.
+    expect(fs.readFileSync(path.join(target, 'desk.key'), 'utf8')).not.toBe(fs.readFileSync(path.join(desk.dataDir, 'desk.key'), 'utf8'));
+  });
+
+  it('holds no readable name, phone or ID number', async () => {
+    const { desk, specialist } = await deskWithStaff();
+    for (let n = 0; n < 3; n += 1) await submitCustomer(specialist, n);
+    const file = path.join(tempDataDir('out'), 'plain-check.idbk');
+    expect(runCli('backup', ['--data-dir', desk.dataDir, '--out', file]).status).toBe(0);
+    const bytes = fs.readFileSync(file);
+    for (let n = 0; n < 3; n += 1) {
+      const person = customer(n);
+      for (const value of [person.name, person.mobile, person.idNumber, person.idNumber.slice(-6), person.mobile.slice(-4) + person.mobile.slice(0, 3)]) {
+        expect(bytes.includes(Buffer.from(value, 'utf8')), value).toBe(false);
+        expect(bytes.includes(Buffer.from(value, 'utf16le')), value).toBe(false);
+      }
+    }
+  });
+
+  it('refuses a wrong or mistyped recovery key, a truncated file and a flipped byte, each with its own message', async () => {
+    const { desk, specialist, recoveryKey } = await deskWithStaff();
+    await submitCustomer(specialist, 1);
+    const out = tempDataDir('out');
+    const file = path.join(out, 'good.idbk');
+    expect(runCli('backup', ['--data-dir', desk.dataDir, '--out', file]).status).toBe(0);
+    const bytes = fs.readFileSync(file);
+    const truncated = path.join(out, 'truncated.idbk');
+    fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const flipped = path.join(out, 'flipped.idbk');
+    const changed = Buffer.from(bytes);
+    const middle = Math.floor(changed.length / 2);
+    changed[middle] = (changed[middle] ?? 0) ^ 0x01;
+    fs.writeFileSync(flipped, changed);
+    const otherKey = recoveryKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+
+    const attempt = (from: string, key: string) => runCli('restore', ['--from', from, '--data-dir', tempDataDir('target'), '--recovery-key', key]);
+    const wrong = attempt(file, otherKey);
+    const mistyped = attempt(file, 'ABCD-EFGH');
+    const cut = attempt(truncated, recoveryKey);
+    const damaged = attempt(flipped, recoveryKey);
+    for (const refused of [wrong, mistyped, cut, damaged]) expect(refused.status).toBe(1);
+    expect(wrong.stderr).toContain('(wrong_recovery_key): This recovery key does not open this backup');
+    expect(mistyped.stderr).toContain('(malformed_recovery_key)');
+    expect(cut.stderr).toContain('(truncated): truncated.idbk is incomplete');
+    expect(damaged.stderr).toContain('(damaged): flipped.idbk is damaged');
+    expect(new Set([wrong, mistyped, cut, damaged].map((r) => r.stderr)).size).toBe(4);
+    expect(attempt(file, recoveryKey).status).toBe(0);
+  });
+
+  it("refuses another organisation's backup on a desk, and newer data without a confirmation naming it", async () => {
+    const ours = await deskWithStaff();
+    const theirs = await deskWithStaff('雪乡度假村');
+    await submitCustomer(ours.specialist, 1);
+    await submitCustomer(theirs.specialist, 2);
+    const out = tempDataDir('out');
+    const ourFile = path.join(out, 'ours.idbk');
+    const theirFile = path.join(out, 'theirs.idbk');
+    expect(runCli('backup', ['--data-dir', ours.desk.dataDir, '--out', ourFile]).status).toBe(0);
+    expect(runCli('backup', ['--data-dir', theirs.desk.dataDir, '--out', theirFile]).status).toBe(0);
+    for (let n = 10; n < 13; n += 1) await submitCustomer(ours.specialist, n);
+    await ours.desk.close();
+
+    const foreign = runCli('restore', ['--from', theirFile, '--data-dir', ours.desk.dataDir, '--recovery-key', theirs.recoveryKey]);
+    expect(foreign.status).toBe(1);
+    expect(foreign.stderr).toContain('(other_organisation): This backup belongs to another organisation (雪乡度假村)');
+
+    const older = runCli('restore', ['--from', ourFile, '--data-dir', ours.desk.dataDir, '--recovery-key', ours.recoveryKey]);
+    expect(older.status).toBe(1);
+    expect(older.stderr).toContain('(would_lose_data): Restoring this backup would lose data this desk has and the backup does not: 3 customers, 3 intakes');
+
+    const confirmed = runCli('restore', ['--from', ourFile, '--data-dir', ours.desk.dataDir, '--recovery-key', ours.recoveryKey, '--confirm-loss']);
+    expect(confirmed.status).toBe(0);
+    expect(confirmed.stdout).toContain('the database it replaced is kept at');
+    expect(confirmed.stdout.trim().split('\n').at(-1)).toMatch(/^restored: customers 1 intakes 1 ops \d+ attachments 0, audit verified$/);
+  });
+});
