@@ -11,6 +11,7 @@ import { errorMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { FieldSettings } from './FieldSettings';
 import { ReviewSettings } from './ReviewSettings';
+import { BackupSettings } from '../backup/BackupSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -20,6 +21,7 @@ const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
 
 export function SettingsScreen() {
   const { t } = useTranslation();
+  const canBackUp = useDesk((state) => state.session?.state === 'active' && state.session.permissions.includes('backup.manage'));
   const [message, setMessage] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const { register, handleSubmit, setError, reset, formState } = useForm<SecuritySettings>({ resolver: zodResolver(securitySettingsSchema) });
@@ -66,6 +68,7 @@ export function SettingsScreen() {
       </form>
       <ReviewSettings />
       <FieldSettings />
+      {canBackUp && <BackupSettings />}
     </section>
   );
 }
