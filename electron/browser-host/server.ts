@@ -9,7 +9,9 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { readOrCreateKeyFile } from '../core/db/key-file';
 import { createLogger } from '../core/logger';
-import { CoreSupervisor } from '../core/supervisor';
+import { CoreStartError, CoreSupervisor } from '../core/supervisor';
+import type { RpcResponse } from '../../shared/api/envelope';
+import { isRecoverable, recoveryHandler } from './recovery';
 import { COOKIE_NAME, ClientRegistry, SECURITY_HEADERS, hostAllowed, originAllowed, readCookie } from './security';
 
 const log = createLogger('browser-host');
@@ -60,7 +62,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     appVersion: options.appVersion,
     ...(clockOffsetMs !== 0 ? { clockOffsetMs } : {}),
   });
-  await supervisor.start();
+  // A database that cannot be opened gets the recovery screen, never a crash or an empty desk.
+  let recovery: ((request: unknown) => Promise<RpcResponse>) | undefined;
+  try {
+    await supervisor.start();
+  } catch (error) {
+    if (!(error instanceof CoreStartError) || !isRecoverable(error.code)) throw error;
+    log.error('the database cannot be opened; serving the recovery screen', { code: error.code });
+    recovery = recoveryHandler(options.dataDir, error.code, async () => {
+      await supervisor.restartAfterRecovery();
+      recovery = undefined;
+      broadcast(null, { type: 'event', event: 'core.restarted', payload: { reason: 'restored' } });
+    });
+  }
 
   const clients = new ClientRegistry();
   const sockets = new Map<WebSocket, string>();
@@ -107,7 +121,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
           ws.send(JSON.stringify({ type: 'response', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'not JSON' } } }));
           return;
         }
-        void supervisor.call(clientId, parsed).then((reply) => {
+        void (recovery ? recovery(parsed) : supervisor.call(clientId, parsed)).then((reply) => {
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'response', ...reply }));
         });
       });

@@ -101,6 +101,12 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
+  /** Start again after a fatal start (the recovery screen restored the database). */
+  restartAfterRecovery(): Promise<void> {
+    this.stopping = false;
+    return this.start();
+  }
+
   call(clientId: string, request: unknown): Promise<RpcResponse> {
     return new Promise((resolve) => {
       const pending: Pending = { clientId, request, resolve };

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCore } from './core';
 import { DatabaseOpenError } from './db/connection';
+import { classifyStorageError } from './db/errors';
 import { createLogger } from './logger';
 import type { CoreWorkerData, FromCore, ToCore } from './protocol';
 
@@ -39,8 +40,9 @@ try {
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });
 } catch (error) {
-  const code = error instanceof DatabaseOpenError ? error.code : 'open_failed';
+  const storage = classifyStorageError(error);
+  const code = error instanceof DatabaseOpenError ? error.code : storage === 'corrupt' || storage === 'not_a_database' ? 'corrupt' : storage === 'io' ? 'io' : 'open_failed';
   const message = error instanceof Error ? error.message : 'the database could not be opened';
-  log.error('core failed to start', { code });
+  log.error('core failed to start', { code, sqlite: error instanceof Error && 'code' in error ? String(error.code) : null });
   post({ type: 'fatal', code, message });
 }

@@ -52,6 +52,17 @@ export const backupStatusSchema = z.object({
 });
 export type BackupStatus = z.infer<typeof backupStatusSchema>;
 
+const countsOnly = countsSchema;
+
+/** What the recovery screen shows when the desk's database cannot be opened. */
+export const recoveryStatusSchema = z.object({
+  /** null when the database opens normally (the screen is not needed). */
+  problem: z.enum(['wrong_key', 'corrupt', 'too_new', 'io', 'open_failed']).nullable(),
+  folder: z.string(),
+  backups: z.array(z.object({ name: z.string(), file: z.string(), createdAt: z.number(), organisationName: z.string(), counts: countsOnly })),
+});
+export type RecoveryStatus = z.infer<typeof recoveryStatusSchema>;
+
 const empty = z.object({}).strict();
 const manage = { permission: 'backup.manage' } as const;
 
@@ -68,4 +79,16 @@ export const BACKUP_METHODS = {
   'backup.recoveryKey.pending': method({ input: empty, output: z.object({ recoveryKey: z.string().nullable() }), access: manage, mutates: false }),
   'backup.recoveryKey.confirm': method({ input: empty, output: z.object({ done: z.literal(true) }), access: manage, mutates: true }),
   'backup.recoveryKey.create': method({ input: empty, output: z.object({ recoveryKey: z.string() }), access: manage, mutates: true }),
+  /**
+   * The recovery screen's two calls. Public because nobody can sign in to a desk whose database
+   * cannot be opened: the browser host answers them itself then, and the recovery key is the
+   * authority to restore. When the database opens, the core answers (no problem; restore refused).
+   */
+  'recovery.status': method({ input: empty, output: recoveryStatusSchema, access: 'public', mutates: false }),
+  'recovery.restore': method({
+    input: z.object({ file: z.string().trim().min(1, { message: 'required' }).max(1000, { message: 'too_long' }), recoveryKey: z.string().trim().min(1, { message: 'required' }).max(100, { message: 'too_long' }), confirmLoss: z.boolean().default(false) }),
+    output: z.object({ counts: countsOnly, auditEntries: z.number().int() }),
+    access: 'public',
+    mutates: true,
+  }),
 } as const;

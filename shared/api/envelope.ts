@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   'ALREADY_SET_UP',
   'CORE_UNAVAILABLE',
   'CORE_RESTARTED',
+  'DISK_FULL',
+  'DATABASE_BUSY',
+  'DATABASE_DAMAGED',
+  'DATABASE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

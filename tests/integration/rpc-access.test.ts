@@ -35,6 +35,8 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'backup.recoveryKey.pending': [MG],
   'backup.recoveryKey.confirm': [MG],
   'backup.recoveryKey.create': [MG],
+  'recovery.status': /* public */ [SP, GL, MG, SV, MT],
+  'recovery.restore': /* public */ [SP, GL, MG, SV, MT],
   'staff.create': [MG],
   'staff.update': [MG],
   'staff.resetPassword': [MG],
