@@ -1,10 +1,11 @@
 // Backups over the real desk: a snapshot taken while entry goes on, restored with the printed
 // recovery key alone into a fresh folder, and every kind of bad backup refused with its own message.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contentDigest } from '../../electron/core/backup/verify';
-import { connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
+import { ROOT, connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
 import { customer, openDesk, runCli, submitCustomer } from '../support/backup';
 
 const stops: Array<() => Promise<void> | void> = [];
@@ -175,5 +176,55 @@ describe('restore', () => {
     expect(confirmed.status).toBe(0);
     expect(confirmed.stdout).toContain('the database it replaced is kept at');
     expect(confirmed.stdout.trim().split('\n').at(-1)).toMatch(/^restored: customers 1 intakes 1 ops \d+ attachments 0, audit verified$/);
+  });
+});
+
+describe('the demo desk', () => {
+  it('prints its recovery key once, and that key alone restores its backup', () => {
+    const dataDir = tempDataDir('demo');
+    const demo = (): string => execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli', 'demo.cjs'), '--customers', '3', '--data-dir', dataDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const first = demo();
+    const printed = /^recovery key: (\S+)$/m.exec(first)?.[1];
+    expect(printed).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(demo()).not.toContain('recovery key');
+
+    const file = path.join(tempDataDir('out'), 'demo.idbk');
+    expect(runCli('backup', ['--data-dir', dataDir, '--out', file]).status).toBe(0);
+    const restored = runCli('restore', ['--from', file, '--data-dir', tempDataDir('demo-restored'), '--recovery-key', printed ?? '']);
+    expect(restored.status, restored.stderr).toBe(0);
+    expect(restored.stdout.trim().split('\n').at(-1)).toMatch(/^restored: customers 6 intakes 0 ops \d+ attachments 0, audit verified$/);
+  });
+});
+
+describe('the daily schedule', () => {
+  it('backs up as soon as a folder is chosen, and at the first start after missed days', async () => {
+    const first = await deskWithStaff();
+    const folder = tempDataDir('scheduled');
+    await setFolder(first.manager, folder);
+    const lastBackup = async (client: RpcClient) => {
+      for (;;) {
+        const status = expectOk(await client.call('backup.status'));
+        if (status.lastBackup && !status.running) return status;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const initial = await lastBackup(first.manager);
+    expect(initial.lastBackup?.ok).toBe(true);
+    expect(initial.backups).toHaveLength(1);
+    const audit = expectOk(await first.manager.call('audit.list', { limit: 5 })).map((entry) => `${entry.action}:${String(entry.details['scheduled'])}`);
+    expect(audit).toContain('backup.created:true');
+    await first.desk.close();
+
+    // The desk stays off for three days; started again, it catches up once, at start.
+    const later = await startDesk({ dataDir: first.desk.dataDir, clockOffsetMs: 3 * 24 * 60 * 60 * 1000 });
+    stops.push(() => later.close());
+    const manager = await signedIn(later, 'wang.li', 'Manager2026');
+    stops.push(() => manager.close());
+    let status = await lastBackup(manager);
+    while (status.backups.length < 2) status = await lastBackup(manager);
+    expect(status.backups).toHaveLength(2);
+    expect(status.lastBackup?.at).toBeGreaterThan(initial.lastBackup?.at ?? Number.POSITIVE_INFINITY);
+    // Both desks' clocks start at the test instant, so "three days later" is the offset less a minute of slack.
+    expect(status.lastBackup?.at).toBeGreaterThan((initial.lastBackup?.at ?? 0) + 3 * 24 * 60 * 60 * 1000 - 60_000);
   });
 });

@@ -26,6 +26,8 @@ export const BACKUP_HANDLERS = {
   'backup.settings.update': (input: { folder: string; dailyAt: string; keep: number }, call: CallContext) =>
     refusing(() => {
       call.services.backups.updateSettings(staffIdOf(call), input);
+      // A folder chosen on a desk with no backup yet (or a day missed) gets one straight away.
+      call.services.backups.tick();
       return call.services.backups.status();
     }),
   'backup.now': (_input: unknown, call: CallContext) => refusing(() => call.services.backups.backUp(staffIdOf(call))),
