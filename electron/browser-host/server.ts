@@ -11,7 +11,7 @@ import { readOrCreateKeyFile } from '../core/db/key-file';
 import { createLogger } from '../core/logger';
 import { CoreStartError, CoreSupervisor } from '../core/supervisor';
 import type { RpcResponse } from '../../shared/api/envelope';
-import { isRecoverable, recoveryHandler } from './recovery';
+import { isRecoverable, recoveryHandler } from '../core/backup/recovery-handler';
 import { COOKIE_NAME, ClientRegistry, SECURITY_HEADERS, hostAllowed, originAllowed, readCookie } from './security';
 
 const log = createLogger('browser-host');

@@ -1,18 +1,18 @@
 /**
  * The recovery screen's back end, for a desk whose database cannot be opened (damaged, not this
  * desk's, written by a newer version, or unreadable from the disk). The core is not running, so the
- * host answers the two recovery methods itself and refuses everything else with
+ * shell (browser host or Electron main) answers the two recovery methods with this handler and refuses everything else with
  * DATABASE_UNAVAILABLE: the screen explains what happened and restores from a backup with the
  * organisation recovery key. The broken database is moved aside, never deleted.
  */
-import { METHODS } from '../../shared/api/contract';
-import { fail, rpcRequestSchema, type RpcResponse } from '../../shared/api/envelope';
-import { BackupError } from '../core/backup/archive';
-import { readBackupSettings } from '../core/backup/backup-service';
-import { listBackups, restoreBackup } from '../core/backup/operations';
-import { createLogger } from '../core/logger';
+import { METHODS } from '../../../shared/api/contract';
+import { fail, rpcRequestSchema, type RpcResponse } from '../../../shared/api/envelope';
+import { BackupError } from './archive';
+import { readBackupSettings } from './backup-service';
+import { listBackups, restoreBackup } from './operations';
+import { createLogger } from '../logger';
 
-const log = createLogger('browser-host/recovery');
+const log = createLogger('core/recovery');
 export const RECOVERABLE_PROBLEMS = ['wrong_key', 'corrupt', 'too_new', 'io', 'open_failed'] as const;
 export type RecoverableProblem = (typeof RECOVERABLE_PROBLEMS)[number];
 
