@@ -228,3 +228,35 @@ describe('the daily schedule', () => {
     expect(status.lastBackup?.at).toBeGreaterThan((initial.lastBackup?.at ?? 0) + 3 * 24 * 60 * 60 * 1000 - 60_000);
   });
 });
+
+describe('back up now and the drill, over RPC', () => {
+  it('keeps the newest N backups, names a bad folder on its field, and drills with the printed key', async () => {
+    const { manager, recoveryKey } = await deskWithStaff();
+    const missing = await manager.call('backup.settings.update', { folder: path.join(tempDataDir('gone'), 'not-there'), dailyAt: '02:00', keep: 2 });
+    expect(missing.ok ? 'ok' : missing.error.fields).toEqual({ folder: 'folder_missing' });
+    const badTime = await manager.call('backup.settings.update', { folder: '', dailyAt: '25:00', keep: 2 });
+    expect(badTime.ok ? 'ok' : badTime.error.fields).toEqual({ dailyAt: 'time_format' });
+
+    const folder = tempDataDir('keep');
+    expectOk(await manager.call('backup.settings.update', { folder, dailyAt: '02:00', keep: 2 }));
+    const names: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const made = expectOk(await manager.call('backup.now'));
+      expect(made.ok).toBe(true);
+      names.push(made.name ?? '');
+    }
+    expect(new Set(names).size).toBe(3);
+    const kept = fs.readdirSync(folder).filter((name) => name.endsWith('.idbk'));
+    expect(kept.length).toBe(2);
+    expect(kept).not.toContain(names[0]);
+
+    const wrong = expectOk(await manager.call('backup.drill', { recoveryKey: recoveryKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }));
+    expect(wrong.ok).toBe(false);
+    expect(wrong.error).toBe('wrong_recovery_key');
+    const right = expectOk(await manager.call('backup.drill', { recoveryKey }));
+    expect(right.ok).toBe(true);
+    expect(right.checks).toContain('printed recovery key opens the backup');
+    expect(right.checks).toContain('op log matches tables');
+    expect(expectOk(await manager.call('backup.status')).lastDrill?.ok).toBe(true);
+  });
+});

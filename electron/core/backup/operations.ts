@@ -29,11 +29,11 @@ export interface BackupResult {
   counts: ArchiveCounts;
 }
 
-/** `intake-desk-backup-20261206-020000.idbk` in local time, so a folder listing sorts by age. */
+/** `intake-desk-backup-20261206-020000-000.idbk` in local time (to the millisecond), so a folder listing sorts by age. */
 export function backupFileName(at: number): string {
   const d = new Date(at);
   const two = (n: number): string => String(n).padStart(2, '0');
-  return `intake-desk-backup-${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}${ARCHIVE_EXTENSION}`;
+  return `intake-desk-backup-${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}-${String(d.getMilliseconds()).padStart(3, '0')}${ARCHIVE_EXTENSION}`;
 }
 
 export async function createBackup(options: { dataDir: string; keyHex: string; out: string; appVersion: string; now: number }): Promise<BackupResult> {
