@@ -2,12 +2,26 @@
 // restore drill from Settings and see it recorded; a desk whose database is broken at start shows
 // the recovery screen, and a restore with the recovery key brings the desk back.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
 import { MANAGER, connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
 import { customer, submitCustomer } from '../support/backup';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious or critical accessibility violations on the page (axe-core through the DevTools protocol). */
+async function seriousAxeViolations(target: Page): Promise<string[]> {
+  await target.evaluate(AXE_SOURCE);
+  return target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
+  });
+}
 
 let browser: Browser;
 let page: Page | undefined;
@@ -59,6 +73,7 @@ describe('backups, by keyboard', () => {
     await page.getByRole('button', { name: '开始恢复演练' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page!.getByTestId('last-drill').textContent(), { timeout: 30_000 }).toMatch(/校验通过：客户 1，登记 1，操作 \d+，审计记录 \d+/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     const audit = expectOk(await manager.call('audit.list', { limit: 20 })).map((entry) => `${entry.action}:${String(entry.details['ok'] ?? '')}`);
     expect(audit).toContain('backup.drill:true');
@@ -68,6 +83,7 @@ describe('backups, by keyboard', () => {
 
     await page.keyboard.press('Alt+1');
     await page.getByRole('heading', { name: /王丽/ }).waitFor();
+    await expect.poll(() => page!.getByTestId('backup-reminders').getAttribute('data-loaded')).toBe('yes');
     expect(await page.getByTestId('drill-reminder').count()).toBe(0);
   });
 
@@ -91,8 +107,9 @@ describe('backups, by keyboard', () => {
     page = await newDeskPage(browser);
     await page.goto(reopened.launchUrl());
     await page.getByRole('heading', { name: '无法打开本机数据' }).waitFor();
-    expect(await page.getByText('数据库无法解密：文件已损坏，或不是本机的数据库。').isVisible()).toBe(true);
-    expect(await page.getByTestId('recovery-latest').textContent()).toContain(backup.name ?? 'missing');
+    await expect.poll(() => page!.getByTestId('recovery-problem').textContent()).toBe('数据库无法解密：文件已损坏，或不是本机的数据库。');
+    await expect.poll(() => page!.getByTestId('recovery-latest').textContent()).toContain(backup.name ?? 'missing');
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     // A mistyped key is refused with its own message and nothing is changed.
     await page.keyboard.type('ABCD-EFGH');

@@ -17,14 +17,14 @@ export function BackupReminder() {
     return api.on('backup.changed', load);
   }, []);
 
-  if (!status) return null;
+  if (!status) return <div data-testid="backup-reminders" data-loaded="no" />;
   if (shownKey) return <RecoveryKeyStep recoveryKey={shownKey} onDone={() => setShownKey(null)} />;
   const showPending = async (): Promise<void> => {
     const result = await api.call('backup.recoveryKey.pending');
     if (result.ok && result.value.recoveryKey) setShownKey(result.value.recoveryKey);
   };
   return (
-    <>
+    <div data-testid="backup-reminders" data-loaded="yes">
       {status.recoveryKeyPending && (
         <p className="banner banner--warning" role="status">
           {t('backup.recoveryPending')}{' '}
@@ -43,6 +43,6 @@ export function BackupReminder() {
           {t('home.drillReminder')}
         </p>
       )}
-    </>
+    </div>
   );
 }

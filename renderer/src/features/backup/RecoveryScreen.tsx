@@ -46,13 +46,19 @@ export function RecoveryScreen() {
   };
 
   const newest = status?.backups[0];
-  const problem = status?.problem ?? 'open_failed';
+  const problem = status?.problem ?? null;
   return (
     <main className="centered">
       <form className="card card--wide" onSubmit={(event) => void restore(event)} noValidate aria-labelledby="recovery-title" data-testid="recovery-screen">
         <h1 id="recovery-title">{t('backup.recovery.title')}</h1>
-        <p role="alert">{t(`backup.recovery.problem.${problem}`)}</p>
-        <p>{problem === 'too_new' ? t('backup.recovery.tooNewAdvice') : t('backup.recovery.advice')}</p>
+        {problem && (
+          <>
+            <p role="alert" data-testid="recovery-problem">
+              {t(`backup.recovery.problem.${problem}`)}
+            </p>
+            <p>{problem === 'too_new' ? t('backup.recovery.tooNewAdvice') : t('backup.recovery.advice')}</p>
+          </>
+        )}
         {newest ? (
           <p data-testid="recovery-latest">{t('backup.recovery.latest', { name: newest.name, at: when(newest.createdAt), customers: newest.counts.customers, intakes: newest.counts.intakes })}</p>
         ) : (
