@@ -38,8 +38,9 @@ export function classifyIo(code: string): string {
 }
 
 export function runTask(job: BackupTask): Promise<TaskAnswer> {
-  const threadFile = path.join(__dirname, 'backup-worker.cjs');
-  if (!fs.existsSync(threadFile)) return runTaskHere(job);
+  // Beside the core worker in dist/electron; from another bundle (dist/bench, dist/cli) one folder over.
+  const threadFile = [path.join(__dirname, 'backup-worker.cjs'), path.join(__dirname, '..', 'electron', 'backup-worker.cjs')].find((file) => fs.existsSync(file));
+  if (!threadFile) return runTaskHere(job);
   return new Promise((resolve) => {
     const worker = new Worker(threadFile, { workerData: job, name: 'intake-desk-backup' });
     let answered = false;
