@@ -6,7 +6,7 @@ export const backupSettingsSchema = z.object({
   /** Absolute path of the folder backups go to (a USB disk, a network share); empty: not set up. */
   folder: z.string().trim().max(1000, { message: 'too_long' }),
   /** Daily at this local time. */
-  dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time_format' }),
+  dailyAt: z.string().max(5, { message: 'time_format' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time_format' }),
   /** Keep the newest N backups in the folder. */
   keep: z.number().int().min(1, { message: 'number_range' }).max(365, { message: 'number_range' }),
 });
