@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openCore } from './core';
 import { DatabaseOpenError } from './db/connection';
 import { classifyStorageError } from './db/errors';
+import { recordRestore } from './backup/keyring';
 import { createLogger } from './logger';
 import type { CoreWorkerData, FromCore, ToCore } from './protocol';
 
@@ -35,7 +36,8 @@ try {
     core.sweepIdle();
     core.maintain();
   }, 5_000).unref();
-  // A backup missed while the desk was off runs at this first start.
+  // A restore that just happened goes into the audit log; a backup missed while the desk was off runs now.
+  recordRestore(core.services);
   core.services.backups.tick();
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });

@@ -127,5 +127,8 @@ describe('backups, by keyboard', () => {
     expectOk(await client.call('auth.login', { username: MANAGER.username, password: MANAGER.password }));
     const found = expectOk(await client.call('customers.search', { query: customer(7).mobile }));
     expect(found).toHaveLength(1);
+    const audit = expectOk(await client.call('audit.list', { limit: 10 }));
+    expect(audit.find((entry) => entry.action === 'backup.restored')?.target).toBe(backup.name);
+    expect(expectOk(await client.call('audit.verify')).ok).toBe(true);
   });
 });

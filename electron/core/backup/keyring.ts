@@ -16,6 +16,8 @@ import { generateRecoveryKey, parseRecoveryKey, wrapBackupKey } from './recovery
 const KEYS = 'backup.keys';
 const CURRENT = 'backup.current_key_id';
 const PENDING = 'backup.recovery_key_pending';
+/** Set by a restore in the restored database; the core turns it into an audit entry at its next start. */
+export const RESTORED_FROM = 'backup.restored_from';
 
 interface StoredKey {
   key: string;
@@ -109,4 +111,15 @@ export function backupIdentity(db: Db): BackupIdentity {
 /** The backup keys this desk holds, id → hex (for drills of its own backups without the printed key). */
 export function heldBackupKeys(db: Db): Record<string, string> {
   return Object.fromEntries(Object.entries(storedKeys(new MetaRepo(db))).map(([id, stored]) => [id, stored.key]));
+}
+
+/** If this database was just restored from a backup, audit that once (called when the core starts). */
+export function recordRestore(services: Services): void {
+  const raw = services.meta.get(RESTORED_FROM);
+  if (!raw) return;
+  const restored = JSON.parse(raw) as { name: string; sha256: string; takenAt: number; restoredAt: number; replaced: boolean };
+  services.transact(() => {
+    services.audit.append(null, 'backup.restored', restored.name, { sha256: restored.sha256, takenAt: restored.takenAt, restoredAt: restored.restoredAt, replacedDatabase: restored.replaced });
+    services.meta.set(RESTORED_FROM, '');
+  });
 }

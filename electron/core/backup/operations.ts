@@ -17,7 +17,8 @@ import { openDatabase, type Db } from '../db/connection';
 import { assertNotTooNew, currentVersion } from '../db/migrations';
 import { databasePath, DATABASE_FILE } from '../paths';
 import { ARCHIVE_EXTENSION, BackupError, extractArchive, readArchiveHeader, verifyArchiveChecksum, writeArchive, type ArchiveCounts, type ArchiveHeader, type OpenedArchive } from './archive';
-import { backupIdentity, organisationId } from './keyring';
+import { MetaRepo } from '../db/meta-repo';
+import { RESTORED_FROM, backupIdentity, organisationId } from './keyring';
 import { parseRecoveryKey, unwrapBackupKey } from './recovery-key';
 import { countRecords, verifyDatabase, type DatabaseVerification } from './verify';
 
@@ -187,6 +188,8 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
     try {
       restored.pragma('journal_mode = DELETE');
       restored.pragma(`rekey = "x'${keyHex}'"`);
+      // The core writes the audit entry for this restore at its next start (./keyring.ts recordRestore).
+      new MetaRepo(restored).set(RESTORED_FROM, JSON.stringify({ name: path.basename(options.from), sha256: unpacked.sha256, takenAt: unpacked.header.createdAt, restoredAt: options.now, replaced: fs.existsSync(target) }));
     } finally {
       restored.close();
     }
