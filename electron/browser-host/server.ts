@@ -69,8 +69,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   } catch (error) {
     if (!(error instanceof CoreStartError) || !isRecoverable(error.code)) throw error;
     log.error('the database cannot be opened; serving the recovery screen', { code: error.code });
-    recovery = recoveryHandler(options.dataDir, error.code, async () => {
-      await supervisor.restartAfterRecovery();
+    recovery = recoveryHandler(options.dataDir, error.code, async (restoredKey) => {
+      await supervisor.restartAfterRecovery(restoredKey);
       recovery = undefined;
       broadcast(null, { type: 'event', event: 'core.restarted', payload: { reason: 'restored' } });
     });

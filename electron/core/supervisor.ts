@@ -48,7 +48,7 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
 
   constructor(
     private readonly workerFile: string,
-    private readonly data: CoreWorkerData,
+    private data: CoreWorkerData,
   ) {
     super();
   }
@@ -101,8 +101,9 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
     });
   }
 
-  /** Start again after a fatal start (the recovery screen restored the database). */
-  restartAfterRecovery(): Promise<void> {
+  /** Start again after a fatal start (the recovery screen restored the database, with its key). */
+  restartAfterRecovery(keyHex: string): Promise<void> {
+    this.data = { ...this.data, keyHex };
     this.stopping = false;
     return this.start();
   }

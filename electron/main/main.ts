@@ -53,7 +53,7 @@ async function start(): Promise<void> {
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   const dataDir = app.getPath('userData');
   let supervisor: CoreSupervisor;
-  // A database that cannot be opened gets the recovery screen (docs/decisions/0007-backups.md).
+  // A database that cannot be opened gets the recovery screen (docs/decisions/0009-backups.md).
   let recovery: ((request: unknown) => Promise<RpcResponse>) | undefined;
   try {
     supervisor = new CoreSupervisor(path.join(__dirname, 'core-worker.cjs'), { dataDir, keyHex: loadDatabaseKey(dataDir), appVersion: version });
@@ -71,8 +71,8 @@ async function start(): Promise<void> {
       return;
     }
     log.error('the database cannot be opened; showing the recovery screen', { code: error.code });
-    recovery = recoveryHandler(dataDir, error.code, async () => {
-      await supervisor.restartAfterRecovery();
+    recovery = recoveryHandler(dataDir, error.code, async (restoredKey) => {
+      await supervisor.restartAfterRecovery(restoredKey);
       recovery = undefined;
       send(null, { event: 'core.restarted', payload: { reason: 'restored' } });
     });

@@ -1,4 +1,4 @@
-/** Backups, the restore drill and the organisation recovery key (docs/decisions/0007-backups.md). */
+/** Backups, the restore drill and the organisation recovery key (docs/decisions/0009-backups.md). */
 import { z } from 'zod';
 import { method } from './method';
 

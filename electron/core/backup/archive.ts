@@ -1,5 +1,5 @@
 /**
- * The backup archive (docs/decisions/0007-backups.md). One file:
+ * The backup archive (docs/decisions/0009-backups.md). One file:
  *
  *   "IDBK" | format u8 | header length u32be | header JSON | ciphertext | GCM tag (16) | SHA-256 (32)
  *

@@ -7,7 +7,7 @@
  * one committed transaction, encrypted with the same SQLCipher key. SQLite's online backup API is
  * not usable here: SQLite3 Multiple Ciphers refuses a backup from an encrypted database into a target
  * without a codec, and better-sqlite3's `backup()` cannot give its target one
- * (docs/decisions/0007-backups.md).
+ * (docs/decisions/0009-backups.md).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -132,6 +132,8 @@ export interface RestoreResult {
   auditEntries: number;
   header: ArchiveHeader;
   replacedFile: string | null;
+  /** The database key of the restored folder (now in its `desk.key`). */
+  keyHex: string;
 }
 
 export interface PendingLoss {
@@ -147,8 +149,12 @@ export interface PendingLoss {
  * with data the backup lacks is refused unless `confirmLoss` (the refusal names what would be lost).
  * The database it replaces is moved aside (`intake-desk.db.replaced-<time>`), never deleted; one
  * that cannot be opened at all (the broken-disk case) is replaced without a loss check.
+ *
+ * The restored database keeps the key it was backed up with (carried inside the encrypted archive)
+ * and `desk.key` is set to it, the folder's previous key kept aside as `desk.key.replaced-<time>`:
+ * what the desk derives from its key (such as a keyed audit chain) stays verifiable after a restore.
  */
-export async function restoreBackup(options: { from: string; dataDir: string; recoveryKey: string; confirmLoss?: boolean; now: number; currentKeyHex?: string }): Promise<RestoreResult> {
+export async function restoreBackup(options: { from: string; dataDir: string; recoveryKey: string; confirmLoss?: boolean; now: number }): Promise<RestoreResult> {
   const { dataDir } = options;
   if (fs.existsSync(path.join(dataDir, SAFE_STORAGE_KEY_FILE))) {
     throw new BackupError('keychain_only', `The database key in ${dataDir} is held by the desktop app's OS keychain; restore into this folder from the desktop app.`);
@@ -156,7 +162,7 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const target = databasePath(dataDir);
   const keyFile = path.join(dataDir, KEY_FILE);
-  const existingKey = options.currentKeyHex ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
+  const existingKey = fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined;
   let current: Db | undefined;
   if (fs.existsSync(target) && existingKey && isValidKeyHex(existingKey)) {
     try {
@@ -183,11 +189,9 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
       current.close();
       current = undefined;
     }
-    const keyHex = existingKey && isValidKeyHex(existingKey) ? existingKey : randomBytes(32).toString('hex');
-    const restored = openDatabase(unpacked.dbFile, unpacked.dbKeyHex);
+    const keyHex = unpacked.dbKeyHex;
+    const restored = openDatabase(unpacked.dbFile, keyHex);
     try {
-      restored.pragma('journal_mode = DELETE');
-      restored.pragma(`rekey = "x'${keyHex}'"`);
       // The core writes the audit entry for this restore at its next start (./keyring.ts recordRestore).
       new MetaRepo(restored).set(RESTORED_FROM, JSON.stringify({ name: path.basename(options.from), sha256: unpacked.sha256, takenAt: unpacked.header.createdAt, restoredAt: options.now, replaced: fs.existsSync(target) }));
     } finally {
@@ -200,11 +204,14 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
       for (const suffix of ['-wal', '-shm']) if (fs.existsSync(target + suffix)) fs.renameSync(target + suffix, replacedFile + suffix);
     }
     fs.renameSync(unpacked.dbFile, target);
-    if (!fs.existsSync(keyFile) || !existingKey || !isValidKeyHex(existingKey)) fs.writeFileSync(keyFile, `${keyHex}\n`, { mode: 0o600 });
+    if (existingKey !== keyHex) {
+      if (fs.existsSync(keyFile)) fs.renameSync(keyFile, `${keyFile}.replaced-${options.now}`);
+      fs.writeFileSync(keyFile, `${keyHex}\n`, { mode: 0o600 });
+    }
     const check = openDatabase(target, keyHex);
     try {
       const counts = countRecords(check);
-      return { counts, auditEntries: unpacked.verification.audit.entries, header: unpacked.header, replacedFile };
+      return { counts, auditEntries: unpacked.verification.audit.entries, header: unpacked.header, replacedFile, keyHex };
     } finally {
       check.close();
     }

@@ -20,7 +20,7 @@ export function isRecoverable(code: string): code is RecoverableProblem {
   return (RECOVERABLE_PROBLEMS as readonly string[]).includes(code);
 }
 
-export function recoveryHandler(dataDir: string, problem: RecoverableProblem, onRestored: () => Promise<void>): (request: unknown) => Promise<RpcResponse> {
+export function recoveryHandler(dataDir: string, problem: RecoverableProblem, onRestored: (keyHex: string) => Promise<void>): (request: unknown) => Promise<RpcResponse> {
   let restoring = false;
   return async (request) => {
     const envelope = rpcRequestSchema.safeParse(request);
@@ -40,7 +40,7 @@ export function recoveryHandler(dataDir: string, problem: RecoverableProblem, on
       try {
         const restored = await restoreBackup({ from: parsed.data.file, dataDir, recoveryKey: parsed.data.recoveryKey, confirmLoss: parsed.data.confirmLoss, now: Date.now() });
         log.info('database restored from a backup', { customers: restored.counts.customers, intakes: restored.counts.intakes, ops: restored.counts.ops });
-        await onRestored();
+        await onRestored(restored.keyHex);
         return { id, result: { ok: true, value: { counts: restored.counts, auditEntries: restored.auditEntries } } };
       } catch (error) {
         if (error instanceof BackupError) {

@@ -2,7 +2,7 @@
  * The organisation's recovery key: 160 random bits shown once at first-run setup, to be printed or
  * written down, and never stored on the desk. It wraps (AES-256-GCM) the backup key each archive is
  * encrypted with, so a backup restores on a new machine with the printed key and nothing else
- * (docs/decisions/0007-backups.md). Written as 32 Crockford base32 characters in groups of four;
+ * (docs/decisions/0009-backups.md). Written as 32 Crockford base32 characters in groups of four;
  * typing is forgiving (case, spaces, dashes, O for 0, I/L for 1).
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';

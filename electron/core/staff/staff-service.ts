@@ -25,7 +25,7 @@ export async function initializeDesk(services: Services, input: MethodInput<'set
       changes: { username: input.manager.username, displayName: input.manager.displayName, role: 'manager', certified: true, active: true, passwordHash, createdAt: services.ctx.now() },
     });
     services.audit.append(managerId, 'setup.initialize', managerId, { deviceId: services.ctx.deviceId });
-    // The organisation's recovery key, shown once to be printed (docs/decisions/0007-backups.md).
+    // The organisation's recovery key, shown once to be printed (docs/decisions/0009-backups.md).
     createRecoveryKey(services, managerId);
   });
   return managerId;
