@@ -67,6 +67,12 @@ export type BackupErrorCode =
   | 'no_backup'
   | 'target_not_empty'
   | 'keychain_only'
+  | 'disk_full'
+  | 'folder_unwritable'
+  | 'folder_missing'
+  | 'io_error'
+  | 'database_damaged'
+  | 'database_busy'
   | 'failed';
 
 /** Every refusal names what is wrong in words a manager can act on. */

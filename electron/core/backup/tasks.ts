@@ -22,19 +22,20 @@ export async function runTaskHere(job: BackupTask): Promise<TaskAnswer> {
   } catch (error) {
     if (error instanceof BackupError) return { ok: false, code: error.code, message: error.message };
     const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'unknown';
-    return { ok: false, code: 'failed', message: `${classifyIo(code)} (${code})` };
+    const [reason, words] = classifyIo(code);
+    return { ok: false, code: reason, message: `${words} (${code})` };
   }
 }
 
-/** A file-system or SQLite error code in words, without paths or data. */
-export function classifyIo(code: string): string {
-  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return 'the disk is full';
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'the folder cannot be written to';
-  if (code === 'ENOENT') return 'the folder is not there (is the disk connected?)';
-  if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) return 'the disk reported an input/output error';
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return 'the database is damaged';
-  if (code.startsWith('SQLITE_BUSY')) return 'the database was busy';
-  return 'the backup could not be written';
+/** A file-system or SQLite error code as a reason and in words, without paths or data. */
+export function classifyIo(code: string): [BackupErrorCode, string] {
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return ['disk_full', 'the disk is full'];
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return ['folder_unwritable', 'the folder cannot be written to'];
+  if (code === 'ENOENT') return ['folder_missing', 'the folder is not there (is the disk connected?)'];
+  if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) return ['io_error', 'the disk reported an input/output error'];
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return ['database_damaged', 'the database is damaged'];
+  if (code.startsWith('SQLITE_BUSY')) return ['database_busy', 'the database was busy'];
+  return ['failed', 'the backup could not be written'];
 }
 
 export function runTask(job: BackupTask): Promise<TaskAnswer> {

@@ -37,8 +37,12 @@ export function RecoveryScreen() {
     const result = await api.call('recovery.restore', { file, recoveryKey, confirmLoss });
     setBusy(false);
     if (!result.ok) {
-      if (result.error.details?.['reason'] === 'would_lose_data') setNeedsConfirm(true);
-      setError(`${backupErrorMessage(t, result.error)} ${result.error.details?.['reason'] === 'would_lose_data' ? result.error.message : ''}`.trim());
+      const details = result.error.details ?? {};
+      if (details['reason'] === 'would_lose_data') {
+        setNeedsConfirm(true);
+        const newest = Number(details['newestAt'] ?? 0);
+        setError(t('backup.recovery.wouldLose', { customers: details['customers'], intakes: details['intakes'], ops: details['ops'], auditEntries: details['auditEntries'], newest: newest ? when(newest) : '—' }));
+      } else setError(backupErrorMessage(t, result.error));
       return;
     }
     setDone(t('backup.recovery.restored', result.value.counts));
@@ -69,7 +73,7 @@ export function RecoveryScreen() {
         {needsConfirm && (
           <label className="checkbox">
             <input type="checkbox" checked={confirmLoss} onChange={(event) => setConfirmLoss(event.target.checked)} />
-            {t('backup.reason.would_lose_data')}
+            {t('backup.recovery.confirmLoss')}
           </label>
         )}
         <FormError message={error} />
