@@ -16,13 +16,14 @@ async function deskWithBackup() {
   const desk = await startDesk();
   const manager = await connect(desk);
   await setUpDesk(manager);
+  const recoveryKey = expectOk(await manager.call('backup.recoveryKey.pending')).recoveryKey ?? '';
   expectOk(await manager.call('backup.recoveryKey.confirm'));
   const folder = tempDataDir('backups');
   expectOk(await manager.call('backup.settings.update', { folder, dailyAt: '02:00', keep: 30 }));
   const backup = expectOk(await manager.call('backup.now'));
   manager.close();
   await desk.close();
-  return { dataDir: desk.dataDir, backup };
+  return { dataDir: desk.dataDir, backup, recoveryKey };
 }
 
 async function recoveryStatus(dataDir: string) {
@@ -31,7 +32,7 @@ async function recoveryStatus(dataDir: string) {
   const client = await connect(desk);
   stops.push(() => client.close());
   const info = await client.call('app.info');
-  return { info, status: expectOk(await client.call('recovery.status')), login: await client.call('auth.login', { username: 'wang.li', password: 'Manager2026' }) };
+  return { client, info, status: expectOk(await client.call('recovery.status')), login: await client.call('auth.login', { username: 'wang.li', password: 'Manager2026' }) };
 }
 
 describe('a database that cannot be opened', () => {
@@ -48,6 +49,25 @@ describe('a database that cannot be opened', () => {
     expect(status.backups[0]?.name).toBe(backup.name);
     expect(status.backups[0]?.createdAt).toBe(backup.at);
     expect(fs.readFileSync(path.join(dataDir, 'intake-desk.db')).equals(before)).toBe(true);
+  });
+
+  it('restores over a readable database only with a confirmation naming what would be lost, then starts the desk', async () => {
+    const { dataDir, backup, recoveryKey } = await deskWithBackup();
+    const db = openDesk(dataDir);
+    db.pragma('user_version = 99');
+    db.close();
+    const { client } = await recoveryStatus(dataDir);
+    const file = expectOk(await client.call('recovery.status')).backups[0]?.file ?? '';
+    const refused = await client.call('recovery.restore', { file, recoveryKey });
+    expect(refused.ok ? 'ok' : refused.error.details?.['reason']).toBe('would_lose_data');
+    // The audit entry recording the backup itself was written after its snapshot.
+    expect(refused.ok ? 0 : refused.error.details?.['auditEntries']).toBe(1);
+    const restored = expectOk(await client.call('recovery.restore', { file, recoveryKey, confirmLoss: true }));
+    expect(restored.counts.ops).toBe(backup.counts?.ops);
+    const info = expectOk(await client.call('app.info'));
+    expect(info.setupRequired).toBe(false);
+    expect(expectOk(await client.call('auth.login', { username: 'wang.li', password: 'Manager2026' })).state).toBe('active');
+    expect(fs.readdirSync(dataDir).some((name) => name.startsWith('intake-desk.db.replaced-'))).toBe(true);
   });
 
   it("that is not this desk's (another desk's database copied in): cannot be decrypted, restore offered", async () => {
