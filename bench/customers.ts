@@ -2,9 +2,11 @@
  * Walk-in benchmarks over a large synthetic customer base (default 1,000,000; `--customers N`):
  * search p95 per kind of query through the real dispatcher, beside a raw indexed SQLite lookup on
  * the same database in the same run; submit p99 beside a raw durable INSERT; validation time per
- * keystroke beside a bare regex test. The data folder is cached under bench/.data.
+ * keystroke beside a bare regex test; submit while a backup runs beside submit alone. The data
+ * folder is cached under bench/.data.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { openCore, type Core } from '../electron/core/core';
 import { importCustomers, withBulkCache } from '../electron/core/customers/import';
@@ -91,6 +93,25 @@ export async function benchCustomers(count: number): Promise<void> {
   printTable('Submit (start draft + submit, durable commit)', [
     { name: 'walk-in submit', samples: await sample(300, submitOnce), baseline: 'raw durable INSERT of one row', baselineSamples: await sample(300, () => core.db.transaction(() => scratch.run(payload)).immediate()) },
   ]);
+
+  // Submit while the daily backup runs (snapshot and encryption on the backup thread).
+  const backupFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-desk-bench-backup-'));
+  core.services.backups.updateSettings(manager.id, { folder: backupFolder, dailyAt: '02:00', keep: 1 });
+  const during: number[] = [];
+  const backupStarted = performance.now();
+  let backupMs = 0;
+  const backup = core.services.backups.backUp(manager.id).then((record) => {
+    backupMs = performance.now() - backupStarted;
+    if (!record.ok) throw new Error(`backup failed: ${record.error ?? ''}`);
+  });
+  let backupDone = false;
+  void backup.finally(() => (backupDone = true));
+  while (!backupDone || during.length < 50) during.push(...(await sample(1, submitOnce)));
+  await backup;
+  printTable(`Submit while a backup runs (${(backupMs / 1000).toFixed(1)} s backup, ${during.length} submits during it)`, [
+    { name: 'walk-in submit during backup', samples: during, baseline: 'walk-in submit, no backup', baselineSamples: await sample(Math.min(300, during.length), submitOnce) },
+  ]);
+  fs.rmSync(backupFolder, { recursive: true, force: true });
 
   // Validation per keystroke: the whole form validated after each character typed.
   const target = { ...demoCustomer(random), addressProvince: '吉林省', emergencyName: '联系人', emergencyMobile: '13900001111' };

@@ -7,8 +7,9 @@
  */
 import { version } from '../package.json';
 import { openCore } from '../electron/core/core';
-import { withBulkCache } from '../electron/core/customers/import';
+import { importCustomers, withBulkCache } from '../electron/core/customers/import';
 import { DEMO_STAFF, writeDemoHistory } from './demo-history';
+import { confirmRecoveryKey, pendingRecoveryKey } from '../electron/core/backup/keyring';
 import { readOrCreateKeyFile } from '../electron/core/db/key-file';
 import { defaultDataDir } from '../electron/core/paths';
 import { createStaff, initializeDesk, isSetUp } from '../electron/core/staff/staff-service';
@@ -28,8 +29,11 @@ async function main(): Promise<void> {
   const core = openCore({ dataDir, keyHex: readOrCreateKeyFile(dataDir), appVersion: version });
   try {
     if (!isSetUp(core.services)) {
-      await initializeDesk(core.services, { organisationName: '演示滑雪度假区', siteName: '演示雪场', deskName: '演示柜台', manager: DEMO_MANAGER });
+      const managerId = await initializeDesk(core.services, { organisationName: '演示滑雪度假区', siteName: '演示雪场', deskName: '演示柜台', manager: DEMO_MANAGER });
       console.log(`Set up a demo desk in ${dataDir}: sign in as ${DEMO_MANAGER.username} / ${DEMO_MANAGER.password}`);
+      // Shown once, the way a real first desk shows it to be printed; the desk does not keep it.
+      console.log(`recovery key: ${pendingRecoveryKey(core.services) ?? ''}`);
+      confirmRecoveryKey(core.services, managerId);
     }
     const manager = core.services.staff.byUsername(DEMO_MANAGER.username) ?? core.services.staff.all().find((staff) => staff.role === 'manager');
     if (!manager) throw new Error('this desk has no manager to own the demo data');

@@ -11,7 +11,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES, fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { readOrCreateKeyFile } from '../core/db/key-file';
 import { createLogger } from '../core/logger';
-import { CoreSupervisor } from '../core/supervisor';
+import { CoreStartError, CoreSupervisor } from '../core/supervisor';
+import { isRecoverable, recoveryHandler } from '../core/backup/recovery-handler';
 import { COOKIE_NAME, ClientRegistry, SECURITY_HEADERS, hostAllowed, originAllowed, readCookie } from './security';
 
 const log = createLogger('browser-host');
@@ -62,7 +63,19 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     appVersion: options.appVersion,
     ...(clockOffsetMs !== 0 ? { clockOffsetMs } : {}),
   });
-  await supervisor.start();
+  // A database that cannot be opened gets the recovery screen, never a crash or an empty desk.
+  let recovery: ((request: unknown) => Promise<RpcResponse>) | undefined;
+  try {
+    await supervisor.start();
+  } catch (error) {
+    if (!(error instanceof CoreStartError) || !isRecoverable(error.code)) throw error;
+    log.error('the database cannot be opened; serving the recovery screen', { code: error.code });
+    recovery = recoveryHandler(options.dataDir, error.code, async (restoredKey) => {
+      await supervisor.restartAfterRecovery(restoredKey);
+      recovery = undefined;
+      broadcast(null, { type: 'event', event: 'core.restarted', payload: { reason: 'restored' } });
+    });
+  }
 
   const clients = new ClientRegistry(options.launchClock);
   const sockets = new Map<WebSocket, string>();
@@ -143,7 +156,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       } catch {
         return answer(ws, { id: -1, result: fail('BAD_REQUEST', 'not JSON') });
       }
-      supervisor.call(clientId, parsed).then(
+      (recovery ? recovery(parsed) : supervisor.call(clientId, parsed)).then(
         (reply) => answer(ws, reply),
         () => answer(ws, { id: requestIdOf(parsed), result: fail('INTERNAL', 'internal error') }),
       );

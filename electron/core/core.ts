@@ -38,7 +38,7 @@ export interface Core {
   clientClosed(clientId: string): void;
   /** Lock sessions that have been idle too long (the dispatcher also checks on every call). */
   sweepIdle(): void;
-  /** Periodic upkeep off the commit path: a passive WAL checkpoint, so submits do not pay for it. */
+  /** Periodic upkeep off the commit path: a passive WAL checkpoint, so submits do not pay for it; a due backup. */
   maintain(): void;
   close(): void;
 }
@@ -65,7 +65,7 @@ export function openCore(options: CoreOptions): Core {
       appVersion: options.appVersion,
     };
     const keys = deriveDeskKeys(options.keyHex);
-    const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys) });
+    const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys), desk: { dataDir: options.dataDir, keyHex: options.keyHex } });
     services.audit.open();
     // Ops an older version kept back: apply what this version can now read.
     services.transact(() => services.ops.reapplyQuarantined());
@@ -83,6 +83,7 @@ export function openCore(options: CoreOptions): Core {
       maintain: () => {
         services.refusals.flushEnded();
         db.pragma('wal_checkpoint(PASSIVE)');
+        services.backups.tick();
       },
       close: () => db.close(),
     };

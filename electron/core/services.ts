@@ -2,6 +2,7 @@
 import type { EventName, EventPayload } from '../../shared/api/events';
 import { AuditLog, type AuditHeadFile } from './audit/audit-log';
 import { RefusalLog } from './audit/refusals';
+import { BackupService, type DeskLocation } from './backup/backup-service';
 import { SessionStore } from './auth/sessions';
 import type { CoreContext } from './context';
 import type { DeskKeys } from './crypto/desk-keys';
@@ -29,17 +30,19 @@ export interface Services {
   readonly sessions: SessionStore;
   readonly customers: CustomerRepo;
   readonly drafts: DraftRepo;
+  readonly backups: BackupService;
   readonly emit: Emit;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
 }
 
-export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null }): Services {
+export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null; desk?: DeskLocation }): Services {
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
+  const meta = new MetaRepo(db);
   return {
     ctx,
-    meta: new MetaRepo(db),
+    meta,
     ops: new OpLog(db, ctx, OP_KINDS),
     audit,
     refusals: new RefusalLog(audit, ctx.now),
@@ -49,6 +52,7 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
     sessions: new SessionStore(),
     customers: new CustomerRepo(db),
     drafts: new DraftRepo(db),
+    backups: new BackupService(ctx, meta, audit, secrets.desk, (ok) => emit(null, 'backup.changed', { ok })),
     emit,
     transact: (work) => {
       const result = db.transaction(work).immediate();

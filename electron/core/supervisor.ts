@@ -49,7 +49,7 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
 
   constructor(
     private readonly workerFile: string,
-    private readonly data: CoreWorkerData,
+    private data: CoreWorkerData,
   ) {
     super();
   }
@@ -100,6 +100,13 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
         this.scheduleRestart(`exit code ${code}`);
       });
     });
+  }
+
+  /** Start again after a fatal start (the recovery screen restored the database, with its key). */
+  restartAfterRecovery(keyHex: string): Promise<void> {
+    this.data = { ...this.data, keyHex };
+    this.stopping = false;
+    return this.start();
   }
 
   /**

@@ -6,6 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
 import { DatabaseOpenError } from './db/connection';
+import { classifyStorageError } from './db/errors';
+import { recordRestore } from './backup/keyring';
 import { createLogger } from './logger';
 import type { CoreWorkerData, FromCore, ToCore } from './protocol';
 
@@ -44,11 +46,15 @@ try {
     core.sweepIdle();
     core.maintain();
   }, 5_000).unref();
+  // A restore that just happened goes into the audit log; a backup missed while the desk was off runs now.
+  recordRestore(core.services);
+  core.services.backups.tick();
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });
 } catch (error) {
-  const code = error instanceof DatabaseOpenError ? error.code : 'open_failed';
+  const storage = classifyStorageError(error);
+  const code = error instanceof DatabaseOpenError ? error.code : storage === 'corrupt' || storage === 'not_a_database' ? 'corrupt' : storage === 'io' ? 'io' : 'open_failed';
   const message = error instanceof Error ? error.message : 'the database could not be opened';
-  log.error('core failed to start', { code });
+  log.error('core failed to start', { code, sqlite: error instanceof Error && 'code' in error ? String(error.code) : null });
   post({ type: 'fatal', code, message });
 }

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { version } from '../../package.json';
 import { fail } from '../../shared/api/envelope';
 import { createLogger } from '../core/logger';
-import { CoreSupervisor } from '../core/supervisor';
+import { CoreStartError, CoreSupervisor } from '../core/supervisor';
+import { isRecoverable, recoveryHandler } from '../core/backup/recovery-handler';
+import type { RpcResponse } from '../../shared/api/envelope';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { hardenApp, isTrustedSender } from './hardening';
 import { loadDatabaseKey } from './key-store';
@@ -51,19 +53,35 @@ async function start(): Promise<void> {
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   const dataDir = app.getPath('userData');
   let supervisor: CoreSupervisor;
+  // A database that cannot be opened gets the recovery screen (docs/decisions/0009-backups.md).
+  let recovery: ((request: unknown) => Promise<RpcResponse>) | undefined;
   try {
     supervisor = new CoreSupervisor(path.join(__dirname, 'core-worker.cjs'), { dataDir, keyHex: loadDatabaseKey(dataDir), appVersion: version });
-    await supervisor.start();
   } catch (error) {
     dialog.showErrorBox('Intake Desk cannot start', error instanceof Error ? error.message : String(error));
     app.quit();
     return;
   }
+  try {
+    await supervisor.start();
+  } catch (error) {
+    if (!(error instanceof CoreStartError) || !isRecoverable(error.code)) {
+      dialog.showErrorBox('Intake Desk cannot start', error instanceof Error ? error.message : String(error));
+      app.quit();
+      return;
+    }
+    log.error('the database cannot be opened; showing the recovery screen', { code: error.code });
+    recovery = recoveryHandler(dataDir, error.code, async (restoredKey) => {
+      await supervisor.restartAfterRecovery(restoredKey);
+      recovery = undefined;
+      send(null, { event: 'core.restarted', payload: { reason: 'restored' } });
+    });
+  }
 
   ipcMain.handle('desk:invoke', async (event, message: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url)) return fail('FORBIDDEN', 'untrusted sender');
     const request = typeof message === 'object' && message !== null ? { ...message, id: 0 } : message;
-    const response = await supervisor.call(`window-${event.sender.id}`, request);
+    const response = await (recovery ? recovery(request) : supervisor.call(`window-${event.sender.id}`, request));
     return response.result;
   });
 

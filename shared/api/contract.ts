@@ -10,6 +10,7 @@ export { method, type Access, type MethodSpec } from './method';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
 import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
 import { REVIEW_METHODS } from './review-contract';
+import { BACKUP_METHODS } from './backup-contract';
 
 const empty = z.object({}).strict();
 const done = z.object({ done: z.literal(true) });
@@ -136,6 +137,7 @@ export const METHODS = {
   ...INTAKE_METHODS,
   ...CUSTOMER_METHODS,
   ...REVIEW_METHODS,
+  ...BACKUP_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

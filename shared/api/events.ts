@@ -5,6 +5,8 @@ export const EVENTS = {
   'sync.status': z.object({ pending: z.number().int().nonnegative(), connected: z.boolean() }),
   'session.locked': z.object({ reason: z.enum(['idle', 'manual']) }),
   'core.restarted': z.object({ reason: z.string() }),
+  /** A backup or drill finished (the manager's Backups section reloads its status). */
+  'backup.changed': z.object({ ok: z.boolean() }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

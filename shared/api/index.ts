@@ -2,3 +2,4 @@ export * from './contract';
 export * from './envelope';
 export * from './events';
 export * from './bridge';
+export * from './backup-contract';

@@ -102,6 +102,13 @@ describe('platform, by keyboard', () => {
     await page.getByLabel('再次输入密码').focus();
     await page.keyboard.type('Manager2026');
     await page.keyboard.press('Enter');
+    // The organisation recovery key is shown once, to be printed; going on needs the confirmation.
+    await expect.poll(() => page.getByRole('heading', { name: '机构恢复密钥' }).isVisible()).toBe(true);
+    expect(await page.getByTestId('recovery-key').textContent()).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(await page.getByRole('button', { name: '继续' }).isDisabled()).toBe(true);
+    await page.keyboard.press('Space'); // 我已打印或抄写此密钥
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toContain('王丽');
     expect(await page.getByText('北大湖雪场').first().isVisible()).toBe(true);
     expect(await page.getByTestId('sync-connection').textContent()).toBe('离线（未配置中心服务器）');

@@ -10,6 +10,7 @@ import { METHODS, isMethodName, type MethodName, type MethodSpec } from '../../.
 import { fail, fieldErrorsFrom, requestIdOf, rpcRequestSchema, type RpcResponse, type RpcResult } from '../../../shared/api/envelope';
 import { hasPermission } from '../../../shared/domain/auth/roles';
 import { lockIfIdle } from '../auth/auth-service';
+import { classifyStorageError, sqliteCode } from '../db/errors';
 import { createLogger } from '../logger';
 import type { Services } from '../services';
 import { RpcFailure } from './failure';
@@ -56,6 +57,13 @@ async function run(services: Services, clientId: string, method: MethodName, inp
     // Refusals from the core's services, in the wire's terms (the codes are a subset of ErrorCode).
     if (error instanceof RpcFailure || error instanceof DomainError) {
       return fail(error.code, error.message, { ...(error.fields ? { fields: error.fields } : {}), ...(error.details ? { details: error.details } : {}) });
+    }
+    const storage = classifyStorageError(error);
+    if (storage) {
+      log.error('storage error', { method, kind: storage, code: sqliteCode(error) ?? null });
+      if (storage === 'full') return fail('DISK_FULL', 'the disk is full: nothing was saved; what was typed is still on screen');
+      if (storage === 'busy') return fail('DATABASE_BUSY', 'the database is busy; try again');
+      return fail('DATABASE_DAMAGED', 'the database could not be read or written; restore from a backup');
     }
     log.error('unexpected error', { method, error: error instanceof Error ? error.name : 'unknown' });
     return fail('INTERNAL', 'internal error');

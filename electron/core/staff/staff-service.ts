@@ -3,6 +3,7 @@ import type { MethodInput } from '../../../shared/api/contract';
 import type { Staff } from '../../../shared/domain/auth/staff';
 import { hashPassword } from '../auth/passwords';
 import { DomainError } from '../errors';
+import { createRecoveryKey } from '../backup/keyring';
 import type { Services } from '../services';
 import { toPublicStaff } from './staff-repo';
 
@@ -16,7 +17,7 @@ export async function initializeDesk(services: Services, input: MethodInput<'set
   const managerId = services.ctx.randomId('stf');
   services.transact(() => {
     if (isSetUp(services)) throw new DomainError('ALREADY_SET_UP', 'this desk is already set up');
-    services.ops.append(managerId, { entity: 'config', entityId: 'organisation', changes: { organisationName: input.organisationName, siteName: input.siteName } });
+    services.ops.append(managerId, { entity: 'config', entityId: 'organisation', changes: { organisationName: input.organisationName, siteName: input.siteName, organisationId: services.ctx.randomId('org') } });
     services.meta.set('desk_name', input.deskName);
     services.ops.append(managerId, {
       entity: 'staff',
@@ -24,6 +25,8 @@ export async function initializeDesk(services: Services, input: MethodInput<'set
       changes: { username: input.manager.username, displayName: input.manager.displayName, role: 'manager', certified: true, active: true, passwordHash, createdAt: services.ctx.now() },
     });
     services.audit.append(managerId, 'setup.initialize', managerId, { deviceId: services.ctx.deviceId });
+    // The organisation's recovery key, shown once to be printed (docs/decisions/0009-backups.md).
+    createRecoveryKey(services, managerId);
   });
   return managerId;
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { LockScreen } from '../features/auth/LockScreen';
 import { LoginForm } from '../features/auth/LoginForm';
 import { SetupScreen } from '../features/setup/SetupScreen';
+import { RecoveryScreen } from '../features/backup/RecoveryScreen';
 import { toggleLanguage } from '../i18n';
 import { api, whenSessionLost } from '../lib/api';
 import { bridge } from '../lib/transport';
@@ -67,7 +68,8 @@ export function App() {
   );
 
   let screen;
-  if (loadError) screen = <main className="centered"><p className="form-error" role="alert">{t(`error.${loadError}`)}</p></main>;
+  if (loadError === 'DATABASE_UNAVAILABLE') screen = <RecoveryScreen />;
+  else if (loadError) screen = <main className="centered"><p className="form-error" role="alert">{t(`error.${loadError}`)}</p></main>;
   else if (!info || !session) screen = <main className="centered"><p>{t('app.loading')}</p></main>;
   else if (info.setupRequired) screen = <SetupScreen />;
   else if (session.state === 'none') {

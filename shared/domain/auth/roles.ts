@@ -38,6 +38,8 @@ export const PERMISSIONS = [
    * keeps the desk running but must never be able to weaken who signs in or who approves what.
    */
   'policy.manage',
+  /** Set up backups, back up now, run restore drills, make a new recovery key. */
+  'backup.manage',
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -45,7 +47,7 @@ export type Permission = z.infer<typeof permissionSchema>;
 const MATRIX: Record<Role, readonly Permission[]> = {
   specialist: ['sync.read', 'intake.create', 'customer.read', 'review.act'],
   group_lead: ['staff.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act'],
-  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act', 'policy.manage'],
+  manager: ['staff.read', 'staff.manage', 'settings.manage', 'audit.read', 'sync.read', 'intake.create', 'customer.read', 'customer.reveal', 'review.act', 'policy.manage', 'backup.manage'],
   supervisor: ['staff.read', 'audit.read', 'sync.read', 'customer.read', 'customer.reveal'],
   // Maintainers keep the desk running (field settings, audit integrity) but never manage people or policy.
   maintainer: ['settings.manage', 'audit.read', 'sync.read'],

@@ -13,6 +13,7 @@ import { api } from '../../lib/api';
 import { fieldMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { DueSoonPanel } from './DueSoonPanel';
+import { BackupReminder } from '../backup/BackupReminder';
 
 type ActiveSession = Extract<SessionInfo, { state: 'active' | 'locked' }>;
 
@@ -38,6 +39,7 @@ export function HomeScreen({ session }: { session: ActiveSession }) {
     <section aria-labelledby="home-title">
       <h1 id="home-title">{t('home.welcome', { name: session.staff.displayName })}</h1>
       <p>{t('home.intro')}</p>
+      {session.permissions.includes('backup.manage') && <BackupReminder />}
       {session.permissions.includes('review.act') && <DueSoonPanel />}
       <dl className="facts">
         <dt>{t('home.role')}</dt>

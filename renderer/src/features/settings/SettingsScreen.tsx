@@ -12,6 +12,7 @@ import { applyRpcError } from '../../lib/forms';
 import { FieldSettings } from './FieldSettings';
 import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
+import { BackupSettings } from '../backup/BackupSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -21,6 +22,7 @@ const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
 
 export function SettingsScreen() {
   const { t } = useTranslation();
+  const canBackUp = useDesk((state) => state.session?.state === 'active' && state.session.permissions.includes('backup.manage'));
   const [message, setMessage] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const { register, handleSubmit, setError, reset, formState } = useForm<SecuritySettings>({ resolver: zodResolver(securitySettingsSchema) });
@@ -75,6 +77,7 @@ export function SettingsScreen() {
       <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
       <QuarantinePanel />
+      {canBackUp && <BackupSettings />}
     </section>
   );
 }

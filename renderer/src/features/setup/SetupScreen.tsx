@@ -11,6 +11,7 @@ import { useDesk } from '../../app/store';
 import { api } from '../../lib/api';
 import { fieldMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
+import { RecoveryKeyStep } from '../backup/RecoveryKeyStep';
 
 const formSchema = z
   .object({
@@ -28,6 +29,7 @@ type SetupForm = z.input<typeof formSchema>;
 export function SetupScreen() {
   const { t } = useTranslation();
   const [formError, setFormError] = useState<string | null>(null);
+  const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   const { register, handleSubmit, setError, formState } = useForm<SetupForm>({ resolver: zodResolver(formSchema), mode: 'onTouched' });
   const errors = formState.errors;
 
@@ -44,8 +46,19 @@ export function SetupScreen() {
       setFormError(applyRpcError(t, { ...result.error, fields }, setError, ['organisationName', 'siteName', 'deskName', 'username', 'displayName', 'password']));
       return;
     }
-    await useDesk.getState().load();
+    // Setup made the organisation's recovery key: show it once, to be printed, before going on.
+    const pending = await api.call('backup.recoveryKey.pending');
+    if (pending.ok && pending.value.recoveryKey) setRecoveryKey(pending.value.recoveryKey);
+    else await useDesk.getState().load();
   });
+
+  if (recoveryKey) {
+    return (
+      <main className="centered">
+        <RecoveryKeyStep recoveryKey={recoveryKey} onDone={() => void useDesk.getState().load()} />
+      </main>
+    );
+  }
 
   return (
     <main className="centered">

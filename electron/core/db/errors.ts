@@ -1,0 +1,22 @@
+/**
+ * SQLite errors sorted into what a person can act on: busy (retry), full (free disk space), corrupt
+ * (restore from a backup), I/O (the disk is failing). Only the kind and SQLite's code are logged:
+ * never the statement, its parameters or the message (which can quote data).
+ */
+export type StorageErrorKind = 'busy' | 'full' | 'corrupt' | 'io' | 'not_a_database';
+
+export function sqliteCode(error: unknown): string | undefined {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_')) return error.code;
+  return undefined;
+}
+
+export function classifyStorageError(error: unknown): StorageErrorKind | undefined {
+  const code = sqliteCode(error);
+  if (!code) return undefined;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' && /ENOSPC/.test(String((error as Error).message))) return 'full';
+  if (code.startsWith('SQLITE_CORRUPT')) return 'corrupt';
+  if (code === 'SQLITE_NOTADB') return 'not_a_database';
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return 'io';
+  return undefined;
+}
