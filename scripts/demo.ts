@@ -7,7 +7,7 @@
  */
 import { version } from '../package.json';
 import { openCore } from '../electron/core/core';
-import { importCustomers, withBulkCache } from '../electron/core/customers/import';
+import { withBulkCache } from '../electron/core/customers/import';
 import { DEMO_STAFF, writeDemoHistory } from './demo-history';
 import { confirmRecoveryKey, pendingRecoveryKey } from '../electron/core/backup/keyring';
 import { readOrCreateKeyFile } from '../electron/core/db/key-file';
