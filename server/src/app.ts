@@ -298,6 +298,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   }
 
+  async function deskOrGone(siteId: string, deskId: string): Promise<Desk> {
+    const desk = await store.desk(siteId, deskId);
+    if (!desk) throw new ApiError(404, 'unknown_desk', 'no such desk at this site', 'body.deskId');
+    return desk;
+  }
+
   app.post('/v1/desks/approve', async (request, reply) => {
     const { raw, json } = bodyOf(request);
     const body = parse(approveRequestSchema, json, 'body');
@@ -310,8 +316,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     await checkRecipients(who.siteId, body.keys, who.desk.deskId, body.deskId);
     await store.putKeys(who.siteId, body.keys, now(), body.deskId);
-    const desk = await store.desk(who.siteId, body.deskId);
-    return send(reply, approveResponseSchema, { desk: desk! });
+    return send(reply, approveResponseSchema, { desk: await deskOrGone(who.siteId, body.deskId) });
   });
 
   app.post('/v1/desks/revoke', async (request, reply) => {
@@ -320,8 +325,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const who = await caller(request, raw);
     if (!(await store.desk(who.siteId, body.deskId))) throw new ApiError(404, 'unknown_desk', 'no such desk at this site', 'body.deskId');
     await store.revoke(who.siteId, body.deskId, now());
-    const desk = await store.desk(who.siteId, body.deskId);
-    return send(reply, revokeResponseSchema, { desk: desk! });
+    return send(reply, revokeResponseSchema, { desk: await deskOrGone(who.siteId, body.deskId) });
   });
 
   app.post('/v1/keyring', async (request, reply) => {
@@ -368,7 +372,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const after = Number(query.cursor);
     if (!Number.isSafeInteger(after)) throw new ApiError(400, 'bad_request', 'cursor is out of range', 'query.cursor');
     const { ops, more } = await store.pull(who.siteId, after, query.limit);
-    const nextCursor = ops.length > 0 ? ops[ops.length - 1]!.cursor : query.cursor;
+    const nextCursor = ops.at(-1)?.cursor ?? query.cursor;
     return send(reply, pullResponseSchema, { ops, nextCursor, more });
   });
 

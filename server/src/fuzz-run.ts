@@ -33,7 +33,7 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
   const clock = args.now ?? 1_800_000_000_000;
   const app = await buildServer({ db: args.db, now: () => clock, rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } });
   const random = rng(args.seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const pick = <T>(items: readonly [T, ...T[]] | readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (max: number): number => Math.floor(random() * max);
 
   // One real organisation, site and desk, so signed requests reach the checks behind authentication.
@@ -106,7 +106,10 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
       const at = fault === 1 ? clock - 10 * 60_000 : clock;
       const signed = signRequestHeaders({ privateKey: signer, method, path: url, body: body ?? '', siteId, deskId, now: at, ...(fault === 2 ? { nonce: 'fixed-nonce-0000000000' } : {}) });
       if (fault === 3) signed[SIGNED_HEADERS.signature] = Buffer.alloc(64, 7).toString('base64');
-      if (fault === 4) delete signed[pick(Object.values(SIGNED_HEADERS))];
+      if (fault === 4) {
+        const drop = pick(Object.values(SIGNED_HEADERS));
+        Object.keys(signed).forEach((name) => name === drop && Reflect.deleteProperty(signed, name));
+      }
       if (fault === 5 && method === 'GET') signed[SIGNED_HEADERS.timestamp] = String(clock + 3_600_000);
       Object.assign(headers, signed);
     } else {

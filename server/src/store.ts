@@ -181,7 +181,7 @@ export class Store {
         for (const op of fresh) {
           cursor += 1;
           const values = [cursor, op.opId, op.seq, op.hlc, op.entity, op.entityId, op.kind ?? null, op.schemaVersion, op.keyVersion, op.payloadBytes, op.nonce, op.ciphertext, op.signature, now];
-          values.forEach((value, index) => cols[index]!.push(value));
+          values.forEach((value, index) => cols[index]?.push(value));
         }
         await tx.query(
           `INSERT INTO ops (site_id, device_id, cursor, op_id, seq, hlc, entity, entity_id, kind, schema_version, key_version, payload_bytes, nonce, ciphertext, signature, stored_at)
