@@ -9,6 +9,8 @@ import { rawPublicKey, signRequestHeaders } from '../../electron/core/sync/wire-
 import { buildServer } from './app';
 import type { Database } from './db';
 
+const FIXED_NONCE = 'fixed-nonce-0000000000';
+
 export interface FuzzResult {
   requests: number;
   crashes: number;
@@ -47,7 +49,12 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
   if (registered.statusCode !== 201) throw new Error(`fuzz setup: register answered ${registered.statusCode}`);
   const strangerKey: KeyObject = generateKeyPairSync('ed25519').privateKey;
 
-  const endpoints = Object.values(SYNC_ENDPOINTS);
+  // The fixed nonce some requests reuse is spent here, so every reuse is a replay.
+  const spent = signRequestHeaders({ privateKey, method: 'GET', path: '/v1/desks', body: '', siteId, deskId, now: clock, nonce: FIXED_NONCE });
+  if ((await app.inject({ method: 'GET', url: '/v1/desks', headers: spent })).statusCode !== 200) throw new Error('fuzz setup: signed request refused');
+
+  // Every endpoint but the unsigned health check (which rightly answers 200 to anyone).
+  const endpoints = Object.values(SYNC_ENDPOINTS).filter((endpoint) => endpoint.signed !== false);
   const junkPaths = ['/', '/v1', '/v1/ops', '/v1/ops/push/extra', '/health/..', '/%', '/v1/desks/%ZZ', '/v2/ops/pull', '/v1/ops/pull?cursor=abc', '/v1/ops/pull?cursor=1&cursor=2', '/v1/ops/pull?limit=0', '/v1/ops/pull?limit=99999', '/v1/ops/pull?cursor=99999999999999999999', '/' + 'a'.repeat(3000)];
   const scalars: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 60), '', 'x', '0', '\u0000', '你好', 'A'.repeat(100), [], {}, '__proto__', 'constructor'];
   const randomValue = (depth: number): unknown => {
@@ -104,7 +111,7 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
       const fault = int(6);
       const signer = fault === 0 ? strangerKey : privateKey;
       const at = fault === 1 ? clock - 10 * 60_000 : clock;
-      const signed = signRequestHeaders({ privateKey: signer, method, path: url, body: body ?? '', siteId, deskId, now: at, ...(fault === 2 ? { nonce: 'fixed-nonce-0000000000' } : {}) });
+      const signed = signRequestHeaders({ privateKey: signer, method, path: url, body: body ?? '', siteId, deskId, now: at, ...(fault === 2 ? { nonce: FIXED_NONCE } : {}) });
       if (fault === 3) signed[SIGNED_HEADERS.signature] = Buffer.alloc(64, 7).toString('base64');
       if (fault === 4) {
         const drop = pick(Object.values(SIGNED_HEADERS));
