@@ -88,6 +88,15 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
     return op;
   };
 
+  /** A registration or enrolment of a fresh desk with one field broken (labels get control characters too). */
+  const almostRegistration = (): Record<string, unknown> => {
+    const keys: Record<string, unknown> = { deskId: `dev_fuzz_${int(1e9)}`, signPublicKey: rawPublicKey(publicKey), boxPublicKey: rawPublicKey(box), label: 'desk' };
+    const body: Record<string, unknown> = { organisationId: `org_${int(1e9)}`, siteId, siteLabel: 'site', organisationLabel: 'org', desk: keys };
+    const target = random() < 0.5 ? body : keys;
+    target[pick(Object.keys(target))] = pick([...scalars, 'ski\u0000hall', 'a\u001fb', '\u007f']);
+    return body;
+  };
+
   const result: FuzzResult = { requests: 0, crashes: 0, statuses: {}, examples: [] };
   for (let i = 0; i < args.requests; i += 1) {
     const kind = int(10);
@@ -106,7 +115,8 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
       const endpoint = pick(endpoints);
       method = endpoint.method;
       url = endpoint.path;
-      const shape = random() < 0.5 ? { ops: Array.from({ length: 1 + int(3) }, almostOp) } : randomValue(0);
+      const roll = random();
+      const shape = roll < 0.4 ? { ops: Array.from({ length: 1 + int(3) }, almostOp) } : roll < 0.6 ? almostRegistration() : randomValue(0);
       body = method === 'GET' ? undefined : JSON.stringify(shape);
       const fault = int(6);
       const signer = fault === 0 ? strangerKey : privateKey;

@@ -195,6 +195,14 @@ describe.each(BACKENDS)('sync server on $name', (backend) => {
     expect((await manager.call(http, 'GET', '/v1/desks')).status).toBe(200);
   });
 
+  it('refuses control characters in labels with a 400 naming the field, not a database error', async () => {
+    const { http } = await start();
+    const desk = new TestDesk('site_nul', 'dev_site_nul_first', clock);
+    const answer = await desk.call(http, 'POST', '/v1/register', { organisationId: 'org_nul', siteId: 'site_nul', siteLabel: 'ski\u0000hall', desk: desk.keys() });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { code: 'bad_request', field: 'body.siteLabel' } });
+  });
+
   it('refuses a body over 1 MB with body_too_large', async () => {
     const { http } = await start();
     const desk = await registered(http);
