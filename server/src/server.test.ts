@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DigestResponse, PullResponse, PushResponse, WireOp } from '../../shared/api/sync-contract';
 import { signOp } from '../../electron/core/sync/wire-signing';
 import { buildServer, type ServerOptions } from './app';
@@ -9,6 +9,8 @@ import { runFuzz } from './fuzz-run';
 import { BACKENDS, injectTransport, TestDesk, type OpenedBackend, type Transport } from './test-support';
 
 const T0 = 1_800_000_000_000;
+// Each test starts its own PGlite (initdb in WebAssembly): seconds on an idle machine, more on a busy one.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe.each(BACKENDS)('sync server on $name', (backend) => {
   let opened: OpenedBackend | undefined;
