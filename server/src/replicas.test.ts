@@ -1,37 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PullResponse, PushResponse } from '../../shared/api/sync-contract';
-import { buildServer } from './app';
-import { httpTransport, postgresBackend, TestDesk, type OpenedBackend } from './test-support';
+import { httpTransport, postgresBackend, TestDesk, type OpenedBackend, type Transport } from './test-support';
 
 const url = process.env.DATABASE_URL;
-const T0 = 1_800_000_000_000;
+const SERVER = path.resolve('dist/server/server.cjs');
+vi.setConfig({ testTimeout: 120_000 });
 
-// Two server processes' worth of state (each its own Fastify, pool and rate limiter) on one PostgreSQL.
+/** Starts the built server as its own process on this PostgreSQL schema; resolves with its base URL. */
+function startReplica(schema: string, children: ChildProcess[]): Promise<string> {
+  const separator = (url ?? '').includes('?') ? '&' : '?';
+  const databaseUrl = `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const child = spawn(process.execPath, [SERVER, '--port', '0', '--quiet'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /Intake Desk server listening at (\S+)\n/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`replica exited with ${code}`)));
+  });
+}
+
+// Two server processes (each its own pool, nonce checks through the database, its own rate limiter) on one PostgreSQL.
 describe.skipIf(!url)('two server replicas on one PostgreSQL', () => {
   let opened: OpenedBackend | undefined;
-  const apps: FastifyInstance[] = [];
+  const children: ChildProcess[] = [];
   afterEach(async () => {
-    for (const app of apps.splice(0)) await app.close();
+    for (const child of children.splice(0)) child.kill('SIGTERM');
     await opened?.cleanup();
   });
 
   it('serve the same desks interchangeably: enrol, push, pull, replay and revoke across replicas', async () => {
     opened = await postgresBackend(url ?? '').open();
-    const clock = (): number => T0;
-    const second = await opened.second?.();
-    if (!second) throw new Error('no second connection');
-    for (const db of [opened.db, second]) {
-      const app = await buildServer({ db, now: clock });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      apps.push(app);
-    }
-    const [one, two] = apps.map((app) => {
-      const address = app.server.address();
-      if (address === null || typeof address === 'string') throw new Error('not listening');
-      return httpTransport(`http://127.0.0.1:${address.port}`);
-    }) as [ReturnType<typeof httpTransport>, ReturnType<typeof httpTransport>];
+    // The replicas' clock is the real one, so the desks sign with it too.
+    const clock = (): number => Date.now();
+    const [one, two] = (await Promise.all([startReplica(opened.schema ?? '', children), startReplica(opened.schema ?? '', children)])).map(httpTransport) as [Transport, Transport];
 
     const manager = new TestDesk('site_r', 'dev_replica_manager', clock);
     expect((await manager.call(one, 'POST', '/v1/register', { organisationId: 'org_r', siteId: 'site_r', desk: manager.keys() })).status).toBe(201);

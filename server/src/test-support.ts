@@ -21,6 +21,8 @@ export interface Backend {
 
 export interface OpenedBackend {
   db: Database;
+  /** PostgreSQL: the schema this test works in. */
+  schema?: string;
   /** Another connection to the same database (a second replica). PostgreSQL only. */
   second?: () => Promise<Database>;
   /** Closes every connection, then returns the stored bytes (pg_dump, or every file in the PGlite folder). */
@@ -78,6 +80,7 @@ export function postgresBackend(url: string): Backend {
       };
       return {
         db,
+        schema,
         second: connect,
         async closeAndDump() {
           await closeAll();
