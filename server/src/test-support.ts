@@ -23,8 +23,6 @@ export interface OpenedBackend {
   db: Database;
   /** PostgreSQL: the schema this test works in. */
   schema?: string;
-  /** Another connection to the same database (a second replica). PostgreSQL only. */
-  second?: () => Promise<Database>;
   /** Closes every connection, then returns the stored bytes (pg_dump, or every file in the PGlite folder). */
   closeAndDump(): Promise<Buffer>;
   cleanup(): Promise<void>;
@@ -81,7 +79,6 @@ export function postgresBackend(url: string): Backend {
       return {
         db,
         schema,
-        second: connect,
         async closeAndDump() {
           await closeAll();
           return execFileSync('pg_dump', ['--no-owner', '--schema', schema, url], { maxBuffer: 512 * 1024 * 1024 });
