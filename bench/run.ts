@@ -3,6 +3,7 @@ import path from 'node:path';
 import { benchCustomers } from './customers';
 import { benchOplog } from './oplog';
 import { benchPlatform } from './platform';
+import { benchServerPush } from './server';
 
 async function main(): Promise<void> {
   const distDir = path.resolve(__dirname, '..');
@@ -14,8 +15,13 @@ async function main(): Promise<void> {
     benchOplog();
     return;
   }
+  if (only >= 0 && process.argv[only + 1] === 'server') {
+    await benchServerPush();
+    return;
+  }
   await benchPlatform(distDir);
   benchOplog();
+  await benchServerPush();
   await benchCustomers(customers);
 }
 
