@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { StoredOp } from '../oplog/types';
 import { openOp, sealOp } from './envelope';
+import { signOp } from './wire-signing';
 import {
   KeyringError,
   createDeskIdentity,
@@ -54,19 +55,21 @@ describe('keyring and desk identity', () => {
     const newcomer = { deskId: 'dev_b', identity: createDeskIdentity() };
     const intruder = { deskId: 'dev_b', identity: createDeskIdentity() };
     const newPublic = { deskId: 'dev_b', signPublic: newcomer.identity.signPublic, boxPublic: newcomer.identity.boxPublic };
-    const sasOnNew = shortAuthString(newPublic, { deskId: 'dev_a', signPublic: enroller.identity.signPublic });
-    const sasOnEnroller = shortAuthString(newPublic, { deskId: 'dev_a', signPublic: enroller.identity.signPublic });
+    const enrollerPublic = { deskId: 'dev_a', signPublic: enroller.identity.signPublic, boxPublic: enroller.identity.boxPublic };
+    const sasOnNew = shortAuthString(newPublic, enrollerPublic);
+    const sasOnEnroller = shortAuthString(newPublic, enrollerPublic);
     expect(sasOnNew).toMatch(/^\d{6}$/);
     expect(sasOnNew).toBe(sasOnEnroller);
     // A server that substituted its own key would make the screens disagree.
-    const swapped = shortAuthString({ ...newPublic, boxPublic: intruder.identity.boxPublic }, { deskId: 'dev_a', signPublic: enroller.identity.signPublic });
+    const swapped = shortAuthString({ ...newPublic, boxPublic: intruder.identity.boxPublic }, enrollerPublic);
     expect(swapped).not.toBe(sasOnNew);
 
     const wrapped = wrapKeyringFor(keyring, newPublic, enroller);
     expect(JSON.stringify(wrapped)).not.toContain(keyring.dataKeys['1']!);
-    expect(unwrapKeyring(wrapped, newcomer, enroller.identity.signPublic)).toEqual(keyring);
-    expect(() => unwrapKeyring(wrapped, intruder, enroller.identity.signPublic)).toThrow(KeyringError);
-    expect(() => unwrapKeyring(wrapped, newcomer, createDeskIdentity().signPublic)).toThrow(/not signed by the enrolling desk/);
+    expect(unwrapKeyring(wrapped, newcomer, enroller.identity.boxPublic)).toEqual(keyring);
+    expect(() => unwrapKeyring(wrapped, intruder, enroller.identity.boxPublic)).toThrow(KeyringError);
+    // Made by anyone but the desk whose keys the screens matched, it does not open.
+    expect(() => unwrapKeyring(wrapped, newcomer, createDeskIdentity().boxPublic)).toThrow(/not made by the enrolling desk/);
   });
 
   it('recovers the keyring with the printed recovery key, typed in any case with or without dashes', () => {
@@ -91,7 +94,7 @@ describe('the op envelope', () => {
     const sealed = sealOp(op(), siteId, keyring, signer);
     const wire = JSON.stringify(sealed);
     for (const value of ['张三', '13800138000', 'stf_1']) expect(wire).not.toContain(value);
-    expect(sealed.header).toMatchObject({ opId: op().opId, siteId, deviceId: 'dev_one', seq: 7, keyVersion: 1 });
+    expect(sealed).toMatchObject({ opId: op().opId, siteId, deviceId: 'dev_one', seq: 7, keyVersion: 1, entity: 'customer', entityId: 'cus_1' });
     expect(openOp(sealed, siteId, keyring, keys)).toEqual({ ok: true, op: op() });
   });
 
@@ -100,12 +103,13 @@ describe('the op envelope', () => {
     const sealed = sealOp(op(), siteId, keyring, signer);
     const other = sealOp(op({ opId: 'op_bbbbbbbbbbbbbbbbbbbb', entityId: 'cus_2', seq: 8 }), siteId, keyring, signer);
     // Moving the payload to another op's header: the signature no longer matches.
-    expect(openOp({ ...other, payload: sealed.payload }, siteId, keyring, keys)).toMatchObject({ ok: false, reason: 'bad_signature' });
-    // Even a desk that re-signs a moved payload (a compromised signer) cannot make it decrypt under another header.
-    const moved = { ...sealed, header: { ...sealed.header, entityId: 'cus_2' } };
-    const resigned = sealOp(op({ entityId: 'cus_2' }), siteId, keyring, signer);
-    expect(openOp({ ...resigned, payload: moved.payload }, siteId, keyring, keys)).toMatchObject({ ok: false });
-    expect(openOp({ ...sealed, header: { ...sealed.header, seq: 9 } }, siteId, keyring, keys)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    expect(openOp({ ...other, nonce: sealed.nonce, ciphertext: sealed.ciphertext }, siteId, keyring, keys)).toMatchObject({ ok: false, reason: 'bad_signature' });
+    // Even a desk that re-signs a moved payload (a signer gone rogue) cannot make it decrypt under another header.
+    const { signature: _dropped, ...moved } = { ...sealed, entityId: 'cus_2' };
+    expect(openOp(signOp(signer, moved), siteId, keyring, keys)).toMatchObject({ ok: false, reason: 'undecryptable' });
+    const { signature: _dropped2, ...reseq } = { ...sealed, seq: 9 };
+    expect(openOp(signOp(signer, reseq), siteId, keyring, keys)).toMatchObject({ ok: false, reason: 'undecryptable' });
+    expect(openOp({ ...sealed, seq: 9 }, siteId, keyring, keys)).toMatchObject({ ok: false, reason: 'bad_signature' });
     expect(openOp(sealed, siteId, keyring, () => createDeskIdentity().signPublic)).toMatchObject({ ok: false, reason: 'bad_signature' });
     expect(openOp(sealed, siteId, keyring, () => undefined)).toMatchObject({ ok: false, reason: 'unknown_desk' });
     expect(openOp(sealed, 'site_2', keyring, keys)).toMatchObject({ ok: false, reason: 'wrong_site' });
@@ -116,7 +120,7 @@ describe('the op envelope', () => {
     const old = sealOp(op(), siteId, v1, signer);
     const v2 = rotateKeyring(v1);
     const fresh = sealOp(op({ opId: 'op_cccccccccccccccccccc', seq: 8 }), siteId, v2, signer);
-    expect(fresh.header.keyVersion).toBe(2);
+    expect(fresh.keyVersion).toBe(2);
     expect(openOp(old, siteId, v2, keys)).toMatchObject({ ok: true });
     expect(openOp(fresh, siteId, v2, keys)).toMatchObject({ ok: true });
     // A desk that was revoked before the rotation holds only version 1 and cannot read new ops.

@@ -18,7 +18,6 @@ import {
   createDecipheriv,
   createHash,
   createPrivateKey,
-  createPublicKey,
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
@@ -28,6 +27,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { z } from 'zod';
+import { publicKeyFromRaw, rawPublicKey } from './wire-signing';
 
 const DATA_KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -55,10 +55,10 @@ export type Keyring = z.infer<typeof keyringSchema>;
 
 export const deskIdentitySchema = z.object({
   format: z.literal(1),
-  /** Ed25519, SPKI / PKCS#8 DER in base64. */
+  /** Ed25519: public key raw (32 bytes, base64, as on the wire), private key PKCS#8 DER in base64. */
   signPublic: z.string(),
   signPrivate: z.string(),
-  /** X25519, SPKI / PKCS#8 DER in base64. */
+  /** X25519, likewise. */
   boxPublic: z.string(),
   boxPrivate: z.string(),
 });
@@ -118,8 +118,7 @@ export function dataKey(keyring: Keyring, version: number): Buffer {
 
 // ---------------------------------------------------------------- desk identity
 
-const der = (key: KeyObject, kind: 'public' | 'private'): string =>
-  (kind === 'public' ? key.export({ type: 'spki', format: 'der' }) : key.export({ type: 'pkcs8', format: 'der' })).toString('base64');
+const der = (key: KeyObject, kind: 'public' | 'private'): string => (kind === 'public' ? rawPublicKey(key) : key.export({ type: 'pkcs8', format: 'der' }).toString('base64'));
 
 export function createDeskIdentity(): DeskIdentity {
   const signing = generateKeyPairSync('ed25519');
@@ -134,12 +133,14 @@ export function createDeskIdentity(): DeskIdentity {
 }
 
 const publicKeyCache = new Map<string, KeyObject>();
-export function publicKeyOf(base64: string): KeyObject {
-  let key = publicKeyCache.get(base64);
+/** A public key from its raw 32 bytes (base64). */
+export function publicKeyOf(base64: string, curve: 'Ed25519' | 'X25519' = 'Ed25519'): KeyObject {
+  const cacheKey = `${curve}:${base64}`;
+  let key = publicKeyCache.get(cacheKey);
   if (!key) {
-    key = createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' });
+    key = publicKeyFromRaw(base64, curve);
     if (publicKeyCache.size > 1000) publicKeyCache.clear();
-    publicKeyCache.set(base64, key);
+    publicKeyCache.set(cacheKey, key);
   }
   return key;
 }
@@ -182,42 +183,73 @@ export function openLocal<T>(sealKey: Buffer, purpose: string, sealed: string, s
 
 // ---------------------------------------------------------------- wrapping for another desk
 
+export const WRAP_ALGORITHM = 'x25519x2-hkdf-sha256-aes256gcm-v1';
+
+/** The keyring sealed for one desk, as the server relays it (shared/api/sync-contract.ts `wrappedKeySchema`). */
 export interface WrappedKeyring {
-  /** The ephemeral X25519 public key (SPKI DER, base64). */
-  ephemeral: string;
-  /** The keyring sealed under HKDF(ECDH(ephemeral, recipient)). */
-  sealed: string;
-  /** Which desk wrapped it, and its Ed25519 signature over recipient ‖ ephemeral ‖ sealed. */
+  recipientDeskId: string;
+  keyVersion: number;
   wrappedBy: string;
-  signature: string;
+  algorithm: string;
+  ephemeralPublicKey?: string | undefined;
+  nonce: string;
+  ciphertext: string;
 }
 
-function wrapMessage(recipientDeskId: string, ephemeral: string, sealed: string): Buffer {
-  return Buffer.from(`intake-desk/wrap/v1\n${recipientDeskId}\n${ephemeral}\n${sealed}`, 'utf8');
+/**
+ * Both the ephemeral key and the sender's static box key take part (ECDH twice), so only the
+ * recipient can open it and only the sender — whose keys both screens confirmed with the short
+ * authentication string — can have made it.
+ */
+function wrapKey(ephemeralShared: Buffer, staticShared: Buffer, ephemeral: string, recipient: string, sender: string): Buffer {
+  return hkdf(Buffer.concat([ephemeralShared, staticShared]), Buffer.from(`${ephemeral}|${recipient}|${sender}`), 'wrap/v2');
 }
 
-/** Wrap the keyring for a desk whose X25519 key was confirmed by the short authentication string. */
+function wrapAad(recipientDeskId: string, wrappedBy: string, keyVersion: number): Buffer {
+  return Buffer.from(`intake-desk/wrap/v2\n${recipientDeskId}\n${wrappedBy}\n${keyVersion}`);
+}
+
 export function wrapKeyringFor(keyring: Keyring, recipient: DeskPublic, sender: { deskId: string; identity: DeskIdentity }): WrappedKeyring {
   const eph = generateKeyPairSync('x25519');
-  const ephemeral = der(eph.publicKey, 'public');
-  const shared = diffieHellman({ privateKey: eph.privateKey, publicKey: publicKeyOf(recipient.boxPublic) });
-  const key = hkdf(shared, Buffer.from(`${ephemeral}|${recipient.boxPublic}`), 'wrap/v1');
-  const sealed = aeadSeal(key, Buffer.from(JSON.stringify(keyring), 'utf8'), Buffer.from(`intake-desk/wrap/v1/${recipient.deskId}`)).toString('base64');
-  const signature = signWith(privateKeyOf(sender.identity.signPrivate), wrapMessage(recipient.deskId, ephemeral, sealed)).toString('base64');
-  return { ephemeral, sealed, wrappedBy: sender.deskId, signature };
+  const ephemeral = rawPublicKey(eph.publicKey);
+  const recipientKey = publicKeyOf(recipient.boxPublic, 'X25519');
+  const key = wrapKey(
+    diffieHellman({ privateKey: eph.privateKey, publicKey: recipientKey }),
+    diffieHellman({ privateKey: privateKeyOf(sender.identity.boxPrivate), publicKey: recipientKey }),
+    ephemeral,
+    recipient.boxPublic,
+    sender.identity.boxPublic,
+  );
+  const sealed = aeadSeal(key, Buffer.from(JSON.stringify(keyring), 'utf8'), wrapAad(recipient.deskId, sender.deskId, keyring.current));
+  return {
+    recipientDeskId: recipient.deskId,
+    keyVersion: keyring.current,
+    wrappedBy: sender.deskId,
+    algorithm: WRAP_ALGORITHM,
+    ephemeralPublicKey: ephemeral,
+    nonce: sealed.subarray(0, IV_BYTES).toString('base64'),
+    ciphertext: sealed.subarray(IV_BYTES).toString('base64'),
+  };
 }
 
-/** Unwrap on the recipient desk; `senderSignPublic` is the enrolling desk's key, confirmed by the SAS. */
-export function unwrapKeyring(wrapped: WrappedKeyring, me: { deskId: string; identity: DeskIdentity }, senderSignPublic: string): Keyring {
-  if (!verifyWith(senderSignPublic, wrapMessage(me.deskId, wrapped.ephemeral, wrapped.sealed), Buffer.from(wrapped.signature, 'base64'))) {
-    throw new KeyringError('unwrap_failed', 'the wrapped keyring is not signed by the enrolling desk');
+/** Unwrap on the recipient desk; `senderBoxPublic` is the wrapping desk's X25519 key. */
+export function unwrapKeyring(wrapped: WrappedKeyring, me: { deskId: string; identity: DeskIdentity }, senderBoxPublic: string): Keyring {
+  if (wrapped.algorithm !== WRAP_ALGORITHM || !wrapped.ephemeralPublicKey || wrapped.recipientDeskId !== me.deskId) {
+    throw new KeyringError('unwrap_failed', 'the wrapped keyring is not for this desk');
   }
-  const shared = diffieHellman({ privateKey: privateKeyOf(me.identity.boxPrivate), publicKey: publicKeyOf(wrapped.ephemeral) });
-  const key = hkdf(shared, Buffer.from(`${wrapped.ephemeral}|${me.identity.boxPublic}`), 'wrap/v1');
   try {
-    return keyringSchema.parse(JSON.parse(aeadOpen(key, Buffer.from(wrapped.sealed, 'base64'), Buffer.from(`intake-desk/wrap/v1/${me.deskId}`)).toString('utf8')));
+    const mine = privateKeyOf(me.identity.boxPrivate);
+    const key = wrapKey(
+      diffieHellman({ privateKey: mine, publicKey: publicKeyOf(wrapped.ephemeralPublicKey, 'X25519') }),
+      diffieHellman({ privateKey: mine, publicKey: publicKeyOf(senderBoxPublic, 'X25519') }),
+      wrapped.ephemeralPublicKey,
+      me.identity.boxPublic,
+      senderBoxPublic,
+    );
+    const sealed = Buffer.concat([Buffer.from(wrapped.nonce, 'base64'), Buffer.from(wrapped.ciphertext, 'base64')]);
+    return keyringSchema.parse(JSON.parse(aeadOpen(key, sealed, wrapAad(me.deskId, wrapped.wrappedBy, wrapped.keyVersion)).toString('utf8')));
   } catch {
-    throw new KeyringError('unwrap_failed', 'the wrapped keyring does not open with this desk\'s key');
+    throw new KeyringError('unwrap_failed', 'the wrapped keyring does not open: it was not made by the enrolling desk for this desk');
   }
 }
 
@@ -225,26 +257,14 @@ export function unwrapKeyring(wrapped: WrappedKeyring, me: { deskId: string; ide
 
 /**
  * The 6-digit short authentication string both screens show at pairing. It commits to the new
- * desk's two public keys and the enrolling desk's signing key: a server that swapped any of them
+ * desk's two public keys and the enrolling desk's two: a server that swapped any of them
  * would make the two screens disagree (a 1 in 10^6 chance to go unnoticed).
  */
-export function shortAuthString(newDesk: DeskPublic, enroller: Pick<DeskPublic, 'deskId' | 'signPublic'>): string {
+export function shortAuthString(newDesk: DeskPublic, enroller: DeskPublic): string {
   const digest = createHash('sha256')
-    .update(`intake-desk/sas/v1\n${newDesk.deskId}\n${newDesk.signPublic}\n${newDesk.boxPublic}\n${enroller.deskId}\n${enroller.signPublic}`)
+    .update(`intake-desk/sas/v1\n${newDesk.deskId}\n${newDesk.signPublic}\n${newDesk.boxPublic}\n${enroller.deskId}\n${enroller.signPublic}\n${enroller.boxPublic}`)
     .digest();
   return String(digest.readUInt32BE(0) % 1_000_000).padStart(6, '0');
-}
-
-/**
- * The enrolling desk vouches for a new desk's keys: peers accept ops signed by a desk whose
- * certificate chains to a desk they already trust (ultimately the organisation's first desk).
- */
-export function certificateMessage(desk: DeskPublic, siteId: string): Buffer {
-  return Buffer.from(`intake-desk/desk-cert/v1\n${siteId}\n${desk.deskId}\n${desk.signPublic}\n${desk.boxPublic}`, 'utf8');
-}
-
-export function certifyDesk(desk: DeskPublic, siteId: string, enroller: DeskIdentity): string {
-  return signWith(privateKeyOf(enroller.signPrivate), certificateMessage(desk, siteId)).toString('base64');
 }
 
 // ---------------------------------------------------------------- recovery

@@ -57,7 +57,7 @@ export function nextPushBatch(services: Services, store: SyncStore, maxBytes = M
     ops.push(sealed);
     bytes += size;
   }
-  return { ops, firstSeq: ops[0]?.header.seq ?? 0, lastSeq: ops[ops.length - 1]?.header.seq ?? 0, bytes };
+  return { ops, firstSeq: ops[0]?.seq ?? 0, lastSeq: ops[ops.length - 1]?.seq ?? 0, bytes };
 }
 
 /** The server holds every sequence up to `highestContiguous`: those leave the outbox. */
@@ -133,8 +133,8 @@ export function retryQuarantined(services: Services, store: SyncStore): number {
 }
 
 function opIdOf(raw: unknown): string {
-  const header = (raw as { header?: { opId?: unknown } } | null)?.header;
-  return typeof header?.opId === 'string' ? header.opId.slice(0, 64) : `unreadable:${JSON.stringify(raw).slice(0, 40)}`;
+  const opId = (raw as { opId?: unknown } | null)?.opId;
+  return typeof opId === 'string' ? opId.slice(0, 64) : `unreadable:${JSON.stringify(raw).slice(0, 40)}`;
 }
 
 export const BACKOFF_BASE_MS = 1_000;
