@@ -84,7 +84,10 @@ export function openCore(options: CoreOptions): Core {
         services.refusals.flushEnded();
         db.pragma('wal_checkpoint(PASSIVE)');
       },
-      close: () => db.close(),
+      close: () => {
+        services.sync.stop();
+        db.close();
+      },
     };
   } catch (error) {
     db.close();

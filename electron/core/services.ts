@@ -12,6 +12,7 @@ import { CustomerRepo } from './customers/customer-repo';
 import { DraftRepo } from './intake/draft-repo';
 import { ConfigRepo } from './settings/config-repo';
 import { StaffRepo } from './staff/staff-repo';
+import { SyncService } from './sync/sync-service';
 
 export type Emit = <E extends EventName>(clientId: string | null, event: E, payload: EventPayload<E>) => void;
 
@@ -30,6 +31,8 @@ export interface Services {
   readonly customers: CustomerRepo;
   readonly drafts: DraftRepo;
   readonly emit: Emit;
+  /** Sync with the central server (issue 10); its loop runs only where the worker starts it. */
+  readonly sync: SyncService;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
 }
@@ -37,7 +40,7 @@ export interface Services {
 export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null }): Services {
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
-  return {
+  const services: Omit<Services, 'sync'> & { sync?: SyncService } = {
     ctx,
     meta: new MetaRepo(db),
     ops: new OpLog(db, ctx, OP_KINDS),
@@ -54,7 +57,11 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
       const result = db.transaction(work).immediate();
       // The commit is done: the signed audit head may now follow any entries it added.
       audit.syncHead();
+      // New ops wait in the outbox: let sync know (it debounces, and does nothing when not started).
+      services.sync?.kick();
       return result;
     },
   };
+  services.sync = new SyncService(services as Services);
+  return services as Services;
 }

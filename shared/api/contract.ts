@@ -10,6 +10,7 @@ export { method, type Access, type MethodSpec } from './method';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
 import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
 import { REVIEW_METHODS } from './review-contract';
+import { SYNC_METHODS } from './sync-methods';
 
 const empty = z.object({}).strict();
 const done = z.object({ done: z.literal(true) });
@@ -132,10 +133,10 @@ export const METHODS = {
     access: { permission: 'settings.manage' },
     mutates: false,
   }),
-  'sync.status': method({ input: empty, output: z.object({ pending: z.number().int(), connected: z.boolean(), serverConfigured: z.boolean() }), access: { permission: 'sync.read' }, mutates: false }),
   ...INTAKE_METHODS,
   ...CUSTOMER_METHODS,
   ...REVIEW_METHODS,
+  ...SYNC_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { changeOwnPassword, createStaff, initializeDesk, isSetUp, resetPassword, unlockAccount, updateStaff } from '../staff/staff-service';
 import { toPublicStaff } from '../staff/staff-repo';
 import { INTAKE_HANDLERS } from './intake-handlers';
+import { SYNC_HANDLERS } from './sync-handlers';
 
 export interface CallContext {
   services: Services;
@@ -98,6 +99,6 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
   },
 
   'sync.quarantine': (_input, { services }) => services.ops.quarantined(),
-  'sync.status': (_input, { services }) => ({ pending: services.ops.outboxSize(), connected: false, serverConfigured: false }),
   ...INTAKE_HANDLERS,
+  ...SYNC_HANDLERS,
 };

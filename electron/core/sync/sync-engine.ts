@@ -74,7 +74,7 @@ export interface ApplyReport {
 }
 
 /** Verify, decrypt and apply a pulled batch in one transaction. */
-export function applyPulledBatch(services: Services, store: SyncStore, sealed: readonly unknown[]): ApplyReport {
+export function applyPulledBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void): ApplyReport {
   const keyring = store.keyring();
   if (!keyring) throw new Error('this desk is not enrolled: it holds no keyring');
   const report: ApplyReport = { applied: 0, duplicate: 0, quarantined: 0, reasons: [] };
@@ -103,6 +103,7 @@ export function applyPulledBatch(services: Services, store: SyncStore, sealed: r
         report.reasons.push(error.reason);
       }
     }
+    alsoInTransaction?.();
   });
   return report;
 }

@@ -52,15 +52,25 @@ export class SyncStore {
   }
 
   get serverUrl(): string | null {
-    return this.meta.get('sync_server_url') ?? null;
+    return this.meta.get('sync_server_url') || null;
   }
 
   setServerUrl(url: string | null): void {
     this.meta.set('sync_server_url', url ?? '');
   }
 
+  /** The site this desk belongs to (set at registration or enrolment, before the keyring arrives). */
   get siteId(): string | null {
-    return this.keyring()?.siteId ?? null;
+    return this.meta.get('sync_site_id') || this.keyring()?.siteId || null;
+  }
+
+  setSiteId(siteId: string): void {
+    this.meta.set('sync_site_id', siteId);
+  }
+
+  /** The keyring wrapped under the recovery key (the recovery key itself is only ever printed). */
+  setRecoveryWrap(wrapped: string): void {
+    this.meta.set('sync_recovery_wrap', wrapped);
   }
 
   /** This desk's signing and box keys, created (and sealed) on first use. */
@@ -125,11 +135,14 @@ export class SyncStore {
     this.desksCache = desks;
   }
 
-  /** The Ed25519 key that must have signed an op from `deviceId`: this desk's own, or a trusted, unrevoked desk's. */
+  /**
+   * The Ed25519 key that must have signed an op from `deviceId`: this desk's own, or a desk of the
+   * site. A revoked desk's key still verifies what it wrote before (the server refuses its pushes
+   * from the revocation on), so nothing it handed in is lost.
+   */
   signerKey(deviceId: string): string | undefined {
     if (deviceId === this.deviceId) return this.identity().signPublic;
-    const desk = this.trustedDesks()[deviceId];
-    return desk && !desk.revoked ? desk.signPublic : undefined;
+    return this.trustedDesks()[deviceId]?.signPublic;
   }
 
   ackedSeq(): number {
@@ -139,6 +152,11 @@ export class SyncStore {
   /** Never moves backwards. */
   setAckedSeq(seq: number): void {
     this.setAckedStmt.run({ deviceId: this.deviceId, seq });
+  }
+
+  /** Only when the server shows it lost ops it had acknowledged (restored from an older backup): push them again. */
+  resetAckedSeq(seq: number): void {
+    this.db.prepare<{ deviceId: string; seq: number }>('UPDATE sync_state SET acked_seq = :seq WHERE device_id = :deviceId').run({ deviceId: this.deviceId, seq });
   }
 
   get pullCursor(): string | null {
