@@ -12,7 +12,7 @@ const quiet = args.has('--quiet');
 const force = args.has('--force');
 const say = (line) => quiet || console.log(line);
 
-const SOURCES = ['electron', 'shared', 'renderer', 'scripts', 'bench', 'resources', 'package.json', 'vite.config.ts', 'tsconfig.json'];
+const SOURCES = ['electron', 'shared', 'renderer', 'server', 'scripts', 'bench', 'resources', 'package.json', 'vite.config.ts', 'tsconfig.json'];
 const STAMP = path.join(root, 'dist', '.build-stamp');
 
 function newestMtime(entry) {
@@ -50,6 +50,8 @@ export async function build() {
     esbuild({ ...node, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, sourcemap: false }),
     esbuild({ ...node, entryPoints: { 'audit-verify': 'scripts/audit-verify.ts', demo: 'scripts/demo.ts', fuzz: 'scripts/fuzz.ts', rebuild: 'scripts/rebuild.ts', converge: 'scripts/converge.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),
     esbuild({ ...node, entryPoints: { run: 'bench/run.ts' }, outdir: 'dist/bench', outExtension: { '.js': '.cjs' } }),
+    // The sync server: PGlite loads its WebAssembly next to its own module, and pg has an optional native part.
+    esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { server: 'server/src/main.ts', 'fuzz-server': 'server/src/fuzz.ts' }, outdir: 'dist/server', outExtension: { '.js': '.cjs' } }),
   ]);
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
