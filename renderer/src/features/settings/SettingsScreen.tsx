@@ -12,6 +12,7 @@ import { applyRpcError } from '../../lib/forms';
 import { FieldSettings } from './FieldSettings';
 import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
+import { SyncSettings } from './SyncSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -74,6 +75,7 @@ export function SettingsScreen() {
       </form>
       <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
+      <SyncSettings />
       <QuarantinePanel />
     </section>
   );
