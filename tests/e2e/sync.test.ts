@@ -157,7 +157,7 @@ describe('two desks and the central server', () => {
       const draft = expectOk(await a.call('intake.draft.start', { customerId: null }));
       return expectOk(await a.call('intake.submit', { draftId: draft.id, fields: fields({ name, mobile, idNumber }), consent, customerId: null, customerPresent: true })).intakeId;
     };
-    await submit('张伟', '13700000001', '110105199001010014');
+    await submit('张伟', '13700000001', '440524188001010014');
     await srv.stop();
     server = null;
     // Entry never waits for the network: saving works with the server gone.
