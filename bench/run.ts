@@ -3,6 +3,7 @@ import path from 'node:path';
 import { benchCustomers } from './customers';
 import { benchOplog } from './oplog';
 import { benchPlatform } from './platform';
+import { benchSyncPull } from './sync';
 
 async function main(): Promise<void> {
   const distDir = path.resolve(__dirname, '..');
@@ -14,8 +15,15 @@ async function main(): Promise<void> {
     benchOplog();
     return;
   }
+  const pullIndex = process.argv.indexOf('--pull-ops');
+  const rssOps = pullIndex >= 0 ? Number(process.argv[pullIndex + 1]) : 1_000_000;
+  if (only >= 0 && process.argv[only + 1] === 'sync') {
+    benchSyncPull(100_000, rssOps);
+    return;
+  }
   await benchPlatform(distDir);
   benchOplog();
+  benchSyncPull(100_000, rssOps);
   await benchCustomers(customers);
 }
 
