@@ -3,7 +3,9 @@
 // and survive the server going away mid-sync.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
+import { resolveConflict } from '../../electron/core/customers/customer-service';
 import { startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
+import { decide } from '../../electron/core/review/review-service';
 import { projectionDigest } from '../../electron/core/oplog/digest';
 import { MAX_BATCH_BYTES, nextPushBatch } from '../../electron/core/sync/sync-engine';
 import { SyncError } from '../../electron/core/sync/sync-client';
@@ -34,7 +36,7 @@ async function server(options: { dataDir?: string; port?: number } = {}): Promis
   return started;
 }
 
-const STAFF = { a: 'stf_a-0000000001', lead: 'stf_l-0000000001' } as const;
+const STAFF = { a: 'stf_a-0000000001', b: 'stf_b-0000000001', lead: 'stf_l-0000000001' } as const;
 const FULL: IntakeFields = {
   ...emptyIntakeFields(), name: '吴雪', mobile: '13812345678', idNumber: '11010519491231002X', addressProvince: '吉林省', addressCity: '吉林市',
   emergencyName: '吴强', emergencyMobile: '13900001111', skiDiscipline: 'ski', skiAbility: 'beginner', heightCm: '168',
@@ -55,14 +57,21 @@ function visitor(i: number): IntakeFields {
 function addStaff(core: Core): void {
   core.services.transact(() => {
     core.services.ops.append(null, { entity: 'staff', entityId: STAFF.a, changes: { username: 'wang.a', displayName: '王一', role: 'specialist', certified: true, active: true, passwordHash: 'scrypt$secret-hash-value', createdAt: clock.now } });
+    core.services.ops.append(null, { entity: 'staff', entityId: STAFF.b, changes: { username: 'zhou.b', displayName: '周二', role: 'specialist', certified: true, active: true, passwordHash: 'scrypt$b-hash-value', createdAt: clock.now } });
     core.services.ops.append(null, { entity: 'staff', entityId: STAFF.lead, changes: { username: 'li.lead', displayName: '李组长', role: 'group_lead', certified: true, active: true, passwordHash: 'scrypt$lead-hash-value', createdAt: clock.now } });
   });
 }
 
-function submit(core: Core, fields: IntakeFields) {
+function submit(core: Core, fields: IntakeFields, customerId: string | null = null) {
   clock.now += 1_000;
   const draft = startDraft(core.services, STAFF.a, { customerId: null, source: 'walk_in', reason: '' });
-  return submitWalkIn(core.services, STAFF.a, { draftId: draft.id, fields, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true, cleared: [] });
+  return submitWalkIn(core.services, STAFF.a, { draftId: draft.id, fields, consent: { ...defaultConsent(), idConsent: true }, customerId, customerPresent: true, cleared: [] });
+}
+
+function approve(core: Core, intakeId: string): void {
+  clock.now += 1_000;
+  decide(core.services, { staffId: STAFF.b, role: 'specialist' }, { intakeId, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false });
+  decide(core.services, { staffId: STAFF.lead, role: 'group_lead' }, { intakeId, decision: 'lead_approved', notes: {}, reason: '', doubtful: false });
 }
 
 /** Desk one registers the organisation; desk two enrols and is paired by a manager at desk one. */
@@ -105,6 +114,30 @@ describe('sync between desks through the central server', () => {
     await one.services.sync.syncNow();
     expect(one.db.prepare('SELECT count(*) AS n FROM intakes WHERE id = ?').get(second.intakeId)).toEqual({ n: 1 });
     expect(projectionDigest(two.db).digest).toBe(projectionDigest(one.db).digest);
+  });
+
+  it('raises a phone changed on two desks that did not see each other for a lead on both, and the lead settles it on both', async () => {
+    const srv = await server();
+    const [one, two] = await pairedDesks(srv);
+    addStaff(one);
+    const first = submit(one, FULL);
+    approve(one, first.intakeId);
+    await one.services.sync.syncNow();
+    await two.services.sync.syncNow();
+    // The same customer at both desks before they hear of each other.
+    const atOne = submit(one, { ...emptyIntakeFields(), name: FULL.name, idNumber: FULL.idNumber, mobile: '13812340001' }, first.customerId);
+    const atTwo = submit(two, { ...emptyIntakeFields(), name: FULL.name, idNumber: FULL.idNumber, mobile: '13812340002' }, first.customerId);
+    approve(one, atOne.intakeId);
+    approve(two, atTwo.intakeId);
+    for (const core of [one, two, one]) await core.services.sync.syncNow();
+    for (const core of [one, two]) expect(core.services.customers.conflicts(first.customerId).map((c) => c.field)).toEqual(['mobile']);
+    const [conflict] = two.services.customers.conflicts(first.customerId);
+    clock.now += 1_000;
+    resolveConflict(two.services, { staffId: STAFF.lead, role: 'group_lead' }, { id: first.customerId, field: 'mobile', keepAsOf: conflict?.asOf ?? '', reason: '客户电话确认' });
+    await two.services.sync.syncNow();
+    await one.services.sync.syncNow();
+    for (const core of [one, two]) expect(core.services.customers.conflicts(first.customerId)).toEqual([]);
+    expect(one.services.customers.byId(first.customerId)?.mobile).toBe(two.services.customers.byId(first.customerId)?.mobile);
   });
 
   it('refuses a pairing the staff say does not match: the new desk stays without keys', async () => {

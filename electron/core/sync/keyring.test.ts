@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredOp } from '../oplog/types';
 import { openOp, sealOp } from './envelope';
 import { signOp } from './wire-signing';
+import { BACKOFF_CAP_MS, backoffDelay } from './sync-engine';
 import {
   KeyringError,
   createDeskIdentity,
@@ -128,5 +129,17 @@ describe('the op envelope', () => {
     // A wrong key under the right version number does not decrypt.
     const forged = { ...v2, dataKeys: { ...v2.dataKeys, '2': randomBytes(32).toString('base64') } };
     expect(openOp(fresh, siteId, forged, keys)).toMatchObject({ ok: false, reason: 'undecryptable' });
+  });
+});
+
+describe('retry backoff', () => {
+  it('doubles from about a second with jitter and never waits more than 5 minutes', () => {
+    expect(backoffDelay(1, () => 0)).toBe(500);
+    expect(backoffDelay(1, () => 0.999)).toBeLessThanOrEqual(1_000);
+    expect(backoffDelay(4, () => 0.5)).toBe(6_000);
+    for (const attempt of [10, 30, 1_000]) {
+      expect(backoffDelay(attempt, () => 0.999)).toBeLessThanOrEqual(BACKOFF_CAP_MS);
+      expect(backoffDelay(attempt, () => 0)).toBe(BACKOFF_CAP_MS / 2);
+    }
   });
 });
