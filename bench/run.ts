@@ -3,6 +3,7 @@ import path from 'node:path';
 import { benchCustomers } from './customers';
 import { benchOplog } from './oplog';
 import { benchPlatform } from './platform';
+import { benchServerPush } from './server';
 import { benchSyncPull } from './sync';
 
 async function main(): Promise<void> {
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
     benchOplog();
     return;
   }
+  if (only >= 0 && process.argv[only + 1] === 'server') {
+    await benchServerPush();
+    return;
+  }
   const pullIndex = process.argv.indexOf('--pull-ops');
   const rssOps = pullIndex >= 0 ? Number(process.argv[pullIndex + 1]) : 1_000_000;
   if (only >= 0 && process.argv[only + 1] === 'sync') {
@@ -23,6 +28,7 @@ async function main(): Promise<void> {
   }
   await benchPlatform(distDir);
   benchOplog();
+  await benchServerPush();
   benchSyncPull(100_000, rssOps);
   await benchCustomers(customers);
 }

@@ -40,7 +40,7 @@ import {
   type SyncErrorCode,
   type WireOp,
 } from '../../shared/api/sync-contract';
-import { publicKeyFromRaw, sha256Hex, verifyOp, verifySignature } from '../../electron/core/sync/wire-signing';
+import { publicKeyFromRaw, sha256Hex, verifyOpAsync, verifySignature } from '../../electron/core/sync/wire-signing';
 import type { Database } from './db';
 import { DuplicateError, Store } from './store';
 import { RateLimiter } from './rate-limit';
@@ -349,12 +349,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const key = keyOf(who.desk.signPublicKey);
     const rejected: { opId: string; seq: number; code: SyncErrorCode; message: string }[] = [];
     const good: WireOp[] = [];
-    for (const op of body.ops) {
+    const verified = await Promise.all(body.ops.map((op) => (op.siteId === who.siteId && op.deviceId === who.desk.deskId ? verifyOpAsync(key, op) : Promise.resolve(false))));
+    body.ops.forEach((op, index) => {
       if (op.siteId !== who.siteId) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'op belongs to another site' });
       else if (op.deviceId !== who.desk.deskId) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'op was written by another desk' });
-      else if (!verifyOp(key, op)) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'op signature does not verify' });
+      else if (!verified[index]) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'op signature does not verify' });
       else good.push(op);
-    }
+    });
     const outcome = await store.push(who.siteId, who.desk.deskId, good, now());
     for (const op of outcome.conflicts) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'a different op is held at this device and sequence' });
     return send(reply, pushResponseSchema, {

@@ -9,6 +9,8 @@ import { rawPublicKey, signRequestHeaders } from '../../electron/core/sync/wire-
 import { buildServer } from './app';
 import type { Database } from './db';
 
+const FIXED_NONCE = 'fixed-nonce-0000000000';
+
 export interface FuzzResult {
   requests: number;
   crashes: number;
@@ -47,7 +49,12 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
   if (registered.statusCode !== 201) throw new Error(`fuzz setup: register answered ${registered.statusCode}`);
   const strangerKey: KeyObject = generateKeyPairSync('ed25519').privateKey;
 
-  const endpoints = Object.values(SYNC_ENDPOINTS);
+  // The fixed nonce some requests reuse is spent here, so every reuse is a replay.
+  const spent = signRequestHeaders({ privateKey, method: 'GET', path: '/v1/desks', body: '', siteId, deskId, now: clock, nonce: FIXED_NONCE });
+  if ((await app.inject({ method: 'GET', url: '/v1/desks', headers: spent })).statusCode !== 200) throw new Error('fuzz setup: signed request refused');
+
+  // Every endpoint but the unsigned health check (which rightly answers 200 to anyone).
+  const endpoints = Object.values(SYNC_ENDPOINTS).filter((endpoint) => endpoint.signed !== false);
   const junkPaths = ['/', '/v1', '/v1/ops', '/v1/ops/push/extra', '/health/..', '/%', '/v1/desks/%ZZ', '/v2/ops/pull', '/v1/ops/pull?cursor=abc', '/v1/ops/pull?cursor=1&cursor=2', '/v1/ops/pull?limit=0', '/v1/ops/pull?limit=99999', '/v1/ops/pull?cursor=99999999999999999999', '/' + 'a'.repeat(3000)];
   const scalars: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 60), '', 'x', '0', '\u0000', '你好', 'A'.repeat(100), [], {}, '__proto__', 'constructor'];
   const randomValue = (depth: number): unknown => {
@@ -59,6 +66,8 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
     for (let i = 0; i < int(5); i += 1) object[pick(keys)] = randomValue(depth + 1);
     return object;
   };
+  /** Values that no field of any request accepts (labels refuse control characters, ids refuse spaces). */
+  const BROKEN: unknown[] = [{}, [], null, true, -1.5, 'ski\u0000hall', 'a\u001fb c'];
   const almostOp = (): Record<string, unknown> => {
     const op: Record<string, unknown> = {
       opId: 'op_' + 'a'.repeat(12),
@@ -75,10 +84,18 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
       ciphertext: Buffer.from('not really sealed').toString('base64'),
       signature: Buffer.alloc(64).toString('base64'),
     };
-    // Break one field (the signature above is already wrong, so even a valid shape is refused per op).
-    const field = pick(Object.keys(op));
-    op[field] = randomValue(2);
+    // Break one field with a value no field accepts.
+    op[pick(Object.keys(op))] = pick(BROKEN);
     return op;
+  };
+
+  /** A registration or enrolment of a fresh desk with one field broken (labels get control characters too). */
+  const almostRegistration = (): Record<string, unknown> => {
+    const keys: Record<string, unknown> = { deskId: `dev_fuzz_${int(1e9)}`, signPublicKey: rawPublicKey(publicKey), boxPublicKey: rawPublicKey(box), label: 'desk' };
+    const body: Record<string, unknown> = { organisationId: `org_${int(1e9)}`, siteId, siteLabel: 'site', organisationLabel: 'org', desk: keys };
+    const target = random() < 0.5 ? body : keys;
+    target[pick(Object.keys(target))] = pick(BROKEN);
+    return body;
   };
 
   const result: FuzzResult = { requests: 0, crashes: 0, statuses: {}, examples: [] };
@@ -99,12 +116,14 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
       const endpoint = pick(endpoints);
       method = endpoint.method;
       url = endpoint.path;
-      const shape = random() < 0.5 ? { ops: Array.from({ length: 1 + int(3) }, almostOp) } : randomValue(0);
+      const roll = random();
+      const shape = roll < 0.4 ? { ops: Array.from({ length: 1 + int(3) }, almostOp) } : roll < 0.6 ? almostRegistration() : randomValue(0);
       body = method === 'GET' ? undefined : JSON.stringify(shape);
-      const fault = int(6);
+      // A random shape may by chance be valid (e.g. {"siteId":"x"}): then a signature fault is always added.
+      const fault = roll < 0.6 ? int(6) : int(5);
       const signer = fault === 0 ? strangerKey : privateKey;
       const at = fault === 1 ? clock - 10 * 60_000 : clock;
-      const signed = signRequestHeaders({ privateKey: signer, method, path: url, body: body ?? '', siteId, deskId, now: at, ...(fault === 2 ? { nonce: 'fixed-nonce-0000000000' } : {}) });
+      const signed = signRequestHeaders({ privateKey: signer, method, path: url, body: body ?? '', siteId, deskId, now: at, ...(fault === 2 ? { nonce: FIXED_NONCE } : {}) });
       if (fault === 3) signed[SIGNED_HEADERS.signature] = Buffer.alloc(64, 7).toString('base64');
       if (fault === 4) {
         const drop = pick(Object.values(SIGNED_HEADERS));

@@ -77,7 +77,11 @@ export const boxPublicKeySchema = base64Bytes(32);
 /** Raw 64-byte Ed25519 signature, base64. */
 export const signatureSchema = base64Bytes(64);
 /** A short non-personal label (a site or counter name such as 售票厅 1), shown to managers. */
-export const labelSchema = z.string().min(1).max(80);
+export const labelSchema = z
+  .string()
+  .min(1)
+  .max(80)
+  .refine((text) => ![...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f), 'must not contain control characters');
 /** An opaque, per-site pull position. Start with `INITIAL_CURSOR`. */
 export const cursorSchema = z.string().max(40).regex(/^\d+$/, 'must be a cursor from the server');
 export const INITIAL_CURSOR = '0';
@@ -248,7 +252,7 @@ export const wrappedKeySchema = z.object({
   recipientDeskId: deskIdSchema,
   keyVersion: z.number().int().positive().max(1_000_000),
   wrappedBy: deskIdSchema,
-  algorithm: z.string().min(1).max(60),
+  algorithm: z.string().min(1).max(60).regex(/^[A-Za-z0-9._+-]+$/),
   ephemeralPublicKey: boxPublicKeySchema.optional(),
   nonce: base64(64),
   ciphertext: base64(16 * 1024).min(4),
