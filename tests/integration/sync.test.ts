@@ -8,7 +8,9 @@ import { startDraft, submitWalkIn } from '../../electron/core/intake/intake-serv
 import { decide } from '../../electron/core/review/review-service';
 import { projectionDigest } from '../../electron/core/oplog/digest';
 import { MAX_BATCH_BYTES, nextPushBatch } from '../../electron/core/sync/sync-engine';
-import { SyncError } from '../../electron/core/sync/sync-client';
+import { SyncClient, SyncError } from '../../electron/core/sync/sync-client';
+import { sealOp } from '../../electron/core/sync/envelope';
+import { createKeyring } from '../../electron/core/sync/keyring';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { tempDataDir } from '../support/desk';
@@ -138,6 +140,26 @@ describe('sync between desks through the central server', () => {
     await one.services.sync.syncNow();
     for (const core of [one, two]) expect(core.services.customers.conflicts(first.customerId)).toEqual([]);
     expect(one.services.customers.byId(first.customerId)?.mobile).toBe(two.services.customers.byId(first.customerId)?.mobile);
+  });
+
+  it('keeps an op it cannot decrypt in quarantine and reports it, and applies everything else', async () => {
+    const srv = await server();
+    const [one, two] = await pairedDesks(srv);
+    addStaff(one);
+    // Desk one's key gone astray: an op sealed under a data key the site never had, signed by desk one.
+    const store = one.services.sync.store;
+    const stray = sealOp(
+      { opId: 'op_stray-000000000001', deviceId: store.deviceId, seq: one.services.ops.outboxSize() + 100, hlc: `${String(clock.now).padStart(15, '0')}-00000-${store.deviceId}`, staffId: null, entity: 'customer', entityId: 'cus_stray', kind: 'customer', schemaVersion: 6, changes: { name: '孙七' } },
+      'site_hall',
+      createKeyring('org_lodge', 'site_hall'),
+      store.signingKey(),
+    );
+    await one.services.sync.syncNow();
+    await new SyncClient(srv.url, { siteId: 'site_hall', deskId: store.deviceId, signingKey: store.signingKey() }, now).call('push', { ops: [stray] });
+    await two.services.sync.syncNow();
+    expect(two.services.sync.status().quarantined).toBe(1);
+    expect(two.services.ops.quarantined()).toEqual([expect.objectContaining({ opId: 'op_stray-000000000001', reason: expect.stringMatching(/^sync:undecryptable/) })]);
+    expect(two.services.staff.byId(STAFF.a)?.username).toBe('wang.a');
   });
 
   it('refuses a pairing the staff say does not match: the new desk stays without keys', async () => {

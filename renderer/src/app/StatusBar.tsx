@@ -21,6 +21,11 @@ export function StatusBar() {
           {sync.lastSyncAt === null ? t('status.neverSynced') : t('status.lastSync', { time: new Date(sync.lastSyncAt).toLocaleString(i18n.language) })}
         </span>
       )}
+      {sync !== null && sync.quarantined > 0 && (
+        <span className="deadline deadline--escalated" data-testid="sync-quarantined">
+          {t('status.quarantined', { count: sync.quarantined })}
+        </span>
+      )}
       {sync?.problem && (
         <span className="deadline deadline--escalated" data-testid="sync-problem" data-problem={sync.problem}>
           {t(`status.problem.${sync.problem}`)}
