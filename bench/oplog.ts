@@ -19,7 +19,7 @@ import { demoCustomer, seededRandom } from '../shared/domain/demo';
 const BATCH = 1_000;
 
 /** Seconds to insert these ops (and, with `projection`, the rows they project to) with plain prepared INSERTs. */
-function rawInserts(file: string, ops: readonly StoredOp[], projection: boolean): number {
+export function rawInserts(file: string, ops: readonly StoredOp[], projection: boolean): number {
   const raw = openDatabase(file, generateKeyHex());
   migrate(raw);
   const insertOp = raw.prepare('INSERT INTO ops (op_id, device_id, seq, hlc, staff_id, entity, entity_id, changes, schema_version) VALUES (:opId, :deviceId, :seq, :hlc, :staffId, :entity, :entityId, :changes, :schemaVersion)');

@@ -4,6 +4,7 @@ import { benchCustomers } from './customers';
 import { benchOplog } from './oplog';
 import { benchPlatform } from './platform';
 import { benchServerPush } from './server';
+import { benchSyncPull } from './sync';
 
 async function main(): Promise<void> {
   const distDir = path.resolve(__dirname, '..');
@@ -19,9 +20,16 @@ async function main(): Promise<void> {
     await benchServerPush();
     return;
   }
+  const pullIndex = process.argv.indexOf('--pull-ops');
+  const rssOps = pullIndex >= 0 ? Number(process.argv[pullIndex + 1]) : 1_000_000;
+  if (only >= 0 && process.argv[only + 1] === 'sync') {
+    benchSyncPull(100_000, rssOps);
+    return;
+  }
   await benchPlatform(distDir);
   benchOplog();
   await benchServerPush();
+  benchSyncPull(100_000, rssOps);
   await benchCustomers(customers);
 }
 

@@ -52,6 +52,8 @@ export async function build() {
     esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { run: 'bench/run.ts' }, outdir: 'dist/bench', outExtension: { '.js': '.cjs' } }),
     // The sync server: PGlite loads its WebAssembly next to its own module, and pg has an optional native part.
     esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { server: 'server/src/main.ts', 'fuzz-server': 'server/src/fuzz.ts' }, outdir: 'dist/server', outExtension: { '.js': '.cjs' } }),
+    // Chaos runs the server and desk cores together (issue 10).
+    esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { chaos: 'scripts/chaos.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),
   ]);
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });

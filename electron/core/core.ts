@@ -85,7 +85,10 @@ export function openCore(options: CoreOptions): Core {
         db.pragma('wal_checkpoint(PASSIVE)');
         services.backups.tick();
       },
-      close: () => db.close(),
+      close: () => {
+        services.sync.stop();
+        db.close();
+      },
     };
   } catch (error) {
     db.close();

@@ -13,6 +13,7 @@ import { CustomerRepo } from './customers/customer-repo';
 import { DraftRepo } from './intake/draft-repo';
 import { ConfigRepo } from './settings/config-repo';
 import { StaffRepo } from './staff/staff-repo';
+import { SyncService } from './sync/sync-service';
 
 export type Emit = <E extends EventName>(clientId: string | null, event: E, payload: EventPayload<E>) => void;
 
@@ -32,6 +33,8 @@ export interface Services {
   readonly drafts: DraftRepo;
   readonly backups: BackupService;
   readonly emit: Emit;
+  /** Sync with the central server (issue 10); its loop runs only where the worker starts it. */
+  readonly sync: SyncService;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
 }
@@ -40,7 +43,7 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
   const meta = new MetaRepo(db);
-  return {
+  const services: Omit<Services, 'sync'> & { sync?: SyncService } = {
     ctx,
     meta,
     ops: new OpLog(db, ctx, OP_KINDS),
@@ -58,7 +61,11 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
       const result = db.transaction(work).immediate();
       // The commit is done: the signed audit head may now follow any entries it added.
       audit.syncHead();
+      // New ops wait in the outbox: let sync know (it debounces, and does nothing when not started).
+      services.sync?.kick();
       return result;
     },
   };
+  services.sync = new SyncService(services as Services);
+  return services as Services;
 }

@@ -42,6 +42,8 @@ try {
         post({ type: 'response', key: message.key, response: { id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') } });
       });
   });
+  // Sync runs here, in the core worker, between short transactions: entry never waits for it.
+  core.services.sync.start();
   setInterval(() => {
     core.sweepIdle();
     core.maintain();

@@ -11,6 +11,7 @@ import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, username
 import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
 import { REVIEW_METHODS } from './review-contract';
 import { BACKUP_METHODS } from './backup-contract';
+import { SYNC_METHODS } from './sync-methods';
 
 const empty = z.object({}).strict();
 const done = z.object({ done: z.literal(true) });
@@ -133,11 +134,11 @@ export const METHODS = {
     access: { permission: 'settings.manage' },
     mutates: false,
   }),
-  'sync.status': method({ input: empty, output: z.object({ pending: z.number().int(), connected: z.boolean(), serverConfigured: z.boolean() }), access: { permission: 'sync.read' }, mutates: false }),
   ...INTAKE_METHODS,
   ...CUSTOMER_METHODS,
   ...REVIEW_METHODS,
   ...BACKUP_METHODS,
+  ...SYNC_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

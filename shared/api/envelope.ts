@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'DATABASE_UNAVAILABLE',
   'INTERNAL',
   'TOO_LARGE',
+  /** Sync with the central server failed; `details.problem` says why (a SYNC_PROBLEMS value). */
+  'SYNC_FAILED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

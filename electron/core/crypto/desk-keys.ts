@@ -13,6 +13,8 @@ export interface DeskKeys {
   readonly auditHead: Buffer;
   /** HMAC key for identifiers that must be recognisable but not readable in the audit log (unknown usernames). */
   readonly identifierTag: Buffer;
+  /** AES-256-GCM key that seals the sync keyring and this desk's signing and box keys in the database. */
+  readonly syncSeal: Buffer;
 }
 
 function derive(master: Buffer, label: string): Buffer {
@@ -26,6 +28,7 @@ export function deriveDeskKeys(keyHex: string): DeskKeys {
     auditChain: derive(master, 'audit-chain/v2'),
     auditHead: derive(master, 'audit-head/v1'),
     identifierTag: derive(master, 'identifier-tag/v1'),
+    syncSeal: derive(master, 'sync-seal/v1'),
   };
 }
 

@@ -20,6 +20,9 @@ export type { EntityType, FieldChanges, FieldValue, StoredOp } from './types';
  */
 export const MAX_OP_CHANGES_BYTES = 64 * 1024;
 
+/** Reasons of ops kept back by sync (still sealed) start with this. */
+export const SYNC_QUARANTINE_PREFIX = 'sync:';
+
 export interface OpInput {
   entity: EntityType;
   entityId: string;
@@ -180,10 +183,34 @@ export class OpLog {
     return this.quarantinedStmt.all().map((row) => ({ opId: row.op_id, reason: row.reason, receivedAt: row.received_at, entity: String((JSON.parse(row.op) as { entity?: unknown }).entity ?? '') }));
   }
 
+  /**
+   * A sealed op from the server that could not be verified or decrypted: kept, as received, with the
+   * reason (prefixed `sync:`), for the manager and for the sync engine to open again once it knows
+   * the key or the desk. Must run inside the caller's transaction.
+   */
+  quarantineSealed(opId: string, sealed: unknown, reason: string): void {
+    if (!this.db.inTransaction) throw new Error('ops must be quarantined inside a transaction');
+    this.quarantine(opId, sealed, `${SYNC_QUARANTINE_PREFIX}${reason}`);
+  }
+
+  /** Sealed ops kept back by sync, to be opened again. */
+  quarantinedSealed(): Array<{ opId: string; sealed: unknown }> {
+    return this.quarantinedStmt
+      .all()
+      .filter((row) => row.reason.startsWith(SYNC_QUARANTINE_PREFIX))
+      .map((row) => ({ opId: row.op_id, sealed: JSON.parse(row.op) as unknown }));
+  }
+
+  release(opId: string): void {
+    this.unquarantineStmt.run({ opId });
+  }
+
   /** After an upgrade: apply again what this version can now read. Returns how many left quarantine. */
   reapplyQuarantined(): number {
     let released = 0;
     for (const row of this.quarantinedStmt.all()) {
+      // Sealed ops kept back by sync are opened again by the sync engine, not here.
+      if (row.reason.startsWith(SYNC_QUARANTINE_PREFIX)) continue;
       const result = this.apply(JSON.parse(row.op) as unknown);
       if (result.outcome !== 'quarantined') {
         this.unquarantineStmt.run({ opId: row.op_id });

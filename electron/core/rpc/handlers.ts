@@ -11,6 +11,7 @@ import { changeOwnPassword, createStaff, initializeDesk, isSetUp, resetPassword,
 import { toPublicStaff } from '../staff/staff-repo';
 import { INTAKE_HANDLERS } from './intake-handlers';
 import { BACKUP_HANDLERS } from './backup-handlers';
+import { SYNC_HANDLERS } from './sync-handlers';
 
 export interface CallContext {
   services: Services;
@@ -99,7 +100,7 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
   },
 
   'sync.quarantine': (_input, { services }) => services.ops.quarantined(),
-  'sync.status': (_input, { services }) => ({ pending: services.ops.outboxSize(), connected: false, serverConfigured: false }),
   ...INTAKE_HANDLERS,
   ...BACKUP_HANDLERS,
+  ...SYNC_HANDLERS,
 };

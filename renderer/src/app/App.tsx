@@ -43,7 +43,12 @@ export function App() {
         }, 1_000);
       }),
     ];
-    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+    // Sync runs in the core on its own; the status bar asks how it is going.
+    const syncPoll = setInterval(() => void useDesk.getState().refreshSync(), 3_000);
+    return () => {
+      clearInterval(syncPoll);
+      unsubscribers.forEach((unsubscribe) => unsubscribe());
+    };
   }, []);
 
   useEffect(() => {

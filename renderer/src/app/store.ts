@@ -4,6 +4,7 @@ import type { MethodOutput, SessionInfo } from '../../../shared/api';
 import { api } from '../lib/api';
 
 type AppInfo = MethodOutput<'app.info'>;
+export type SyncView = MethodOutput<'sync.status'>;
 export type Notice = 'coreRestarted' | 'disconnected' | null;
 
 interface DeskState {
@@ -14,6 +15,8 @@ interface DeskState {
   /** Review items due soon, escalated or overdue (from the core's deadline computation). */
   dueSoon: number;
   connected: boolean;
+  /** The whole sync status (state, problem, last sync), refreshed every few seconds. */
+  sync: SyncView | null;
   notice: Notice;
   loadError: string | null;
   load(): Promise<void>;
@@ -29,6 +32,7 @@ export const useDesk = create<DeskState>((set, get) => ({
   pending: 0,
   dueSoon: 0,
   connected: false,
+  sync: null,
   notice: null,
   loadError: null,
   async load() {
@@ -51,6 +55,6 @@ export const useDesk = create<DeskState>((set, get) => ({
     const session = get().session;
     if (session?.state !== 'active' || !session.permissions.includes('sync.read')) return;
     const status = await api.call('sync.status');
-    if (status.ok) set({ pending: status.value.pending, connected: status.value.connected });
+    if (status.ok) set({ pending: status.value.pending, connected: status.value.connected, sync: status.value });
   },
 }));

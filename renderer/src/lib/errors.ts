@@ -10,6 +10,9 @@ export function errorMessage(t: TFunction, error: RpcError): string {
   if (error.code === 'INVALID_CREDENTIALS' && error.details?.['attemptsLeft'] !== undefined) {
     return `${t('error.INVALID_CREDENTIALS')} ${t('login.attemptsLeft', { count: Number(error.details['attemptsLeft']) })}`;
   }
+  if (error.code === 'SYNC_FAILED' && typeof error.details?.['problem'] === 'string') {
+    return t(`status.problem.${error.details['problem']}`, { defaultValue: t('error.SYNC_FAILED') });
+  }
   return t(`error.${error.code}`);
 }
 

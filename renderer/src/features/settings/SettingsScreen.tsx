@@ -13,6 +13,7 @@ import { FieldSettings } from './FieldSettings';
 import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
 import { BackupSettings } from '../backup/BackupSettings';
+import { SyncSettings } from './SyncSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -76,6 +77,7 @@ export function SettingsScreen() {
       </form>
       <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
+      <SyncSettings />
       <QuarantinePanel />
       {canBackUp && <BackupSettings />}
     </section>

@@ -1,0 +1,148 @@
+/**
+ * The desk's half of sync, independent of the wire: which outbox ops go in the next push batch,
+ * what an acknowledgement lets go, how a pulled batch is verified, decrypted and applied, and how
+ * long to wait after a failure.
+ *
+ * - Push: this desk's ops above the acknowledged sequence, in sequence order, sealed, at most
+ *   `MAX_BATCH_BYTES` per batch. The server answers the highest contiguous sequence it holds for
+ *   this desk; only then does the outbox shrink (`sync_state.acked_seq`, never backwards).
+ * - Pull: each sealed op is verified (signed by a trusted, unrevoked desk), decrypted and handed to
+ *   `OpLog.apply` — the one apply path — all in one short IMMEDIATE transaction per batch. What
+ *   cannot be verified or decrypted is quarantined (still sealed) with the reason and reported.
+ */
+import { OpRefused, rowToOp } from '../oplog/oplog';
+import type { Services } from '../services';
+import { openOp, sealOp, sealedSize, type SealedOp } from './envelope';
+import type { SyncStore } from './sync-store';
+
+/** The server's body limit is 1 MB: a batch and its framing stay under it. */
+export const MAX_BATCH_BYTES = 1024 * 1024 - 16 * 1024;
+export const MAX_BATCH_OPS = 2000;
+
+export interface PushBatch {
+  ops: SealedOp[];
+  firstSeq: number;
+  lastSeq: number;
+  bytes: number;
+}
+
+interface OpRowLike {
+  op_id: string;
+  device_id: string;
+  seq: number;
+  hlc: string;
+  staff_id: string | null;
+  entity: string;
+  entity_id: string;
+  changes: string;
+  schema_version: number;
+  kind: string | null;
+}
+
+/** The next push batch, or null when the outbox is empty (or the desk is not enrolled). */
+export function nextPushBatch(services: Services, store: SyncStore, maxBytes = MAX_BATCH_BYTES): PushBatch | null {
+  const keyring = store.keyring();
+  if (!keyring) return null;
+  const acked = store.ackedSeq();
+  const rows = services.ctx.db
+    .prepare<{ deviceId: string; acked: number; limit: number }, OpRowLike>('SELECT * FROM ops WHERE device_id = :deviceId AND seq > :acked ORDER BY seq LIMIT :limit')
+    .all({ deviceId: store.deviceId, acked, limit: MAX_BATCH_OPS });
+  if (rows.length === 0) return null;
+  const ops: SealedOp[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const sealed = sealOp(rowToOp(row), keyring.siteId, keyring, store.signingKey());
+    const size = sealedSize(sealed) + 1;
+    if (ops.length > 0 && bytes + size > maxBytes) break;
+    ops.push(sealed);
+    bytes += size;
+  }
+  return { ops, firstSeq: ops[0]?.seq ?? 0, lastSeq: ops[ops.length - 1]?.seq ?? 0, bytes };
+}
+
+/** The server holds every sequence up to `highestContiguous`: those leave the outbox. */
+export function acknowledge(services: Services, store: SyncStore, highestContiguous: number): void {
+  const written = Number(services.meta.get('device_seq') ?? '0');
+  services.ctx.db.transaction(() => store.setAckedSeq(Math.min(highestContiguous, written))).immediate();
+}
+
+export interface ApplyReport {
+  applied: number;
+  duplicate: number;
+  quarantined: number;
+  reasons: string[];
+}
+
+/** Verify, decrypt and apply a pulled batch in one transaction. */
+export function applyPulledBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void): ApplyReport {
+  const keyring = store.keyring();
+  if (!keyring) throw new Error('this desk is not enrolled: it holds no keyring');
+  const report: ApplyReport = { applied: 0, duplicate: 0, quarantined: 0, reasons: [] };
+  const signer = (deviceId: string) => store.signerKey(deviceId);
+  services.transact(() => {
+    for (const raw of sealed) {
+      const opened = openOp(raw, keyring.siteId, keyring, signer);
+      if (!opened.ok) {
+        services.ops.quarantineSealed(opIdOf(raw), raw, `${opened.reason} ${opened.detail}`);
+        report.quarantined += 1;
+        report.reasons.push(opened.reason);
+        continue;
+      }
+      try {
+        const result = services.ops.apply(opened.op);
+        if (result.outcome === 'applied') report.applied += 1;
+        else if (result.outcome === 'duplicate') report.duplicate += 1;
+        else {
+          report.quarantined += 1;
+          report.reasons.push(result.reason);
+        }
+      } catch (error) {
+        if (!(error instanceof OpRefused)) throw error;
+        services.ops.quarantineSealed(opened.op.opId, raw, `${error.reason} ${error.message}`);
+        report.quarantined += 1;
+        report.reasons.push(error.reason);
+      }
+    }
+    alsoInTransaction?.();
+  });
+  return report;
+}
+
+/** Sealed ops kept back earlier (unknown desk, unknown key version, clock): try again now. */
+export function retryQuarantined(services: Services, store: SyncStore): number {
+  const keyring = store.keyring();
+  if (!keyring) return 0;
+  const held = services.ops.quarantinedSealed();
+  if (held.length === 0) return 0;
+  let released = 0;
+  services.transact(() => {
+    for (const { opId, sealed } of held) {
+      const opened = openOp(sealed, keyring.siteId, keyring, (id) => store.signerKey(id));
+      if (!opened.ok) continue;
+      try {
+        const result = services.ops.apply(opened.op);
+        if (result.outcome !== 'quarantined') {
+          services.ops.release(opId);
+          released += 1;
+        }
+      } catch (error) {
+        if (!(error instanceof OpRefused)) throw error;
+      }
+    }
+  });
+  return released;
+}
+
+function opIdOf(raw: unknown): string {
+  const opId = (raw as { opId?: unknown } | null)?.opId;
+  return typeof opId === 'string' ? opId.slice(0, 64) : `unreadable:${JSON.stringify(raw).slice(0, 40)}`;
+}
+
+export const BACKOFF_BASE_MS = 1_000;
+export const BACKOFF_CAP_MS = 5 * 60_000;
+
+/** Exponential backoff with full jitter, capped at 5 minutes: attempt 1 waits up to 1 s, then 2 s, 4 s, … */
+export function backoffDelay(attempt: number, random: () => number): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, Math.min(attempt - 1, 20)));
+  return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
+}
