@@ -29,6 +29,8 @@ export function normalizePhone(input: string, defaultCountry = 'CN'): PhoneResul
   if (value === '' || /^[()]*$/.test(value)) return { ok: false, reason: 'empty' };
   // A leading 00 is the international prefix in China and most of the world; say so for any default country.
   value = value.replace(/^\(?00(?=[1-9])/, (match) => (match.startsWith('(') ? '(+' : '+'));
+  // "+44 (0)20 …": the bracketed trunk 0 is dialled only from inside the country.
+  value = value.replace(/^(\+\d{1,3})\(0\)/, '$1');
   const country = /^[A-Za-z]{2}$/.test(defaultCountry) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
   let parsed;
   try {
