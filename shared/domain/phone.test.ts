@@ -42,7 +42,7 @@ describe('normalizePhone', () => {
       expect(normalizePhone(input), input).toEqual(mainland);
     }
     expect(normalizePhone('+44 20 7946 0958')).toEqual({ ok: true, e164: '+442079460958', country: 'GB', national: '2079460958', type: 'fixed_line' });
-    expect(normalizePhone('0044 (0)7700 900123')).toMatchObject({ ok: true, e164: '+447700900123', country: 'GB', type: 'mobile' });
+    expect(normalizePhone('0044 (0)7400 123456')).toMatchObject({ ok: true, e164: '+447400123456', country: 'GB', type: 'mobile' });
     expect(normalizePhone('+852 9123 4567')).toEqual({ ok: true, e164: '+85291234567', country: 'HK', national: '91234567', type: 'mobile' });
     expect(normalizePhone('(202) 555-0143', 'US')).toEqual({ ok: true, e164: '+12025550143', country: 'US', national: '2025550143', type: 'fixed_line_or_mobile' });
     expect(normalizePhone('0044 20 7946 0958', 'US')).toMatchObject({ ok: true, country: 'GB' });
