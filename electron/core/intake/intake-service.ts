@@ -8,9 +8,9 @@ import { defaultConsent, validateConsent, type Consent } from '../../../shared/d
 import { emptyIntakeFields, type FieldName, type IntakeFields } from '../../../shared/domain/intake/fields';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
-import { FIELD_MASKS, MASKED_FIELDS, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
+import { FIELD_MASKS, MASKED_FIELDS, maskField, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
-import { VIA_INTAKE } from '../customers/projectors';
+import { VIA_INTAKE, isFieldKey } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
 import { readCapture } from './capture';
@@ -78,6 +78,17 @@ export function startDraft(services: Services, staffId: string, input: { custome
     if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
   });
   return forScreen(draft);
+}
+
+/** A known customer's stored record for the walk-in screen, masked (only certified staff enter real records). */
+export function customerRecord(services: Services, staffId: string, customerId: string): { summary: CustomerSummary; fields: Record<string, string | boolean> } {
+  if (!services.staff.byId(staffId)?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  const row = services.customers.byId(customerId);
+  if (!row) throw new DomainError('NOT_FOUND', 'no such customer');
+  const doc = JSON.parse(row.doc) as Record<string, unknown>;
+  const fields: Record<string, string | boolean> = {};
+  for (const [field, value] of Object.entries(doc)) if (isFieldKey(field) && (typeof value === 'string' || typeof value === 'boolean')) fields[field] = maskField(field, value);
+  return { summary: summarize(row, []), fields };
 }
 
 /** Existing customers this entry may be: same mobile, same ID number, or same name and birth date. */

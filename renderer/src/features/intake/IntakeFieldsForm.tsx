@@ -17,10 +17,25 @@ interface Props {
   /** A known customer's fields can be cleared on purpose (a mark, not an empty input). */
   cleared?: readonly FieldName[] | undefined;
   onToggleClear?: ((field: FieldName) => void) | undefined;
+  /** A loaded known customer's stored values, masked: shown beside each field the entry leaves as it is. */
+  fromRecord?: Readonly<Record<string, string | boolean>> | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord }: Props) {
   const { t } = useTranslation();
+  /** "From the record": the stored value (masked) that stays unless this entry confirms, changes or clears it. */
+  const recordMark = (field: FieldName, optionKey?: string) => {
+    const stored = fromRecord?.[field];
+    if (stored === undefined || stored === '' || stored === false || cleared?.includes(field)) return null;
+    const typed = fields[field];
+    if (typed !== '' && typed !== false && !(field === 'grade' && typed === 'ordinary') && !(field === 'idType' && typed === 'cn_resident_id') && !(field === 'gender' && typed === 'unspecified')) return null;
+    const shownValue = typeof stored === 'boolean' ? t('common.yes') : optionKey ? t(`intake.option.${optionKey}.${stored}`, { defaultValue: stored }) : stored;
+    return (
+      <small className="from-record" data-testid={`from-record-${field}`}>
+        {t('intake.fromRecord', { value: shownValue })}
+      </small>
+    );
+  };
   /** The clear control beside a field of a known customer; kept out of the Enter order. */
   const clearControl = (field: FieldName) => {
     if (!onToggleClear) return null;
@@ -72,6 +87,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
             {t('intake.revealMasked')}
           </button>
         )}
+        {recordMark(field)}
         {clearControl(field)}
       </div>
     );
@@ -87,16 +103,19 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
+    {recordMark(field, optionKey)}
     {clearControl(field)}
     </div>
   );
   const check = (field: 'helmet' | 'lessons') => (
     <div className="field-with-clear" key={field}>
       <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+      {recordMark(field)}
       {clearControl(field)}
     </div>
   );
   const placeSelect = (field: 'addressProvince' | 'addressCity' | 'addressDistrict', values: string[]) => (
+    <>
     <SelectField
       label={label(field)}
       name={field}
@@ -110,6 +129,8 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       }}
       onBlur={() => onBlur(field)}
     />
+    {recordMark(field)}
+    </>
   );
 
   const fromId = validation.derived.birthDate !== null && fields.idType === 'cn_resident_id';
@@ -194,6 +215,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
             onChange={(event) => onInput('remarks', event.target.value, event.target)}
             onBlur={() => onBlur('remarks')}
           />
+          {recordMark('remarks')}
         </fieldset>
       )}
     </>

@@ -13,7 +13,8 @@ import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } fr
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
 import { normalizeDocumentInput } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
-import { COMPLETE_MOBILE } from '../../../../shared/domain/phone';
+import { COMPLETE_MOBILE, normalizeMobile } from '../../../../shared/domain/phone';
+import { maskMobile } from '../../../../shared/domain/masking';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -47,7 +48,9 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [targetMinutes, setTargetMinutes] = useState(5);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [matches, setMatches] = useState<CustomerSummary[]>([]);
-  const [loadedName, setLoadedName] = useState<string | null>(null);
+  /** The known customer this entry updates, as stored (masked): shown beside each field, kept unless confirmed or changed. */
+  const [record, setRecord] = useState<{ summary: CustomerSummary; fields: Record<string, string | boolean> } | null>(null);
+  const focusAfterLoad = useRef(false);
   const [reviewing, setReviewing] = useState(false);
   const [submitted, setSubmitted] = useState<{ durationMs: number } | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
@@ -74,10 +77,44 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     const filter = <T extends { code: string } | undefined,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field, issue]) => keep(field, (issue as { code: string } | undefined)?.code))) as Partial<Record<FieldName, T>>;
     return { ...result, errors: filter(result.errors), warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
   }, [draft, config, stillMasked]);
+  // A known customer's stored ID number needs this visit's separate consent too (the core checks the merged record).
+  const storedId = Boolean(draft?.customerId && record && typeof record.fields['idNumber'] === 'string' && record.fields['idNumber'] !== '' && !draft.cleared.includes('idNumber'));
   const consentIssues = useMemo(
-    () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' }) : {}),
-    [draft, validation],
+    () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' || storedId }) : {}),
+    [draft, validation, storedId],
   );
+
+  // A restored entry linked to a customer (after a lock, a restart): fetch what it is linked to, so the screen says so.
+  const linkedId = draft?.customerId ?? null;
+  useEffect(() => {
+    if (!linkedId || record?.summary.id === linkedId) return;
+    let current = true;
+    void api.call('intake.customerRecord', { customerId: linkedId }).then((result) => {
+      if (current && result.ok) setRecord(result.value);
+    });
+    return () => {
+      current = false;
+    };
+  }, [linkedId, record]);
+
+  // After loading, the cursor goes to the first thing this visit must confirm: a phone that differs
+  // from the record, this visit's consent for the stored ID, else the review button.
+  useEffect(() => {
+    if (!focusAfterLoad.current || !record || !draft) return;
+    focusAfterLoad.current = false;
+    const form = formRef.current;
+    const typedMobile = normalizeMobile(draft.fields.mobile);
+    const storedMobile = record.fields['mobile'];
+    const mobileChanged = typedMobile.ok && typeof storedMobile === 'string' && storedMobile !== '' && maskMobile(typedMobile.national) !== storedMobile;
+    const target = mobileChanged
+      ? form?.querySelector<HTMLElement>('[name="mobile"]')
+      : consentIssues.idConsent
+        ? form?.querySelector<HTMLElement>('[name="idConsent"]')
+        : consentIssues.guardianConsent
+          ? form?.querySelector<HTMLElement>('[name="guardianConsent"]')
+          : form?.querySelector<HTMLElement>('button[type="submit"]');
+    target?.focus();
+  }, [record, draft, consentIssues]);
 
   // Offer known customers as soon as the phone or ID is complete.
   const mobileKey = validation && !validation.errors.mobile ? validation.normalized.mobile : '';
@@ -97,6 +134,28 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       current = false;
     };
   }, [mobileKey, idKey, nameKey, birthKey]);
+
+  /** Load a known customer: their stored record (masked) is shown beside the fields; nothing is copied into the entry. */
+  const loadCustomer = async (customerId: string): Promise<void> => {
+    const result = await api.call('intake.customerRecord', { customerId });
+    if (!result.ok) return setSubmitError(errorMessage(t, result.error));
+    focusAfterLoad.current = true;
+    setRecord(result.value);
+    update({ customerId });
+  };
+
+  // F4 loads the first customer offered (one key, shown on the offer).
+  const offered = !draft?.customerId ? matches[0] : undefined;
+  useEffect(() => {
+    if (!offered) return;
+    const onKey = (event: globalThis.KeyboardEvent): void => {
+      if (event.key !== 'F4' || event.ctrlKey || event.altKey || event.metaKey) return;
+      event.preventDefault();
+      void loadCustomer(offered.id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
 
   if (!certified) return <p className="banner banner--warning" role="alert">{t('intake.notCertified')}</p>;
   if (loadError) return <FormError message={errorMessage(t, loadError)} />;
@@ -180,7 +239,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     await startNew();
     setTouched(new Set());
     setMatches([]);
-    setLoadedName(null);
+    setRecord(null);
     setServerErrors({});
     setReviewing(false);
     setSubmitted(null);
@@ -218,16 +277,16 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       </header>
       {draft.source === 'correction' && <p className="banner banner--warning" role="status" data-testid="correction-banner">{t('intake.correcting')}</p>}
       {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}
-      {draft.customerId && loadedName && (
-        <p className="banner banner--notice" role="status">
-          {t('intake.loadedCustomer', { name: loadedName })}{' '}
-          <button type="button" onClick={() => { setLoadedName(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
+      {draft.customerId && (
+        <p className="banner banner--notice" role="status" data-testid="linked-customer">
+          {t('intake.loadedCustomer', { name: record ? `${record.summary.name} ${record.summary.mobile}` : '…' })}{' '}
+          <button type="button" data-testid="unlink-customer" onClick={() => { setRecord(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
           <br />
           <span className="muted" data-testid="known-customer-hint">{t('intake.knownCustomerHint')}</span>
         </p>
       )}
       {!draft.customerId && matches.length > 0 && (
-        <MatchesPanel matches={matches} onLoad={(match) => { setLoadedName(match.name); update({ customerId: match.id }); }} />
+        <MatchesPanel matches={matches} onLoad={(match) => void loadCustomer(match.id)} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
         <IntakeFieldsForm
@@ -240,6 +299,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           masked={{ fields: stillMasked, onReveal: (field) => void revealMasked(field) }}
           cleared={draft.cleared}
           onToggleClear={known ? toggleClear : undefined}
+          fromRecord={known ? record?.fields : undefined}
         />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
         <FormError message={submitError} />
