@@ -1,0 +1,139 @@
+// Issue 11, returning customers at the counter: from an empty walk-in screen, a known customer found
+// by phone is loaded with every stored field (masked, marked "from the record") in at most 15
+// keystrokes; the offer loads with one key (F4) and the cursor lands on what this visit must
+// confirm; a loaded value is carried only when confirmed or changed; after a lock and unlock the
+// entry says which customer it is linked to and can be unlinked.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { expectOk, staffedDesk } from '../support/desk';
+import { typeWalkIn } from '../support/walk-in';
+
+let desk: Awaited<ReturnType<typeof staffedDesk>>;
+let browser: Browser;
+let page: Page;
+const CUSTOMER = { name: '韩雪原', mobile: '13812348801', idNumber: '11010519491231002X' };
+let customerId = '';
+let firstIntake = '';
+
+/** Presses keys one by one and counts them (a chord such as Control+Enter is one keystroke). */
+function keyCounter(target: Page) {
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    async press(key: string): Promise<void> {
+      count += 1;
+      await target.keyboard.press(key);
+    },
+    async type(text: string): Promise<void> {
+      for (const char of text) await this.press(char);
+    },
+  };
+}
+
+beforeAll(async () => {
+  desk = await staffedDesk([['staff.a', 'specialist'], ['staff.b', 'specialist']]);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
+  await page.keyboard.press('Alt+2');
+  await typeWalkIn(page, CUSTOMER);
+  await page.keyboard.press('Control+Enter');
+  await page.getByTestId('self-review').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('intake-submitted').waitFor();
+  customerId = expectOk(await desk.client('staff.a').call('customers.search', { query: CUSTOMER.mobile }))[0]!.id;
+  firstIntake = expectOk(await desk.client('staff.a').call('customers.card', { id: customerId })).intakes[0]!.id;
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state !== 'fail' || !page) return;
+  fs.mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: path.join('test-results', `counter-ready-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.close();
+});
+
+describe('a returning customer at the counter', () => {
+  it('is loaded by phone with every stored field in at most 15 keystrokes, cursor on this visit’s consent', async () => {
+    await page.keyboard.press('Enter'); // 下一位客户 (has focus after a submit)
+    await page.getByRole('textbox', { name: '姓名', exact: true }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
+
+    const keys = keyCounter(page);
+    await keys.press('Enter'); // name → mobile
+    await keys.type(CUSTOMER.mobile); // a full mobile moves on; the offer appears
+    await page.getByTestId('load-customer').first().waitFor();
+    expect(await page.getByTestId('matches').textContent()).toContain('F4');
+    await keys.press('F4');
+    await page.getByTestId('linked-customer').waitFor();
+    expect(keys.count).toBeLessThanOrEqual(15);
+    expect(keys.count).toBe(13);
+
+    // Every stored field is on screen, masked where personal, marked as from the record.
+    await expect.poll(() => page.getByTestId('from-record-name').textContent()).toContain('韩**');
+    expect(await page.getByTestId('from-record-idNumber').textContent()).toContain('11**************2X');
+    expect(await page.getByTestId('from-record-addressProvince').textContent()).toContain('吉林省');
+    expect(await page.getByTestId('from-record-addressDetail').textContent()).toContain('****');
+    expect(await page.getByTestId('from-record-emergencyName').textContent()).toContain('单*');
+    expect(await page.getByTestId('from-record-emergencyMobile').textContent()).toContain('139******11');
+    expect(await page.getByTestId('from-record-skiDiscipline').textContent()).toContain('双板');
+    expect(await page.getByTestId('from-record-skiAbility').textContent()).toContain('初级');
+    expect(await page.getByTestId('from-record-heightCm').textContent()).toContain('168');
+    expect(await page.getByTestId('from-record-bootMondo').textContent()).toContain('25.5');
+    expect(await page.getByTestId('linked-customer').textContent()).toContain('韩**');
+    // Nothing of the stored ID is on screen in full, and the typed inputs stay as typed.
+    expect(await page.locator('body').textContent()).not.toContain(CUSTOMER.idNumber);
+    expect(await page.getByRole('textbox', { name: '姓名', exact: true }).inputValue()).toBe('');
+
+    // The stored ID needs this visit's separate consent: the cursor is there.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('idConsent');
+  });
+
+  it('submits with only what was confirmed: the phone, not the loaded values', async () => {
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('self-review').waitFor();
+    await page.getByRole('button', { name: '确认提交' }).click();
+    await page.getByTestId('intake-submitted').waitFor();
+    const card = expectOk(await desk.client('staff.a').call('customers.card', { id: customerId }));
+    expect(card.intakes).toHaveLength(2);
+    const second = card.intakes.find((intake) => intake.id !== firstIntake)!;
+    const review = expectOk(await desk.client('staff.b').call('review.intake', { intakeId: second.id }));
+    expect(review.marks).toMatchObject({ mobile: 'confirmed' });
+    expect(review.marks).not.toHaveProperty('heightCm');
+    expect(review.marks).not.toHaveProperty('addressProvince');
+  });
+
+  it('after a lock and unlock, the entry says which customer it is linked to, and can be unlinked', async () => {
+    await page.keyboard.press('Enter'); // 下一位客户
+    await page.getByRole('textbox', { name: '姓名', exact: true }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(CUSTOMER.mobile);
+    await page.getByTestId('load-customer').first().waitFor();
+    await page.keyboard.press('F4');
+    await page.getByTestId('linked-customer').waitFor();
+    await expect.poll(() => page.getByTestId('draft-save-state').textContent()).toMatch(/保存/);
+
+    await page.keyboard.press('Control+l');
+    await page.getByRole('heading', { name: '录入台已锁定' }).waitFor();
+    await page.keyboard.type('Password123');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: '录入台已锁定' }).count()).toBe(0);
+    if ((await page.getByRole('heading', { name: '现场登记' }).count()) === 0) await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { name: '现场登记' }).waitFor();
+    await expect.poll(() => page.getByTestId('linked-customer').textContent()).toContain('韩**');
+    expect(await page.getByTestId('from-record-heightCm').textContent()).toContain('168');
+
+    await page.getByTestId('unlink-customer').click();
+    await expect.poll(() => page.getByTestId('linked-customer').count()).toBe(0);
+    expect(await page.getByTestId('from-record-heightCm').count()).toBe(0);
+  });
+});
