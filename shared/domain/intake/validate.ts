@@ -5,7 +5,8 @@
  * normalised values to store.
  */
 import { ageOn, parseIdentityNumber, parseTravelDocument, validBirthDate } from '../identity';
-import { normalizeLandline, normalizeMobile } from '../phone';
+import { normalizeLandline, normalizeMobile, normalizePhone } from '../phone';
+import { MAINLAND, isRegionCode } from '../regions';
 import { TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields } from './fields';
 
 export interface FieldIssue {
@@ -43,9 +44,18 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
   else if (normalized.name.length > TEXT_LIMITS.name) errors.name = { code: 'too_long' };
   else if (/\d/.test(normalized.name)) errors.name = { code: 'name_has_digits' };
 
+  if (!isRegionCode(input.nationality)) errors.nationality = { code: 'region_unknown' };
+  if (!isRegionCode(input.addressCountry)) errors.addressCountry = { code: 'region_unknown' };
+
+  // A mainland mobile as before; a number with another country code (or for a visitor from abroad) through libphonenumber, stored as E.164.
   const mobile = normalizeMobile(input.mobile);
+  const abroad = !mobile.ok && mobile.reason !== 'empty' && (input.nationality !== MAINLAND || /^\s*(?:\+|＋|00)(?!\s*86)/.test(input.mobile));
   if (mobile.ok) normalized.mobile = mobile.national;
-  else errors.mobile = { code: mobile.reason === 'empty' ? 'required' : `mobile_${mobile.reason}` };
+  else if (abroad) {
+    const phone = normalizePhone(input.mobile, isRegionCode(input.nationality) ? input.nationality : MAINLAND);
+    if (phone.ok) normalized.mobile = phone.country === MAINLAND ? phone.national : phone.e164;
+    else errors.mobile = { code: `phone_${phone.reason}` };
+  } else errors.mobile = { code: mobile.reason === 'empty' ? 'required' : `mobile_${mobile.reason}` };
 
   if (input.idNumber.trim() === '') {
     errors.idNumber = { code: 'required' };
@@ -116,8 +126,17 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
 
   // Required-by-configuration fields; the address province stands for the whole region picker,
   // the emergency contact name for name + mobile.
+  // An address abroad is the country and free text: no province picker, the text is what is required.
+  const mainlandAddress = input.addressCountry === MAINLAND;
+  if (!mainlandAddress) {
+    normalized.addressProvince = '';
+    normalized.addressCity = '';
+    normalized.addressDistrict = '';
+    if (config.addressProvince === 'required' && isBlank(input.addressDetail)) errors.addressDetail = { code: 'required' };
+  }
   for (const [field, rule] of Object.entries(config) as Array<[keyof FieldConfig, string]>) {
     if (rule !== 'required' || errors[field]) continue;
+    if (field === 'addressProvince' && !mainlandAddress) continue;
     if (typeof input[field] === 'boolean') continue;
     if (isBlank(input[field])) errors[field] = { code: 'required' };
   }
