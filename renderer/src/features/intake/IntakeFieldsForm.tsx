@@ -4,6 +4,7 @@ import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES,
 import type { FieldIssue, IntakeValidation } from '../../../../shared/domain/intake/validate';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { cities, districts, provinces } from './address';
+import { MAINLAND, REGIONS } from '../../../../shared/domain/regions';
 
 interface Props {
   fields: IntakeFields;
@@ -22,7 +23,15 @@ interface Props {
 }
 
 export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const regionOptions = REGIONS.map(([code, zh, en]) => ({ value: code, label: `${i18n.language.startsWith('zh') ? zh : en} (${code})` }));
+  /** Nationality and address country: mainland by default, reached by Tab (Enter skips them, so a mainland entry costs no extra key). */
+  const regionSelect = (field: 'nationality' | 'addressCountry') => (
+    <div className="field-with-clear" key={field}>
+      <SelectField label={label(field)} name={field} value={fields[field]} error={message(field)} data-skip-enter options={regionOptions} onChange={(event) => onInput(field, event.target.value, event.target)} onBlur={() => onBlur(field)} />
+      {recordMark(field)}
+    </div>
+  );
   /** "From the record": the stored value (masked) that stays unless this entry confirms, changes or clears it. */
   const recordMark = (field: FieldName, optionKey?: string) => {
     const stored = fromRecord?.[field];
@@ -140,6 +149,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       <fieldset className="form-section">
         <legend>{t('intake.sectionBasic')}</legend>
         {text('name', { autoFocus: true })}
+        {regionSelect('nationality')}
         {text('mobile', { inputMode: 'tel' })}
         {select('idType', ID_TYPES, 'idType')}
         {text('idNumber')}
@@ -171,11 +181,18 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       {shown('addressProvince') && (
         <fieldset className="form-section">
           <legend>{t('intake.sectionAddress')}</legend>
-          {placeSelect('addressProvince', provinces())}
-          {clearControl('addressProvince')}
-          {placeSelect('addressCity', cities(fields.addressProvince))}
-          {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
-          {shown('addressDetail') && text('addressDetail')}
+          {regionSelect('addressCountry')}
+          {fields.addressCountry === MAINLAND ? (
+            <>
+              {placeSelect('addressProvince', provinces())}
+              {clearControl('addressProvince')}
+              {placeSelect('addressCity', cities(fields.addressProvince))}
+              {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
+              {shown('addressDetail') && text('addressDetail')}
+            </>
+          ) : (
+            text('addressDetail', { hint: t('intake.addressAbroadHint') })
+          )}
         </fieldset>
       )}
 

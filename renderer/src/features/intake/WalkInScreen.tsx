@@ -25,7 +25,7 @@ import { SelfReview } from './SelfReview';
 import { useDraft } from './useDraft';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
-const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
+const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
