@@ -149,7 +149,6 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       <fieldset className="form-section">
         <legend>{t('intake.sectionBasic')}</legend>
         {text('name', { autoFocus: true })}
-        {regionSelect('nationality')}
         {text('mobile', { inputMode: 'tel' })}
         {select('idType', ID_TYPES, 'idType')}
         {text('idNumber')}
@@ -167,6 +166,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
         )}
         {shown('landline') && text('landline', { inputMode: 'tel' })}
         {select('grade', GRADES, 'grade')}
+        {regionSelect('nationality')}
       </fieldset>
 
       {validation.derived.minor && (

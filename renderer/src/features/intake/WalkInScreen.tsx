@@ -279,7 +279,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}
       {draft.customerId && (
         <p className="banner banner--notice" role="status" data-testid="linked-customer">
-          {t('intake.loadedCustomer', { name: record ? `${record.summary.name} ${record.summary.mobile}` : '…' })}{' '}
+          {t('intake.loadedCustomer', { name: record?.summary.name ?? '…' })} <span className="mono">{record?.summary.mobile}</span>{' '}
           <button type="button" data-testid="unlink-customer" onClick={() => { setRecord(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
           <br />
           <span className="muted" data-testid="known-customer-hint">{t('intake.knownCustomerHint')}</span>
