@@ -136,4 +136,29 @@ describe('a returning customer at the counter', () => {
     await expect.poll(() => page.getByTestId('linked-customer').count()).toBe(0);
     expect(await page.getByTestId('from-record-heightCm').count()).toBe(0);
   });
+
+  /** Throw away the entry on screen (confirmed), for a fresh empty walk-in screen. */
+  async function freshEntry(): Promise<void> {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: '放弃录入' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
+    await expect.poll(() => page.getByRole('textbox', { name: '手机号码', exact: true }).inputValue()).toBe('');
+  }
+
+  for (const [how, lastFour] of [['the last four digits of the phone', CUSTOMER.mobile.slice(-4)], ['the last four characters of the ID', CUSTOMER.idNumber.slice(-4)]] as const) {
+    it(`is found by ${how} and loaded in at most 15 keystrokes (F3, four keys, Enter)`, async () => {
+      await freshEntry();
+      const keys = keyCounter(page);
+      await keys.press('F3');
+      await keys.type(lastFour);
+      await page.getByTestId('load-customer').first().waitFor();
+      await keys.press('Enter');
+      await page.getByTestId('linked-customer').waitFor();
+      expect(keys.count).toBe(6);
+      await expect.poll(() => page.getByTestId('from-record-mobile').textContent()).toContain('138******01');
+      expect(await page.getByTestId('from-record-heightCm').textContent()).toContain('168');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('idConsent');
+      await page.getByTestId('unlink-customer').click();
+    });
+  }
 });

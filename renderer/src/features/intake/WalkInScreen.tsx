@@ -48,6 +48,10 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [targetMinutes, setTargetMinutes] = useState(5);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [matches, setMatches] = useState<CustomerSummary[]>([]);
+  /** Returning-customer quick find (F3): phone, last four of phone or ID, or the ID number. */
+  const [finder, setFinder] = useState('');
+  const [found, setFound] = useState<CustomerSummary[]>([]);
+  const finderRef = useRef<HTMLInputElement>(null);
   /** The known customer this entry updates, as stored (masked): shown beside each field, kept unless confirmed or changed. */
   const [record, setRecord] = useState<{ summary: CustomerSummary; fields: Record<string, string | boolean> } | null>(null);
   const focusAfterLoad = useRef(false);
@@ -135,23 +139,46 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     };
   }, [mobileKey, idKey, nameKey, birthKey]);
 
+  // The quick find looks up as typed (masked results), through the same search as the search screen.
+  const finderQuery = finder.trim();
+  useEffect(() => {
+    if (finderQuery.length < 4) {
+      setFound([]);
+      return;
+    }
+    let current = true;
+    void api.call('customers.search', { query: finderQuery, limit: 5 }).then((result) => {
+      if (current) setFound(result.ok ? result.value : []);
+    });
+    return () => {
+      current = false;
+    };
+  }, [finderQuery]);
+
   /** Load a known customer: their stored record (masked) is shown beside the fields; nothing is copied into the entry. */
   const loadCustomer = async (customerId: string): Promise<void> => {
     const result = await api.call('intake.customerRecord', { customerId });
     if (!result.ok) return setSubmitError(errorMessage(t, result.error));
     focusAfterLoad.current = true;
+    setFinder('');
+    setFound([]);
     setRecord(result.value);
     update({ customerId });
   };
 
-  // F4 loads the first customer offered (one key, shown on the offer).
-  const offered = !draft?.customerId ? matches[0] : undefined;
+  // F3 goes to the quick find; F4 loads the first customer offered (one key each, shown on screen).
+  const offers = found.length > 0 ? found : matches;
+  const offered = !draft?.customerId ? offers[0] : undefined;
   useEffect(() => {
-    if (!offered) return;
     const onKey = (event: globalThis.KeyboardEvent): void => {
-      if (event.key !== 'F4' || event.ctrlKey || event.altKey || event.metaKey) return;
-      event.preventDefault();
-      void loadCustomer(offered.id);
+      if (event.ctrlKey || event.altKey || event.metaKey) return;
+      if (event.key === 'F3') {
+        event.preventDefault();
+        finderRef.current?.focus();
+      } else if (event.key === 'F4' && offered) {
+        event.preventDefault();
+        void loadCustomer(offered.id);
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -240,9 +267,13 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     setTouched(new Set());
     setMatches([]);
     setRecord(null);
+    setFinder('');
+    setFound([]);
     setServerErrors({});
     setReviewing(false);
     setSubmitted(null);
+    // A discarded entry keeps the form mounted (no autofocus): the next customer starts at the name.
+    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[name="name"]')?.focus());
   };
 
   if (submitted) {
@@ -285,8 +316,35 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           <span className="muted" data-testid="known-customer-hint">{t('intake.knownCustomerHint')}</span>
         </p>
       )}
-      {!draft.customerId && matches.length > 0 && (
-        <MatchesPanel matches={matches} onLoad={(match) => void loadCustomer(match.id)} />
+      {!draft.customerId && (
+        <div className="walkin__finder" role="search">
+          <label htmlFor="walkin-finder">
+            {t('intake.finder')} <kbd>F3</kbd>
+          </label>{' '}
+          <input
+            id="walkin-finder"
+            ref={finderRef}
+            value={finder}
+            maxLength={40}
+            autoComplete="off"
+            spellCheck={false}
+            data-testid="walkin-finder"
+            onChange={(event) => setFinder(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && found[0]) {
+                event.preventDefault();
+                void loadCustomer(found[0].id);
+              } else if (event.key === 'Escape') {
+                setFinder('');
+                formRef.current?.querySelector<HTMLElement>('[name="name"]')?.focus();
+              }
+            }}
+          />
+          {finderQuery.length >= 4 && found.length === 0 && <span className="muted" data-testid="finder-none"> {t('intake.finderNone')}</span>}
+        </div>
+      )}
+      {!draft.customerId && offers.length > 0 && (
+        <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
         <IntakeFieldsForm
