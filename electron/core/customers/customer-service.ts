@@ -6,6 +6,7 @@ import type { CustomerSummary, REVEALABLE_FIELDS } from '../../../shared/api/int
 import { normalizeDocumentInput } from '../../../shared/domain/identity';
 import { maskAddress, maskField } from '../../../shared/domain/masking';
 import { normalizeMobile } from '../../../shared/domain/phone';
+import { normalizeQuery } from '../../../shared/domain/names';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
@@ -47,7 +48,8 @@ export function searchCustomers(services: Services, query: string, limit: number
 
 /** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
 function searchByQuery(services: Services, query: string, limit: number): CustomerRow[] {
-  const q = query.trim();
+  // A phone typed with full-width digits, a name with any middle-dot variant: as stored.
+  const q = normalizeQuery(query).trim();
   const repo = services.customers;
   const results = new Map<string, CustomerRow>();
   const add = (rows: CustomerRow[]): void => {

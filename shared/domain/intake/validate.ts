@@ -7,6 +7,7 @@
 import { ageOn, parseIdentityNumber, parseTravelDocument, validBirthDate } from '../identity';
 import { normalizeLandline, normalizeMobile, normalizePhone } from '../phone';
 import { MAINLAND, isRegionCode } from '../regions';
+import { nameIssue, normalizeName } from '../names';
 import { TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields } from './fields';
 
 export interface FieldIssue {
@@ -37,12 +38,15 @@ function isBlank(value: unknown): boolean {
 export function validateIntake(input: IntakeFields, config: FieldConfig, today: Date = new Date()): IntakeValidation {
   const errors: IntakeValidation['errors'] = {};
   const warnings: IntakeValidation['warnings'] = {};
-  const normalized: IntakeFields = { ...input, name: input.name.trim().replace(/\s+/g, ' ') };
+  const normalized: IntakeFields = { ...input, name: normalizeName(input.name) };
   const derived: IntakeValidation['derived'] = { birthDate: null, gender: null, age: null, minor: false };
 
   if (normalized.name === '') errors.name = { code: 'required' };
   else if (normalized.name.length > TEXT_LIMITS.name) errors.name = { code: 'too_long' };
-  else if (/\d/.test(normalized.name)) errors.name = { code: 'name_has_digits' };
+  else {
+    const issue = nameIssue(normalized.name);
+    if (issue) errors.name = { code: issue };
+  }
 
   if (!isRegionCode(input.nationality)) errors.nationality = { code: 'region_unknown' };
   if (!isRegionCode(input.addressCountry)) errors.addressCountry = { code: 'region_unknown' };
