@@ -161,4 +161,56 @@ describe('a returning customer at the counter', () => {
       await page.getByTestId('unlink-customer').click();
     });
   }
+
+  it('a new mainland customer: the ID suggests province, city and district, and F6 takes them', async () => {
+    await freshEntry();
+    const keys = keyCounter(page);
+    await page.keyboard.type('林雪'); // typed through an IME: not counted here
+    await keys.press('Enter');
+    await keys.type('13812340077'); // moves on to the document type
+    await keys.press('Enter');
+    await keys.type('220204198503150021'); // moves on; the county code is 吉林省吉林市船营区
+    await expect.poll(() => page.getByTestId('suggested-place').textContent()).toContain('吉林省 吉林市 船营区');
+    await keys.press('F6');
+    await expect.poll(() => page.locator('[name="addressProvince"]').inputValue()).toBe('吉林省');
+    expect(await page.locator('[name="addressCity"]').inputValue()).toBe('吉林市');
+    expect(await page.locator('[name="addressDistrict"]').inputValue()).toBe('船营区');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('addressDetail');
+    expect(await page.getByTestId('suggested-place').count()).toBe(0);
+  });
+
+  it('a visitor from abroad: +44 phone, nationality, an address abroad without a province, submitted', async () => {
+    await freshEntry();
+    await page.keyboard.type('John Smith');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('+44 7400 123456');
+    await page.keyboard.press('Enter');
+    await page.locator('[name="idType"]').selectOption('foreign_passport');
+    await page.locator('[name="idNumber"]').focus();
+    await page.keyboard.type('K1234567');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('1980-05-01');
+    await page.locator('[name="nationality"]').selectOption('GB');
+    await page.locator('[name="addressCountry"]').selectOption('GB');
+    expect(await page.locator('[name="addressProvince"]').count()).toBe(0);
+    await page.locator('[name="addressDetail"]').focus();
+    await page.keyboard.type('10 Downing Street, London');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Jane Smith');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('+44 7400 654321');
+    await page.locator('[name="skiDiscipline"]').selectOption('ski');
+    await page.locator('[name="skiAbility"]').selectOption('beginner');
+    await page.getByLabel('客户单独同意收集身份证件号码（敏感个人信息）').focus();
+    await page.keyboard.press('Space');
+    await page.getByRole('textbox', { name: '姓名', exact: true }).focus();
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('self-review').waitFor();
+    expect(await page.getByText('所有必填项已填写，格式正确。').isVisible()).toBe(true);
+    await page.getByRole('button', { name: '确认提交' }).click();
+    await page.getByTestId('intake-submitted').waitFor();
+    const [visitor] = expectOk(await desk.client('staff.a').call('customers.search', { query: '+447400123456' }));
+    const card = expectOk(await desk.client('staff.a').call('customers.card', { id: visitor!.id }));
+    expect(card.fields).toMatchObject({ nationality: 'GB', addressCountry: 'GB', addressProvince: '', mobile: '+44********56', emergencyMobile: '+44********21' });
+  });
 });

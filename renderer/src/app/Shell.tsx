@@ -134,6 +134,7 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>F2</kbd></dt><dd>{t('shortcut.language')}</dd>
               <dt><kbd>F3</kbd></dt><dd>{t('shortcut.finder')}</dd>
               <dt><kbd>F4</kbd></dt><dd>{t('shortcut.load')}</dd>
+              <dt><kbd>F6</kbd></dt><dd>{t('shortcut.place')}</dd>
             </dl>
             <button type="button" autoFocus onClick={() => setShowShortcuts(false)}>
               {t('common.close')}

@@ -35,6 +35,22 @@ function isBlank(value: unknown): boolean {
   return typeof value === 'string' ? value.trim() === '' : value === undefined || value === null;
 }
 
+/**
+ * A phone field: a mainland mobile as before (11 digits, with its precise messages); a number with
+ * another country code, or any number of a visitor from abroad, through libphonenumber, stored as
+ * E.164 (docs/decisions/0009-visitors-from-anywhere.md).
+ */
+function readPhone(input: string, nationality: string): { ok: true; value: string } | { ok: false; code: string } {
+  const mobile = normalizeMobile(input);
+  if (mobile.ok) return { ok: true, value: mobile.national };
+  if (mobile.reason === 'empty') return { ok: false, code: 'empty' };
+  const abroad = nationality !== MAINLAND || /^\s*(?:\+|＋|00)(?!\s*86)/.test(input);
+  if (!abroad) return { ok: false, code: `mobile_${mobile.reason}` };
+  const phone = normalizePhone(input, isRegionCode(nationality) ? nationality : MAINLAND);
+  if (!phone.ok) return { ok: false, code: `phone_${phone.reason}` };
+  return { ok: true, value: phone.country === MAINLAND ? phone.national : phone.e164 };
+}
+
 export function validateIntake(input: IntakeFields, config: FieldConfig, today: Date = new Date()): IntakeValidation {
   const errors: IntakeValidation['errors'] = {};
   const warnings: IntakeValidation['warnings'] = {};
@@ -51,15 +67,9 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
   if (!isRegionCode(input.nationality)) errors.nationality = { code: 'region_unknown' };
   if (!isRegionCode(input.addressCountry)) errors.addressCountry = { code: 'region_unknown' };
 
-  // A mainland mobile as before; a number with another country code (or for a visitor from abroad) through libphonenumber, stored as E.164.
-  const mobile = normalizeMobile(input.mobile);
-  const abroad = !mobile.ok && mobile.reason !== 'empty' && (input.nationality !== MAINLAND || /^\s*(?:\+|＋|00)(?!\s*86)/.test(input.mobile));
-  if (mobile.ok) normalized.mobile = mobile.national;
-  else if (abroad) {
-    const phone = normalizePhone(input.mobile, isRegionCode(input.nationality) ? input.nationality : MAINLAND);
-    if (phone.ok) normalized.mobile = phone.country === MAINLAND ? phone.national : phone.e164;
-    else errors.mobile = { code: `phone_${phone.reason}` };
-  } else errors.mobile = { code: mobile.reason === 'empty' ? 'required' : `mobile_${mobile.reason}` };
+  const mobile = readPhone(input.mobile, input.nationality);
+  if (mobile.ok) normalized.mobile = mobile.value;
+  else errors.mobile = { code: mobile.code === 'empty' ? 'required' : mobile.code };
 
   if (input.idNumber.trim() === '') {
     errors.idNumber = { code: 'required' };
@@ -99,9 +109,9 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
 
   if (derived.minor) {
     if (isBlank(input.guardianName)) errors.guardianName = { code: 'guardian_required' };
-    const guardianMobile = normalizeMobile(input.guardianMobile);
-    if (guardianMobile.ok) normalized.guardianMobile = guardianMobile.national;
-    else errors.guardianMobile = { code: guardianMobile.reason === 'empty' ? 'guardian_required' : `mobile_${guardianMobile.reason}` };
+    const guardianMobile = readPhone(input.guardianMobile, input.nationality);
+    if (guardianMobile.ok) normalized.guardianMobile = guardianMobile.value;
+    else errors.guardianMobile = { code: guardianMobile.code === 'empty' ? 'guardian_required' : guardianMobile.code };
   }
 
   if (config.landline !== 'hidden' && input.landline.trim() !== '') {
@@ -111,11 +121,11 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
   }
 
   if (input.emergencyMobile.trim() !== '') {
-    const emergency = normalizeMobile(input.emergencyMobile);
+    const emergency = readPhone(input.emergencyMobile, input.nationality);
     if (emergency.ok) {
-      normalized.emergencyMobile = emergency.national;
-      if (emergency.national === normalized.mobile) warnings.emergencyMobile = { code: 'emergency_same_as_customer' };
-    } else errors.emergencyMobile = { code: `mobile_${emergency.reason}` };
+      normalized.emergencyMobile = emergency.value;
+      if (emergency.value === normalized.mobile) warnings.emergencyMobile = { code: 'emergency_same_as_customer' };
+    } else errors.emergencyMobile = { code: emergency.code };
   }
 
   for (const [field, range] of Object.entries(RANGES) as Array<[keyof typeof RANGES, { min: number; max: number }]>) {

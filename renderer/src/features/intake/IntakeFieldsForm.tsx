@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields, type TextFieldName } from '../../../../shared/domain/intake/fields';
 import type { FieldIssue, IntakeValidation } from '../../../../shared/domain/intake/validate';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
-import { cities, districts, provinces } from './address';
+import { cities, districts, provinces, type Place } from './address';
 import { MAINLAND, REGIONS } from '../../../../shared/domain/regions';
 
 interface Props {
@@ -20,9 +20,12 @@ interface Props {
   onToggleClear?: ((field: FieldName) => void) | undefined;
   /** A loaded known customer's stored values, masked: shown beside each field the entry leaves as it is. */
   fromRecord?: Readonly<Record<string, string | boolean>> | undefined;
+  /** The place the resident ID names, offered for an empty mainland address (F6 takes it). */
+  suggestedPlace?: Place | null | undefined;
+  onTakeSuggestedPlace?: (() => void) | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, suggestedPlace, onTakeSuggestedPlace }: Props) {
   const { t, i18n } = useTranslation();
   const regionOptions = REGIONS.map(([code, zh, en]) => ({ value: code, label: `${i18n.language.startsWith('zh') ? zh : en} (${code})` }));
   /** Nationality and address country: mainland by default, reached by Tab (Enter skips them, so a mainland entry costs no extra key). */
@@ -184,6 +187,14 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
           {regionSelect('addressCountry')}
           {fields.addressCountry === MAINLAND ? (
             <>
+              {suggestedPlace && (
+                <p className="suggestion" data-testid="suggested-place">
+                  {t('intake.suggestedPlace', { place: `${suggestedPlace.province} ${suggestedPlace.city} ${suggestedPlace.district}` })}{' '}
+                  <button type="button" className="link" data-skip-enter aria-keyshortcuts="F6" onClick={onTakeSuggestedPlace}>
+                    {t('intake.takeSuggestion')} <kbd>F6</kbd>
+                  </button>
+                </p>
+              )}
               {placeSelect('addressProvince', provinces())}
               {clearControl('addressProvince')}
               {placeSelect('addressCity', cities(fields.addressProvince))}

@@ -23,6 +23,7 @@ import { IntakeFieldsForm } from './IntakeFieldsForm';
 import { MatchesPanel } from './MatchesPanel';
 import { SelfReview } from './SelfReview';
 import { useDraft } from './useDraft';
+import { placeFromCounty } from './address';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
 const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
@@ -169,12 +170,28 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   // F3 goes to the quick find; F4 loads the first customer offered (one key each, shown on screen).
   const offers = found.length > 0 ? found : matches;
   const offered = !draft?.customerId ? offers[0] : undefined;
+  // A mainland address still to pick and a resident ID that names its county: suggest that place (F6 takes it).
+  const suggestedPlace =
+    draft && validation && validation.derived.birthDate && draft.fields.idType === 'cn_resident_id' && !validation.errors.idNumber && draft.fields.addressCountry === 'CN' && draft.fields.addressProvince === '' && !(record?.fields['addressProvince'])
+      ? placeFromCounty(validation.normalized.idNumber.slice(0, 6))
+      : null;
+  const takeSuggestedPlace = (): void => {
+    if (!suggestedPlace) return;
+    flushSync(() => update({ fields: { addressProvince: suggestedPlace.province, addressCity: suggestedPlace.city, addressDistrict: suggestedPlace.district } }));
+    // On to what follows the district (the street address), as a picked district would.
+    const district = formRef.current?.querySelector<HTMLElement>('[name="addressDistrict"]');
+    const items = [...(formRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+    if (district) items.find((item) => district.compareDocumentPosition(item) & Node.DOCUMENT_POSITION_FOLLOWING)?.focus();
+  };
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent): void => {
       if (event.ctrlKey || event.altKey || event.metaKey) return;
       if (event.key === 'F3') {
         event.preventDefault();
         finderRef.current?.focus();
+      } else if (event.key === 'F6' && suggestedPlace) {
+        event.preventDefault();
+        takeSuggestedPlace();
       } else if (event.key === 'F4' && offered) {
         event.preventDefault();
         void loadCustomer(offered.id);
@@ -358,6 +375,8 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           cleared={draft.cleared}
           onToggleClear={known ? toggleClear : undefined}
           fromRecord={known ? record?.fields : undefined}
+          suggestedPlace={suggestedPlace}
+          onTakeSuggestedPlace={takeSuggestedPlace}
         />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
         <FormError message={submitError} />
