@@ -137,8 +137,35 @@ describe('a returning customer at the counter', () => {
     expect(await page.getByTestId('from-record-heightCm').count()).toBe(0);
   });
 
+  it('after a lock and unlock, the linked entry can be submitted as it is', async () => {
+    await page.keyboard.press('F4'); // the phone typed before is still offered
+    await page.getByTestId('linked-customer').waitFor();
+    await expect.poll(() => page.getByTestId('draft-save-state').textContent()).toMatch(/保存/);
+    await page.keyboard.press('Control+l');
+    await page.getByRole('heading', { name: '录入台已锁定' }).waitFor();
+    await page.keyboard.type('Password123');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: '录入台已锁定' }).count()).toBe(0);
+    if ((await page.getByRole('heading', { name: '现场登记' }).count()) === 0) await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.getByTestId('linked-customer').textContent()).toContain('韩**');
+    await page.getByLabel('客户单独同意收集身份证件号码（敏感个人信息）').check();
+    await page.getByRole('textbox', { name: '姓名', exact: true }).focus();
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('self-review').waitFor();
+    await page.getByRole('button', { name: '确认提交' }).click();
+    await page.getByTestId('intake-submitted').waitFor();
+    expect(expectOk(await desk.client('staff.a').call('customers.card', { id: customerId })).intakes).toHaveLength(3);
+    await page.keyboard.press('Enter'); // 下一位客户
+    await page.getByRole('textbox', { name: '姓名', exact: true }).waitFor();
+  });
+
   /** Throw away the entry on screen (confirmed), for a fresh empty walk-in screen. */
   async function freshEntry(): Promise<void> {
+    const empty = (await page.getByRole('textbox', { name: '手机号码', exact: true }).inputValue()) === '' && (await page.getByTestId('linked-customer').count()) === 0;
+    if (empty) {
+      await page.getByRole('textbox', { name: '姓名', exact: true }).focus();
+      return;
+    }
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: '放弃录入' }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
