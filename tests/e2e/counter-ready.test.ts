@@ -234,10 +234,18 @@ describe('a returning customer at the counter', () => {
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('self-review').waitFor();
     expect(await page.getByText('所有必填项已填写，格式正确。').isVisible()).toBe(true);
+    expect(await page.getByTestId('self-review').textContent()).toContain('英国');
     await page.getByRole('button', { name: '确认提交' }).click();
     await page.getByTestId('intake-submitted').waitFor();
     const [visitor] = expectOk(await desk.client('staff.a').call('customers.search', { query: '+447400123456' }));
     const card = expectOk(await desk.client('staff.a').call('customers.card', { id: visitor!.id }));
     expect(card.fields).toMatchObject({ nationality: 'GB', addressCountry: 'GB', addressProvince: '', mobile: '+44********56', emergencyMobile: '+44********21' });
+
+    // Back next winter: the +44 phone offers the visitor to load.
+    await page.keyboard.press('Enter'); // 下一位客户
+    await page.getByRole('textbox', { name: '姓名', exact: true }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('+44 7400 123456');
+    await expect.poll(() => page.getByTestId('matches').textContent()).toContain('J*** S****');
   });
 });

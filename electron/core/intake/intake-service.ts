@@ -6,7 +6,7 @@
 import type { CustomerSummary, Draft, MethodInputOf } from './types';
 import { defaultConsent, validateConsent, type Consent } from '../../../shared/domain/intake/consent';
 import { emptyIntakeFields, type FieldName, type IntakeFields } from '../../../shared/domain/intake/fields';
-import { normalizeMobile } from '../../../shared/domain/phone';
+import { normalizeMobile, normalizePhone } from '../../../shared/domain/phone';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
 import { FIELD_MASKS, MASKED_FIELDS, maskField, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
@@ -103,6 +103,11 @@ export function findMatches(services: Services, input: MethodInputOf<'intake.mat
   };
   const mobile = normalizeMobile(input.mobile ?? '');
   if (mobile.ok) add(services.customers.byMobile(mobile.national), 'mobile');
+  else if (/^\s*(?:\+|＋|00)/.test(input.mobile ?? '')) {
+    // A phone from abroad, stored as E.164 (docs/decisions/0009-visitors-from-anywhere.md).
+    const phone = normalizePhone(input.mobile ?? '');
+    if (phone.ok && phone.country !== 'CN') add(services.customers.byMobile(phone.e164), 'mobile');
+  }
   const rawId = normalizeDocumentInput(input.idNumber ?? '');
   if (rawId.length >= 8) {
     const id = parseIdentityNumber(rawId, { today: new Date(services.ctx.now()) });
