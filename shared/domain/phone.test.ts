@@ -53,6 +53,10 @@ describe('normalizePhone', () => {
   it('says what is wrong without guessing', () => {
     expect(normalizePhone('')).toEqual({ ok: false, reason: 'empty' });
     expect(normalizePhone(' \u3000 ')).toEqual({ ok: false, reason: 'empty' });
+    expect(normalizePhone('-')).toEqual({ ok: false, reason: 'invalid' });
+    expect(normalizePhone('(+44) 20 7946 0958')).toMatchObject({ ok: true, e164: '+442079460958' });
+    expect(normalizePhone('+886 912 345 678')).toMatchObject({ ok: true, country: 'TW', type: 'mobile' });
+    expect(normalizePhone('07400 123456', 'GB')).toMatchObject({ ok: true, e164: '+447400123456', country: 'GB' });
     expect(normalizePhone('12')).toEqual({ ok: false, reason: 'too_short' });
     expect(normalizePhone('+44 20')).toEqual({ ok: false, reason: 'too_short' });
     expect(normalizePhone('138123456789012345678')).toEqual({ ok: false, reason: 'too_long' });

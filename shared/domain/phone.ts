@@ -23,10 +23,10 @@ function lengthReason(reason: string | undefined): 'too_short' | 'too_long' | 'i
 }
 
 export function normalizePhone(input: string, defaultCountry = 'CN'): PhoneResult {
-  let value = toHalfWidth(input)
-    .replace(/[\s\-‐‑–—.]/g, '')
-    .trim();
-  if (value === '' || /^[()]*$/.test(value)) return { ok: false, reason: 'empty' };
+  // Empty means nothing typed; punctuation alone is typed, and is not a number.
+  if (toHalfWidth(input).trim() === '') return { ok: false, reason: 'empty' };
+  let value = toHalfWidth(input).replace(/[\s\-‐‑–—.]/g, '');
+  if (!/\d/.test(value)) return { ok: false, reason: 'invalid' };
   // A leading 00 is the international prefix in China and most of the world; say so for any default country.
   value = value.replace(/^\(?00(?=[1-9])/, (match) => (match.startsWith('(') ? '(+' : '+'));
   // "+44 (0)20 …": the bracketed trunk 0 is dialled only from inside the country.
