@@ -5,6 +5,7 @@
 // entry says which customer it is linked to and can be unlinked.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, signInWithKeyboard } from '../support/browser';
@@ -16,6 +17,20 @@ let browser: Browser;
 let page: Page;
 const CUSTOMER = { name: '韩雪原', mobile: '13812348801', idNumber: '11010519491231002X' };
 let customerId = '';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is (evaluated over DevTools: the CSP refuses injected scripts). */
+async function seriousAxeViolations(target: Page): Promise<string[]> {
+  await target.evaluate(AXE_SOURCE);
+  return target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
+  });
+}
+
 let firstIntake = '';
 
 /** Presses keys one by one and counts them (a chord such as Control+Enter is one keystroke). */
@@ -95,6 +110,7 @@ describe('a returning customer at the counter', () => {
 
     // The stored ID needs this visit's separate consent: the cursor is there.
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('idConsent');
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
   it('submits with only what was confirmed: the phone, not the loaded values', async () => {
