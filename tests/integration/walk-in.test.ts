@@ -119,6 +119,9 @@ describe('walk-in entry', () => {
     for (const query of ['迪丽热巴·迪力', '迪丽热巴•迪力', '迪丽热巴‧迪力', '迪丽热巴・迪力', '１３８１２３４５６７８', '５６７８']) {
       expect(await find(query), query).toBe(1);
     }
+    // The returning-customer offer while typing reads the name the same way.
+    const offered = expectOk(await specialist.call('intake.matches', { name: '迪丽热巴•迪力木拉提', birthDate: '1949-12-31' }));
+    expect(offered.map((match) => match.matchedOn)).toEqual([['name_birth']]);
   });
 
   it('filters by grade, intake status, source and date, with or without a query', async () => {

@@ -7,6 +7,7 @@ import type { CustomerSummary, Draft, MethodInputOf } from './types';
 import { defaultConsent, validateConsent, type Consent } from '../../../shared/domain/intake/consent';
 import { emptyIntakeFields, type FieldName, type IntakeFields } from '../../../shared/domain/intake/fields';
 import { normalizeMobile, normalizePhone } from '../../../shared/domain/phone';
+import { normalizeName } from '../../../shared/domain/names';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
 import { FIELD_MASKS, MASKED_FIELDS, maskField, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
@@ -113,7 +114,8 @@ export function findMatches(services: Services, input: MethodInputOf<'intake.mat
     const id = parseIdentityNumber(rawId, { today: new Date(services.ctx.now()) });
     add(services.customers.byIdNumber(id.ok ? id.normalized : rawId), 'id');
   }
-  const name = (input.name ?? '').trim();
+  // As stored: any middle-dot variant as U+00B7, spaces collapsed.
+  const name = normalizeName(input.name ?? '');
   let birthDate = input.birthDate ?? '';
   const fromId = parseIdentityNumber(rawId, { today: new Date(services.ctx.now()) });
   if (fromId.ok) birthDate = fromId.birthDate;
