@@ -113,8 +113,15 @@ describe('a returning customer at the counter', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
-  it('submits with only what was confirmed: the phone, not the loaded values', async () => {
+  it('submits with only what was confirmed: the phone, the ID and height confirmed as stored, not the other loaded values', async () => {
     await page.keyboard.press('Space');
+    // Confirming a stored value is explicit; a masked one stays masked on screen.
+    await page.getByTestId('confirm-idNumber').click();
+    await page.getByTestId('confirm-heightCm').click();
+    await expect.poll(() => page.locator('[name="idNumber"]').inputValue()).toBe('11**************2X');
+    expect(await page.locator('[name="heightCm"]').inputValue()).toBe('168');
+    expect(await page.locator('[name="idNumber"]').getAttribute('aria-invalid')).not.toBe('true');
+    await page.getByRole('textbox', { name: '姓名', exact: true }).focus();
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('self-review').waitFor();
     await page.getByRole('button', { name: '确认提交' }).click();
@@ -123,8 +130,8 @@ describe('a returning customer at the counter', () => {
     expect(card.intakes).toHaveLength(2);
     const second = card.intakes.find((intake) => intake.id !== firstIntake)!;
     const review = expectOk(await desk.client('staff.b').call('review.intake', { intakeId: second.id }));
-    expect(review.marks).toMatchObject({ mobile: 'confirmed' });
-    expect(review.marks).not.toHaveProperty('heightCm');
+    expect(review.marks).toMatchObject({ mobile: 'confirmed', idNumber: 'confirmed', heightCm: 'confirmed' });
+    expect(review.marks).not.toHaveProperty('weightKg');
     expect(review.marks).not.toHaveProperty('addressProvince');
   });
 

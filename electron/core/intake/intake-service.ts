@@ -127,6 +127,16 @@ export function findMatches(services: Services, input: MethodInputOf<'intake.mat
   return [...found.values()].map(({ row, on }) => summarize(row, [...on]));
 }
 
+/**
+ * A known customer's stored value confirmed on the walk-in screen without a reveal: the field holds
+ * exactly its mask, and stands for the stored value (it never left the core).
+ */
+function confirmStored(services: Services, customerId: string, incoming: IntakeFields): IntakeFields {
+  const row = services.customers.byId(customerId);
+  if (!row) return incoming;
+  return unmaskUnchanged(incoming, { ...emptyIntakeFields(), ...(JSON.parse(row.doc) as Partial<IntakeFields>) });
+}
+
 interface SubmitInput {
   draftId: string;
   fields: IntakeFields;
@@ -140,7 +150,7 @@ interface SubmitInput {
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
-  const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.fields;
+  const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.customerId ? confirmStored(services, input.customerId, input.fields) : input.fields;
   return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
 

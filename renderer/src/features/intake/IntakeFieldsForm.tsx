@@ -20,12 +20,14 @@ interface Props {
   onToggleClear?: ((field: FieldName) => void) | undefined;
   /** A loaded known customer's stored values, masked: shown beside each field the entry leaves as it is. */
   fromRecord?: Readonly<Record<string, string | boolean>> | undefined;
+  /** Confirm a stored value as it is this visit (a masked one stays masked; the core carries the stored value). */
+  onConfirmRecord?: ((field: FieldName) => void) | undefined;
   /** The place the resident ID names, offered for an empty mainland address (F6 takes it). */
   suggestedPlace?: Place | null | undefined;
   onTakeSuggestedPlace?: (() => void) | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, suggestedPlace, onTakeSuggestedPlace }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, onConfirmRecord, suggestedPlace, onTakeSuggestedPlace }: Props) {
   const { t, i18n } = useTranslation();
   const regionOptions = REGIONS.map(([code, zh, en]) => ({ value: code, label: `${i18n.language.startsWith('zh') ? zh : en} (${code})` }));
   /** Nationality and address country: mainland by default, reached by Tab (Enter skips them, so a mainland entry costs no extra key). */
@@ -44,7 +46,12 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
     const shownValue = typeof stored === 'boolean' ? t('common.yes') : optionKey ? t(`intake.option.${optionKey}.${stored}`, { defaultValue: stored }) : stored;
     return (
       <small className="from-record" data-testid={`from-record-${field}`}>
-        {t('intake.fromRecord', { value: shownValue })}
+        {t('intake.fromRecord', { value: shownValue })}{' '}
+        {onConfirmRecord && typeof stored === 'string' && (
+          <button type="button" className="link" data-skip-enter data-testid={`confirm-${field}`} onClick={() => onConfirmRecord(field)}>
+            {t('intake.confirmRecord')}
+          </button>
+        )}
       </small>
     );
   };

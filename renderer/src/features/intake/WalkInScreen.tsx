@@ -14,7 +14,7 @@ import { validateIntake, type FieldIssue } from '../../../../shared/domain/intak
 import { normalizeDocumentInput } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
 import { COMPLETE_MOBILE, normalizeMobile } from '../../../../shared/domain/phone';
-import { maskMobile } from '../../../../shared/domain/masking';
+import { MASKED_FIELDS, maskMobile } from '../../../../shared/domain/masking';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -73,15 +73,20 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
 
   // A correction opens masked: a field still showing its mask is unchanged, and the core checks it against the stored value.
   const stillMasked = useMemo(() => new Set<string>(Object.entries(masks).filter(([field, mask]) => draft?.fields[field as FieldName] === mask).map(([field]) => field)), [masks, draft]);
+  // A known customer's stored value confirmed as it is: the field holds its mask, and the core carries the stored value.
+  const confirmedMasked = useMemo(
+    () => new Set<string>(draft?.customerId && record ? MASKED_FIELDS.filter((field) => draft.fields[field] !== '' && draft.fields[field] === record.fields[field]) : []),
+    [draft, record],
+  );
   const known = Boolean(draft?.customerId);
   const validation = useMemo(() => {
     if (!draft) return null;
     const result = validateIntake(draft.fields, config, new Date());
     // A known customer: an empty field is "not asked" and keeps the stored value (the core checks the merged record).
-    const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !(draft.customerId && code === 'required');
+    const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !confirmedMasked.has(field) && !(draft.customerId && code === 'required');
     const filter = <T extends { code: string } | undefined,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field, issue]) => keep(field, (issue as { code: string } | undefined)?.code))) as Partial<Record<FieldName, T>>;
     return { ...result, errors: filter(result.errors), warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
-  }, [draft, config, stillMasked]);
+  }, [draft, config, stillMasked, confirmedMasked]);
   // A known customer's stored ID number needs this visit's separate consent too (the core checks the merged record).
   const storedId = Boolean(draft?.customerId && record && typeof record.fields['idNumber'] === 'string' && record.fields['idNumber'] !== '' && !draft.cleared.includes('idNumber'));
   const consentIssues = useMemo(
@@ -375,6 +380,10 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           cleared={draft.cleared}
           onToggleClear={known ? toggleClear : undefined}
           fromRecord={known ? record?.fields : undefined}
+          onConfirmRecord={(field) => {
+            const stored = record?.fields[field];
+            if (typeof stored === 'string') update({ fields: { [field]: stored } });
+          }}
           suggestedPlace={suggestedPlace}
           onTakeSuggestedPlace={takeSuggestedPlace}
         />
