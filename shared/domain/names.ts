@@ -22,14 +22,14 @@ export function normalizeName(input: string): string {
 }
 
 /** Letters of any script (with their combining marks), spaces, the middle dot, hyphen, apostrophe and full stop. */
-const NAME_CHARS = /^[\p{L}\p{M} \u00B7'’.\-]+$/u;
+const NAME_CHARS = /^[\p{L}\p{M} \u00B7'’.-]+$/u;
 
 /** Why a normalised name is not acceptable, or null. */
 export function nameIssue(name: string): 'name_has_digits' | 'name_invalid_chars' | null {
   if (/\p{Nd}/u.test(name)) return 'name_has_digits';
   if (!NAME_CHARS.test(name)) return 'name_invalid_chars';
   // A dot or hyphen only joins parts of a name.
-  if (/^[\u00B7'’.\-]|[\u00B7\-]$|[\u00B7]{2,}/u.test(name)) return 'name_invalid_chars';
+  if (/^[\u00B7'’.-]|[\u00B7-]$|[\u00B7]{2,}/u.test(name)) return 'name_invalid_chars';
   return null;
 }
 
