@@ -93,6 +93,16 @@ export const INTAKE_METHODS = {
     access: { permission: 'intake.create' },
     mutates: false,
   }),
+  /**
+   * A known customer loaded into a walk-in entry: their stored record, masked as every screen shows
+   * it. The entry itself stays empty: a loaded value is carried only when staff confirm or change it.
+   */
+  'intake.customerRecord': method({
+    input: z.object({ customerId: customerIdSchema }),
+    output: z.object({ summary: customerSummarySchema, fields: z.record(z.string(), z.union([z.string(), z.boolean()])) }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
   'intake.submit': method({
     input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), customerPresent: z.boolean(), cleared: clearedSchema }),
     output: z.object({ intakeId: intakeIdSchema, customerId: customerIdSchema, status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),

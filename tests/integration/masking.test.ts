@@ -218,6 +218,7 @@ type Ctx = Awaited<ReturnType<typeof maskingDesk>>;
 const CALLS: Partial<Record<MethodName, (ctx: Ctx) => unknown[]>> = {
   'customers.search': () => [{ query: CUSTOMER.mobile }, { query: ID.slice(-4) }, { query: '赵明远' }, { query: ID }],
   'customers.card': (ctx) => [{ id: ctx.customerId }],
+  'intake.customerRecord': (ctx) => [{ customerId: ctx.customerId }],
   'intake.matches': () => [{ mobile: CUSTOMER.mobile }, { name: CUSTOMER.name, birthDate: '1987-03-15' }],
   'review.queues': () => [{}],
   'review.intake': (ctx) => [{ intakeId: ctx.intakeId }],

@@ -64,6 +64,7 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'intake.draft.reveal': [SP, GL, MG],
   'intake.matches': [SP, GL, MG],
   'intake.submit': [SP, GL, MG],
+  'intake.customerRecord': [SP, GL, MG],
   'customers.search': [SP, GL, MG, SV],
   'customers.card': [SP, GL, MG, SV],
   'customers.reveal': [GL, MG, SV],

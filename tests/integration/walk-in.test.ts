@@ -113,6 +113,17 @@ describe('walk-in entry', () => {
     expect(await find('9999')).toEqual([]);
   });
 
+  it('finds a name typed with any middle-dot variant and a phone typed with full-width digits (issue 11)', async () => {
+    expectOk(await submit(specialist, fields({ name: '迪丽热巴・迪力木拉提', mobile: '13812345678' })));
+    const find = async (query: string) => expectOk(await specialist.call('customers.search', { query, limit: 20 })).length;
+    for (const query of ['迪丽热巴·迪力', '迪丽热巴•迪力', '迪丽热巴‧迪力', '迪丽热巴・迪力', '１３８１２３４５６７８', '５６７８']) {
+      expect(await find(query), query).toBe(1);
+    }
+    // The returning-customer offer while typing reads the name the same way.
+    const offered = expectOk(await specialist.call('intake.matches', { name: '迪丽热巴•迪力木拉提', birthDate: '1949-12-31' }));
+    expect(offered.map((match) => match.matchedOn)).toEqual([['name_birth']]);
+  });
+
   it('filters by grade, intake status, source and date, with or without a query', async () => {
     expectOk(await submit(specialist, fields()));
     const names = async (input: MethodInput<'customers.search'>) => expectOk(await specialist.call('customers.search', input)).map((c) => c.name);

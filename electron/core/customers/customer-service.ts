@@ -5,7 +5,8 @@
 import type { CustomerSummary, REVEALABLE_FIELDS } from '../../../shared/api/intake-contract';
 import { normalizeDocumentInput } from '../../../shared/domain/identity';
 import { maskAddress, maskField } from '../../../shared/domain/masking';
-import { normalizeMobile } from '../../../shared/domain/phone';
+import { normalizeMobile, normalizePhone } from '../../../shared/domain/phone';
+import { normalizeQuery } from '../../../shared/domain/names';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { summarize, type CustomerRow } from './customer-repo';
@@ -47,7 +48,8 @@ export function searchCustomers(services: Services, query: string, limit: number
 
 /** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
 function searchByQuery(services: Services, query: string, limit: number): CustomerRow[] {
-  const q = query.trim();
+  // A phone typed with full-width digits, a name with any middle-dot variant: as stored.
+  const q = normalizeQuery(query).trim();
   const repo = services.customers;
   const results = new Map<string, CustomerRow>();
   const add = (rows: CustomerRow[]): void => {
@@ -60,6 +62,10 @@ function searchByQuery(services: Services, query: string, limit: number): Custom
   } else if (/^[\d+()\s-]{7,}$/.test(q) && normalizeMobile(q).ok) {
     const mobile = normalizeMobile(q);
     if (mobile.ok) add(repo.byKey('mobile', mobile.national, limit));
+  } else if (/^[\d+()\s-]{7,}$/.test(q) && normalizePhone(q).ok) {
+    // A phone from abroad, stored as E.164 (docs/decisions/0011-visitors-from-anywhere.md).
+    const phone = normalizePhone(q);
+    if (phone.ok) add(repo.byKey('mobile', phone.country === 'CN' ? phone.national : phone.e164, limit));
   } else if (/^[\dX]{15,18}$/.test(compact) || /^[A-Z]{1,3}\d{6,}$/.test(compact)) {
     add(repo.byKey('id', compact, limit));
   } else if (/\p{Script=Han}/u.test(q)) {

@@ -6,11 +6,12 @@
 import type { CustomerSummary, Draft, MethodInputOf } from './types';
 import { defaultConsent, validateConsent, type Consent } from '../../../shared/domain/intake/consent';
 import { emptyIntakeFields, type FieldName, type IntakeFields } from '../../../shared/domain/intake/fields';
-import { normalizeMobile } from '../../../shared/domain/phone';
+import { normalizeMobile, normalizePhone } from '../../../shared/domain/phone';
+import { normalizeName } from '../../../shared/domain/names';
 import { parseIdentityNumber, normalizeDocumentInput } from '../../../shared/domain/identity';
-import { FIELD_MASKS, MASKED_FIELDS, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
+import { FIELD_MASKS, MASKED_FIELDS, maskField, unmaskUnchanged, type MaskedField } from '../../../shared/domain/masking';
 import { summarize, type CustomerRow } from '../customers/customer-repo';
-import { VIA_INTAKE } from '../customers/projectors';
+import { VIA_INTAKE, isFieldKey } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
 import { readCapture } from './capture';
@@ -80,6 +81,17 @@ export function startDraft(services: Services, staffId: string, input: { custome
   return forScreen(draft);
 }
 
+/** A known customer's stored record for the walk-in screen, masked (only certified staff enter real records). */
+export function customerRecord(services: Services, staffId: string, customerId: string): { summary: CustomerSummary; fields: Record<string, string | boolean> } {
+  if (!services.staff.byId(staffId)?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  const row = services.customers.byId(customerId);
+  if (!row) throw new DomainError('NOT_FOUND', 'no such customer');
+  const doc = JSON.parse(row.doc) as Record<string, unknown>;
+  const fields: Record<string, string | boolean> = {};
+  for (const [field, value] of Object.entries(doc)) if (isFieldKey(field) && (typeof value === 'string' || typeof value === 'boolean')) fields[field] = maskField(field, value);
+  return { summary: summarize(row, []), fields };
+}
+
 /** Existing customers this entry may be: same mobile, same ID number, or same name and birth date. */
 export function findMatches(services: Services, input: MethodInputOf<'intake.matches'>): CustomerSummary[] {
   const found = new Map<string, { row: CustomerRow; on: Set<CustomerSummary['matchedOn'][number]> }>();
@@ -92,12 +104,18 @@ export function findMatches(services: Services, input: MethodInputOf<'intake.mat
   };
   const mobile = normalizeMobile(input.mobile ?? '');
   if (mobile.ok) add(services.customers.byMobile(mobile.national), 'mobile');
+  else if (/^\s*(?:\+|＋|00)/.test(input.mobile ?? '')) {
+    // A phone from abroad, stored as E.164 (docs/decisions/0011-visitors-from-anywhere.md).
+    const phone = normalizePhone(input.mobile ?? '');
+    if (phone.ok && phone.country !== 'CN') add(services.customers.byMobile(phone.e164), 'mobile');
+  }
   const rawId = normalizeDocumentInput(input.idNumber ?? '');
   if (rawId.length >= 8) {
     const id = parseIdentityNumber(rawId, { today: new Date(services.ctx.now()) });
     add(services.customers.byIdNumber(id.ok ? id.normalized : rawId), 'id');
   }
-  const name = (input.name ?? '').trim();
+  // As stored: any middle-dot variant as U+00B7, spaces collapsed.
+  const name = normalizeName(input.name ?? '');
   let birthDate = input.birthDate ?? '';
   const fromId = parseIdentityNumber(rawId, { today: new Date(services.ctx.now()) });
   if (fromId.ok) birthDate = fromId.birthDate;
@@ -107,6 +125,16 @@ export function findMatches(services: Services, input: MethodInputOf<'intake.mat
     for (const spelling of pinyinSpellings(name).slice(0, 4)) add(services.customers.bySoundAndBirth(spelling, birthDate), 'name_birth');
   }
   return [...found.values()].map(({ row, on }) => summarize(row, [...on]));
+}
+
+/**
+ * A known customer's stored value confirmed on the walk-in screen without a reveal: the field holds
+ * exactly its mask, and stands for the stored value (it never left the core).
+ */
+function confirmStored(services: Services, customerId: string, incoming: IntakeFields): IntakeFields {
+  const row = services.customers.byId(customerId);
+  if (!row) return incoming;
+  return unmaskUnchanged(incoming, { ...emptyIntakeFields(), ...(JSON.parse(row.doc) as Partial<IntakeFields>) });
 }
 
 interface SubmitInput {
@@ -122,7 +150,7 @@ interface SubmitInput {
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
-  const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.fields;
+  const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.customerId ? confirmStored(services, input.customerId, input.fields) : input.fields;
   return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
 

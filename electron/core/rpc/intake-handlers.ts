@@ -1,6 +1,6 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
 import { customerCard, resolveConflict, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
-import { currentDraft, findMatches, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
+import { currentDraft, customerRecord, findMatches, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
 import { revealIntakeField } from '../review/review-reveal';
 import type { MaskedField } from '../../../shared/domain/masking';
 import { assign, decide, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
@@ -66,6 +66,7 @@ export const INTAKE_HANDLERS = {
     return { done: true as const };
   },
   'intake.matches': (input: { mobile: string; idNumber: string; name: string; birthDate: string }, call: CallContext) => findMatches(call.services, input),
+  'intake.customerRecord': (input: { customerId: string }, call: CallContext) => customerRecord(call.services, staffIdOf(call), input.customerId),
   'intake.submit': (input: Parameters<typeof submitWalkIn>[2], call: CallContext) => submitWalkIn(call.services, staffIdOf(call), input),
   'customers.search': (input: { query: string; limit: number } & SearchFilters, call: CallContext) => searchCustomers(call.services, input.query, input.limit, input),
   'customers.card': (input: { id: string }, call: CallContext) => customerCard(call.services, input.id),

@@ -132,6 +132,9 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>Tab</kbd></dt><dd>{t('shortcut.next')}</dd>
               <dt><kbd>F1</kbd></dt><dd>{t('shortcut.help')}</dd>
               <dt><kbd>F2</kbd></dt><dd>{t('shortcut.language')}</dd>
+              <dt><kbd>F3</kbd></dt><dd>{t('shortcut.finder')}</dd>
+              <dt><kbd>F4</kbd></dt><dd>{t('shortcut.load')}</dd>
+              <dt><kbd>F6</kbd></dt><dd>{t('shortcut.place')}</dd>
             </dl>
             <button type="button" autoFocus onClick={() => setShowShortcuts(false)}>
               {t('common.close')}

@@ -4,6 +4,7 @@
  * deadlines themselves are computed by the core from stored timestamps.
  */
 import { useEffect, useState } from 'react';
+import { REVIEW_CHANGED } from '../features/review/ReviewScreen';
 import { api } from '../lib/api';
 import { useDesk } from './store';
 
@@ -22,9 +23,12 @@ export function useReviewCounts(enabled: boolean, page: string): number {
     };
     refresh();
     const timer = setInterval(refresh, 30_000);
+    // The review screen says when it changed the queues: follow at once, not at the next tick.
+    window.addEventListener(REVIEW_CHANGED, refresh);
     return () => {
       current = false;
       clearInterval(timer);
+      window.removeEventListener(REVIEW_CHANGED, refresh);
     };
   }, [enabled, page]);
   return count;

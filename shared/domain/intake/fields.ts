@@ -94,6 +94,10 @@ function fieldsShape(text: typeof bounded) {
     remarks: text('remarks'),
     guardianName: text('guardianName'),
     guardianMobile: text('guardianMobile'),
+    /** ISO 3166-1 alpha-2; the mainland by default, so records from before it read as mainland. */
+    nationality: z.string().max(2).default('CN'),
+    /** The address's country: the mainland (province/city/district picker) or another, with the address as free text. */
+    addressCountry: z.string().max(2).default('CN'),
   };
 }
 

@@ -67,3 +67,32 @@ describe('validateIntake', () => {
     expect(validateConsent(defaultConsent(), { minor: false, hasIdNumber: true })).toEqual({ idConsent: 'consent_id_required' });
   });
 });
+
+describe('visitors from outside the mainland (issue 11)', () => {
+  const visitor = (overrides: Partial<IntakeFields> = {}): IntakeFields =>
+    complete({ name: 'John Smith', nationality: 'GB', mobile: '+44 7400 123456', idType: 'foreign_passport', idNumber: '123456789', birthDate: '1980-05-01', gender: 'male', addressCountry: 'GB', addressProvince: '', addressDetail: '10 Downing Street, London', ...overrides });
+
+  it('takes a +44 phone, a nationality and an address abroad without a province', () => {
+    const result = validateIntake(visitor(), ski, TODAY);
+    expect(result.errors).toEqual({});
+    expect(result.normalized).toMatchObject({ mobile: '+447400123456', nationality: 'GB', addressCountry: 'GB', addressProvince: '' });
+  });
+
+  it('takes a Hong Kong phone typed with 00 for a mainland-address customer', () => {
+    const result = validateIntake(complete({ mobile: '00852 9123 4567' }), ski, TODAY);
+    expect(result.errors).toEqual({});
+    expect(result.normalized.mobile).toBe('+85291234567');
+  });
+
+  it('still requires the province for a mainland address, and the address text for one abroad', () => {
+    expect(validateIntake(complete({ addressProvince: '' }), ski, TODAY).errors).toEqual({ addressProvince: { code: 'required' } });
+    expect(validateIntake(visitor({ addressDetail: '' }), ski, TODAY).errors).toEqual({ addressDetail: { code: 'required' } });
+  });
+
+  it('names a foreign phone that does not check out, and an unknown region', () => {
+    expect(validateIntake(visitor({ mobile: '+44 20' }), ski, TODAY).errors).toEqual({ mobile: { code: 'phone_too_short' } });
+    expect(validateIntake(visitor({ nationality: 'ZZ' }), ski, TODAY).errors).toMatchObject({ nationality: { code: 'region_unknown' } });
+    // A mainland customer's short number keeps its precise mainland message.
+    expect(validateIntake(complete({ mobile: '1381234567' }), ski, TODAY).errors).toEqual({ mobile: { code: 'mobile_length' } });
+  });
+});

@@ -5,7 +5,9 @@
  * normalised values to store.
  */
 import { ageOn, parseIdentityNumber, parseTravelDocument, validBirthDate } from '../identity';
-import { normalizeLandline, normalizeMobile } from '../phone';
+import { normalizeLandline, normalizeMobile, normalizePhone } from '../phone';
+import { MAINLAND, isRegionCode } from '../regions';
+import { nameIssue, normalizeName } from '../names';
 import { TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields } from './fields';
 
 export interface FieldIssue {
@@ -33,19 +35,41 @@ function isBlank(value: unknown): boolean {
   return typeof value === 'string' ? value.trim() === '' : value === undefined || value === null;
 }
 
+/**
+ * A phone field: a mainland mobile as before (11 digits, with its precise messages); a number with
+ * another country code, or any number of a visitor from abroad, through libphonenumber, stored as
+ * E.164 (docs/decisions/0011-visitors-from-anywhere.md).
+ */
+function readPhone(input: string, nationality: string): { ok: true; value: string } | { ok: false; code: string } {
+  const mobile = normalizeMobile(input);
+  if (mobile.ok) return { ok: true, value: mobile.national };
+  if (mobile.reason === 'empty') return { ok: false, code: 'empty' };
+  const abroad = nationality !== MAINLAND || /^\s*(?:\+|＋|00)(?!\s*86)/.test(input);
+  if (!abroad) return { ok: false, code: `mobile_${mobile.reason}` };
+  const phone = normalizePhone(input, isRegionCode(nationality) ? nationality : MAINLAND);
+  if (!phone.ok) return { ok: false, code: `phone_${phone.reason}` };
+  return { ok: true, value: phone.country === MAINLAND ? phone.national : phone.e164 };
+}
+
 export function validateIntake(input: IntakeFields, config: FieldConfig, today: Date = new Date()): IntakeValidation {
   const errors: IntakeValidation['errors'] = {};
   const warnings: IntakeValidation['warnings'] = {};
-  const normalized: IntakeFields = { ...input, name: input.name.trim().replace(/\s+/g, ' ') };
+  const normalized: IntakeFields = { ...input, name: normalizeName(input.name) };
   const derived: IntakeValidation['derived'] = { birthDate: null, gender: null, age: null, minor: false };
 
   if (normalized.name === '') errors.name = { code: 'required' };
   else if (normalized.name.length > TEXT_LIMITS.name) errors.name = { code: 'too_long' };
-  else if (/\d/.test(normalized.name)) errors.name = { code: 'name_has_digits' };
+  else {
+    const issue = nameIssue(normalized.name);
+    if (issue) errors.name = { code: issue };
+  }
 
-  const mobile = normalizeMobile(input.mobile);
-  if (mobile.ok) normalized.mobile = mobile.national;
-  else errors.mobile = { code: mobile.reason === 'empty' ? 'required' : `mobile_${mobile.reason}` };
+  if (!isRegionCode(input.nationality)) errors.nationality = { code: 'region_unknown' };
+  if (!isRegionCode(input.addressCountry)) errors.addressCountry = { code: 'region_unknown' };
+
+  const mobile = readPhone(input.mobile, input.nationality);
+  if (mobile.ok) normalized.mobile = mobile.value;
+  else errors.mobile = { code: mobile.code === 'empty' ? 'required' : mobile.code };
 
   if (input.idNumber.trim() === '') {
     errors.idNumber = { code: 'required' };
@@ -85,9 +109,9 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
 
   if (derived.minor) {
     if (isBlank(input.guardianName)) errors.guardianName = { code: 'guardian_required' };
-    const guardianMobile = normalizeMobile(input.guardianMobile);
-    if (guardianMobile.ok) normalized.guardianMobile = guardianMobile.national;
-    else errors.guardianMobile = { code: guardianMobile.reason === 'empty' ? 'guardian_required' : `mobile_${guardianMobile.reason}` };
+    const guardianMobile = readPhone(input.guardianMobile, input.nationality);
+    if (guardianMobile.ok) normalized.guardianMobile = guardianMobile.value;
+    else errors.guardianMobile = { code: guardianMobile.code === 'empty' ? 'guardian_required' : guardianMobile.code };
   }
 
   if (config.landline !== 'hidden' && input.landline.trim() !== '') {
@@ -97,11 +121,11 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
   }
 
   if (input.emergencyMobile.trim() !== '') {
-    const emergency = normalizeMobile(input.emergencyMobile);
+    const emergency = readPhone(input.emergencyMobile, input.nationality);
     if (emergency.ok) {
-      normalized.emergencyMobile = emergency.national;
-      if (emergency.national === normalized.mobile) warnings.emergencyMobile = { code: 'emergency_same_as_customer' };
-    } else errors.emergencyMobile = { code: `mobile_${emergency.reason}` };
+      normalized.emergencyMobile = emergency.value;
+      if (emergency.value === normalized.mobile) warnings.emergencyMobile = { code: 'emergency_same_as_customer' };
+    } else errors.emergencyMobile = { code: emergency.code };
   }
 
   for (const [field, range] of Object.entries(RANGES) as Array<[keyof typeof RANGES, { min: number; max: number }]>) {
@@ -116,8 +140,17 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
 
   // Required-by-configuration fields; the address province stands for the whole region picker,
   // the emergency contact name for name + mobile.
+  // An address abroad is the country and free text: no province picker, the text is what is required.
+  const mainlandAddress = input.addressCountry === MAINLAND;
+  if (!mainlandAddress) {
+    normalized.addressProvince = '';
+    normalized.addressCity = '';
+    normalized.addressDistrict = '';
+    if (config.addressProvince === 'required' && isBlank(input.addressDetail)) errors.addressDetail = { code: 'required' };
+  }
   for (const [field, rule] of Object.entries(config) as Array<[keyof FieldConfig, string]>) {
     if (rule !== 'required' || errors[field]) continue;
+    if (field === 'addressProvince' && !mainlandAddress) continue;
     if (typeof input[field] === 'boolean') continue;
     if (isBlank(input[field])) errors[field] = { code: 'required' };
   }

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields, type TextFieldName } from '../../../../shared/domain/intake/fields';
 import type { FieldIssue, IntakeValidation } from '../../../../shared/domain/intake/validate';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
-import { cities, districts, provinces } from './address';
+import { cities, districts, provinces, type Place } from './address';
+import { MAINLAND, REGIONS } from '../../../../shared/domain/regions';
 
 interface Props {
   fields: IntakeFields;
@@ -17,10 +18,43 @@ interface Props {
   /** A known customer's fields can be cleared on purpose (a mark, not an empty input). */
   cleared?: readonly FieldName[] | undefined;
   onToggleClear?: ((field: FieldName) => void) | undefined;
+  /** A loaded known customer's stored values, masked: shown beside each field the entry leaves as it is. */
+  fromRecord?: Readonly<Record<string, string | boolean>> | undefined;
+  /** Confirm a stored value as it is this visit (a masked one stays masked; the core carries the stored value). */
+  onConfirmRecord?: ((field: FieldName) => void) | undefined;
+  /** The place the resident ID names, offered for an empty mainland address (F6 takes it). */
+  suggestedPlace?: Place | null | undefined;
+  onTakeSuggestedPlace?: (() => void) | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear }: Props) {
-  const { t } = useTranslation();
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, onConfirmRecord, suggestedPlace, onTakeSuggestedPlace }: Props) {
+  const { t, i18n } = useTranslation();
+  const regionOptions = REGIONS.map(([code, zh, en]) => ({ value: code, label: `${i18n.language.startsWith('zh') ? zh : en} (${code})` }));
+  /** Nationality and address country: mainland by default, reached by Tab (Enter skips them, so a mainland entry costs no extra key). */
+  const regionSelect = (field: 'nationality' | 'addressCountry') => (
+    <div className="field-with-clear" key={field}>
+      <SelectField label={label(field)} name={field} value={fields[field]} error={message(field)} data-skip-enter options={regionOptions} onChange={(event) => onInput(field, event.target.value, event.target)} onBlur={() => onBlur(field)} />
+      {recordMark(field)}
+    </div>
+  );
+  /** "From the record": the stored value (masked) that stays unless this entry confirms, changes or clears it. */
+  const recordMark = (field: FieldName, optionKey?: string) => {
+    const stored = fromRecord?.[field];
+    if (stored === undefined || stored === '' || stored === false || cleared?.includes(field)) return null;
+    const typed = fields[field];
+    if (typed !== '' && typed !== false && !(field === 'grade' && typed === 'ordinary') && !(field === 'idType' && typed === 'cn_resident_id') && !(field === 'gender' && typed === 'unspecified')) return null;
+    const shownValue = typeof stored === 'boolean' ? t('common.yes') : optionKey ? t(`intake.option.${optionKey}.${stored}`, { defaultValue: stored }) : stored;
+    return (
+      <small className="from-record" data-testid={`from-record-${field}`}>
+        {t('intake.fromRecord', { value: shownValue })}{' '}
+        {onConfirmRecord && typeof stored === 'string' && (
+          <button type="button" className="link" data-skip-enter data-testid={`confirm-${field}`} onClick={() => onConfirmRecord(field)}>
+            {t('intake.confirmRecord')}
+          </button>
+        )}
+      </small>
+    );
+  };
   /** The clear control beside a field of a known customer; kept out of the Enter order. */
   const clearControl = (field: FieldName) => {
     if (!onToggleClear) return null;
@@ -72,6 +106,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
             {t('intake.revealMasked')}
           </button>
         )}
+        {recordMark(field)}
         {clearControl(field)}
       </div>
     );
@@ -87,16 +122,19 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onChange={(event) => onInput(field, event.target.value, event.target)}
       onBlur={() => onBlur(field)}
     />
+    {recordMark(field, optionKey)}
     {clearControl(field)}
     </div>
   );
   const check = (field: 'helmet' | 'lessons') => (
     <div className="field-with-clear" key={field}>
       <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+      {recordMark(field)}
       {clearControl(field)}
     </div>
   );
   const placeSelect = (field: 'addressProvince' | 'addressCity' | 'addressDistrict', values: string[]) => (
+    <>
     <SelectField
       label={label(field)}
       name={field}
@@ -110,6 +148,8 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       }}
       onBlur={() => onBlur(field)}
     />
+    {recordMark(field)}
+    </>
   );
 
   const fromId = validation.derived.birthDate !== null && fields.idType === 'cn_resident_id';
@@ -136,6 +176,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
         )}
         {shown('landline') && text('landline', { inputMode: 'tel' })}
         {select('grade', GRADES, 'grade')}
+        {regionSelect('nationality')}
       </fieldset>
 
       {validation.derived.minor && (
@@ -150,11 +191,26 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       {shown('addressProvince') && (
         <fieldset className="form-section">
           <legend>{t('intake.sectionAddress')}</legend>
-          {placeSelect('addressProvince', provinces())}
-          {clearControl('addressProvince')}
-          {placeSelect('addressCity', cities(fields.addressProvince))}
-          {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
-          {shown('addressDetail') && text('addressDetail')}
+          {regionSelect('addressCountry')}
+          {fields.addressCountry === MAINLAND ? (
+            <>
+              {suggestedPlace && (
+                <p className="suggestion" data-testid="suggested-place">
+                  {t('intake.suggestedPlace', { place: `${suggestedPlace.province} ${suggestedPlace.city} ${suggestedPlace.district}` })}{' '}
+                  <button type="button" className="link" data-skip-enter aria-keyshortcuts="F6" onClick={onTakeSuggestedPlace}>
+                    {t('intake.takeSuggestion')} <kbd>F6</kbd>
+                  </button>
+                </p>
+              )}
+              {placeSelect('addressProvince', provinces())}
+              {clearControl('addressProvince')}
+              {placeSelect('addressCity', cities(fields.addressProvince))}
+              {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
+              {shown('addressDetail') && text('addressDetail')}
+            </>
+          ) : (
+            text('addressDetail', { hint: t('intake.addressAbroadHint') })
+          )}
         </fieldset>
       )}
 
@@ -194,6 +250,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
             onChange={(event) => onInput('remarks', event.target.value, event.target)}
             onBlur={() => onBlur('remarks')}
           />
+          {recordMark('remarks')}
         </fieldset>
       )}
     </>

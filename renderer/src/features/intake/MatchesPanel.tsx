@@ -8,11 +8,15 @@ export function MatchesPanel({ matches, onLoad }: { matches: CustomerSummary[]; 
     <aside className="matches" aria-labelledby="matches-title" data-testid="matches">
       <h2 id="matches-title">{t('intake.matchesTitle')}</h2>
       <ul>
-        {matches.map((match) => (
+        {matches.map((match, index) => (
           <li key={match.id}>
             <span>{match.name}</span> <span className="mono">{match.mobile}</span> <span className="mono">{match.idNumber}</span> <span>{match.birthYear}</span>{' '}
             <span className="muted">{match.matchedOn.map((on) => t(`intake.matchOn.${on}`)).join('、')}</span>{' '}
-            <button type="button" onClick={() => onLoad(match)}>{t('intake.loadCustomer')}</button>
+            {/* The first offer loads with one key from anywhere on the screen (F4); the others by Tab and Enter. */}
+            <button type="button" data-testid="load-customer" aria-keyshortcuts={index === 0 ? 'F4' : undefined} onClick={() => onLoad(match)}>
+              {t('intake.loadCustomer')}
+              {index === 0 && <> <kbd>{t('intake.loadShortcut')}</kbd></>}
+            </button>
           </li>
         ))}
       </ul>

@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import type { Consent } from '../../../../shared/domain/intake/consent';
 import type { FieldName, IntakeFields } from '../../../../shared/domain/intake/fields';
 import type { IntakeValidation } from '../../../../shared/domain/intake/validate';
+import { MAINLAND, regionName } from '../../../../shared/domain/regions';
 
-const READ_BACK: FieldName[] = ['name', 'mobile', 'idNumber', 'emergencyName', 'emergencyMobile', 'guardianName', 'guardianMobile', 'skiDiscipline', 'skiAbility', 'heightCm', 'weightKg', 'bootMondo'];
+const READ_BACK: FieldName[] = ['name', 'nationality', 'addressCountry', 'mobile', 'idNumber', 'emergencyName', 'emergencyMobile', 'guardianName', 'guardianMobile', 'skiDiscipline', 'skiAbility', 'heightCm', 'weightKg', 'bootMondo'];
 
 interface Props {
   fields: IntakeFields;
@@ -18,7 +19,7 @@ interface Props {
 }
 
 export function SelfReview({ fields, cleared = [], validation, consentIssues, onBack, onConfirm }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [present, setPresent] = useState(true);
   const errors = Object.entries(validation.errors);
   const consentErrors = Object.entries(consentIssues).filter(([, code]) => code);
@@ -26,6 +27,8 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
   const blocked = errors.length > 0 || consentErrors.length > 0;
   const shown = (field: FieldName): string => {
     const value = field === 'mobile' || field === 'idNumber' ? validation.normalized[field] : fields[field];
+    // Nationality and address country are read back only when not the mainland (the default).
+    if (field === 'nationality' || field === 'addressCountry') return value === MAINLAND ? '' : regionName(String(value), i18n.language);
     if (field === 'skiDiscipline' || field === 'skiAbility') return value ? t(`intake.option.${field}.${String(value)}`) : '';
     return String(value);
   };

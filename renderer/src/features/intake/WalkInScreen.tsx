@@ -13,7 +13,8 @@ import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } fr
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
 import { normalizeDocumentInput } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
-import { COMPLETE_MOBILE } from '../../../../shared/domain/phone';
+import { COMPLETE_MOBILE, normalizeMobile } from '../../../../shared/domain/phone';
+import { MASKED_FIELDS, maskMobile } from '../../../../shared/domain/masking';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -22,9 +23,10 @@ import { IntakeFieldsForm } from './IntakeFieldsForm';
 import { MatchesPanel } from './MatchesPanel';
 import { SelfReview } from './SelfReview';
 import { useDraft } from './useDraft';
+import { placeFromCounty } from './address';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
-const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
+const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
 
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -47,7 +49,13 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [targetMinutes, setTargetMinutes] = useState(5);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [matches, setMatches] = useState<CustomerSummary[]>([]);
-  const [loadedName, setLoadedName] = useState<string | null>(null);
+  /** Returning-customer quick find (F3): phone, last four of phone or ID, or the ID number. */
+  const [finder, setFinder] = useState('');
+  const [found, setFound] = useState<CustomerSummary[]>([]);
+  const finderRef = useRef<HTMLInputElement>(null);
+  /** The known customer this entry updates, as stored (masked): shown beside each field, kept unless confirmed or changed. */
+  const [record, setRecord] = useState<{ summary: CustomerSummary; fields: Record<string, string | boolean> } | null>(null);
+  const focusAfterLoad = useRef(false);
   const [reviewing, setReviewing] = useState(false);
   const [submitted, setSubmitted] = useState<{ durationMs: number } | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
@@ -65,19 +73,58 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
 
   // A correction opens masked: a field still showing its mask is unchanged, and the core checks it against the stored value.
   const stillMasked = useMemo(() => new Set<string>(Object.entries(masks).filter(([field, mask]) => draft?.fields[field as FieldName] === mask).map(([field]) => field)), [masks, draft]);
+  // A known customer's stored value confirmed as it is: the field holds its mask, and the core carries the stored value.
+  const confirmedMasked = useMemo(
+    () => new Set<string>(draft?.customerId && record ? MASKED_FIELDS.filter((field) => draft.fields[field] !== '' && draft.fields[field] === record.fields[field]) : []),
+    [draft, record],
+  );
   const known = Boolean(draft?.customerId);
   const validation = useMemo(() => {
     if (!draft) return null;
     const result = validateIntake(draft.fields, config, new Date());
     // A known customer: an empty field is "not asked" and keeps the stored value (the core checks the merged record).
-    const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !(draft.customerId && code === 'required');
+    const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !confirmedMasked.has(field) && !(draft.customerId && code === 'required');
     const filter = <T extends { code: string } | undefined,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field, issue]) => keep(field, (issue as { code: string } | undefined)?.code))) as Partial<Record<FieldName, T>>;
     return { ...result, errors: filter(result.errors), warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
-  }, [draft, config, stillMasked]);
+  }, [draft, config, stillMasked, confirmedMasked]);
+  // A known customer's stored ID number needs this visit's separate consent too (the core checks the merged record).
+  const storedId = Boolean(draft?.customerId && record && typeof record.fields['idNumber'] === 'string' && record.fields['idNumber'] !== '' && !draft.cleared.includes('idNumber'));
   const consentIssues = useMemo(
-    () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' }) : {}),
-    [draft, validation],
+    () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' || storedId }) : {}),
+    [draft, validation, storedId],
   );
+
+  // A restored entry linked to a customer (after a lock, a restart): fetch what it is linked to, so the screen says so.
+  const linkedId = draft?.customerId ?? null;
+  useEffect(() => {
+    if (!linkedId || record?.summary.id === linkedId) return;
+    let current = true;
+    void api.call('intake.customerRecord', { customerId: linkedId }).then((result) => {
+      if (current && result.ok) setRecord(result.value);
+    });
+    return () => {
+      current = false;
+    };
+  }, [linkedId, record]);
+
+  // After loading, the cursor goes to the first thing this visit must confirm: a phone that differs
+  // from the record, this visit's consent for the stored ID, else the review button.
+  useEffect(() => {
+    if (!focusAfterLoad.current || !record || !draft) return;
+    focusAfterLoad.current = false;
+    const form = formRef.current;
+    const typedMobile = normalizeMobile(draft.fields.mobile);
+    const storedMobile = record.fields['mobile'];
+    const mobileChanged = typedMobile.ok && typeof storedMobile === 'string' && storedMobile !== '' && maskMobile(typedMobile.national) !== storedMobile;
+    const target = mobileChanged
+      ? form?.querySelector<HTMLElement>('[name="mobile"]')
+      : consentIssues.idConsent
+        ? form?.querySelector<HTMLElement>('[name="idConsent"]')
+        : consentIssues.guardianConsent
+          ? form?.querySelector<HTMLElement>('[name="guardianConsent"]')
+          : form?.querySelector<HTMLElement>('button[type="submit"]');
+    target?.focus();
+  }, [record, draft, consentIssues]);
 
   // Offer known customers as soon as the phone or ID is complete.
   const mobileKey = validation && !validation.errors.mobile ? validation.normalized.mobile : '';
@@ -97,6 +144,67 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       current = false;
     };
   }, [mobileKey, idKey, nameKey, birthKey]);
+
+  // The quick find looks up as typed (masked results), through the same search as the search screen.
+  const finderQuery = finder.trim();
+  useEffect(() => {
+    if (finderQuery.length < 4) {
+      setFound([]);
+      return;
+    }
+    let current = true;
+    void api.call('customers.search', { query: finderQuery, limit: 5 }).then((result) => {
+      if (current) setFound(result.ok ? result.value : []);
+    });
+    return () => {
+      current = false;
+    };
+  }, [finderQuery]);
+
+  /** Load a known customer: their stored record (masked) is shown beside the fields; nothing is copied into the entry. */
+  const loadCustomer = async (customerId: string): Promise<void> => {
+    const result = await api.call('intake.customerRecord', { customerId });
+    if (!result.ok) return setSubmitError(errorMessage(t, result.error));
+    focusAfterLoad.current = true;
+    setFinder('');
+    setFound([]);
+    setRecord(result.value);
+    update({ customerId });
+  };
+
+  // F3 goes to the quick find; F4 loads the first customer offered (one key each, shown on screen).
+  const offers = found.length > 0 ? found : matches;
+  const offered = !draft?.customerId ? offers[0] : undefined;
+  // A mainland address still to pick and a resident ID that names its county: suggest that place (F6 takes it).
+  const suggestedPlace =
+    draft && validation && validation.derived.birthDate && draft.fields.idType === 'cn_resident_id' && !validation.errors.idNumber && draft.fields.addressCountry === 'CN' && draft.fields.addressProvince === '' && !(record?.fields['addressProvince'])
+      ? placeFromCounty(validation.normalized.idNumber.slice(0, 6))
+      : null;
+  const takeSuggestedPlace = (): void => {
+    if (!suggestedPlace) return;
+    flushSync(() => update({ fields: { addressProvince: suggestedPlace.province, addressCity: suggestedPlace.city, addressDistrict: suggestedPlace.district } }));
+    // On to what follows the district (the street address), as a picked district would.
+    const district = formRef.current?.querySelector<HTMLElement>('[name="addressDistrict"]');
+    const items = [...(formRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+    if (district) items.find((item) => district.compareDocumentPosition(item) & Node.DOCUMENT_POSITION_FOLLOWING)?.focus();
+  };
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent): void => {
+      if (event.ctrlKey || event.altKey || event.metaKey) return;
+      if (event.key === 'F3') {
+        event.preventDefault();
+        finderRef.current?.focus();
+      } else if (event.key === 'F6' && suggestedPlace) {
+        event.preventDefault();
+        takeSuggestedPlace();
+      } else if (event.key === 'F4' && offered) {
+        event.preventDefault();
+        void loadCustomer(offered.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
 
   if (!certified) return <p className="banner banner--warning" role="alert">{t('intake.notCertified')}</p>;
   if (loadError) return <FormError message={errorMessage(t, loadError)} />;
@@ -180,10 +288,14 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     await startNew();
     setTouched(new Set());
     setMatches([]);
-    setLoadedName(null);
+    setRecord(null);
+    setFinder('');
+    setFound([]);
     setServerErrors({});
     setReviewing(false);
     setSubmitted(null);
+    // A discarded entry keeps the form mounted (no autofocus): the next customer starts at the name.
+    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[name="name"]')?.focus());
   };
 
   if (submitted) {
@@ -218,16 +330,43 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       </header>
       {draft.source === 'correction' && <p className="banner banner--warning" role="status" data-testid="correction-banner">{t('intake.correcting')}</p>}
       {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}
-      {draft.customerId && loadedName && (
-        <p className="banner banner--notice" role="status">
-          {t('intake.loadedCustomer', { name: loadedName })}{' '}
-          <button type="button" onClick={() => { setLoadedName(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
+      {draft.customerId && (
+        <p className="banner banner--notice" role="status" data-testid="linked-customer">
+          {t('intake.loadedCustomer', { name: record?.summary.name ?? '…' })} <span className="mono">{record?.summary.mobile}</span>{' '}
+          <button type="button" data-testid="unlink-customer" onClick={() => { setRecord(null); update({ customerId: null }); }}>{t('intake.unloadCustomer')}</button>
           <br />
           <span className="muted" data-testid="known-customer-hint">{t('intake.knownCustomerHint')}</span>
         </p>
       )}
-      {!draft.customerId && matches.length > 0 && (
-        <MatchesPanel matches={matches} onLoad={(match) => { setLoadedName(match.name); update({ customerId: match.id }); }} />
+      {!draft.customerId && (
+        <div className="walkin__finder" role="search">
+          <label htmlFor="walkin-finder">
+            {t('intake.finder')} <kbd>F3</kbd>
+          </label>{' '}
+          <input
+            id="walkin-finder"
+            ref={finderRef}
+            value={finder}
+            maxLength={40}
+            autoComplete="off"
+            spellCheck={false}
+            data-testid="walkin-finder"
+            onChange={(event) => setFinder(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && found[0]) {
+                event.preventDefault();
+                void loadCustomer(found[0].id);
+              } else if (event.key === 'Escape') {
+                setFinder('');
+                formRef.current?.querySelector<HTMLElement>('[name="name"]')?.focus();
+              }
+            }}
+          />
+          {finderQuery.length >= 4 && found.length === 0 && <span className="muted" data-testid="finder-none"> {t('intake.finderNone')}</span>}
+        </div>
+      )}
+      {!draft.customerId && offers.length > 0 && (
+        <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
         <IntakeFieldsForm
@@ -240,6 +379,13 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           masked={{ fields: stillMasked, onReveal: (field) => void revealMasked(field) }}
           cleared={draft.cleared}
           onToggleClear={known ? toggleClear : undefined}
+          fromRecord={known ? record?.fields : undefined}
+          onConfirmRecord={(field) => {
+            const stored = record?.fields[field];
+            if (typeof stored === 'string') update({ fields: { [field]: stored } });
+          }}
+          suggestedPlace={suggestedPlace}
+          onTakeSuggestedPlace={takeSuggestedPlace}
         />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
         <FormError message={submitError} />

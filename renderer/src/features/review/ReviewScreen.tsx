@@ -2,7 +2,7 @@
  * Review queues on the desk (offline): returned to me, waiting for my cross-check, lead approval,
  * final review — with counts, most urgent first, deadlines shown, keyboard-driven.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput } from '../../../../shared/api';
 import type { QueueItem } from '../../../../shared/api/review-contract';
@@ -18,6 +18,13 @@ import { isLeadRole } from '../../../../shared/domain/auth/roles';
 type Queues = MethodOutput<'review.queues'>;
 export type QueueName = keyof Queues;
 const QUEUES: QueueName[] = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview', 'attention'];
+/** Said on the window whenever this screen changed or reloaded the queues: the sidebar count follows at once. */
+export const REVIEW_CHANGED = 'intake-desk:review-changed';
+
+function visibleQueues(role: string, queues: Queues | null): QueueName[] {
+  const lead = isLeadRole(role);
+  return QUEUES.filter((name) => (name === 'leadApproval' ? lead : name === 'finalReview' ? role === 'manager' : name === 'attention' ? lead && (queues?.attention.length ?? 0) > 0 : true));
+}
 
 export function ReviewScreen({ role }: { role: string }) {
   const { t } = useTranslation();
@@ -28,6 +35,11 @@ export function ReviewScreen({ role }: { role: string }) {
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [loadedAt, setLoadedAt] = useState(0);
+  /** Bulk approval asks first, saying how many; then says what happened. */
+  const [confirmBulk, setConfirmBulk] = useState(false);
+  const chosen = useRef(false);
+  const listRef = useRef<HTMLUListElement>(null);
+  const focusList = useRef(false);
 
   const [staff, setStaff] = useState<Staff[]>([]);
 
@@ -41,11 +53,26 @@ export function ReviewScreen({ role }: { role: string }) {
     setQueues(result.value);
     setLoadedAt(Date.now());
     setError(null);
-  }, [t]);
+    // The first time: open on the first queue that has work for this role, with focus in it (Alt+4 lands there).
+    if (!chosen.current) {
+      chosen.current = true;
+      const first = visibleQueues(role, result.value).find((name) => result.value[name].length > 0);
+      if (first) setQueue(first);
+      focusList.current = true;
+    }
+    window.dispatchEvent(new Event(REVIEW_CHANGED));
+  }, [t, role]);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Once the queue is on screen after the first load (or a bulk approval), the focus goes into it.
+  useEffect(() => {
+    if (!focusList.current || !queues) return;
+    focusList.current = false;
+    listRef.current?.focus();
+  }, [queues, queue]);
 
   if (open) {
     return (
@@ -62,22 +89,27 @@ export function ReviewScreen({ role }: { role: string }) {
     );
   }
 
-  const lead = isLeadRole(role);
-  const visible = QUEUES.filter((name) => (name === 'leadApproval' ? lead : name === 'finalReview' ? role === 'manager' : name === 'attention' ? lead && (queues?.attention.length ?? 0) > 0 : true));
+  const visible = visibleQueues(role, queues);
   const items = queues?.[queue] ?? [];
   const clean = queue === 'leadApproval' ? items.filter((item) => item.flags.length === 0) : [];
 
   const bulkApprove = async (): Promise<void> => {
+    setConfirmBulk(false);
+    let approved = 0;
     for (const item of clean) {
       const result = await api.call('review.decide', { intakeId: item.intakeId, decision: 'lead_approved' });
-      if (!result.ok) setError(errorMessage(t, result.error));
+      if (result.ok) approved += 1;
+      else setError(errorMessage(t, result.error));
     }
+    setMessage(t('review.bulkDone', { approved, total: clean.length }));
+    focusList.current = true;
     await load();
   };
 
   return (
     <section aria-labelledby="review-title" onKeyDown={(event) => {
-      if ((event.target as HTMLElement).tagName === 'INPUT') return;
+      // Inputs and buttons keep their own keys (Enter on "bulk approve" is that button, not the record under it).
+      if (['INPUT', 'BUTTON', 'SELECT', 'TEXTAREA'].includes((event.target as HTMLElement).tagName) && (event.target as HTMLElement).getAttribute('role') !== 'tab') return;
       if (event.key === 'ArrowDown') { event.preventDefault(); setActive((index) => Math.min(items.length - 1, index + 1)); }
       if (event.key === 'ArrowUp') { event.preventDefault(); setActive((index) => Math.max(0, index - 1)); }
       if (event.key === 'Enter' && items[active] && (event.target as HTMLElement).getAttribute('role') !== 'tab') { event.preventDefault(); setOpen({ item: items[active], queue }); }
@@ -93,11 +125,18 @@ export function ReviewScreen({ role }: { role: string }) {
           </button>
         ))}
       </div>
-      {clean.length > 0 && <button type="button" onClick={() => void bulkApprove()}>{t('review.bulkApprove', { count: clean.length })}</button>}
+      {clean.length > 0 && !confirmBulk && <button type="button" data-testid="bulk-approve" onClick={() => setConfirmBulk(true)}>{t('review.bulkApprove', { count: clean.length })}</button>}
+      {confirmBulk && (
+        <div role="alertdialog" aria-labelledby="bulk-confirm-text" className="banner banner--warning" data-testid="bulk-confirm">
+          <p id="bulk-confirm-text">{t('review.bulkConfirm', { count: clean.length })}</p>
+          <button type="button" className="primary" onClick={() => void bulkApprove()}>{t('review.bulkConfirmYes', { count: clean.length })}</button>{' '}
+          <button type="button" autoFocus onClick={() => { setConfirmBulk(false); focusList.current = true; void load(); }}>{t('common.cancel')}</button>
+        </div>
+      )}
       {items.length === 0 ? (
         <p className="muted">{t('review.empty')}</p>
       ) : (
-        <ul className="queue" role="listbox" aria-label={t(`review.queue.${queue}`)} tabIndex={0} autoFocus>
+        <ul ref={listRef} className="queue" role="listbox" aria-label={t(`review.queue.${queue}`)} tabIndex={0} autoFocus data-testid="queue-list">
           {items.map((item, index) => (
             <li key={item.intakeId} role="option" aria-selected={index === active} className={index === active ? 'queue__item queue__item--active' : 'queue__item'} onClick={() => setOpen({ item, queue })} data-testid="queue-item">
               <strong>{item.customerName}</strong>
