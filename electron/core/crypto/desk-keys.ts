@@ -13,6 +13,8 @@ export interface DeskKeys {
   readonly auditHead: Buffer;
   /** HMAC key for identifiers that must be recognisable but not readable in the audit log (unknown usernames). */
   readonly identifierTag: Buffer;
+  /** AES-256-GCM key of the attachment store (scans), and the HMAC key that names its contents. */
+  readonly attachments: { readonly content: Buffer; readonly address: Buffer };
 }
 
 function derive(master: Buffer, label: string): Buffer {
@@ -26,6 +28,7 @@ export function deriveDeskKeys(keyHex: string): DeskKeys {
     auditChain: derive(master, 'audit-chain/v2'),
     auditHead: derive(master, 'audit-head/v1'),
     identifierTag: derive(master, 'identifier-tag/v1'),
+    attachments: { content: derive(master, 'attachments/content/v1'), address: derive(master, 'attachments/address/v1') },
   };
 }
 
