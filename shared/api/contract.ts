@@ -9,6 +9,7 @@ import { method } from './method';
 export { method, type Access, type MethodSpec } from './method';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
 import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
+import { PAPER_METHODS } from './paper-contract';
 import { REVIEW_METHODS } from './review-contract';
 
 const empty = z.object({}).strict();
@@ -136,6 +137,7 @@ export const METHODS = {
   ...INTAKE_METHODS,
   ...CUSTOMER_METHODS,
   ...REVIEW_METHODS,
+  ...PAPER_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

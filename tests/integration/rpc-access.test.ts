@@ -61,6 +61,12 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'review.assign': [SP, GL, MG],
   'intake.registerOnline': [SP, GL, MG],
   'intake.resubmit': [SP, GL, MG],
+  // Paper batches: opening and closing are for leads, which the service checks (FORBIDDEN for a specialist).
+  'paper.batch.open': [SP, GL, MG],
+  'paper.batch.list': /* session */ [SP, GL, MG, SV, MT],
+  'paper.batch.get': [SP, GL, MG],
+  'paper.sheet.mark': [SP, GL, MG],
+  'paper.batch.close': [SP, GL, MG],
 };
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { changeOwnPassword, createStaff, initializeDesk, isSetUp, resetPassword, unlockAccount, updateStaff } from '../staff/staff-service';
 import { toPublicStaff } from '../staff/staff-repo';
 import { INTAKE_HANDLERS } from './intake-handlers';
+import { PAPER_HANDLERS } from './paper-handlers';
 
 export interface CallContext {
   services: Services;
@@ -100,4 +101,5 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
   'sync.quarantine': (_input, { services }) => services.ops.quarantined(),
   'sync.status': (_input, { services }) => ({ pending: services.ops.outboxSize(), connected: false, serverConfigured: false }),
   ...INTAKE_HANDLERS,
+  ...PAPER_HANDLERS,
 };

@@ -1,0 +1,19 @@
+/** Handlers for paper-form batches (issue 13); merged into HANDLERS. */
+import type { OpenBatchInput } from '../../../shared/api/paper-contract';
+import { batchDetail, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { RpcFailure } from './failure';
+import type { CallContext } from './handlers';
+
+function actorOf(call: CallContext): Actor {
+  const staff = call.session ? call.services.staff.byId(call.session.staffId) : undefined;
+  if (!staff) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
+  return { staffId: staff.id, role: staff.role };
+}
+
+export const PAPER_HANDLERS = {
+  'paper.batch.open': (input: OpenBatchInput, call: CallContext) => openBatch(call.services, actorOf(call), input),
+  'paper.batch.list': (input: { open: boolean }, call: CallContext) => listBatches(call.services, input.open),
+  'paper.batch.get': (input: { batchId: string }, call: CallContext) => batchDetail(call.services, input.batchId),
+  'paper.sheet.mark': (input: { batchId: string; serial: number; state: 'void' | 'missing'; reason: string }, call: CallContext) => markSheet(call.services, actorOf(call), input),
+  'paper.batch.close': (input: { batchId: string }, call: CallContext) => closeBatch(call.services, actorOf(call), input.batchId),
+};

@@ -1,0 +1,65 @@
+/** RPC methods for paper forms (issue 13): batches of numbered sheets and how each is accounted for. */
+import { z } from 'zod';
+import { paperBatchIdSchema } from '../domain/ids';
+import { INPUT_LIMITS } from '../domain/limits';
+import { reasonSchema } from '../domain/reason';
+import { BATCH_CODE_PATTERN, SERIAL_MAX } from '../domain/paper/serial';
+import { method } from './method';
+
+export const PAPER_BATCH_MAX_SHEETS = 1000;
+export const SHEET_STATES = ['pending', 'transcribed', 'void', 'missing'] as const;
+export type SheetState = (typeof SHEET_STATES)[number];
+
+export const openBatchInputSchema = z
+  .object({
+    code: z.string().trim().max(20, { message: 'too_long' }).regex(BATCH_CODE_PATTERN, { message: 'batch_code' }),
+    place: z.string().trim().min(1, { message: 'required' }).max(INPUT_LIMITS.paperPlace, { message: 'too_long' }),
+    collectedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date_format' }).max(10),
+    firstSerial: z.number().int().min(1).max(SERIAL_MAX),
+    count: z.number().int().min(1, { message: 'batch_count' }).max(PAPER_BATCH_MAX_SHEETS, { message: 'batch_count' }),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    if (input.firstSerial + input.count - 1 > SERIAL_MAX) ctx.addIssue({ code: 'custom', path: ['count'], message: 'batch_count' });
+  });
+export type OpenBatchInput = z.infer<typeof openBatchInputSchema>;
+
+export const sheetSchema = z.object({
+  serial: z.number().int(),
+  state: z.enum(SHEET_STATES),
+  reason: z.string(),
+  intakeId: z.string().nullable(),
+  scanId: z.string().nullable(),
+  by: z.string(),
+  at: z.number(),
+});
+
+export const batchSummarySchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  place: z.string(),
+  collectedOn: z.string(),
+  firstSerial: z.number().int(),
+  count: z.number().int(),
+  openedBy: z.string(),
+  openedAt: z.number(),
+  closedAt: z.number().nullable(),
+  /** Minutes since it was opened (open batches), by the desk's clock. */
+  ageMinutes: z.number().int(),
+  accounted: z.number().int(),
+  transcribed: z.number().int(),
+});
+export type BatchSummary = z.infer<typeof batchSummarySchema>;
+
+export const PAPER_METHODS = {
+  'paper.batch.open': method({ input: openBatchInputSchema, output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
+  'paper.batch.list': method({ input: z.object({ open: z.boolean().default(true) }).strict(), output: z.array(batchSummarySchema), access: 'session', mutates: false }),
+  'paper.batch.get': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: z.object({ batch: batchSummarySchema, sheets: z.array(sheetSchema) }), access: { permission: 'intake.create' }, mutates: false }),
+  'paper.sheet.mark': method({
+    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX), state: z.enum(['void', 'missing']), reason: reasonSchema(INPUT_LIMITS.reviewReason) }).strict(),
+    output: z.object({ batch: batchSummarySchema, sheets: z.array(sheetSchema) }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  'paper.batch.close': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
+} as const;
