@@ -56,10 +56,17 @@ export const PAPER_METHODS = {
   'paper.batch.list': method({ input: z.object({ open: z.boolean().default(true) }).strict(), output: z.array(batchSummarySchema), access: 'session', mutates: false }),
   'paper.batch.get': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: z.object({ batch: batchSummarySchema, sheets: z.array(sheetSchema) }), access: { permission: 'intake.create' }, mutates: false }),
   'paper.sheet.mark': method({
-    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX), state: z.enum(['void', 'missing']), reason: reasonSchema(INPUT_LIMITS.reviewReason) }).strict(),
+    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX), state: z.enum(['void', 'missing']), reason: reasonSchema() }).strict(),
     output: z.object({ batch: batchSummarySchema, sheets: z.array(sheetSchema) }),
     access: { permission: 'intake.create' },
     mutates: true,
+  }),
+  /** The batch's numbered sheets as one PDF (one page per sheet), for printing. */
+  'paper.form.pdf': method({
+    input: z.object({ batchId: paperBatchIdSchema, language: z.enum(['zh-CN', 'en']).default('zh-CN') }).strict(),
+    output: z.object({ fileName: z.string(), pages: z.number().int(), pdfBase64: z.string() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
   }),
   'paper.batch.close': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
 } as const;

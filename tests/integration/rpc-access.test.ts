@@ -67,6 +67,7 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'paper.batch.get': [SP, GL, MG],
   'paper.sheet.mark': [SP, GL, MG],
   'paper.batch.close': [SP, GL, MG],
+  'paper.form.pdf': [SP, GL, MG],
 };
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
+import { generateFormPdf, loadFormFont, loadNotice, type FormLanguage } from './form-pdf';
 
 export interface Actor {
   staffId: string;
@@ -168,4 +169,23 @@ export function closeBatch(services: Services, actor: Actor, batchId: string): B
     services.audit.append(actor.staffId, 'paper.batch_closed', batchId, { count: row.sheet_count });
   });
   return summary(services, batchRow(services, batchId));
+}
+
+/** The batch's sheets as a printable PDF, with the site's names and fields (audited: forms with serials were issued). */
+export async function batchFormPdf(services: Services, staffId: string, batchId: string, language: FormLanguage): Promise<{ fileName: string; pages: number; pdfBase64: string }> {
+  const row = batchRow(services, batchId);
+  const organisation = services.config.organisation();
+  const pdf = await generateFormPdf({
+    organisationName: organisation?.organisationName ?? '',
+    siteName: organisation?.siteName ?? '',
+    fieldConfig: services.config.intakeFields(),
+    batch: row.code,
+    firstSerial: row.first_serial,
+    count: row.sheet_count,
+    language,
+    noticeText: loadNotice(language),
+    fontBytes: loadFormFont(),
+  });
+  services.audit.append(staffId, 'paper.forms_printed', batchId, { first: row.first_serial, count: row.sheet_count });
+  return { fileName: `forms-${row.code}-${formatSerial(row.first_serial)}-${formatSerial(row.first_serial + row.sheet_count - 1)}.pdf`, pages: pdf.pages, pdfBase64: Buffer.from(pdf.bytes).toString('base64') };
 }

@@ -1,6 +1,6 @@
 /** Handlers for paper-form batches (issue 13); merged into HANDLERS. */
 import type { OpenBatchInput } from '../../../shared/api/paper-contract';
-import { batchDetail, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { batchDetail, batchFormPdf, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
 import { RpcFailure } from './failure';
 import type { CallContext } from './handlers';
 
@@ -15,5 +15,6 @@ export const PAPER_HANDLERS = {
   'paper.batch.list': (input: { open: boolean }, call: CallContext) => listBatches(call.services, input.open),
   'paper.batch.get': (input: { batchId: string }, call: CallContext) => batchDetail(call.services, input.batchId),
   'paper.sheet.mark': (input: { batchId: string; serial: number; state: 'void' | 'missing'; reason: string }, call: CallContext) => markSheet(call.services, actorOf(call), input),
+  'paper.form.pdf': (input: { batchId: string; language: 'zh-CN' | 'en' }, call: CallContext) => batchFormPdf(call.services, actorOf(call).staffId, input.batchId, input.language),
   'paper.batch.close': (input: { batchId: string }, call: CallContext) => closeBatch(call.services, actorOf(call), input.batchId),
 };

@@ -13,6 +13,8 @@ import { api } from '../../lib/api';
 import { fieldMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { DueSoonPanel } from './DueSoonPanel';
+import { PaperBatchesPanel } from '../paper/PaperBatchesPanel';
+import { isLeadRole } from '../../../../shared/domain/auth/roles';
 
 type ActiveSession = Extract<SessionInfo, { state: 'active' | 'locked' }>;
 
@@ -39,6 +41,7 @@ export function HomeScreen({ session }: { session: ActiveSession }) {
       <h1 id="home-title">{t('home.welcome', { name: session.staff.displayName })}</h1>
       <p>{t('home.intro')}</p>
       {session.permissions.includes('review.act') && <DueSoonPanel />}
+      {session.permissions.includes('intake.create') && <PaperBatchesPanel isLead={isLeadRole(session.staff.role)} canEnter={session.permissions.includes('intake.create')} />}
       <dl className="facts">
         <dt>{t('home.role')}</dt>
         <dd>{t(`role.${session.staff.role}`)}</dd>

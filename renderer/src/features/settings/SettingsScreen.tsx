@@ -12,6 +12,7 @@ import { applyRpcError } from '../../lib/forms';
 import { FieldSettings } from './FieldSettings';
 import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
+import { PrintFormsPanel } from '../paper/PrintFormsPanel';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -26,6 +27,7 @@ export function SettingsScreen() {
   const { register, handleSubmit, setError, reset, formState } = useForm<SecuritySettings>({ resolver: zodResolver(securitySettingsSchema) });
   // Checked again in the core: only a manager may change security settings or review policy.
   const canChangePolicy = useDesk((state) => state.session?.state === 'active' && state.session.permissions.includes('policy.manage'));
+  const canPrintForms = useDesk((state) => state.session?.state === 'active' && state.session.permissions.includes('intake.create'));
 
   useEffect(() => {
     void api.call('settings.get').then((result) => (result.ok ? reset(result.value) : setFormError(errorMessage(t, result.error))));
@@ -74,6 +76,7 @@ export function SettingsScreen() {
       </form>
       <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
+      {canPrintForms && <PrintFormsPanel />}
       <QuarantinePanel />
     </section>
   );
