@@ -1,5 +1,7 @@
 /** The core's services wired to one database: built once per worker, passed to every handler. */
 import type { EventName, EventPayload } from '../../shared/api/events';
+import { AttachmentStore } from './attachments/attachment-store';
+import { ScanUploads } from './attachments/uploads';
 import { AuditLog, type AuditHeadFile } from './audit/audit-log';
 import { RefusalLog } from './audit/refusals';
 import { SessionStore } from './auth/sessions';
@@ -29,12 +31,16 @@ export interface Services {
   readonly sessions: SessionStore;
   readonly customers: CustomerRepo;
   readonly drafts: DraftRepo;
+  /** Scans of paper forms, encrypted under the desk key (docs/decisions/0009-attachment-store.md). */
+  readonly attachments: AttachmentStore;
+  /** Scans arriving in pieces (an RPC request is at most 1 MB), held in memory until finished. */
+  readonly uploads: ScanUploads;
   readonly emit: Emit;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
 }
 
-export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null }): Services {
+export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null; dataDir: string }): Services {
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
   return {
@@ -49,6 +55,8 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
     sessions: new SessionStore(),
     customers: new CustomerRepo(db),
     drafts: new DraftRepo(db),
+    attachments: new AttachmentStore(secrets.dataDir, secrets.keys.attachments),
+    uploads: new ScanUploads(ctx.now),
     emit,
     transact: (work) => {
       const result = db.transaction(work).immediate();

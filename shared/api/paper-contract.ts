@@ -51,7 +51,26 @@ export const batchSummarySchema = z.object({
 });
 export type BatchSummary = z.infer<typeof batchSummarySchema>;
 
+/** A piece of a scan: at most 512 KiB of file (base64), so a request stays under the 1 MB limit. */
+export const SCAN_PIECE_BYTES = 512 * 1024;
+const uploadId = z.string().regex(/^upl_[A-Za-z0-9_-]{10,40}$/).max(48);
+
 export const PAPER_METHODS = {
+  'paper.scan.begin': method({ input: z.object({ bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(), output: z.object({ uploadId: z.string() }), access: { permission: 'intake.create' }, mutates: false }),
+  'paper.scan.piece': method({
+    input: z.object({ uploadId, index: z.number().int().min(0).max(1000), base64: z.string().max(Math.ceil(SCAN_PIECE_BYTES / 3) * 4) }).strict(),
+    output: z.object({ received: z.literal(true) }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  /** Checks the whole file (type by content, size, EXIF removed), stores it encrypted and attaches it to the sheet. */
+  'paper.scan.attach': method({
+    input: z.object({ uploadId, batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),
+    output: z.object({ scanId: z.string(), type: z.string(), pages: z.number().int(), sheets: z.array(sheetSchema) }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+
   'paper.batch.open': method({ input: openBatchInputSchema, output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
   'paper.batch.list': method({ input: z.object({ open: z.boolean().default(true) }).strict(), output: z.array(batchSummarySchema), access: 'session', mutates: false }),
   'paper.batch.get': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: z.object({ batch: batchSummarySchema, sheets: z.array(sheetSchema) }), access: { permission: 'intake.create' }, mutates: false }),

@@ -68,6 +68,9 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'paper.sheet.mark': [SP, GL, MG],
   'paper.batch.close': [SP, GL, MG],
   'paper.form.pdf': [SP, GL, MG],
+  'paper.scan.begin': [SP, GL, MG],
+  'paper.scan.piece': [SP, GL, MG],
+  'paper.scan.attach': [SP, GL, MG],
 };
 
 beforeAll(async () => {

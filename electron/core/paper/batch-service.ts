@@ -11,6 +11,7 @@ import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
+import { cleanScan } from '../attachments/scan-files';
 import { generateFormPdf, loadFormFont, loadNotice, type FormLanguage } from './form-pdf';
 
 export interface Actor {
@@ -56,8 +57,8 @@ const statements = statementsFor((db: Db) => ({
   byCode: db.prepare('SELECT id FROM paper_batches WHERE code = ? COLLATE NOCASE'),
   open: db.prepare('SELECT * FROM paper_batches WHERE closed_at IS NULL ORDER BY opened_at, id'),
   all: db.prepare('SELECT * FROM paper_batches ORDER BY opened_at DESC, id LIMIT 200'),
-  sheets: db.prepare("SELECT serial, state, reason, intake_id, scan_id, by_staff, at FROM paper_sheets WHERE batch_id = ? AND state != 'pending' ORDER BY serial"),
-  counts: db.prepare("SELECT COUNT(*) AS accounted, COALESCE(SUM(state = 'transcribed'), 0) AS transcribed FROM paper_sheets WHERE batch_id = ? AND state != 'pending'"),
+  sheets: db.prepare("SELECT serial, state, reason, intake_id, scan_id, by_staff, at FROM paper_sheets WHERE batch_id = ? ORDER BY serial"),
+  counts: db.prepare("SELECT COUNT(*) AS accounted, COALESCE(SUM(state = 'transcribed'), 0) AS transcribed FROM paper_sheets WHERE batch_id = ? AND state IN ('transcribed', 'void', 'missing')"),
 }));
 
 const sheetId = (batchId: string, serial: number): string => `${batchId}:${formatSerial(serial)}`;
@@ -98,7 +99,7 @@ export function batchSheets(services: Services, batchId: string): Sheet[] {
     const serial = row.first_serial + i;
     const sheet = rows.get(serial);
     return sheet
-      ? { serial, state: sheet.state as SheetState, reason: sheet.reason, intakeId: sheet.intake_id, scanId: sheet.scan_id, by: sheet.by_staff, at: sheet.at }
+      ? { serial, state: (sheet.state === '' ? 'pending' : sheet.state) as SheetState, reason: sheet.reason, intakeId: sheet.intake_id, scanId: sheet.scan_id, by: sheet.by_staff, at: sheet.at }
       : { serial, state: 'pending' as const, reason: '', intakeId: null, scanId: null, by: '', at: 0 };
   });
 }
@@ -188,4 +189,16 @@ export async function batchFormPdf(services: Services, staffId: string, batchId:
   });
   services.audit.append(staffId, 'paper.forms_printed', batchId, { first: row.first_serial, count: row.sheet_count });
   return { fileName: `forms-${row.code}-${formatSerial(row.first_serial)}-${formatSerial(row.first_serial + row.sheet_count - 1)}.pdf`, pages: pdf.pages, pdfBase64: Buffer.from(pdf.bytes).toString('base64') };
+}
+
+/** Attaches a checked scan to a sheet of an open batch (the sheet keeps its state; its scan is replaced). */
+export async function attachScan(services: Services, staffId: string, input: { uploadId: string; batchId: string; serial: number }): Promise<{ scanId: string; type: string; pages: number; sheets: Sheet[] }> {
+  requireOpenSerial(services, input.batchId, input.serial);
+  const scan = await cleanScan(services.uploads.take(input.uploadId, staffId));
+  const scanId = services.attachments.put(scan.bytes, { type: scan.type, pages: scan.pages });
+  services.transact(() => {
+    services.ops.append(staffId, { entity: 'paper_sheet', entityId: sheetId(input.batchId, input.serial), changes: { batchId: input.batchId, serial: input.serial, scanId } });
+    services.audit.append(staffId, 'paper.scan_attached', input.batchId, { serial: input.serial, type: scan.type, bytes: scan.bytes.length });
+  });
+  return { scanId, type: scan.type, pages: scan.pages, sheets: batchSheets(services, input.batchId) };
 }

@@ -1,6 +1,6 @@
 /** Handlers for paper-form batches (issue 13); merged into HANDLERS. */
 import type { OpenBatchInput } from '../../../shared/api/paper-contract';
-import { batchDetail, batchFormPdf, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { attachScan, batchDetail, batchFormPdf, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
 import { RpcFailure } from './failure';
 import type { CallContext } from './handlers';
 
@@ -11,6 +11,16 @@ function actorOf(call: CallContext): Actor {
 }
 
 export const PAPER_HANDLERS = {
+  'paper.scan.begin': (input: { bytes: number }, call: CallContext) => {
+    const uploadId = call.services.ctx.randomId('upl');
+    call.services.uploads.begin(uploadId, actorOf(call).staffId, input.bytes);
+    return { uploadId };
+  },
+  'paper.scan.piece': (input: { uploadId: string; index: number; base64: string }, call: CallContext) => {
+    call.services.uploads.add(input.uploadId, actorOf(call).staffId, input.index, Buffer.from(input.base64, 'base64'));
+    return { received: true as const };
+  },
+  'paper.scan.attach': (input: { uploadId: string; batchId: string; serial: number }, call: CallContext) => attachScan(call.services, actorOf(call).staffId, input),
   'paper.batch.open': (input: OpenBatchInput, call: CallContext) => openBatch(call.services, actorOf(call), input),
   'paper.batch.list': (input: { open: boolean }, call: CallContext) => listBatches(call.services, input.open),
   'paper.batch.get': (input: { batchId: string }, call: CallContext) => batchDetail(call.services, input.batchId),

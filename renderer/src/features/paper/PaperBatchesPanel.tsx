@@ -15,11 +15,13 @@ import { ReasonPrompt } from '../../components/ReasonPrompt';
 import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import { PrintFormsButton } from './PrintFormsButton';
+import { ScanDrop } from './ScanDrop';
 
 interface SheetView {
   serial: number;
   state: SheetState;
   reason: string;
+  scanId: string | null;
 }
 
 function localDate(now: Date): string {
@@ -112,6 +114,7 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
             <strong>{paperFormNumber(batch.code, sheet.serial)}</strong>
             <span>{t(`paper.sheetState.${sheet.state}`)}</span>
             {sheet.reason && <span className="muted">{sheet.reason}</span>}
+            {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} hasScan={sheet.scanId !== null} onAttached={load} />}
             {sheet.state === 'pending' && (
               <>
                 <button type="button" onClick={() => setAsking({ serial: sheet.serial, state: 'void' })}>{t('paper.markVoid')}</button>
