@@ -8,7 +8,10 @@ import { openDatabase } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrations';
 import { DomainError } from '../../electron/core/errors';
 import { allOps, firstDifference, project } from '../../electron/core/oplog/digest';
-import { closeBatch, listBatches, markSheet, openBatch, recordTranscribed } from '../../electron/core/paper/batch-service';
+import { startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
+import { batchSheets, closeBatch, listBatches, markSheet, openBatch, recordTranscribed } from '../../electron/core/paper/batch-service';
+import { defaultConsent } from '../../shared/domain/intake/consent';
+import { emptyIntakeFields } from '../../shared/domain/intake/fields';
 import { openBatchInputSchema } from '../../shared/api/paper-contract';
 import { tempDataDir } from '../support/desk';
 
@@ -86,6 +89,27 @@ describe('paper batches', () => {
     expect(firstDifference(core.db, scratch)).toBeNull();
     expect((scratch.prepare('SELECT count(*) AS n FROM paper_sheets').get() as { n: number }).n).toBe(3);
     scratch.close();
+  });
+
+  it('an intake whose consent was given on paper form B7-0041 transcribes that sheet; the same form twice is refused', () => {
+    const core = desk();
+    const { services } = core;
+    const batch = openBatch(services, LEAD, BATCH);
+    const fields = { ...emptyIntakeFields(), name: '赵纸表', mobile: '13812345678', idNumber: '11010519491231002X', addressProvince: '吉林省', addressCity: '吉林市', emergencyName: '赵强', emergencyMobile: '13900001111', skiDiscipline: 'ski' as const, skiAbility: 'beginner' as const };
+    const consent = { ...defaultConsent(), idConsent: true, method: 'paper' as const, paperFormNo: 'B7-0041' };
+    const submit = (idNumber: string, paperFormNo = 'B7-0041') => {
+      clock.now += 1_000;
+      const draft = startDraft(services, TYPIST.staffId, { customerId: null, source: 'walk_in', reason: '' });
+      return submitWalkIn(services, TYPIST.staffId, { draftId: draft.id, fields: { ...fields, idNumber }, consent: { ...consent, paperFormNo }, customerId: null, customerPresent: false, cleared: [] });
+    };
+    const first = submit('11010519491231002X');
+    expect(batchSheets(services, batch.id)[0]).toMatchObject({ serial: 41, state: 'transcribed', intakeId: first.intakeId, by: TYPIST.staffId });
+    expect(refusal(() => submit('110105199003070025')).fields).toEqual({ 'consent.paperFormNo': 'sheet_transcribed' });
+    markSheet(services, TYPIST, { batchId: batch.id, serial: 42, state: 'void', reason: '客户写错作废' });
+    expect(refusal(() => submit('110105199003070025', 'B7-0042')).fields).toEqual({ 'consent.paperFormNo': 'sheet_void_or_missing' });
+    expect(refusal(() => submit('110105199003070025', 'B7-0099')).fields).toEqual({ 'consent.paperFormNo': 'serial_not_in_batch' });
+    // A form number from no batch (older paper consent forms) is taken as before.
+    expect(submit('110105199003070025', 'OLD-0007').intakeId).toMatch(/^itk_/);
   });
 
   it('checks what a lead types when opening a batch, naming the field', () => {

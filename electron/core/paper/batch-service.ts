@@ -150,10 +150,10 @@ export function markSheet(services: Services, actor: Actor, input: { batchId: st
   return batchDetail(services, input.batchId);
 }
 
-/** Records that a sheet's intake was submitted (called inside the submitting transaction). */
+/** Records that a sheet's intake was submitted (called inside the submitting transaction); a scan already attached stays. */
 export function recordTranscribed(services: Services, staffId: string, input: { batchId: string; serial: number; intakeId: string; scanId: string | null }): void {
   requireOpenSerial(services, input.batchId, input.serial);
-  services.ops.append(staffId, { entity: 'paper_sheet', entityId: sheetId(input.batchId, input.serial), changes: { batchId: input.batchId, serial: input.serial, state: 'transcribed', reason: '', intakeId: input.intakeId, scanId: input.scanId, by: staffId, at: services.ctx.now() } });
+  services.ops.append(staffId, { entity: 'paper_sheet', entityId: sheetId(input.batchId, input.serial), changes: { batchId: input.batchId, serial: input.serial, state: 'transcribed', reason: '', intakeId: input.intakeId, ...(input.scanId ? { scanId: input.scanId } : {}), by: staffId, at: services.ctx.now() } });
 }
 
 /** Closes a batch once every serial is transcribed, void or missing; otherwise names what is left. */
@@ -201,4 +201,27 @@ export async function attachScan(services: Services, staffId: string, input: { u
     services.audit.append(staffId, 'paper.scan_attached', input.batchId, { serial: input.serial, type: scan.type, bytes: scan.bytes.length });
   });
   return { scanId, type: scan.type, pages: scan.pages, sheets: batchSheets(services, input.batchId) };
+}
+
+/**
+ * The sheet a paper form number (`B7-0001`, printed on our forms) names, for an intake whose consent
+ * was given on paper: null when no batch has that code (a form from before batches, or another
+ * numbering); a field error on `consent.paperFormNo` when the sheet cannot take a transcription.
+ */
+export function sheetForFormNumber(services: Services, paperFormNo: string): { batchId: string; serial: number } | null {
+  const match = /^\s*([A-Za-z0-9-]{1,20})-(\d{1,6})\s*$/.exec(paperFormNo);
+  if (!match) return null;
+  const found = statements(services.ctx.db).byCode.get(match[1]) as { id: string } | undefined;
+  if (!found) return null;
+  const row = batchRow(services, found.id);
+  const serial = Number(match[2]);
+  const refuse = (code: string, message: string): never => {
+    throw new DomainError('VALIDATION', message, { 'consent.paperFormNo': code });
+  };
+  if (row.closed_at !== null) refuse('batch_closed', 'the batch of this paper form is closed');
+  if (serial < row.first_serial || serial >= row.first_serial + row.sheet_count) refuse('serial_not_in_batch', 'this form number is not in its batch');
+  const state = batchSheets(services, found.id).find((sheet) => sheet.serial === serial)?.state;
+  if (state === 'transcribed') refuse('sheet_transcribed', 'this paper form is already transcribed');
+  if (state === 'void' || state === 'missing') refuse('sheet_void_or_missing', 'this paper form is marked void or missing');
+  return { batchId: found.id, serial };
 }
