@@ -63,6 +63,13 @@ export const PAPER_METHODS = {
     access: { permission: 'intake.create' },
     mutates: false,
   }),
+  /** The scan attached to a sheet, decrypted for viewing (audited: it shows personal data). */
+  'paper.scan.get': method({
+    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),
+    output: z.object({ type: z.string(), pages: z.number().int(), base64: z.string() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
   /** Checks the whole file (type by content, size, EXIF removed), stores it encrypted and attaches it to the sheet. */
   'paper.scan.attach': method({
     input: z.object({ uploadId, batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),

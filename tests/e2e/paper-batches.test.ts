@@ -89,6 +89,11 @@ describe('paper batches', () => {
       const sheet1 = row.getByTestId('sheet-0001');
       await sheet1.locator('input[type=file]').setInputFiles({ name: 'scan-0001.jpg', mimeType: 'image/jpeg', buffer: photo });
       await sheet1.getByText('已附扫描件').waitFor();
+      // The stored scan (EXIF removed) still shows as an image beside its sheet.
+      await sheet1.getByRole('button', { name: '查看扫描件' }).click();
+      const image = sheet1.getByTestId('scan-image-1');
+      await image.waitFor();
+      await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
 
       // Sheet 2: a renamed executable, a 50 MB file, a corrupt PDF — each named on sheet 2's row.
       const sheet2 = row.getByTestId('sheet-0002');

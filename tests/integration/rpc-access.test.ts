@@ -71,6 +71,7 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'paper.scan.begin': [SP, GL, MG],
   'paper.scan.piece': [SP, GL, MG],
   'paper.scan.attach': [SP, GL, MG],
+  'paper.scan.get': [SP, GL, MG],
 };
 
 beforeAll(async () => {

@@ -225,3 +225,12 @@ export function sheetForFormNumber(services: Services, paperFormNo: string): { b
   if (state === 'void' || state === 'missing') refuse('sheet_void_or_missing', 'this paper form is marked void or missing');
   return { batchId: found.id, serial };
 }
+
+/** The scan of a sheet, for the person transcribing or checking it (each view audited). */
+export function sheetScan(services: Services, staffId: string, batchId: string, serial: number): { type: string; pages: number; base64: string } {
+  const sheet = batchSheets(services, batchId).find((each) => each.serial === serial);
+  if (!sheet?.scanId) throw new DomainError('NOT_FOUND', 'this sheet has no scan');
+  const scan = services.attachments.get(sheet.scanId);
+  services.audit.append(staffId, 'paper.scan_viewed', batchId, { serial });
+  return { type: scan.type, pages: scan.pages, base64: scan.bytes.toString('base64') };
+}

@@ -1,6 +1,6 @@
 /** Handlers for paper-form batches (issue 13); merged into HANDLERS. */
 import type { OpenBatchInput } from '../../../shared/api/paper-contract';
-import { attachScan, batchDetail, batchFormPdf, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { attachScan, batchDetail, batchFormPdf, sheetScan, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
 import { RpcFailure } from './failure';
 import type { CallContext } from './handlers';
 
@@ -20,6 +20,7 @@ export const PAPER_HANDLERS = {
     call.services.uploads.add(input.uploadId, actorOf(call).staffId, input.index, Buffer.from(input.base64, 'base64'));
     return { received: true as const };
   },
+  'paper.scan.get': (input: { batchId: string; serial: number }, call: CallContext) => sheetScan(call.services, actorOf(call).staffId, input.batchId, input.serial),
   'paper.scan.attach': (input: { uploadId: string; batchId: string; serial: number }, call: CallContext) => attachScan(call.services, actorOf(call).staffId, input),
   'paper.batch.open': (input: OpenBatchInput, call: CallContext) => openBatch(call.services, actorOf(call), input),
   'paper.batch.list': (input: { open: boolean }, call: CallContext) => listBatches(call.services, input.open),

@@ -28,6 +28,19 @@ export function ScanDrop({ batchId, serial, hasScan, onAttached }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [over, setOver] = useState(false);
+  const [view, setView] = useState<{ url: string; type: string } | null>(null);
+  const [rotation, setRotation] = useState(0);
+
+  const show = async () => {
+    if (view) {
+      URL.revokeObjectURL(view.url);
+      return setView(null);
+    }
+    const result = await api.call('paper.scan.get', { batchId, serial });
+    if (!result.ok) return setError(errorMessage(t, result.error));
+    const bytes = Uint8Array.from(atob(result.value.base64), (c) => c.charCodeAt(0));
+    setView({ url: URL.createObjectURL(new Blob([bytes], { type: result.value.type })), type: result.value.type });
+  };
 
   const upload = async (file: File) => {
     setBusy(true);
@@ -60,6 +73,14 @@ export function ScanDrop({ batchId, serial, hasScan, onAttached }: Props) {
       <label htmlFor={id}>{hasScan ? t('paper.scan.replace') : t('paper.scan.attach')}</label>
       <input id={id} type="file" accept="image/jpeg,image/png,application/pdf" disabled={busy} onChange={(event) => { const file = event.target.files?.[0]; event.target.value = ''; if (file) void upload(file); }} />
       {hasScan && <span className="success">{t('paper.scan.attached')}</span>}
+      {hasScan && <button type="button" aria-expanded={view !== null} onClick={() => void show()}>{t('paper.scan.view')}</button>}
+      {view && view.type !== 'application/pdf' && (
+        <span className="scan-view">
+          <button type="button" onClick={() => setRotation((rotation + 90) % 360)}>{t('paper.scan.rotate')}</button>
+          <img src={view.url} alt={t('paper.scan.alt', { serial })} style={{ transform: `rotate(${rotation}deg)` }} data-testid={`scan-image-${serial}`} />
+        </span>
+      )}
+      {view && view.type === 'application/pdf' && <object data={view.url} type="application/pdf" aria-label={t('paper.scan.alt', { serial })} className="scan-view" />}
       {error && <small className="field__error" role="alert">{error}</small>}
     </span>
   );
