@@ -10,7 +10,8 @@ import en from '../../resources/paper-form/en.json';
 import zhCN from '../../resources/paper-form/zh-CN.json';
 import { FIELD_NAMES, FIELD_PRESETS } from '../../shared/domain/intake/fields';
 import { decodeFormQr, encodeFormQr, paperFormNumber } from '../../shared/domain/paper/serial';
-import { generateFormPdf, loadFormFont, loadNotice } from '../../electron/core/paper/form-pdf';
+import fontkit from '@pdf-lib/fontkit';
+import { generateFormPdf, loadFormFont, loadNotice, missingCharacters } from '../../electron/core/paper/form-pdf';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -88,6 +89,14 @@ describe('paper form PDF', () => {
       expect((zhCN.field as Record<string, string>)[field], field).toBeTruthy();
       expect((en.field as Record<string, string>)[field], field).toBeTruthy();
     }
+  });
+
+  it('the embedded font draws every character the form prints, and a site name it cannot draw is refused by name', async () => {
+    const font = fontkit.create(Buffer.from(loadFormFont()));
+    const texts = [JSON.stringify(zhCN), JSON.stringify(en), loadNotice('zh-CN'), loadNotice('en'), '长白山滑雪度假区北大湖雪场'];
+    for (const text of texts) expect(missingCharacters(font, text.replace(/\\n/g, ''))).toEqual([]);
+    const rare = '𠀀';
+    await expect(generateFormPdf({ organisationName: `雪场${rare}`, siteName: '北坡', fieldConfig: FIELD_PRESETS.ski_lodge, batch: 'B1', firstSerial: 1, count: 1, noticeText: loadNotice('zh-CN'), fontBytes: loadFormFont() })).rejects.toThrow(rare);
   });
 
   it('QR payload carries site, batch and serial and reads back', () => {

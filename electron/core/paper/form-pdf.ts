@@ -341,6 +341,13 @@ function drawSheet(sheet: Sheet, options: FormPdfOptions, t: Catalog, serial: nu
   return regions;
 }
 
+/** Characters of `text` the font cannot draw (spaces and line breaks aside). */
+export function missingCharacters(font: { hasGlyphForCodePoint(codePoint: number): boolean }, text: string): string[] {
+  const missing = new Set<string>();
+  for (const ch of text) if (!/\s/.test(ch) && !font.hasGlyphForCodePoint(ch.codePointAt(0) ?? 0)) missing.add(ch);
+  return [...missing];
+}
+
 export async function generateFormPdf(options: FormPdfOptions): Promise<FormPdf> {
   if (!Number.isInteger(options.count) || options.count < 1 || options.count > FORM_MAX_SHEETS) throw new RangeError(`count must be 1–${FORM_MAX_SHEETS}`);
   formatSerial(options.firstSerial);
@@ -355,6 +362,9 @@ export async function generateFormPdf(options: FormPdfOptions): Promise<FormPdf>
   doc.setCreationDate(new Date(0));
   doc.setModificationDate(new Date(0));
   const font = await doc.embedFont(options.fontBytes, { subset: true });
+  // The font is a subset (common hanzi): a rarer character in the site's names would print as a box.
+  const missing = missingCharacters(fontkit.create(Buffer.from(options.fontBytes)), `${options.organisationName}${options.siteName}`);
+  if (missing.length > 0) throw new Error(`the form font has no glyph for ${missing.join(' ')} (in the organisation or site name); add it with scripts/subset-form-font.mjs`);
   let regions: FieldRegion[] = [];
   for (let i = 0; i < options.count; i += 1) {
     const page = doc.addPage([PAGE_W, PAGE_H]);
