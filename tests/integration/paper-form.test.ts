@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import zlib from 'node:zlib';
+import { PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import en from '../../resources/paper-form/en.json';
 import zhCN from '../../resources/paper-form/zh-CN.json';
@@ -37,8 +38,8 @@ describe('paper form PDF', () => {
       const { width, height } = doc.getPage(0).getSize();
       expect([Math.round(width), Math.round(height)]).toEqual([595, 842]);
       expect(fontNames(doc).some((name) => name.includes('NotoSansCJK'))).toBe(true);
-      // Subset: far smaller than the 1.5 MB font it comes from.
-      expect(fs.statSync(out).size).toBeLessThan(400_000);
+      // The font is embedded once: five sheets cost little more than the 1.5 MB font subset itself.
+      expect(fs.statSync(out).size).toBeLessThan(2_000_000);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -97,6 +98,23 @@ describe('paper form PDF', () => {
     for (const text of texts) expect(missingCharacters(font, text.replace(/\\n/g, ''))).toEqual([]);
     const rare = '𠀀';
     await expect(generateFormPdf({ organisationName: `雪场${rare}`, siteName: '北坡', fieldConfig: FIELD_PRESETS.ski_lodge, batch: 'B1', firstSerial: 1, count: 1, noticeText: loadNotice('zh-CN'), fontBytes: loadFormFont() })).rejects.toThrow(rare);
+  });
+
+  it('embeds a font that really draws the Chinese text (a broken subset would print blanks)', async () => {
+    const pdf = await generateFormPdf({ organisationName: '长白山', siteName: '北大湖', fieldConfig: FIELD_PRESETS.ski_lodge, batch: 'B1', firstSerial: 1, count: 1, noticeText: loadNotice('zh-CN'), fontBytes: loadFormFont() });
+    const doc = await PDFDocument.load(pdf.bytes);
+    // The font file each font descriptor points to (FontFile2 or FontFile3).
+    const fonts = doc.context
+      .enumerateIndirectObjects()
+      .map(([, object]) => object)
+      .filter((object): object is PDFDict => object instanceof PDFDict && object.get(PDFName.of('Type'))?.toString() === '/FontDescriptor')
+      .map((descriptor) => doc.context.lookup(descriptor.get(PDFName.of('FontFile2')) ?? descriptor.get(PDFName.of('FontFile3'))))
+      .filter((object): object is PDFRawStream => object instanceof PDFRawStream);
+    expect(fonts).toHaveLength(1);
+    const stream = fonts[0]!;
+    const bytes = stream.dict.get(PDFName.of('Filter'))?.toString() === '/FlateDecode' ? zlib.inflateSync(stream.contents) : Buffer.from(stream.contents);
+    const embedded = fontkit.create(bytes);
+    for (const ch of '客户信息登记表姓名手机号码') expect(embedded.glyphForCodePoint(ch.codePointAt(0)!).path.bbox.width, ch).toBeGreaterThan(0);
   });
 
   it('QR payload carries site, batch and serial and reads back', () => {

@@ -5,8 +5,8 @@
  * text and as a QR code (site, batch, serial) so a scan finds its sheet. One page per sheet.
  *
  * The printed text is resources/paper-form/<lang>.json (labels as on the entry screen, in words
- * that suit paper). The CJK font is a committed subset of Noto Sans CJK SC (resources/fonts, OFL); pdf-lib embeds
- * only the glyphs a form uses. Each field's box is returned as a region (points, origin top-left),
+ * that suit paper). The CJK font is a committed subset of Noto Sans CJK SC (resources/fonts, OFL), embedded
+ * once per file (about 1.3 MB, however many sheets). Each field's box is returned as a region (points, origin top-left),
  * so the transcription screen can highlight the field being typed on the scan of our own form.
  */
 import fontkit from '@pdf-lib/fontkit';
@@ -361,7 +361,9 @@ export async function generateFormPdf(options: FormPdfOptions): Promise<FormPdf>
   // A fixed date keeps equal inputs giving equal bytes.
   doc.setCreationDate(new Date(0));
   doc.setModificationDate(new Date(0));
-  const font = await doc.embedFont(options.fontBytes, { subset: true });
+  // Whole, not subset by pdf-lib: its subsetting of this CID-keyed CFF font drops every CJK glyph
+  // (checked by rendering in Chromium's PDF viewer). The font is already a subset, embedded once per file.
+  const font = await doc.embedFont(options.fontBytes, { subset: false });
   // The font is a subset (common hanzi): a rarer character in the site's names would print as a box.
   const missing = missingCharacters(fontkit.create(Buffer.from(options.fontBytes)), `${options.organisationName}${options.siteName}`);
   if (missing.length > 0) throw new Error(`the form font has no glyph for ${missing.join(' ')} (in the organisation or site name); add it with scripts/subset-form-font.mjs`);
