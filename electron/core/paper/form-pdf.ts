@@ -202,7 +202,9 @@ function drawSpec(sheet: Sheet, t: Catalog, spec: Spec, x: number, width: number
   const top = sheet.y;
   const labelText = label(t, spec.field);
   const labelWidth = Math.min(Math.max(sheet.font.widthOfTextAtSize(labelText, LABEL_SIZE) + 6, 52), 96);
-  sheet.text(labelText, x, top + (BOX_H - LABEL_SIZE) / 2, LABEL_SIZE);
+  // A long label (English) is set smaller rather than run into its box.
+  const labelSize = Math.min(LABEL_SIZE, (LABEL_SIZE * (labelWidth - 6)) / sheet.font.widthOfTextAtSize(labelText, LABEL_SIZE));
+  sheet.text(labelText, x, top + (BOX_H - labelSize) / 2, labelSize);
   const bx = x + labelWidth;
   const available = width - labelWidth - 8;
   if (spec.kind === 'text') {
@@ -363,7 +365,7 @@ export async function generateFormPdf(options: FormPdfOptions): Promise<FormPdf>
   doc.setModificationDate(new Date(0));
   // Whole, not subset by pdf-lib: its subsetting of this CID-keyed CFF font drops every CJK glyph
   // (checked by rendering in Chromium's PDF viewer). The font is already a subset, embedded once per file.
-  const font = await doc.embedFont(options.fontBytes, { subset: false });
+  const font = await doc.embedFont(options.fontBytes, { subset: false, features: { liga: false, kern: false, calt: false, clig: false, dlig: false, locl: false, fwid: false, hwid: false, pwid: false, palt: false, tnum: false, pnum: false, frac: false, numr: false, dnom: false } });
   // The font is a subset (common hanzi): a rarer character in the site's names would print as a box.
   const missing = missingCharacters(fontkit.create(Buffer.from(options.fontBytes)), `${options.organisationName}${options.siteName}`);
   if (missing.length > 0) throw new Error(`the form font has no glyph for ${missing.join(' ')} (in the organisation or site name); add it with scripts/subset-form-font.mjs`);
