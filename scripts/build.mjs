@@ -48,7 +48,7 @@ export async function build() {
     esbuild({ ...node, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'browser-host': 'electron/browser-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
     // A sandboxed preload may only require('electron'); everything else is bundled in.
     esbuild({ ...node, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, sourcemap: false }),
-    esbuild({ ...node, entryPoints: { 'audit-verify': 'scripts/audit-verify.ts', demo: 'scripts/demo.ts', fuzz: 'scripts/fuzz.ts', rebuild: 'scripts/rebuild.ts', converge: 'scripts/converge.ts', backup: 'scripts/backup.ts', restore: 'scripts/restore.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...node, entryPoints: { 'audit-verify': 'scripts/audit-verify.ts', demo: 'scripts/demo.ts', fuzz: 'scripts/fuzz.ts', rebuild: 'scripts/rebuild.ts', converge: 'scripts/converge.ts', backup: 'scripts/backup.ts', restore: 'scripts/restore.ts', 'form-pdf': 'scripts/form-pdf.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),
     esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { run: 'bench/run.ts' }, outdir: 'dist/bench', outExtension: { '.js': '.cjs' } }),
     // The sync server: PGlite loads its WebAssembly next to its own module, and pg has an optional native part.
     esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { server: 'server/src/main.ts', 'fuzz-server': 'server/src/fuzz.ts' }, outdir: 'dist/server', outExtension: { '.js': '.cjs' } }),

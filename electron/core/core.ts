@@ -65,7 +65,7 @@ export function openCore(options: CoreOptions): Core {
       appVersion: options.appVersion,
     };
     const keys = deriveDeskKeys(options.keyHex);
-    const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys), desk: { dataDir: options.dataDir, keyHex: options.keyHex } });
+    const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys), desk: { dataDir: options.dataDir, keyHex: options.keyHex }, dataDir: options.dataDir });
     services.audit.open();
     // Ops an older version kept back: apply what this version can now read.
     services.transact(() => services.ops.reapplyQuarantined());

@@ -5,6 +5,7 @@
 import { CUSTOMER_OPS, INTAKE_OPS } from './customers/projectors';
 import { CONFIG_OPS, STAFF_OPS } from './oplog/projectors';
 import type { OpKinds } from './oplog/types';
+import { PAPER_BATCH_OPS, PAPER_SHEET_OPS } from './paper/batch-projector';
 import { REVIEW_EVENT_OPS } from './review/projector';
 
 export const OP_KINDS: OpKinds = {
@@ -13,4 +14,6 @@ export const OP_KINDS: OpKinds = {
   customer: CUSTOMER_OPS,
   intake: INTAKE_OPS,
   review_event: REVIEW_EVENT_OPS,
+  paper_batch: PAPER_BATCH_OPS,
+  paper_sheet: PAPER_SHEET_OPS,
 };

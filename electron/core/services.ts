@@ -1,5 +1,7 @@
 /** The core's services wired to one database: built once per worker, passed to every handler. */
 import type { EventName, EventPayload } from '../../shared/api/events';
+import { AttachmentStore } from './attachments/attachment-store';
+import { ScanUploads } from './attachments/uploads';
 import { AuditLog, type AuditHeadFile } from './audit/audit-log';
 import { RefusalLog } from './audit/refusals';
 import { BackupService, type DeskLocation } from './backup/backup-service';
@@ -32,6 +34,10 @@ export interface Services {
   readonly customers: CustomerRepo;
   readonly drafts: DraftRepo;
   readonly backups: BackupService;
+  /** Scans of paper forms, encrypted under the desk key (docs/decisions/0012-attachment-store.md). */
+  readonly attachments: AttachmentStore;
+  /** Scans arriving in pieces (an RPC request is at most 1 MB), held in memory until finished. */
+  readonly uploads: ScanUploads;
   readonly emit: Emit;
   /** Sync with the central server (issue 10); its loop runs only where the worker starts it. */
   readonly sync: SyncService;
@@ -39,7 +45,7 @@ export interface Services {
   transact<T>(work: () => T): T;
 }
 
-export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null; desk?: DeskLocation }): Services {
+export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null; desk?: DeskLocation; dataDir: string }): Services {
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
   const meta = new MetaRepo(db);
@@ -56,6 +62,8 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
     customers: new CustomerRepo(db),
     drafts: new DraftRepo(db),
     backups: new BackupService(ctx, meta, audit, secrets.desk, (ok) => emit(null, 'backup.changed', { ok })),
+    attachments: new AttachmentStore(secrets.dataDir, secrets.keys.attachments),
+    uploads: new ScanUploads(ctx.now),
     emit,
     transact: (work) => {
       const result = db.transaction(work).immediate();

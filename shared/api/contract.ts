@@ -9,6 +9,7 @@ import { method } from './method';
 export { method, type Access, type MethodSpec } from './method';
 import { displayNameSchema, passwordSchema, staffIdSchema, staffSchema, usernameSchema } from '../domain/auth/staff';
 import { CUSTOMER_METHODS, INTAKE_METHODS } from './intake-contract';
+import { PAPER_METHODS } from './paper-contract';
 import { REVIEW_METHODS } from './review-contract';
 import { BACKUP_METHODS } from './backup-contract';
 import { SYNC_METHODS } from './sync-methods';
@@ -139,6 +140,7 @@ export const METHODS = {
   ...REVIEW_METHODS,
   ...BACKUP_METHODS,
   ...SYNC_METHODS,
+  ...PAPER_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

@@ -14,6 +14,8 @@ export const INPUT_LIMITS = {
   searchQuery: 50,
   /** The number printed on a paper consent form. */
   paperFormNo: 40,
+  /** Where a batch of paper forms was collected (lodge, bus, ticket window). */
+  paperPlace: 60,
   organisationName: 60,
   siteName: 60,
   deskName: 40,

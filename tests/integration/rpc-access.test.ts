@@ -80,6 +80,17 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'review.assign': [SP, GL, MG],
   'intake.registerOnline': [SP, GL, MG],
   'intake.resubmit': [SP, GL, MG],
+  // Paper batches: opening and closing are for leads, which the service checks (FORBIDDEN for a specialist).
+  'paper.batch.open': [SP, GL, MG],
+  'paper.batch.list': /* session */ [SP, GL, MG, SV, MT],
+  'paper.batch.get': [SP, GL, MG],
+  'paper.sheet.mark': [SP, GL, MG],
+  'paper.batch.close': [SP, GL, MG],
+  'paper.form.pdf': [SP, GL, MG],
+  'paper.scan.begin': [SP, GL, MG],
+  'paper.scan.piece': [SP, GL, MG],
+  'paper.scan.attach': [SP, GL, MG],
+  'paper.scan.get': [SP, GL, MG],
 };
 
 beforeAll(async () => {

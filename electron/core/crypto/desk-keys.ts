@@ -15,6 +15,8 @@ export interface DeskKeys {
   readonly identifierTag: Buffer;
   /** AES-256-GCM key that seals the sync keyring and this desk's signing and box keys in the database. */
   readonly syncSeal: Buffer;
+  /** AES-256-GCM key of the attachment store (scans), and the HMAC key that names its contents. */
+  readonly attachments: { readonly content: Buffer; readonly address: Buffer };
 }
 
 function derive(master: Buffer, label: string): Buffer {
@@ -29,6 +31,7 @@ export function deriveDeskKeys(keyHex: string): DeskKeys {
     auditHead: derive(master, 'audit-head/v1'),
     identifierTag: derive(master, 'identifier-tag/v1'),
     syncSeal: derive(master, 'sync-seal/v1'),
+    attachments: { content: derive(master, 'attachments/content/v1'), address: derive(master, 'attachments/address/v1') },
   };
 }
 

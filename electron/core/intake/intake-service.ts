@@ -3,6 +3,7 @@
  * the enterer, the intake goes to the cross-check queue). Validation is the shared rule set, run
  * again here because the renderer decides nothing.
  */
+import { recordTranscribed, sheetForFormNumber } from '../paper/batch-service';
 import type { CustomerSummary, Draft, MethodInputOf } from './types';
 import { defaultConsent, validateConsent, type Consent } from '../../../shared/domain/intake/consent';
 import { emptyIntakeFields, type FieldName, type IntakeFields } from '../../../shared/domain/intake/fields';
@@ -175,6 +176,8 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
   if (Object.keys(fieldErrors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', fieldErrors);
 
   const fields = validation.normalized;
+  // A form from a batch of our numbered paper forms (issue 13): its sheet becomes transcribed with this intake.
+  const paperSheet = input.consent.method === 'paper' ? sheetForFormNumber(services, input.consent.paperFormNo) : null;
   const sameId = services.customers.byIdNumber(fields.idNumber).filter((row) => row.id !== input.customerId);
   if (sameId.length > 0) {
     throw new DomainError('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
@@ -217,6 +220,7 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
       },
     });
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
+    if (paperSheet) recordTranscribed(services, staffId, { ...paperSheet, intakeId, scanId: null });
     services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
     // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
     const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');

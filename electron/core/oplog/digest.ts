@@ -18,6 +18,8 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   intakes: ['id'],
   review_events: ['id'],
   field_writes: ['customer_id', 'field', 'as_of'],
+  paper_batches: ['id'],
+  paper_sheets: ['id'],
 };
 
 function canonical(value: unknown): unknown {

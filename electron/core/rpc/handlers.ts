@@ -12,6 +12,7 @@ import { toPublicStaff } from '../staff/staff-repo';
 import { INTAKE_HANDLERS } from './intake-handlers';
 import { BACKUP_HANDLERS } from './backup-handlers';
 import { SYNC_HANDLERS } from './sync-handlers';
+import { PAPER_HANDLERS } from './paper-handlers';
 
 export interface CallContext {
   services: Services;
@@ -103,4 +104,5 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
   ...INTAKE_HANDLERS,
   ...BACKUP_HANDLERS,
   ...SYNC_HANDLERS,
+  ...PAPER_HANDLERS,
 };

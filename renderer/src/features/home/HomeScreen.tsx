@@ -14,6 +14,8 @@ import { fieldMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { DueSoonPanel } from './DueSoonPanel';
 import { BackupReminder } from '../backup/BackupReminder';
+import { PaperBatchesPanel } from '../paper/PaperBatchesPanel';
+import { isLeadRole } from '../../../../shared/domain/auth/roles';
 
 type ActiveSession = Extract<SessionInfo, { state: 'active' | 'locked' }>;
 
@@ -41,6 +43,7 @@ export function HomeScreen({ session }: { session: ActiveSession }) {
       <p>{t('home.intro')}</p>
       {session.permissions.includes('backup.manage') && <BackupReminder />}
       {session.permissions.includes('review.act') && <DueSoonPanel />}
+      {session.permissions.includes('intake.create') && <PaperBatchesPanel isLead={isLeadRole(session.staff.role)} canEnter={session.permissions.includes('intake.create')} />}
       <dl className="facts">
         <dt>{t('home.role')}</dt>
         <dd>{t(`role.${session.staff.role}`)}</dd>

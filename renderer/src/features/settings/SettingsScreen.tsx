@@ -14,6 +14,7 @@ import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
 import { BackupSettings } from '../backup/BackupSettings';
 import { SyncSettings } from './SyncSettings';
+import { PrintFormsPanel } from '../paper/PrintFormsPanel';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -29,6 +30,7 @@ export function SettingsScreen() {
   const { register, handleSubmit, setError, reset, formState } = useForm<SecuritySettings>({ resolver: zodResolver(securitySettingsSchema) });
   // Checked again in the core: only a manager may change security settings or review policy.
   const canChangePolicy = useDesk((state) => state.session?.state === 'active' && state.session.permissions.includes('policy.manage'));
+  const canPrintForms = useDesk((state) => state.session?.state === 'active' && state.session.permissions.includes('intake.create'));
 
   useEffect(() => {
     void api.call('settings.get').then((result) => (result.ok ? reset(result.value) : setFormError(errorMessage(t, result.error))));
@@ -78,6 +80,7 @@ export function SettingsScreen() {
       <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
       <SyncSettings />
+      {canPrintForms && <PrintFormsPanel />}
       <QuarantinePanel />
       {canBackUp && <BackupSettings />}
     </section>

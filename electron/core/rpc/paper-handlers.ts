@@ -1,0 +1,31 @@
+/** Handlers for paper-form batches (issue 13); merged into HANDLERS. */
+import type { OpenBatchInput } from '../../../shared/api/paper-contract';
+import { attachScan, batchDetail, batchFormPdf, sheetScan, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { RpcFailure } from './failure';
+import type { CallContext } from './handlers';
+
+function actorOf(call: CallContext): Actor {
+  const staff = call.session ? call.services.staff.byId(call.session.staffId) : undefined;
+  if (!staff) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
+  return { staffId: staff.id, role: staff.role };
+}
+
+export const PAPER_HANDLERS = {
+  'paper.scan.begin': (input: { bytes: number }, call: CallContext) => {
+    const uploadId = call.services.ctx.randomId('upl');
+    call.services.uploads.begin(uploadId, actorOf(call).staffId, input.bytes);
+    return { uploadId };
+  },
+  'paper.scan.piece': (input: { uploadId: string; index: number; base64: string }, call: CallContext) => {
+    call.services.uploads.add(input.uploadId, actorOf(call).staffId, input.index, Buffer.from(input.base64, 'base64'));
+    return { received: true as const };
+  },
+  'paper.scan.get': (input: { batchId: string; serial: number }, call: CallContext) => sheetScan(call.services, actorOf(call).staffId, input.batchId, input.serial),
+  'paper.scan.attach': (input: { uploadId: string; batchId: string; serial: number }, call: CallContext) => attachScan(call.services, actorOf(call).staffId, input),
+  'paper.batch.open': (input: OpenBatchInput, call: CallContext) => openBatch(call.services, actorOf(call), input),
+  'paper.batch.list': (input: { open: boolean }, call: CallContext) => listBatches(call.services, input.open),
+  'paper.batch.get': (input: { batchId: string }, call: CallContext) => batchDetail(call.services, input.batchId),
+  'paper.sheet.mark': (input: { batchId: string; serial: number; state: 'void' | 'missing'; reason: string }, call: CallContext) => markSheet(call.services, actorOf(call), input),
+  'paper.form.pdf': (input: { batchId: string; language: 'zh-CN' | 'en' }, call: CallContext) => batchFormPdf(call.services, actorOf(call).staffId, input.batchId, input.language),
+  'paper.batch.close': (input: { batchId: string }, call: CallContext) => closeBatch(call.services, actorOf(call), input.batchId),
+};

@@ -1,0 +1,98 @@
+/** RPC methods for paper forms (issue 13): batches of numbered sheets and how each is accounted for. */
+import { z } from 'zod';
+import { paperBatchIdSchema } from '../domain/ids';
+import { INPUT_LIMITS } from '../domain/limits';
+import { reasonSchema } from '../domain/reason';
+import { BATCH_CODE_PATTERN, SERIAL_MAX } from '../domain/paper/serial';
+import { method } from './method';
+
+export const PAPER_BATCH_MAX_SHEETS = 1000;
+export const SHEET_STATES = ['pending', 'transcribed', 'void', 'missing'] as const;
+export type SheetState = (typeof SHEET_STATES)[number];
+
+export const openBatchInputSchema = z
+  .object({
+    code: z.string().trim().max(20, { message: 'too_long' }).regex(BATCH_CODE_PATTERN, { message: 'batch_code' }),
+    place: z.string().trim().min(1, { message: 'required' }).max(INPUT_LIMITS.paperPlace, { message: 'too_long' }),
+    collectedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date_format' }).max(10),
+    firstSerial: z.number().int().min(1).max(SERIAL_MAX),
+    count: z.number().int().min(1, { message: 'batch_count' }).max(PAPER_BATCH_MAX_SHEETS, { message: 'batch_count' }),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    if (input.firstSerial + input.count - 1 > SERIAL_MAX) ctx.addIssue({ code: 'custom', path: ['count'], message: 'batch_count' });
+  });
+export type OpenBatchInput = z.infer<typeof openBatchInputSchema>;
+
+export const sheetSchema = z.object({
+  serial: z.number().int(),
+  state: z.enum(SHEET_STATES),
+  reason: z.string(),
+  intakeId: z.string().nullable(),
+  scanId: z.string().nullable(),
+  by: z.string(),
+  at: z.number(),
+});
+
+export const batchSummarySchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  place: z.string(),
+  collectedOn: z.string(),
+  firstSerial: z.number().int(),
+  count: z.number().int(),
+  openedBy: z.string(),
+  openedAt: z.number(),
+  closedAt: z.number().nullable(),
+  /** Minutes since it was opened (open batches), by the desk's clock. */
+  ageMinutes: z.number().int(),
+  accounted: z.number().int(),
+  transcribed: z.number().int(),
+});
+export type BatchSummary = z.infer<typeof batchSummarySchema>;
+
+/** A piece of a scan: at most 512 KiB of file (base64), so a request stays under the 1 MB limit. */
+export const SCAN_PIECE_BYTES = 512 * 1024;
+const uploadId = z.string().regex(/^upl_[A-Za-z0-9_-]{10,40}$/).max(48);
+
+export const PAPER_METHODS = {
+  'paper.scan.begin': method({ input: z.object({ bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(), output: z.object({ uploadId: z.string() }), access: { permission: 'intake.create' }, mutates: false }),
+  'paper.scan.piece': method({
+    input: z.object({ uploadId, index: z.number().int().min(0).max(1000), base64: z.string().max(Math.ceil(SCAN_PIECE_BYTES / 3) * 4) }).strict(),
+    output: z.object({ received: z.literal(true) }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  /** The scan attached to a sheet, decrypted for viewing (audited: it shows personal data). */
+  'paper.scan.get': method({
+    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),
+    output: z.object({ type: z.string(), pages: z.number().int(), base64: z.string() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  /** Checks the whole file (type by content, size, EXIF removed), stores it encrypted and attaches it to the sheet. */
+  'paper.scan.attach': method({
+    input: z.object({ uploadId, batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),
+    output: z.object({ scanId: z.string(), type: z.string(), pages: z.number().int(), sheets: z.array(sheetSchema) }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+
+  'paper.batch.open': method({ input: openBatchInputSchema, output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
+  'paper.batch.list': method({ input: z.object({ open: z.boolean().default(true) }).strict(), output: z.array(batchSummarySchema), access: 'session', mutates: false }),
+  'paper.batch.get': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: z.object({ batch: batchSummarySchema, sheets: z.array(sheetSchema) }), access: { permission: 'intake.create' }, mutates: false }),
+  'paper.sheet.mark': method({
+    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX), state: z.enum(['void', 'missing']), reason: reasonSchema() }).strict(),
+    output: z.object({ batch: batchSummarySchema, sheets: z.array(sheetSchema) }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  /** The batch's numbered sheets as one PDF (one page per sheet), for printing. */
+  'paper.form.pdf': method({
+    input: z.object({ batchId: paperBatchIdSchema, language: z.enum(['zh-CN', 'en']).default('zh-CN') }).strict(),
+    output: z.object({ fileName: z.string(), pages: z.number().int(), pdfBase64: z.string() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  'paper.batch.close': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
+} as const;
