@@ -98,6 +98,9 @@ export function formSections(config: FieldConfig, t: Catalog): Section[] {
     { field: 'gender', kind: 'choice', span: 3, options: GENDERS.filter((g) => g !== 'unspecified'), optionKey: 'gender' },
   ];
   if (shown('landline')) basic.push({ field: 'landline', kind: 'text', span: 3 });
+  // Visitors from outside the mainland write their nationality or region; an address abroad goes in
+  // the detailed address (docs/decisions/0011-visitors-from-anywhere.md).
+  basic.push({ field: 'nationality', kind: 'text', span: 3 });
   basic.push({ field: 'grade', kind: 'choice', span: 3, options: GRADES, optionKey: 'grade' });
   const sections: Section[] = [
     { title: t.sections.basic, specs: basic },
@@ -127,7 +130,7 @@ export function formSections(config: FieldConfig, t: Catalog): Section[] {
     if (shown('lessons')) specs.push({ field: 'lessons', kind: 'check', span: 2 });
     sections.push({ title: t.sections.ski, specs });
   }
-  if (shown('remarks')) sections.push({ title: t.sections.other, specs: [{ field: 'remarks', kind: 'text', span: 6, lines: 2 }] });
+  if (shown('remarks')) sections.push({ title: t.sections.other, specs: [{ field: 'remarks', kind: 'text', span: 6, lines: 1 }] });
   return sections;
 }
 
