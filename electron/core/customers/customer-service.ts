@@ -8,7 +8,7 @@ import { maskAddress, maskField } from '../../../shared/domain/masking';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
-import { summarize, type CustomerRow } from './customer-repo';
+import { summarize, type CustomerRow, type FilterCursor } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
 import { AS_OF, SEEN, VIA_INTAKE, isFieldKey } from './projectors';
 import { isLeadRole, type Role } from '../../../shared/domain/auth/roles';
@@ -19,6 +19,16 @@ export interface SearchFilters {
   status?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** The `cursor` of the last customer of the page before (filters with no query only). */
+  after?: string | undefined;
+}
+
+/** A page cursor: the sort key of the last row, as `<ms>~<id>`; anything else is a bad request. */
+function parseCursor(after: string | undefined): FilterCursor | null {
+  if (after === undefined || after === '') return null;
+  const match = /^(\d{1,16})~([\w-]{1,64})$/.exec(after);
+  if (!match?.[1] || !match[2]) throw new DomainError('VALIDATION', 'the page cursor is not one this desk gave out', { after: 'invalid' });
+  return { at: Number(match[1]), id: match[2] };
 }
 
 const dayStart = (iso: string | undefined, fallback: number): number => (iso ? new Date(`${iso}T00:00:00`).getTime() : fallback);
@@ -29,12 +39,13 @@ export function searchCustomers(services: Services, query: string, limit: number
   const to = filters.to ? dayStart(filters.to, 0) + 86_400_000 : Number.MAX_SAFE_INTEGER;
   const byIntake = Boolean(filters.source || filters.status || filters.from || filters.to);
   if (query.trim() === '') {
-    const rows = byIntake
-      ? services.customers.byIntakeFilters({ source: filters.source ?? null, status: filters.status ?? null, from, to, grade: filters.grade ?? null }, limit)
-      : filters.grade
-        ? services.customers.byGrade(filters.grade, limit)
-        : [];
-    return rows.map((row) => summarize(row, ['search']));
+    if (!byIntake && !filters.grade) return [];
+    const rows = services.customers.byFilters(
+      { source: filters.source ?? null, status: filters.status ?? null, from: filters.from ? from : null, to: filters.to ? to : null, grade: filters.grade ?? null },
+      parseCursor(filters.after),
+      limit,
+    );
+    return rows.map((row) => ({ ...summarize(row, ['search']), cursor: `${row.cursor_at}~${row.cursor_id}` }));
   }
   const found = searchByQuery(services, query, byIntake || filters.grade ? 500 : limit);
   return found
