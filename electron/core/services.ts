@@ -10,6 +10,7 @@ import { OpLog } from './oplog/oplog';
 import { OP_KINDS } from './op-kinds';
 import { CustomerRepo } from './customers/customer-repo';
 import { DraftRepo } from './intake/draft-repo';
+import type { LongReads } from './long-reads';
 import { ConfigRepo } from './settings/config-repo';
 import { StaffRepo } from './staff/staff-repo';
 
@@ -30,11 +31,13 @@ export interface Services {
   readonly customers: CustomerRepo;
   readonly drafts: DraftRepo;
   readonly emit: Emit;
+  /** Long reads in a worker of their own (null: read in the core, for tools and in-process tests). */
+  readonly longReads: LongReads | null;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
 }
 
-export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null }): Services {
+export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null }, longReads: LongReads | null = null): Services {
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
   return {
@@ -50,6 +53,7 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
     customers: new CustomerRepo(db),
     drafts: new DraftRepo(db),
     emit,
+    longReads,
     transact: (work) => {
       const result = db.transaction(work).immediate();
       // The commit is done: the signed audit head may now follow any entries it added.

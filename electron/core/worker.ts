@@ -2,11 +2,13 @@
  * The core worker: owns the one database connection and every business rule. Started by a shell
  * (Electron main or the browser host) through CoreSupervisor; talks only through `parentPort`.
  */
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
 import { DatabaseOpenError } from './db/connection';
 import { createLogger } from './logger';
+import { workerLongReads } from './long-reads';
 import type { CoreWorkerData, FromCore, ToCore } from './protocol';
 
 const log = createLogger('core/worker');
@@ -23,6 +25,8 @@ try {
     appVersion: data.appVersion,
     ...(data.clockOffsetMs !== undefined ? { clockOffsetMs: data.clockOffsetMs } : {}),
     emit: (clientId, event, payload) => post({ type: 'event', clientId, event: { event, payload } }),
+    // Long reads (audit verification) on a second, read-only connection in a worker of their own.
+    longReads: workerLongReads(path.join(__dirname, 'reader-worker.cjs'), { dataDir: data.dataDir, keyHex: data.keyHex }),
   });
   port.on('message', (message: ToCore) => {
     if (message.type === 'client_closed') {
