@@ -1,8 +1,9 @@
 /**
  * Version 7: indexes for filters answered in pages by keyset (issue 12). A filter with no query
  * walks intakes newest first by (submitted_at, id) under its source, its status or its date range,
- * and a grade filter walks customers by (created_at, id), so a page costs the same at a million
- * rows as at a thousand and no filter scans the table.
+ * a grade filter walks customers by (created_at, id) and a review queue reads its status by
+ * status_since, so a page costs the same at a million rows as at a thousand and no filter scans
+ * the table.
  */
 import type { Migration } from './types';
 
@@ -14,6 +15,8 @@ export const migration0007: Migration = {
       CREATE INDEX intakes_by_source_time ON intakes (source, submitted_at, id);
       CREATE INDEX intakes_by_status_time ON intakes (status, submitted_at, id);
       CREATE INDEX intakes_by_time ON intakes (submitted_at, id);
+      -- Review queues: a status, longest waiting first, read without sorting every pending record.
+      CREATE INDEX intakes_by_status_since ON intakes (status, status_since);
       CREATE INDEX customers_by_grade_time ON customers (grade, created_at, id);
       DROP INDEX IF EXISTS intakes_by_status;
       DROP INDEX IF EXISTS customers_by_grade;
