@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { startBrowserHost, type BrowserHost } from '../electron/browser-host/server';
+import { openCore } from '../electron/core/core';
 import { openDatabase } from '../electron/core/db/connection';
 import { generateKeyHex, readOrCreateKeyFile } from '../electron/core/db/key-file';
 import { databasePath } from '../electron/core/paths';
@@ -62,10 +63,32 @@ function ensureData(distDir: string, dataDir: string, count: number): void {
     have = (db.prepare('SELECT count(*) AS n FROM customers').get() as { n: number }).n;
     db.close();
   }
-  if (have >= count) return;
-  console.log(`preparing ${count - have} more demo customers in ${dataDir} through the op log (npm run demo) …`);
+  if (have < count) addDemoCustomers(distDir, dataDir, count - have, have);
+  // A season's audit trail: one entry per intake at least (the demo writes one per batch), through
+  // the core's own append, so audit.verify walks a chain the size a desk in use would have.
+  const core = openCore({ dataDir, keyHex: readOrCreateKeyFile(dataDir, { create: false }), appVersion: 'bench' });
+  try {
+    const size = (sql: string): number => (core.db.prepare(sql).get() as { n: number }).n;
+    const want = size('SELECT count(*) AS n FROM intakes');
+    let entries = size('SELECT count(*) AS n FROM audit_log');
+    if (entries < want) console.log(`adding ${want - entries} audit entries …`);
+    while (entries < want) {
+      const batch = Math.min(10_000, want - entries);
+      core.services.transact(() => {
+        for (let i = 0; i < batch; i += 1) core.services.audit.append(null, 'customer.reveal', `cus_bench${entries + i}`, { field: 'mobile', reason: 'bench' });
+      });
+      entries += batch;
+    }
+  } finally {
+    core.close();
+  }
+}
+
+function addDemoCustomers(distDir: string, dataDir: string, more: number, have: number): void {
+  const count = more;
+  console.log(`preparing ${count} more demo customers in ${dataDir} through the op log (npm run demo) …`);
   const started = performance.now();
-  const run = spawnSync(process.execPath, [path.join(distDir, 'cli', 'demo.cjs'), '--customers', String(count - have), '--data-dir', dataDir, '--seed', String(20261122 + have)], { stdio: ['ignore', 'inherit', 'ignore'] });
+  const run = spawnSync(process.execPath, [path.join(distDir, 'cli', 'demo.cjs'), '--customers', String(count), '--data-dir', dataDir, '--seed', String(20261122 + have)], { stdio: ['ignore', 'inherit', 'ignore'] });
   if (run.status !== 0) throw new Error('npm run demo failed');
   console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
