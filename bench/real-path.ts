@@ -28,6 +28,8 @@ import { percentile, sample } from './stats';
 
 const DEMO_MANAGER = { username: 'demo.manager', password: 'Demo2026x' };
 const UI_LIMIT = 500;
+/** What a result list shows: the baselines ask the database the same narrow question. */
+const COLUMNS = 'c.id, c.name, c.mobile, c.id_number, c.birth_date, c.grade';
 
 interface Figure {
   name: string;
@@ -145,11 +147,11 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   const letters = 'abcdefghjklmnpqrstwxyz';
 
   const q = {
-    key: raw.prepare(`SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = ? AND s.term = ? LIMIT ${UI_LIMIT}`),
-    prefix: raw.prepare(`SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = ? AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`),
-    source: raw.prepare(`SELECT c.* FROM intakes i JOIN customers c ON c.id = i.customer_id WHERE i.source = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
-    status: raw.prepare(`SELECT c.* FROM intakes i JOIN customers c ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
-    grade: raw.prepare(`SELECT * FROM customers WHERE grade = ? ORDER BY created_at DESC, id DESC LIMIT ${UI_LIMIT}`),
+    key: raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = ? AND s.term = ? LIMIT ${UI_LIMIT}`),
+    prefix: raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = ? AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`),
+    source: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c ON c.id = i.customer_id WHERE i.source = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
+    status: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
+    grade: raw.prepare(`SELECT ${COLUMNS} FROM customers c WHERE grade = ? ORDER BY created_at DESC, id DESC LIMIT ${UI_LIMIT}`),
     queue: raw.prepare('SELECT i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500'),
     ping: raw.prepare('SELECT 1'),
   };
@@ -198,7 +200,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     await host.close();
     const fresh = openDatabase(databasePath(dataDir), keyHex);
     const r = performance.now();
-    fresh.prepare(`SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = 'name' AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`).all(probe().name, `${probe().name}\uffff`);
+    fresh.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = 'name' AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`).all(probe().name, `${probe().name}\uffff`);
     coldRaw.push(performance.now() - r);
     fresh.close();
   }

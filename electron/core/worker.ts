@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
+import { warmUpSearch } from './customers/customer-service';
 import { DatabaseOpenError } from './db/connection';
 import { createLogger } from './logger';
 import { workerLongReads } from './long-reads';
@@ -50,6 +51,15 @@ try {
   }, 5_000).unref();
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });
+  // While the shell signs someone in: one small search of each kind, so the first real one finds
+  // its code compiled and the top of its indexes decrypted in the page cache.
+  setImmediate(() => {
+    try {
+      warmUpSearch(core.services);
+    } catch {
+      log.warn('search warm-up failed; the first search will be slower');
+    }
+  });
 } catch (error) {
   const code = error instanceof DatabaseOpenError ? error.code : 'open_failed';
   const message = error instanceof Error ? error.message : 'the database could not be opened';

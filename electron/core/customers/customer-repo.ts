@@ -20,7 +20,7 @@ export interface FilterCursor {
   id: string;
 }
 
-export type FilteredRow = CustomerRow & { cursor_at: number; cursor_id: string };
+export type FilteredRow = SummaryRow & { cursor_at: number; cursor_id: string };
 
 /** Conditions on one intake (alias `alias`) for the filters that are set; only bound parameters. */
 function intakeConditions(filters: IntakeFilters, alias: string): string[] {
@@ -38,16 +38,18 @@ function intakeFilterSql(filters: IntakeFilters, afterCursor: boolean): string {
   if (filters.grade !== null) own.push('c.grade = :grade');
   // Listed once, at the newest matching intake: no later intake of theirs matches too.
   const later = [...intakeConditions(filters, 'j'), 'j.customer_id = i.customer_id', '(j.submitted_at, j.id) > (i.submitted_at, i.id)'];
-  return `SELECT c.*, i.submitted_at AS cursor_at, i.id AS cursor_id
-    FROM intakes i JOIN customers c ON c.id = i.customer_id
+  return `SELECT ${SUMMARY}, i.submitted_at AS cursor_at, i.id AS cursor_id
+    FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id
     WHERE ${own.join(' AND ')} AND NOT EXISTS (SELECT 1 FROM intakes j WHERE ${later.join(' AND ')})
     ORDER BY i.submitted_at DESC, i.id DESC LIMIT :limit`;
 }
 
 function gradeFilterSql(afterCursor: boolean): string {
-  return `SELECT c.*, c.created_at AS cursor_at, c.id AS cursor_id FROM customers c
-    WHERE c.grade = :grade${afterCursor ? ' AND (c.created_at, c.id) < (:afterAt, :afterId)' : ''}
-    ORDER BY c.created_at DESC, c.id DESC LIMIT :limit`;
+  // Walk the grade's index newest first; the summary columns come from the covering index.
+  return `SELECT ${SUMMARY}, g.created_at AS cursor_at, g.id AS cursor_id
+    FROM customers g INDEXED BY customers_by_grade_time JOIN customers c INDEXED BY customers_summary ON c.id = g.id
+    WHERE g.grade = :grade${afterCursor ? ' AND (g.created_at, g.id) < (:afterAt, :afterId)' : ''}
+    ORDER BY g.created_at DESC, g.id DESC LIMIT :limit`;
 }
 
 export interface CustomerRow {
@@ -82,7 +84,11 @@ export interface IntakeRow {
   updated_hlc: string;
 }
 
-export function summarize(row: CustomerRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {
+/** The columns a list shows (all in the customers_summary covering index). */
+export type SummaryRow = Pick<CustomerRow, 'id' | 'name' | 'mobile' | 'id_number' | 'birth_date' | 'grade'>;
+const SUMMARY = 'c.id, c.name, c.mobile, c.id_number, c.birth_date, c.grade';
+
+export function summarize(row: SummaryRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {
   return {
     id: row.id,
     name: maskName(row.name),
@@ -126,6 +132,7 @@ export class CustomerRepo {
   private readonly exactKeyStmt;
   private readonly prefixKeyStmt;
   private readonly intakesStmt;
+  private readonly intakeKeysStmt;
   private readonly db: Db;
   /** One prepared statement per combination of filters, so each can use its own index. */
   private readonly filterStmts = new Map<string, Statement<Record<string, string | number>, FilteredRow>>();
@@ -139,12 +146,17 @@ export class CustomerRepo {
     this.bySoundBirthStmt = db.prepare<{ spelling: string; birthDate: string }, CustomerRow>(
       "SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = 'pinyin' AND s.term = :spelling AND c.birth_date = :birthDate LIMIT 20",
     );
-    this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, CustomerRow>(
-      'SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term = :term LIMIT :limit',
+    // Lists read only the summary columns, from the covering index, never the customer's document.
+    this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, SummaryRow>(
+      `SELECT ${SUMMARY} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = :kind AND s.term = :term LIMIT :limit`,
     );
     // Prefix search on the (kind, term) primary key: term >= prefix AND term < prefix + U+FFFF.
-    this.prefixKeyStmt = db.prepare<{ kind: string; from: string; to: string; limit: number }, CustomerRow>(
-      'SELECT DISTINCT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term >= :from AND s.term < :to LIMIT :limit',
+    // A customer has several spellings under one kind: DISTINCT on the few summary columns only.
+    this.prefixKeyStmt = db.prepare<{ kind: string; from: string; to: string; limit: number }, SummaryRow>(
+      `SELECT DISTINCT ${SUMMARY} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = :kind AND s.term >= :from AND s.term < :to LIMIT :limit`,
+    );
+    this.intakeKeysStmt = db.prepare<{ customerId: string }, Pick<IntakeRow, 'source' | 'status' | 'submitted_at'>>(
+      'SELECT source, status, submitted_at FROM intakes INDEXED BY intakes_by_customer_filters WHERE customer_id = :customerId',
     );
     this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
     this.db = db;
@@ -176,11 +188,11 @@ export class CustomerRepo {
     return this.bySoundBirthStmt.all({ spelling, birthDate });
   }
 
-  byKey(kind: SearchKind, term: string, limit: number): CustomerRow[] {
+  byKey(kind: SearchKind, term: string, limit: number): SummaryRow[] {
     return this.exactKeyStmt.all({ kind, term, limit });
   }
 
-  byKeyPrefix(kind: SearchKind, prefix: string, limit: number): CustomerRow[] {
+  byKeyPrefix(kind: SearchKind, prefix: string, limit: number): SummaryRow[] {
     return this.prefixKeyStmt.all({ kind, from: prefix, to: `${prefix}\uffff`, limit });
   }
 
@@ -209,6 +221,11 @@ export class CustomerRepo {
       params['afterId'] = cursor.id;
     }
     return stmt.all(params);
+  }
+
+  /** What a filter asks of a customer's intakes, from the covering index (not the intake rows). */
+  intakeKeysOf(customerId: string): Array<Pick<IntakeRow, 'source' | 'status' | 'submitted_at'>> {
+    return this.intakeKeysStmt.all({ customerId });
   }
 
   intakesOf(customerId: string): IntakeRow[] {

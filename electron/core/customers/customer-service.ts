@@ -8,7 +8,7 @@ import { maskAddress, maskField } from '../../../shared/domain/masking';
 import { normalizeMobile } from '../../../shared/domain/phone';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
-import { summarize, type CustomerRow, type FilterCursor } from './customer-repo';
+import { summarize, type FilterCursor, type SummaryRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
 import { AS_OF, SEEN, VIA_INTAKE, isFieldKey } from './projectors';
 import { isLeadRole, type Role } from '../../../shared/domain/auth/roles';
@@ -50,24 +50,31 @@ export function searchCustomers(services: Services, query: string, limit: number
   const found = searchByQuery(services, query, byIntake || filters.grade ? 500 : limit);
   return found
     .filter((row) => !filters.grade || row.grade === filters.grade)
-    .filter((row) => !byIntake || services.customers.intakesOf(row.id).some((intake) =>
+    .filter((row) => !byIntake || services.customers.intakeKeysOf(row.id).some((intake) =>
       (!filters.source || intake.source === filters.source) && (!filters.status || intake.status === filters.status) && intake.submitted_at >= from && intake.submitted_at < to))
     .slice(0, limit)
     .map((row) => summarize(row, ['search']));
 }
 
+/** A few small searches of every kind, run once after start so the first real one is not cold. */
+export function warmUpSearch(services: Services): void {
+  for (const query of ['13800000000', '0000', '110105194912310000', '张', 'zhang', 'zs', 'z']) searchCustomers(services, query, 5);
+  searchCustomers(services, '', 5, { source: 'walk_in' });
+  searchCustomers(services, '', 5, { status: 'pending_cross_check' });
+}
+
 /** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
-function searchByQuery(services: Services, query: string, limit: number): CustomerRow[] {
+function searchByQuery(services: Services, query: string, limit: number): SummaryRow[] {
   const q = query.trim();
   const repo = services.customers;
-  const results = new Map<string, CustomerRow>();
-  const add = (rows: CustomerRow[]): void => {
+  const results = new Map<string, SummaryRow>();
+  const add = (rows: SummaryRow[]): void => {
     for (const row of rows) if (results.size < limit && !results.has(row.id)) results.set(row.id, row);
   };
   const compact = normalizeDocumentInput(q);
   if (/^\d{3}[\dX]$/.test(compact)) {
     add(repo.byKey('mobile4', compact, limit));
-    add(repo.byKey('id4', compact, limit));
+    if (results.size < limit) add(repo.byKey('id4', compact, limit - results.size));
   } else if (/^[\d+()\s-]{7,}$/.test(q) && normalizeMobile(q).ok) {
     const mobile = normalizeMobile(q);
     if (mobile.ok) add(repo.byKey('mobile', mobile.national, limit));
@@ -80,7 +87,8 @@ function searchByQuery(services: Services, query: string, limit: number): Custom
   } else if (/^[a-z\s]+$/i.test(q)) {
     const letters = q.toLowerCase().replace(/\s+/g, '');
     add(repo.byKeyPrefix('initials', letters, limit));
-    add(repo.byKeyPrefix('pinyin', letters, limit));
+    // A full page by initials already (one or two letters): the best page is shown at once.
+    if (results.size < limit) add(repo.byKeyPrefix('pinyin', letters, limit - results.size));
   }
   return [...results.values()];
 }

@@ -12,12 +12,17 @@ export const migration0007: Migration = {
   name: 'filter_indexes',
   up(db) {
     db.exec(`
-      CREATE INDEX intakes_by_source_time ON intakes (source, submitted_at, id);
-      CREATE INDEX intakes_by_status_time ON intakes (status, submitted_at, id);
-      CREATE INDEX intakes_by_time ON intakes (submitted_at, id);
+      CREATE INDEX intakes_by_source_time ON intakes (source, submitted_at, id, customer_id);
+      CREATE INDEX intakes_by_status_time ON intakes (status, submitted_at, id, customer_id);
+      CREATE INDEX intakes_by_time ON intakes (submitted_at, id, customer_id);
+      -- What a result list shows, so a page of results never reads a customer's whole document.
+      CREATE INDEX customers_summary ON customers (id, name, mobile, id_number, birth_date, grade);
       -- Review queues: a status, longest waiting first, read without sorting every pending record.
       CREATE INDEX intakes_by_status_since ON intakes (status, status_since);
       CREATE INDEX customers_by_grade_time ON customers (grade, created_at, id);
+      -- A customer's intakes, with what a filter asks of them (is a later one matching too?).
+      CREATE INDEX intakes_by_customer_filters ON intakes (customer_id, submitted_at, id, source, status);
+      DROP INDEX IF EXISTS intakes_by_customer;
       DROP INDEX IF EXISTS intakes_by_status;
       DROP INDEX IF EXISTS customers_by_grade;
     `);
