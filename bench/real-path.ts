@@ -147,12 +147,12 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   const letters = 'abcdefghjklmnpqrstwxyz';
 
   const q = {
-    key: raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = ? AND s.term = ? LIMIT ${UI_LIMIT}`),
-    prefix: raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = ? AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`),
-    source: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c ON c.id = i.customer_id WHERE i.source = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
-    status: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
+    key: raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = ? AND s.term = ? LIMIT ${UI_LIMIT}`),
+    prefix: raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = ? AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`),
+    source: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.source = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
+    status: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
     grade: raw.prepare(`SELECT ${COLUMNS} FROM customers c WHERE grade = ? ORDER BY created_at DESC, id DESC LIMIT ${UI_LIMIT}`),
-    queue: raw.prepare('SELECT i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500'),
+    queue: raw.prepare('SELECT i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500'),
     ping: raw.prepare('SELECT 1'),
   };
   const prefix = (kind: string, term: string): unknown[] => q.prefix.all(kind, term, `${term}\uffff`);
@@ -200,7 +200,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     await host.close();
     const fresh = openDatabase(databasePath(dataDir), keyHex);
     const r = performance.now();
-    fresh.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = 'name' AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`).all(probe().name, `${probe().name}\uffff`);
+    fresh.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = 'name' AND s.term >= ? AND s.term < ? LIMIT ${UI_LIMIT}`).all(probe().name, `${probe().name}\uffff`);
     coldRaw.push(performance.now() - r);
     fresh.close();
   }

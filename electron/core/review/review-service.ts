@@ -29,9 +29,9 @@ const q = statementsFor((db: Db) => ({
   intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
   // Queue rows: only what a queue item shows, with the customer's name, oldest first on the
   // (status, status_since) index, so a queue costs its page and not the number pending.
-  byStatus: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500`),
-  byStatusOf: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.status = ? AND i.entered_by = ? ORDER BY i.status_since LIMIT 500`),
-  needingAttention: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.needs_attention = 1 ORDER BY i.status_since LIMIT 500`),
+  byStatus: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500`),
+  byStatusOf: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? AND i.entered_by = ? ORDER BY i.status_since LIMIT 500`),
+  needingAttention: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.needs_attention = 1 ORDER BY i.status_since LIMIT 500`),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
 }));
 
