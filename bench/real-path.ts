@@ -39,15 +39,15 @@ interface Figure {
   goal?: string;
 }
 
-const f3 = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : '—');
+const f3 = (value: number): string => (Number.isFinite(value) ? ` ${value.toFixed(2)} ms` : ' —');
 
 function printFigures(title: string, figures: Figure[]): void {
   console.log(`\n${title}`);
-  const head = ['p50', 'p95', 'p99'].map((label) => label.padStart(10)).join('');
-  console.log(`${'figure'.padEnd(46)}${'n'.padStart(5)}${head}  ${'goal'.padEnd(14)}${'baseline (same run, same database)'.padEnd(50)}${'n'.padStart(5)}${head}`);
-  const cells = (values: number[]): string => [50, 95, 99].map((p) => f3(percentile(values, p)).padStart(10)).join('');
+  const head = ['p50', 'p95', 'p99'].map((label) => label.padStart(11)).join('');
+  console.log(`${'figure'.padEnd(46)}${'n'.padStart(7)}${head}  ${'goal'.padEnd(14)}${'baseline (same run, same database)'.padEnd(50)}${'n'.padStart(7)}${head}`);
+  const cells = (values: number[]): string => [50, 95, 99].map((p) => f3(percentile(values, p)).padStart(11)).join('');
   for (const figure of figures) {
-    console.log(`${figure.name.padEnd(46)}${String(figure.samples.length).padStart(5)}${cells(figure.samples)}  ${(figure.goal ?? '').padEnd(14)}${figure.baseline.padEnd(50)}${String(figure.baselineSamples.length).padStart(5)}${cells(figure.baselineSamples)}`);
+    console.log(`${figure.name.padEnd(46)}${String(figure.samples.length).padStart(7)}${cells(figure.samples)}  ${(figure.goal ?? '').padEnd(14)}${figure.baseline.padEnd(50)}${String(figure.baselineSamples.length).padStart(7)}${cells(figure.baselineSamples)}`);
   }
 }
 

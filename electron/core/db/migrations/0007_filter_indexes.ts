@@ -19,6 +19,8 @@ export const migration0007: Migration = {
       CREATE INDEX customers_summary ON customers (id, name, mobile, id_number, birth_date, grade);
       -- Review queues: a status, longest waiting first, read without sorting every pending record.
       CREATE INDEX intakes_by_status_since ON intakes (status, status_since);
+      -- "Returned to me": one person's records in a status, without reading everyone else's.
+      CREATE INDEX intakes_by_status_enterer ON intakes (status, entered_by, status_since);
       CREATE INDEX customers_by_grade_time ON customers (grade, created_at, id);
       -- A customer's intakes, with what a filter asks of them (is a later one matching too?).
       CREATE INDEX intakes_by_customer_filters ON intakes (customer_id, submitted_at, id, source, status);
