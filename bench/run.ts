@@ -1,36 +1,33 @@
-/** `npm run bench`: every benchmark, each printed beside a baseline measured in the same run. */
+/**
+ * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform]`: every benchmark, each
+ * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
+ * through the browser host's WebSocket and the core worker on a season-old demo database.
+ */
 import path from 'node:path';
-import { benchCustomers } from './customers';
 import { benchOplog } from './oplog';
 import { benchPlatform } from './platform';
 import { benchServerPush } from './server';
 import { benchSyncPull } from './sync';
+import { benchRealPath } from './real-path';
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
 
 async function main(): Promise<void> {
   const distDir = path.resolve(__dirname, '..');
   console.log(`Intake Desk benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`);
-  const index = process.argv.indexOf('--customers');
-  const customers = index >= 0 ? Number(process.argv[index + 1]) : 1_000_000;
-  const only = process.argv.indexOf('--only');
-  if (only >= 0 && process.argv[only + 1] === 'oplog') {
-    benchOplog();
-    return;
-  }
-  if (only >= 0 && process.argv[only + 1] === 'server') {
-    await benchServerPush();
-    return;
-  }
-  const pullIndex = process.argv.indexOf('--pull-ops');
-  const rssOps = pullIndex >= 0 ? Number(process.argv[pullIndex + 1]) : 1_000_000;
-  if (only >= 0 && process.argv[only + 1] === 'sync') {
-    benchSyncPull(100_000, rssOps);
-    return;
-  }
-  await benchPlatform(distDir);
-  benchOplog();
-  await benchServerPush();
-  benchSyncPull(100_000, rssOps);
-  await benchCustomers(customers);
+  console.log(`Command: npm run bench -- ${process.argv.slice(2).join(' ')}`);
+  const customers = Number(argument('customers') ?? 1_000_000);
+  const samples = Number(argument('samples') ?? 200);
+  if (!Number.isInteger(customers) || customers < 1 || !Number.isInteger(samples) || samples < 1) throw new Error('--customers and --samples need positive whole numbers');
+  const only = argument('only');
+  if (only === undefined || only === 'platform') await benchPlatform(distDir);
+  if (only === undefined || only === 'oplog') benchOplog();
+  if (only === undefined || only === 'server') await benchServerPush();
+  if (only === undefined || only === 'sync') benchSyncPull(100_000, Number(argument('pull-ops') ?? 1_000_000));
+  if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
 }
 
 main().then(

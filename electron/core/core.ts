@@ -11,6 +11,7 @@ import { openDatabase, type Db } from './db/connection';
 import { MetaRepo } from './db/meta-repo';
 import { migrate } from './db/migrations';
 import { databasePath } from './paths';
+import type { LongReads } from './long-reads';
 import { dispatch } from './rpc/dispatcher';
 import { createServices, type Emit, type Services } from './services';
 
@@ -29,6 +30,8 @@ export interface CoreOptions {
   /** Ids for new records and this device (seeded in simulations, random otherwise). */
   randomId?: (prefix: string) => string;
   emit?: Emit;
+  /** Where long reads run (the worker passes a reader worker); absent: in this thread. */
+  longReads?: LongReads;
 }
 
 export interface Core {
@@ -65,7 +68,7 @@ export function openCore(options: CoreOptions): Core {
       appVersion: options.appVersion,
     };
     const keys = deriveDeskKeys(options.keyHex);
-    const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys), desk: { dataDir: options.dataDir, keyHex: options.keyHex }, dataDir: options.dataDir });
+    const services = createServices(ctx, options.emit ?? (() => undefined), { keys, auditHead: AuditHeadFile.inDataDir(options.dataDir, keys), desk: { dataDir: options.dataDir, keyHex: options.keyHex }, dataDir: options.dataDir }, options.longReads ?? null);
     services.audit.open();
     // Ops an older version kept back: apply what this version can now read.
     services.transact(() => services.ops.reapplyQuarantined());

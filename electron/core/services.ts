@@ -13,6 +13,7 @@ import { OpLog } from './oplog/oplog';
 import { OP_KINDS } from './op-kinds';
 import { CustomerRepo } from './customers/customer-repo';
 import { DraftRepo } from './intake/draft-repo';
+import type { LongReads } from './long-reads';
 import { ConfigRepo } from './settings/config-repo';
 import { StaffRepo } from './staff/staff-repo';
 import { SyncService } from './sync/sync-service';
@@ -41,11 +42,13 @@ export interface Services {
   readonly emit: Emit;
   /** Sync with the central server (issue 10); its loop runs only where the worker starts it. */
   readonly sync: SyncService;
+  /** Long reads in a worker of their own (null: read in the core, for tools and in-process tests). */
+  readonly longReads: LongReads | null;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
 }
 
-export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null; desk?: DeskLocation; dataDir: string }): Services {
+export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null; desk?: DeskLocation; dataDir: string }, longReads: LongReads | null = null): Services {
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
   const meta = new MetaRepo(db);
@@ -65,6 +68,7 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
     attachments: new AttachmentStore(secrets.dataDir, secrets.keys.attachments),
     uploads: new ScanUploads(ctx.now),
     emit,
+    longReads,
     transact: (work) => {
       const result = db.transaction(work).immediate();
       // The commit is done: the signed audit head may now follow any entries it added.

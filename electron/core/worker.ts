@@ -2,13 +2,16 @@
  * The core worker: owns the one database connection and every business rule. Started by a shell
  * (Electron main or the browser host) through CoreSupervisor; talks only through `parentPort`.
  */
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
+import { warmUpSearch } from './customers/customer-service';
 import { DatabaseOpenError } from './db/connection';
 import { classifyStorageError } from './db/errors';
 import { recordRestore } from './backup/keyring';
 import { createLogger } from './logger';
+import { workerLongReads } from './long-reads';
 import type { CoreWorkerData, FromCore, ToCore } from './protocol';
 
 const log = createLogger('core/worker');
@@ -25,6 +28,8 @@ try {
     appVersion: data.appVersion,
     ...(data.clockOffsetMs !== undefined ? { clockOffsetMs: data.clockOffsetMs } : {}),
     emit: (clientId, event, payload) => post({ type: 'event', clientId, event: { event, payload } }),
+    // Long reads (audit verification) on a second, read-only connection in a worker of their own.
+    longReads: workerLongReads(path.join(__dirname, 'reader-worker.cjs'), { dataDir: data.dataDir, keyHex: data.keyHex }),
   });
   port.on('message', (message: ToCore) => {
     if (message.type === 'client_closed') {
@@ -53,6 +58,15 @@ try {
   core.services.backups.tick();
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });
+  // While the shell signs someone in: one small search of each kind, so the first real one finds
+  // its code compiled and the top of its indexes decrypted in the page cache.
+  setImmediate(() => {
+    try {
+      warmUpSearch(core.services);
+    } catch {
+      log.warn('search warm-up failed; the first search will be slower');
+    }
+  });
 } catch (error) {
   const storage = classifyStorageError(error);
   const code = error instanceof DatabaseOpenError ? error.code : storage === 'corrupt' || storage === 'not_a_database' ? 'corrupt' : storage === 'io' ? 'io' : 'open_failed';

@@ -38,6 +38,8 @@ export const customerSummarySchema = z.object({
   birthYear: z.string(),
   grade: z.enum(GRADES),
   matchedOn: z.array(z.enum(['mobile', 'id', 'name_birth', 'search'])),
+  /** On a page of filter results (no query): where the next page starts (`after`). */
+  cursor: z.string().optional(),
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
@@ -122,6 +124,8 @@ export const CUSTOMER_METHODS = {
         from: z.iso.date().max(10).optional(),
         to: z.iso.date().max(10).optional(),
         limit: z.number().int().min(1).max(500).default(50),
+        /** Filters with no query come in pages: the `cursor` of the last customer of the page before. */
+        after: z.string().max(100).optional(),
       })
       .refine((input) => input.query !== '' || input.grade || input.source || input.status || input.from || input.to, { path: ['query'], message: 'required' }),
     output: z.array(customerSummarySchema),

@@ -3,6 +3,54 @@ import type { CustomerSummary } from '../../../shared/api/intake-contract';
 import { maskIdNumber, maskMobile, maskName } from '../../../shared/domain/masking';
 import type { Db } from '../db/connection';
 import type { SearchKind } from './search-keys';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
+
+/** Filters with no query; null means "any". Dates are ms since the epoch, `to` exclusive. */
+export interface IntakeFilters {
+  source: string | null;
+  status: string | null;
+  from: number | null;
+  to: number | null;
+  grade: string | null;
+}
+
+/** Where a page of filtered customers ends: the sort key of its last row. */
+export interface FilterCursor {
+  at: number;
+  id: string;
+}
+
+export type FilteredRow = SummaryRow & { cursor_at: number; cursor_id: string };
+
+/** Conditions on one intake (alias `alias`) for the filters that are set; only bound parameters. */
+function intakeConditions(filters: IntakeFilters, alias: string): string[] {
+  const conditions: string[] = [];
+  if (filters.source !== null) conditions.push(`${alias}.source = :source`);
+  if (filters.status !== null) conditions.push(`${alias}.status = :status`);
+  if (filters.from !== null) conditions.push(`${alias}.submitted_at >= :from`);
+  if (filters.to !== null) conditions.push(`${alias}.submitted_at < :to`);
+  return conditions;
+}
+
+function intakeFilterSql(filters: IntakeFilters, afterCursor: boolean): string {
+  const own = intakeConditions(filters, 'i');
+  if (afterCursor) own.push('(i.submitted_at, i.id) < (:afterAt, :afterId)');
+  if (filters.grade !== null) own.push('c.grade = :grade');
+  // Listed once, at the newest matching intake: no later intake of theirs matches too.
+  const later = [...intakeConditions(filters, 'j'), 'j.customer_id = i.customer_id', '(j.submitted_at, j.id) > (i.submitted_at, i.id)'];
+  return `SELECT ${SUMMARY}, i.submitted_at AS cursor_at, i.id AS cursor_id
+    FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id
+    WHERE ${own.join(' AND ')} AND NOT EXISTS (SELECT 1 FROM intakes j WHERE ${later.join(' AND ')})
+    ORDER BY i.submitted_at DESC, i.id DESC LIMIT :limit`;
+}
+
+function gradeFilterSql(afterCursor: boolean): string {
+  // Walk the grade's index newest first; the summary columns come from the covering index.
+  return `SELECT ${SUMMARY}, g.created_at AS cursor_at, g.id AS cursor_id
+    FROM customers g INDEXED BY customers_by_grade_time JOIN customers c INDEXED BY customers_summary ON c.id = g.id
+    WHERE g.grade = :grade${afterCursor ? ' AND (g.created_at, g.id) < (:afterAt, :afterId)' : ''}
+    ORDER BY g.created_at DESC, g.id DESC LIMIT :limit`;
+}
 
 export interface CustomerRow {
   id: string;
@@ -36,7 +84,11 @@ export interface IntakeRow {
   updated_hlc: string;
 }
 
-export function summarize(row: CustomerRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {
+/** The columns a list shows (all in the customers_summary covering index). */
+export type SummaryRow = Pick<CustomerRow, 'id' | 'name' | 'mobile' | 'id_number' | 'birth_date' | 'grade'>;
+const SUMMARY = 'c.id, c.name, c.mobile, c.id_number, c.birth_date, c.grade';
+
+export function summarize(row: SummaryRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {
   return {
     id: row.id,
     name: maskName(row.name),
@@ -80,8 +132,10 @@ export class CustomerRepo {
   private readonly exactKeyStmt;
   private readonly prefixKeyStmt;
   private readonly intakesStmt;
-  private readonly byGradeStmt;
-  private readonly byIntakeStmt;
+  private readonly intakeKeysStmt;
+  private readonly db: Db;
+  /** One prepared statement per combination of filters, so each can use its own index. */
+  private readonly filterStmts = new Map<string, Statement<Record<string, string | number>, FilteredRow>>();
 
   constructor(db: Db) {
     this.conflictsStmt = db.prepare<{ customerId: string | null }, FieldConflict>(CONFLICTS_SQL);
@@ -92,23 +146,20 @@ export class CustomerRepo {
     this.bySoundBirthStmt = db.prepare<{ spelling: string; birthDate: string }, CustomerRow>(
       "SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = 'pinyin' AND s.term = :spelling AND c.birth_date = :birthDate LIMIT 20",
     );
-    this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, CustomerRow>(
-      'SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term = :term LIMIT :limit',
+    // Lists read only the summary columns, from the covering index, never the customer's document.
+    this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, SummaryRow>(
+      `SELECT ${SUMMARY} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = :kind AND s.term = :term LIMIT :limit`,
     );
     // Prefix search on the (kind, term) primary key: term >= prefix AND term < prefix + U+FFFF.
-    this.prefixKeyStmt = db.prepare<{ kind: string; from: string; to: string; limit: number }, CustomerRow>(
-      'SELECT DISTINCT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = :kind AND s.term >= :from AND s.term < :to LIMIT :limit',
+    // A customer has several spellings under one kind: DISTINCT on the few summary columns only.
+    this.prefixKeyStmt = db.prepare<{ kind: string; from: string; to: string; limit: number }, SummaryRow>(
+      `SELECT DISTINCT ${SUMMARY} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = :kind AND s.term >= :from AND s.term < :to LIMIT :limit`,
+    );
+    this.intakeKeysStmt = db.prepare<{ customerId: string }, Pick<IntakeRow, 'source' | 'status' | 'submitted_at'>>(
+      'SELECT source, status, submitted_at FROM intakes INDEXED BY intakes_by_customer_filters WHERE customer_id = :customerId',
     );
     this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
-    this.byGradeStmt = db.prepare<{ grade: string; limit: number }, CustomerRow>('SELECT * FROM customers WHERE grade = :grade ORDER BY created_at DESC LIMIT :limit');
-    // Customers with an intake matching the filters, most recent first; NULL means "any".
-    this.byIntakeStmt = db.prepare<{ source: string | null; status: string | null; from: number; to: number; grade: string | null; limit: number }, CustomerRow>(
-      `SELECT c.* FROM customers c WHERE c.id IN (
-         SELECT i.customer_id FROM intakes i
-         WHERE (:source IS NULL OR i.source = :source) AND (:status IS NULL OR i.status = :status) AND i.submitted_at >= :from AND i.submitted_at < :to)
-       AND (:grade IS NULL OR c.grade = :grade)
-       ORDER BY c.created_at DESC LIMIT :limit`,
-    );
+    this.db = db;
   }
 
   /** Unresolved conflicts on sensitive fields: of one customer, or of all (customerId null). */
@@ -137,20 +188,44 @@ export class CustomerRepo {
     return this.bySoundBirthStmt.all({ spelling, birthDate });
   }
 
-  byKey(kind: SearchKind, term: string, limit: number): CustomerRow[] {
+  byKey(kind: SearchKind, term: string, limit: number): SummaryRow[] {
     return this.exactKeyStmt.all({ kind, term, limit });
   }
 
-  byKeyPrefix(kind: SearchKind, prefix: string, limit: number): CustomerRow[] {
+  byKeyPrefix(kind: SearchKind, prefix: string, limit: number): SummaryRow[] {
     return this.prefixKeyStmt.all({ kind, from: prefix, to: `${prefix}\uffff`, limit });
   }
 
-  byGrade(grade: string, limit: number): CustomerRow[] {
-    return this.byGradeStmt.all({ grade, limit });
+  /**
+   * A page of customers matching filters with no query, by keyset: newest first, after `cursor`
+   * (the `cursor` of the last row of the page before), never scanning more than it returns where an
+   * index covers the filter. With an intake filter a customer is listed once, at their newest
+   * matching intake; with the grade alone, by when they were first registered.
+   */
+  byFilters(filters: IntakeFilters, cursor: FilterCursor | null, limit: number): FilteredRow[] {
+    const byIntake = filters.source !== null || filters.status !== null || filters.from !== null || filters.to !== null;
+    const key = [byIntake, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null, cursor !== null].map(Number).join('');
+    let stmt = this.filterStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<Record<string, string | number>, FilteredRow>(byIntake ? intakeFilterSql(filters, cursor !== null) : gradeFilterSql(cursor !== null));
+      this.filterStmts.set(key, stmt);
+    }
+    const params: Record<string, string | number> = { limit };
+    if (filters.source !== null) params['source'] = filters.source;
+    if (filters.status !== null) params['status'] = filters.status;
+    if (filters.from !== null) params['from'] = filters.from;
+    if (filters.to !== null) params['to'] = filters.to;
+    if (filters.grade !== null) params['grade'] = filters.grade;
+    if (cursor) {
+      params['afterAt'] = cursor.at;
+      params['afterId'] = cursor.id;
+    }
+    return stmt.all(params);
   }
 
-  byIntakeFilters(filters: { source: string | null; status: string | null; from: number; to: number; grade: string | null }, limit: number): CustomerRow[] {
-    return this.byIntakeStmt.all({ ...filters, limit });
+  /** What a filter asks of a customer's intakes, from the covering index (not the intake rows). */
+  intakeKeysOf(customerId: string): Array<Pick<IntakeRow, 'source' | 'status' | 'submitted_at'>> {
+    return this.intakeKeysStmt.all({ customerId });
   }
 
   intakesOf(customerId: string): IntakeRow[] {

@@ -9,7 +9,7 @@ import { normalizeMobile, normalizePhone } from '../../../shared/domain/phone';
 import { normalizeQuery } from '../../../shared/domain/names';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
-import { summarize, type CustomerRow } from './customer-repo';
+import { summarize, type FilterCursor, type SummaryRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
 import { AS_OF, SEEN, VIA_INTAKE, isFieldKey } from './projectors';
 import { isLeadRole, type Role } from '../../../shared/domain/auth/roles';
@@ -20,6 +20,16 @@ export interface SearchFilters {
   status?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** The `cursor` of the last customer of the page before (filters with no query only). */
+  after?: string | undefined;
+}
+
+/** A page cursor: the sort key of the last row, as `<ms>~<id>`; anything else is a bad request. */
+function parseCursor(after: string | undefined): FilterCursor | null {
+  if (after === undefined || after === '') return null;
+  const match = /^(\d{1,16})~([\w-]{1,64})$/.exec(after);
+  if (!match?.[1] || !match[2]) throw new DomainError('VALIDATION', 'the page cursor is not one this desk gave out', { after: 'invalid' });
+  return { at: Number(match[1]), id: match[2] };
 }
 
 const dayStart = (iso: string | undefined, fallback: number): number => (iso ? new Date(`${iso}T00:00:00`).getTime() : fallback);
@@ -30,35 +40,43 @@ export function searchCustomers(services: Services, query: string, limit: number
   const to = filters.to ? dayStart(filters.to, 0) + 86_400_000 : Number.MAX_SAFE_INTEGER;
   const byIntake = Boolean(filters.source || filters.status || filters.from || filters.to);
   if (query.trim() === '') {
-    const rows = byIntake
-      ? services.customers.byIntakeFilters({ source: filters.source ?? null, status: filters.status ?? null, from, to, grade: filters.grade ?? null }, limit)
-      : filters.grade
-        ? services.customers.byGrade(filters.grade, limit)
-        : [];
-    return rows.map((row) => summarize(row, ['search']));
+    if (!byIntake && !filters.grade) return [];
+    const rows = services.customers.byFilters(
+      { source: filters.source ?? null, status: filters.status ?? null, from: filters.from ? from : null, to: filters.to ? to : null, grade: filters.grade ?? null },
+      parseCursor(filters.after),
+      limit,
+    );
+    return rows.map((row) => ({ ...summarize(row, ['search']), cursor: `${row.cursor_at}~${row.cursor_id}` }));
   }
   const found = searchByQuery(services, query, byIntake || filters.grade ? 500 : limit);
   return found
     .filter((row) => !filters.grade || row.grade === filters.grade)
-    .filter((row) => !byIntake || services.customers.intakesOf(row.id).some((intake) =>
+    .filter((row) => !byIntake || services.customers.intakeKeysOf(row.id).some((intake) =>
       (!filters.source || intake.source === filters.source) && (!filters.status || intake.status === filters.status) && intake.submitted_at >= from && intake.submitted_at < to))
     .slice(0, limit)
     .map((row) => summarize(row, ['search']));
 }
 
+/** A few small searches of every kind, run once after start so the first real one is not cold. */
+export function warmUpSearch(services: Services): void {
+  for (const query of ['13800000000', '0000', '110105194912310000', '张', 'zhang', 'zs', 'z']) searchCustomers(services, query, 5);
+  searchCustomers(services, '', 5, { source: 'walk_in' });
+  searchCustomers(services, '', 5, { status: 'pending_cross_check' });
+}
+
 /** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
-function searchByQuery(services: Services, query: string, limit: number): CustomerRow[] {
+function searchByQuery(services: Services, query: string, limit: number): SummaryRow[] {
   // A phone typed with full-width digits, a name with any middle-dot variant: as stored.
   const q = normalizeQuery(query).trim();
   const repo = services.customers;
-  const results = new Map<string, CustomerRow>();
-  const add = (rows: CustomerRow[]): void => {
+  const results = new Map<string, SummaryRow>();
+  const add = (rows: SummaryRow[]): void => {
     for (const row of rows) if (results.size < limit && !results.has(row.id)) results.set(row.id, row);
   };
   const compact = normalizeDocumentInput(q);
   if (/^\d{3}[\dX]$/.test(compact)) {
     add(repo.byKey('mobile4', compact, limit));
-    add(repo.byKey('id4', compact, limit));
+    if (results.size < limit) add(repo.byKey('id4', compact, limit - results.size));
   } else if (/^[\d+()\s-]{7,}$/.test(q) && normalizeMobile(q).ok) {
     const mobile = normalizeMobile(q);
     if (mobile.ok) add(repo.byKey('mobile', mobile.national, limit));
@@ -75,7 +93,8 @@ function searchByQuery(services: Services, query: string, limit: number): Custom
   } else if (/^[a-z\s]+$/i.test(q)) {
     const letters = q.toLowerCase().replace(/\s+/g, '');
     add(repo.byKeyPrefix('initials', letters, limit));
-    add(repo.byKeyPrefix('pinyin', letters, limit));
+    // A full page by initials already (one or two letters): the best page is shown at once.
+    if (results.size < limit) add(repo.byKeyPrefix('pinyin', letters, limit - results.size));
   }
   return [...results.values()];
 }

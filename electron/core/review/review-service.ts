@@ -18,14 +18,20 @@ import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
+import type { StaffRecord } from '../staff/staff-repo';
 import { toReviewEvent } from './projector';
 import { revealOptions } from './review-reveal';
+
+const QUEUE_COLUMNS = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name AS customer_name';
 
 const q = statementsFor((db: Db) => ({
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
   intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
-  byStatus: db.prepare('SELECT * FROM intakes WHERE status = ? ORDER BY status_since LIMIT 500'),
-  needingAttention: db.prepare('SELECT * FROM intakes WHERE needs_attention = 1 ORDER BY status_since LIMIT 500'),
+  // Queue rows: only what a queue item shows, with the customer's name, oldest first on the
+  // (status, status_since) index, so a queue costs its page and not the number pending.
+  byStatus: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500`),
+  byStatusOf: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? AND i.entered_by = ? ORDER BY i.status_since LIMIT 500`),
+  needingAttention: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.needs_attention = 1 ORDER BY i.status_since LIMIT 500`),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
 }));
 
@@ -150,16 +156,40 @@ export function resubmit(services: Services, actor: { staffId: string; role: Rol
   };
 }
 
-type QueueRow = IntakeRow & { status_since: number; assigned_to: string | null };
+interface QueueRow {
+  id: string;
+  customer_id: string;
+  source: string;
+  status: string;
+  status_since: number;
+  submitted_at: number;
+  entered_by: string;
+  flags: string;
+  assigned_to: string | null;
+  customer_name: string | null;
+}
+
+/** What every item of one queues call shares: read once per call, not once per item. */
+interface QueueContext {
+  load: Map<string, number>;
+  staff: Map<string, StaffRecord>;
+  /** Active, certified reviewing staff, by name. */
+  checkers: StaffRecord[];
+  now: number;
+  deadlines: typeof DEFAULT_DEADLINES;
+}
 
 /** Colleagues who may cross-check this record: active, certified, reviewing roles, not the enterer. */
 export function eligibleCheckers(services: Services, enteredBy: string) {
   return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && isCheckerRole(staff.role));
 }
 
-function suggestChecker(services: Services, row: QueueRow, load: Map<string, number>) {
-  const candidates = eligibleCheckers(services, row.entered_by).sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || a.displayName.localeCompare(b.displayName));
-  const pick = candidates[0];
+function suggestChecker(row: QueueRow, context: QueueContext) {
+  let pick: StaffRecord | undefined;
+  for (const staff of context.checkers) {
+    if (staff.id === row.entered_by) continue;
+    if (!pick || (context.load.get(staff.id) ?? 0) < (context.load.get(pick.id) ?? 0)) pick = staff;
+  }
   return pick ? { id: pick.id, name: pick.displayName } : null;
 }
 
@@ -176,19 +206,15 @@ export function assign(services: Services, actor: { staffId: string; role: Role 
   });
 }
 
-function item(services: Services, row: QueueRow, load: Map<string, number> = new Map()): QueueItem {
-  const name = (q(services.ctx.db).customerName.get(row.customer_id) as { name: string } | undefined)?.name ?? '';
-  const assignee = row.assigned_to ? services.staff.byId(row.assigned_to) : undefined;
+function item(row: QueueRow, context: QueueContext): QueueItem {
+  const assignee = row.assigned_to ? context.staff.get(row.assigned_to) : undefined;
   return {
     assignedTo: assignee ? { id: assignee.id, name: assignee.displayName } : null,
-    suggested: row.status === 'pending_cross_check' && !assignee ? suggestChecker(services, row, load) : null,
+    suggested: row.status === 'pending_cross_check' && !assignee ? suggestChecker(row, context) : null,
     intakeId: row.id,
     source: row.source,
-    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.submitted_at, statusSince: row.status_since }, services.ctx.now(), {
-      ...DEFAULT_DEADLINES,
-      returnedDueMinutes: services.config.review().returnedDueMinutes,
-    }),
-    customerName: maskName(name),
+    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.submitted_at, statusSince: row.status_since }, context.now, context.deadlines),
+    customerName: maskName(row.customer_name ?? ''),
     status: row.status as QueueItem['status'],
     since: row.status_since,
     submittedAt: row.submitted_at,
@@ -203,21 +229,31 @@ function byUrgency(a: QueueItem, b: QueueItem): number {
 }
 
 export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
-  const rows = (status: string) => q(services.ctx.db).byStatus.all(status) as QueueRow[];
+  const statements = q(services.ctx.db);
+  const rows = (status: string) => statements.byStatus.all(status) as QueueRow[];
+  const mine = (status: string) => statements.byStatusOf.all(status, actor.staffId) as QueueRow[];
   const lead = isLeadRole(actor.role);
-  const certified = services.staff.byId(actor.staffId)?.certified === true;
+  const allStaff = services.staff.all();
+  const certified = allStaff.find((staff) => staff.id === actor.staffId)?.certified === true;
   const pendingChecks = rows('pending_cross_check');
   const load = new Map<string, number>();
   for (const row of pendingChecks) if (row.assigned_to) load.set(row.assigned_to, (load.get(row.assigned_to) ?? 0) + 1);
-  const items = (list: QueueRow[]) => list.map((row) => item(services, row, load)).sort(byUrgency);
+  const context: QueueContext = {
+    load,
+    staff: new Map(allStaff.map((staff) => [staff.id, staff])),
+    checkers: allStaff.filter((staff) => staff.active && staff.certified && isCheckerRole(staff.role)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+    now: services.ctx.now(),
+    deadlines: { ...DEFAULT_DEADLINES, returnedDueMinutes: services.config.review().returnedDueMinutes },
+  };
+  const items = (list: QueueRow[]) => list.map((row) => item(row, context)).sort(byUrgency);
   return {
-    returnedToMe: items([...rows('returned'), ...rows('rejected')].filter((row) => row.entered_by === actor.staffId)),
+    returnedToMe: items([...mine('returned'), ...mine('rejected')]),
     // Assigned checks go to the assignee; unassigned ones are open to every colleague (leads see all, to assign them).
     crossCheck: certified ? items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))) : [],
     leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
     finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
     // Records with a stored decision that does not apply under its rules (e.g. after a policy change).
-    attention: lead ? items(q(services.ctx.db).needingAttention.all() as QueueRow[]) : [],
+    attention: lead ? items(statements.needingAttention.all() as QueueRow[]) : [],
   };
 }
 

@@ -3,14 +3,26 @@
  * type, masked; a virtualised list so thousands of results stay fast; Enter opens the card.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MethodInput } from '../../../../shared/api/contract';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
 import { CustomerCard } from './CustomerCard';
+
+type SearchInput = MethodInput<'customers.search'>;
+
+/** One search waiting to go out: `key` names the input it answers (without the page cursor). */
+interface SearchRequest {
+  key: string;
+  input: SearchInput;
+}
+
+/** The UI's page: as many results as one search returns. */
+const PAGE = 500;
 
 interface Filters {
   grade: '' | 'vip' | 'ordinary';
@@ -30,38 +42,61 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
   const [openId, setOpenId] = useState<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
+  // Results as you type with no fixed debounce: a search goes out at once when none is in flight;
+  // keys typed meanwhile coalesce into the one search sent when it answers (the latest input wins),
+  // so the last key's results are one round trip away and the core never sees a queue of them.
+  const inFlight = useRef(false);
+  const wanted = useRef<SearchRequest | null>(null);
+  const latest = useRef('');
+
+  const send = useCallback(() => {
+    const next = wanted.current;
+    if (inFlight.current || !next) return;
+    wanted.current = null;
+    inFlight.current = true;
+    void api.call('customers.search', next.input).then((result) => {
+      inFlight.current = false;
+      if (next.key === latest.current) {
+        if (result.ok) {
+          setResults((shown) => (next.input.after ? [...shown, ...result.value] : result.value));
+          if (!next.input.after) setActive(0);
+          setError(null);
+        } else setError(errorMessage(t, result.error));
+      }
+      send();
+    });
+  }, [t]);
+
   useEffect(() => {
     const q = query.trim();
     const active = Object.values(filters).some(Boolean);
+    const input: SearchInput = {
+      query: q,
+      limit: PAGE,
+      ...(filters.grade ? { grade: filters.grade } : {}),
+      ...(filters.status ? { status: filters.status } : {}),
+      ...(filters.source ? { source: filters.source } : {}),
+      ...(filters.from ? { from: filters.from } : {}),
+      ...(filters.to ? { to: filters.to } : {}),
+    };
+    latest.current = JSON.stringify(input);
     if (q === '' && !active) {
+      wanted.current = null;
       setResults([]);
       return;
     }
-    let current = true;
-    const timer = setTimeout(() => {
-      const input = {
-        query: q,
-        limit: 500,
-        ...(filters.grade ? { grade: filters.grade } : {}),
-        ...(filters.status ? { status: filters.status } : {}),
-        ...(filters.source ? { source: filters.source } : {}),
-        ...(filters.from ? { from: filters.from } : {}),
-        ...(filters.to ? { to: filters.to } : {}),
-      };
-      void api.call('customers.search', input).then((result) => {
-        if (!current) return;
-        if (result.ok) {
-          setResults(result.value);
-          setActive(0);
-          setError(null);
-        } else setError(errorMessage(t, result.error));
-      });
-    }, 120);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [query, filters, t]);
+    wanted.current = { key: latest.current, input };
+    send();
+  }, [query, filters, send]);
+
+  // A filter with no query comes in pages: the next one starts after the last customer shown.
+  const after = query.trim() === '' && results.length > 0 && results.length % PAGE === 0 ? results.at(-1)?.cursor : undefined;
+  const more = (): void => {
+    if (!after) return;
+    const input = { ...(JSON.parse(latest.current) as SearchInput), after };
+    wanted.current = { key: latest.current, input };
+    send();
+  };
 
   // TanStack Virtual is not React-Compiler-safe (it returns changing functions); we do not use the compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -150,6 +185,11 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
           })}
         </div>
       </div>
+      {after ? (
+        <button type="button" className="secondary" onClick={more} data-testid="search-more">
+          {t('search.more')}
+        </button>
+      ) : null}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The walk-in draft: restored or started on open, and saved on every change so that no keystroke is
- * lost to a crash, a kill or a restart. Saves are serialised: while one is in flight, the newest
- * state waits and goes next.
+ * lost to a crash, a kill or a restart. Saves are coalesced: never more than one in flight; while
+ * one is, the newest state waits (replacing any older one) and goes next, so the last value is
+ * always the one written.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Draft } from '../../../../shared/api/intake-contract';
@@ -54,12 +55,15 @@ export function useDraft() {
   const flush = useCallback(async () => {
     if (saving.current) return;
     saving.current = true;
+    // One render when saving starts and one when the last queued state is written, not two per
+    // keystroke: a keystroke typed meanwhile only replaces what waits to go next.
+    setSaveState((state) => (state.kind === 'saving' ? state : { kind: 'saving' }));
     while (pending.current) {
       const next = pending.current;
       pending.current = null;
-      setSaveState({ kind: 'saving' });
       const result = await api.call('intake.draft.save', { id: next.id, fields: next.fields, consent: next.consent, customerId: next.customerId, cleared: next.cleared });
-      setSaveState(result.ok ? { kind: 'saved', at: result.value.savedAt } : { kind: 'failed', error: result.error });
+      if (!result.ok) setSaveState({ kind: 'failed', error: result.error });
+      else if (!pending.current) setSaveState({ kind: 'saved', at: result.value.savedAt });
     }
     saving.current = false;
   }, []);
