@@ -136,7 +136,7 @@ export const CUSTOMER_METHODS = {
       intakes: z.array(z.object({ id: intakeIdSchema, source: z.string(), status: z.string(), submittedAt: z.number(), durationMs: z.number(), customerPresent: z.boolean(), enteredBy: z.string(), flags: z.array(z.string()) })),
       /** Sensitive fields two visits changed without seeing each other: both kept, masked, for a lead to decide. */
       conflicts: z.array(z.object({ field: z.string(), shown: z.string(), shownAsOf: z.string(), other: z.string(), otherAsOf: z.string(), otherIntakeId: z.string().nullable() })),
-      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]), intakeId: z.string().nullable() })),
+      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), staffName: z.string().optional(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]), intakeId: z.string().nullable() })),
     }),
     access: { permission: 'customer.read' },
     mutates: false,

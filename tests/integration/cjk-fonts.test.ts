@@ -26,7 +26,7 @@ describe('CJK fonts', () => {
   it('names the CJK fonts of Windows, macOS and Linux before the generic families', () => {
     const css = read('renderer/src/styles.css');
     const rootRule = /:root\s*\{([^}]*)\}/.exec(css)?.[1] ?? '';
-    const stack = /font-family:\s*([^;]+);/.exec(rootRule)?.[1].split(',').map((name) => name.trim().replace(/^"|"$/g, '')) ?? [];
+    const stack = (/font-family:\s*([^;]+);/.exec(rootRule)?.[1] ?? '').split(',').map((name) => name.trim().replace(/^"|"$/g, ''));
     for (const font of ['Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', 'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei']) {
       expect(stack).toContain(font);
       expect(stack.indexOf(font)).toBeLessThan(stack.indexOf('sans-serif'));

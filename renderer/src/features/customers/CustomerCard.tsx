@@ -6,6 +6,7 @@ import { REVEALABLE_FIELDS } from '../../../../shared/api/intake-contract';
 import { FormError } from '../../components/Field';
 import { ReasonPrompt } from '../../components/ReasonPrompt';
 import { api } from '../../lib/api';
+import { displayFieldValue } from '../../lib/display';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import { formatDuration } from '../intake/WalkInScreen';
 
@@ -154,7 +155,8 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
               <tr key={`${entry.field}-${index}`} data-testid="history-row" data-field={entry.field} data-intake={entry.intakeId ?? ''}>
                 <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
                 <td>{t(`intake.field.${entry.field}`, { defaultValue: entry.field })}</td>
-                <td className="mono">{String(entry.value ?? '')}</td>
+                <td data-testid="history-value">{displayFieldValue(t, i18n.language, entry.field, entry.value)}</td>
+                <td data-testid="history-staff">{entry.staffName ?? (entry.staffId === null ? t('audit.system') : '')}</td>
                 <td>
                   {visit
                     ? t('search.historyVisit', { source: t(`search.source.${visit.source}`, { defaultValue: visit.source }), time: new Date(visit.submittedAt).toLocaleString(i18n.language) })
