@@ -40,10 +40,10 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
           <h3>{t('intake.missing')}</h3>
           <ul className="issues">
             {errors.map(([field, issue]) => (
-              <li key={field}>{t(`intake.field.${field}`)}：{t(`fieldError.${issue?.code ?? 'invalid'}`, { ...issue?.params })}</li>
+              <li key={field}>{t(`intake.field.${field}`)}{t('common.labelSeparator')}{t(`fieldError.${issue?.code ?? 'invalid'}`, { ...issue?.params })}</li>
             ))}
             {consentErrors.map(([field, code]) => (
-              <li key={field}>{t('intake.sectionConsent')}：{t(`fieldError.${code ?? 'invalid'}`)}</li>
+              <li key={field}>{t('intake.sectionConsent')}{t('common.labelSeparator')}{t(`fieldError.${code ?? 'invalid'}`)}</li>
             ))}
           </ul>
         </>
@@ -55,7 +55,7 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
           <h3>{t('intake.doubtful')}</h3>
           <ul className="issues">
             {warnings.map(([field, issue]) => (
-              <li key={field}>{t(`intake.field.${field}`)}：{t(`fieldError.${issue?.code ?? 'invalid'}`)}</li>
+              <li key={field}>{t(`intake.field.${field}`)}{t('common.labelSeparator')}{t(`fieldError.${issue?.code ?? 'invalid'}`)}</li>
             ))}
           </ul>
         </>
@@ -71,7 +71,7 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
         {validation.derived.birthDate && (
           <div className="facts__row">
             <dt>{t('intake.field.birthDate')}</dt>
-            <dd>{validation.derived.birthDate}（{t('intake.age', { age: validation.derived.age })}）</dd>
+            <dd>{validation.derived.birthDate}{t('common.parenthesized', { text: t('intake.age', { age: validation.derived.age }) })}</dd>
           </div>
         )}
       </dl>
@@ -80,7 +80,7 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
           <h3>{t('intake.clearedTitle')}</h3>
           <ul className="issues" data-testid="self-review-cleared">
             {cleared.map((field) => (
-              <li key={field}>{t(`intake.field.${field}`)}：{t('intake.willClear')}</li>
+              <li key={field}>{t(`intake.field.${field}`)}{t('common.labelSeparator')}{t('intake.willClear')}</li>
             ))}
           </ul>
         </>

@@ -61,7 +61,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     const refusal = rpcError.details?.['refusal'];
     if (typeof refusal === 'string') return t(`review.refusal.${refusal}`);
     const fields = Object.entries(rpcError.fields ?? {});
-    if (fields.length > 0) return fields.map(([field, code]) => `${field === 'reason' ? t('review.reason') : t(`intake.field.${field}`, { defaultValue: field })}：${fieldMessage(t, code) ?? ''}`).join('；');
+    if (fields.length > 0) return fields.map(([field, code]) => `${field === 'reason' ? t('review.reason') : t(`intake.field.${field}`, { defaultValue: field })}${t('common.labelSeparator')}${fieldMessage(t, code) ?? ''}`).join(t('common.clauseSeparator'));
     return errorMessage(t, rpcError);
   };
 
@@ -201,7 +201,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
                 )}
               </td>
               <td>
-                {detail.returnNotes[field] && <span className="field__error">{t('review.notesFromChecker')}：{detail.returnNotes[field]}</span>}
+                {detail.returnNotes[field] && <span className="field__error">{t('review.notesFromChecker')}{t('common.labelSeparator')}{detail.returnNotes[field]}</span>}
                 {queue === 'crossCheck' && (
                   <span className="row-actions">
                     <label><input type="checkbox" checked={wrong[field] !== undefined} onChange={(event) => { const checked = event.target.checked; setWrong((current) => (checked ? { ...current, [field]: '' } : Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)))); }} /> {t('review.fieldWrong')}</label>
@@ -248,7 +248,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
           <li key={index}>
             {new Date(event.at).toLocaleString(i18n.language)} · {t(`review.event.${event.kind}`)} · {event.byName}
             {event.reason ? ` · ${event.reason}` : ''}
-            {event.notes ? ` · ${Object.entries(event.notes).map(([field, note]) => `${t(`intake.field.${field}`, { defaultValue: field })}: ${note}`).join('；')}` : ''}
+            {event.notes ? ` · ${Object.entries(event.notes).map(([field, note]) => `${t(`intake.field.${field}`, { defaultValue: field })}${t('common.labelSeparator')}${note}`).join(t('common.clauseSeparator'))}` : ''}
           </li>
         ))}
       </ol>
