@@ -83,7 +83,7 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
       if (id.upgradedFrom15) warnings.idNumber = { code: 'id_upgraded_from_15' };
       else if (id.warnings.includes('county_unknown')) warnings.idNumber = { code: 'id_county_unknown' };
     } else {
-      errors.idNumber = id.reason === 'checksum' ? { code: 'id_checksum', params: { expected: id.expected ?? '' } } : { code: `id_${id.reason}` };
+      errors.idNumber = id.reason === 'checksum' ? { code: 'id_checksum' } : { code: `id_${id.reason}` };
     }
   } else {
     const document = parseTravelDocument(input.idType, input.idNumber);

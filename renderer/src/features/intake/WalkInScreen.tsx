@@ -11,7 +11,7 @@ import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 import { validateConsent } from '../../../../shared/domain/intake/consent';
 import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
-import { normalizeDocumentInput } from '../../../../shared/domain/identity';
+import { normalizeDocumentInput, parseIdentityNumber } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
 import { COMPLETE_MOBILE, normalizeMobile } from '../../../../shared/domain/phone';
 import { MASKED_FIELDS, maskMobile } from '../../../../shared/domain/masking';
@@ -245,6 +245,13 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     const full = (isMobile && COMPLETE_MOBILE.test(compact)) || (field === 'idNumber' && draft.fields.idType === 'cn_resident_id' && /^\d{17}[\dX]$/.test(compact));
     if (!full) {
       update({ fields: { [field]: value } });
+      return;
+    }
+    // A complete but invalid number stays where it is, with its error shown at once (issue 11 item 9).
+    const valid = isMobile ? normalizeMobile(compact).ok : parseIdentityNumber(compact, { today: new Date() }).ok;
+    if (!valid) {
+      update({ fields: { [field]: value } });
+      touch(field);
       return;
     }
     // Render first (a complete ID turns birth date and gender read-only), then move on.
