@@ -80,7 +80,7 @@ export const REVIEW_METHODS = {
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
-      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), doubtful: z.boolean().optional(), notes: z.record(z.string(), z.string()).optional() })),
       /** Stored decisions that did not apply under the rules they were made by: a lead should look. */
       attention: z.array(z.object({ kind: z.string(), at: z.number(), byStaff: z.string(), refusal: z.string() })).default([]),
     }),

@@ -107,7 +107,7 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
   const by = { staffId: actor.staffId, role: actor.role };
   let event: ReviewEvent;
   switch (input.decision) {
-    case 'cross_check_passed': event = { kind: 'cross_check_passed', by, at, doubtful: input.doubtful }; break;
+    case 'cross_check_passed': event = { kind: 'cross_check_passed', by, at, doubtful: input.doubtful, ...(input.doubtful && input.reason ? { reason: input.reason } : {}) }; break;
     case 'cross_check_failed': event = { kind: 'cross_check_failed', by, at, notes: input.notes }; break;
     case 'lead_approved': event = { kind: 'lead_approved', by, at }; break;
     case 'lead_sent_back': event = { kind: 'lead_sent_back', by, at, reason: input.reason }; break;
@@ -279,7 +279,8 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
       byStaff: event.by.staffId,
       byName: services.staff.byId(event.by.staffId)?.displayName ?? event.by.staffId,
       at: event.at,
-      ...('reason' in event ? { reason: event.reason } : {}),
+      ...('reason' in event && event.reason !== undefined ? { reason: event.reason } : {}),
+      ...('doubtful' in event && event.doubtful ? { doubtful: true } : {}),
       ...('notes' in event ? { notes: event.notes } : {}),
     })),
   };

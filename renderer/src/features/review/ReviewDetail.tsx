@@ -151,6 +151,13 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
       <h1 id="review-detail-title">
         {t(`review.queue.${queue}`)} · {t(`review.status.${detail.status}`)}
       </h1>
+      {detail.events
+        .filter((event) => event.doubtful)
+        .map((event) => (
+          <p key={`doubtful-${event.at}`} className="banner banner--warning" role="status" data-testid="doubtful-banner">
+            {event.reason ? t('review.doubtfulBy', { name: event.byName, reason: event.reason }) : t('review.doubtfulByNoReason', { name: event.byName })}
+          </p>
+        ))}
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
       <p className="muted" data-testid="masked-notice">
         {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : detail.reveal.mode === 'reason' ? t('review.reasonHint') : t('review.maskedNotice')}
@@ -219,6 +226,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         {queue === 'crossCheck' && (
           <>
             <label><input type="checkbox" checked={doubtful} onChange={(event) => setDoubtful(event.target.checked)} /> {t('review.doubtful')}</label>
+            {doubtful && <input aria-label={t('review.doubtfulReason')} placeholder={t('review.doubtfulReason')} value={reason} maxLength={INPUT_LIMITS.reviewReason} onChange={(event) => setReason(event.target.value)} />}
             <button type="button" className="primary" onClick={() => void decide('cross_check_passed')}>{t('review.pass')} <kbd>P</kbd></button>
             <button type="button" onClick={() => void decide('cross_check_failed')}>{t('review.fail')} <kbd>F</kbd></button>
           </>

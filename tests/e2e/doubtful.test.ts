@@ -1,0 +1,47 @@
+// Issue 11 item 16 (first half): a record the cross-checker passed as doubtful shows the lead (and
+// then the manager) that it is doubtful, by whom and why.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConsent } from '../../shared/domain/intake/consent';
+import { emptyIntakeFields } from '../../shared/domain/intake/fields';
+import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { expectOk, staffedDesk } from '../support/desk';
+
+let desk: Awaited<ReturnType<typeof staffedDesk>>;
+let browser: Browser;
+let page: Page;
+const REASON = '证件照片与本人差异较大';
+
+beforeAll(async () => {
+  desk = await staffedDesk([['staff.a', 'specialist'], ['staff.b', 'specialist'], ['lead.l', 'group_lead']]);
+  const draft = expectOk(await desk.client('staff.a').call('intake.draft.start', { customerId: null }));
+  const fields = { ...emptyIntakeFields(), name: '李雪', mobile: '13812345670', idNumber: '11010519491231002X', addressProvince: '吉林省', emergencyName: '联系人', emergencyMobile: '13900001111', skiDiscipline: 'ski' as const, skiAbility: 'beginner' as const };
+  const { intakeId } = expectOk(await desk.client('staff.a').call('intake.submit', { draftId: draft.id, fields, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true }));
+  expectOk(await desk.client('staff.b').call('review.decide', { intakeId, decision: 'cross_check_passed', doubtful: true, reason: REASON }));
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  await signInWithKeyboard(page, desk.desk.launchUrl(), 'lead.l', 'Password123', 'lead.l');
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state !== 'fail' || !page) return;
+  fs.mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: path.join('test-results', `doubtful-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await desk?.close();
+});
+
+describe('a doubtful record', () => {
+  it('shows the lead who marked it doubtful and why', async () => {
+    await page.keyboard.press('Alt+4');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-list');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('doubtful-banner').waitFor();
+    expect(await page.getByTestId('doubtful-banner').textContent()).toBe(`交叉审核人 staff.b 标记为存疑：${REASON}`);
+  });
+});
