@@ -11,7 +11,7 @@ import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fiel
 import { maskField, maskIntakeFields, maskName, unmaskUnchanged } from '../../../shared/domain/masking';
 import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
 import { apply, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
-import type { IntakeRow } from '../customers/customer-repo';
+import { summarize, type CustomerRow, type IntakeRow } from '../customers/customer-repo';
 import { AS_OF, SEEN, VIA_INTAKE } from '../customers/projectors';
 import { readCapture } from '../intake/capture';
 import type { Db } from '../db/connection';
@@ -259,9 +259,15 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
       if (before !== value) changedSinceCheck[field] = { before: String(maskField(field, before ?? '')), after: String(maskField(field, value)) };
     }
   }
+  // Name the customers a possible duplicate may duplicate (same mobile, or same name and birth date).
+  const others = new Map<string, CustomerRow>();
+  if ((JSON.parse(intake.flags) as string[]).includes('possible_duplicate')) {
+    for (const row of [...services.customers.byMobile(fields.mobile), ...services.customers.byNameAndBirth(fields.name, fields.birthDate)]) if (row.id !== intake.customer_id) others.set(row.id, row);
+  }
   return {
     intakeId,
     status: state.status,
+    possibleDuplicates: [...others.values()].map((row) => summarize(row, [])),
     enteredBy: intake.entered_by,
     source: intake.source,
     submittedAt: intake.submitted_at,

@@ -14,6 +14,7 @@ import { ReasonPrompt } from '../../components/ReasonPrompt';
 import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import type { QueueName } from './ReviewScreen';
+import { DuplicateCompare } from './DuplicateCompare';
 
 type Detail = MethodOutput<'review.intake'>;
 type Decision = 'cross_check_passed' | 'cross_check_failed' | 'lead_approved' | 'lead_sent_back' | 'final_approved' | 'final_rejected';
@@ -158,6 +159,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
             {event.reason ? t('review.doubtfulBy', { name: event.byName, reason: event.reason }) : t('review.doubtfulByNoReason', { name: event.byName })}
           </p>
         ))}
+      <DuplicateCompare fields={detail.fields} duplicates={detail.possibleDuplicates} />
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
       <p className="muted" data-testid="masked-notice">
         {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : detail.reveal.mode === 'reason' ? t('review.reasonHint') : t('review.maskedNotice')}
