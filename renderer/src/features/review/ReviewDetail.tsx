@@ -15,6 +15,25 @@ import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import type { QueueName } from './ReviewScreen';
 import { DuplicateCompare } from './DuplicateCompare';
+import { MAINLAND } from '../../../../shared/domain/regions';
+import { cities, districts, provinces } from '../intake/address';
+
+type PlaceField = 'addressProvince' | 'addressCity' | 'addressDistrict';
+const PLACE_FIELDS: ReadonlySet<string> = new Set(['addressProvince', 'addressCity', 'addressDistrict']);
+
+/** The choices for one level of a mainland address, as on the entry form (the stored value kept if it is not one). */
+function placeOptions(fields: IntakeFields, field: PlaceField): string[] {
+  const options = field === 'addressProvince' ? provinces() : field === 'addressCity' ? cities(fields.addressProvince) : districts(fields.addressProvince, fields.addressCity);
+  const current = fields[field];
+  return current && !options.includes(current) ? [current, ...options] : options;
+}
+
+/** A new choice at one level empties the levels below it. */
+function withPlace(fields: IntakeFields, field: PlaceField, value: string): IntakeFields {
+  if (field === 'addressProvince') return { ...fields, addressProvince: value, addressCity: '', addressDistrict: '' };
+  if (field === 'addressCity') return { ...fields, addressCity: value, addressDistrict: '' };
+  return { ...fields, addressDistrict: value };
+}
 
 type Detail = MethodOutput<'review.intake'>;
 type Decision = 'cross_check_passed' | 'cross_check_failed' | 'lead_approved' | 'lead_sent_back' | 'final_approved' | 'final_rejected';
@@ -197,7 +216,13 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
                 {detail.marks[field] && <span className={`mark mark--${detail.marks[field]}`} data-testid={`mark-${field}`}>{t(`review.mark.${detail.marks[field]}`)}</span>}
               </th>
               <td>
-                {queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
+                {queue === 'returnedToMe' && fixed.addressCountry === MAINLAND && PLACE_FIELDS.has(field) ? (
+                  // The same pickers as entry: a mainland place comes from the list, never free text.
+                  <select aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} onChange={(event) => setFixed(withPlace(fixed, field as PlaceField, event.target.value))} autoFocus={Boolean(detail.returnNotes[field])}>
+                    <option value="">{t('intake.option.choose')}</option>
+                    {placeOptions(fixed, field as PlaceField).map((name) => <option key={name} value={name}>{name}</option>)}
+                  </select>
+                ) : queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
                   <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} maxLength={(TEXT_LIMITS as Record<string, number>)[field]} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
                 ) : (
                   <span data-testid={`review-value-${field}`}>{revealed[field as MaskedField] ?? display(field, detail.fields[field])}</span>
