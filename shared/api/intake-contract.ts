@@ -80,6 +80,13 @@ export const INTAKE_METHODS = {
     access: { permission: 'intake.create' },
     mutates: true,
   }),
+  /** The customer is here (first detail typed, or the "customer arrived" key): the entry's timer starts now (issue 11 item 8). */
+  'intake.draft.arrived': method({
+    input: z.object({ id: draftIdSchema }),
+    output: z.object({ startedAt: z.number() }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
   'intake.draft.reveal': method({
     input: z.object({ id: draftIdSchema, field: z.enum(MASKED_FIELDS) }),
     output: z.object({ value: z.string() }),

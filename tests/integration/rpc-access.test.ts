@@ -60,6 +60,7 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'intake.draft.current': [SP, GL, MG],
   'intake.draft.start': [SP, GL, MG],
   'intake.draft.save': [SP, GL, MG],
+  'intake.draft.arrived': [SP, GL, MG],
   'intake.draft.discard': [SP, GL, MG],
   'intake.draft.reveal': [SP, GL, MG],
   'intake.matches': [SP, GL, MG],

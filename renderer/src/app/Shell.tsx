@@ -135,6 +135,7 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>F3</kbd></dt><dd>{t('shortcut.finder')}</dd>
               <dt><kbd>F4</kbd></dt><dd>{t('shortcut.load')}</dd>
               <dt><kbd>F6</kbd></dt><dd>{t('shortcut.place')}</dd>
+              <dt><kbd>F7</kbd></dt><dd>{t('shortcut.arrived')}</dd>
               <dt><kbd>Ctrl+Enter</kbd></dt><dd>{t('shortcut.selfReview')}</dd>
               <dt><kbd>Esc</kbd></dt><dd>{t('shortcut.escape')}</dd>
               <dt><kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd></dt><dd>{t('shortcut.lists')}</dd>

@@ -44,7 +44,9 @@ function useNow(intervalMs: number): number {
 
 export function WalkInScreen({ certified }: { certified: boolean }) {
   const { t, i18n } = useTranslation();
-  const { draft, masks, restored, loadError, saveState, update, startNew } = useDraft();
+  const { draft, masks, restored, loadError, saveState, update, arrived, startNew } = useDraft();
+  /** The entry whose customer has arrived (first detail typed, or F7): its timer runs from then. */
+  const [arrivedFor, setArrivedFor] = useState<string | null>(null);
   const [config, setConfig] = useState<FieldConfig>(FIELD_PRESETS.ski_lodge);
   const [targetMinutes, setTargetMinutes] = useState(5);
   const [touched, setTouched] = useState<Set<string>>(new Set());
@@ -194,6 +196,9 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       if (event.key === 'F3') {
         event.preventDefault();
         finderRef.current?.focus();
+      } else if (event.key === 'F7') {
+        event.preventDefault();
+        if (!started) markArrived();
       } else if (event.key === 'F6' && suggestedPlace) {
         event.preventDefault();
         takeSuggestedPlace();
@@ -205,6 +210,15 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
+
+  // The timer starts with the customer (issue 11 item 8): at the first detail typed or F7, not when
+  // an empty entry opens. An entry that already holds details (restored, a correction) has started.
+  const started = Boolean(draft && (arrivedFor === draft.id || draft.source !== 'walk_in' || draft.customerId || (Object.entries(emptyIntakeFields()) as Array<[FieldName, unknown]>).some(([field, empty]) => draft.fields[field] !== empty)));
+  function markArrived(): void {
+    if (!draft || arrivedFor === draft.id) return;
+    setArrivedFor(draft.id);
+    void arrived(draft.id);
+  }
 
   if (!certified) return <p className="banner banner--warning" role="alert">{t('intake.notCertified')}</p>;
   if (loadError) return <FormError message={errorMessage(t, loadError)} />;
@@ -239,6 +253,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
 
   /** A full mobile or ID number moves on by itself. */
   const onFieldInput = (field: FieldName, value: string | boolean, element: HTMLElement): void => {
+    if (!started) markArrived();
     setServerErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)) : current));
     const compact = typeof value === 'string' ? normalizeDocumentInput(value) : '';
     const isMobile = field === 'mobile' || field === 'emergencyMobile' || field === 'guardianMobile';
@@ -319,7 +334,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     );
   }
 
-  const waited = now - draft.startedAt;
+  const waited = started ? now - draft.startedAt : 0;
   const over = waited > targetMinutes * 60_000;
   const saveText =
     saveState.kind === 'saving' ? t('intake.saving') : saveState.kind === 'saved' ? t('intake.saved', { time: new Date(saveState.at).toLocaleTimeString(i18n.language) }) : saveState.kind === 'failed' ? t('intake.saveFailed', { message: errorMessage(t, saveState.error) }) : '';
@@ -329,7 +344,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       <header className="walkin__header">
         <h1 id="walkin-title">{t('intake.title')}</h1>
         <span className={over ? 'timer timer--over' : 'timer'} data-testid="walkin-timer" role="timer">
-          {t('intake.waiting', { time: formatDuration(waited) })} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
+          {started ? t('intake.waiting', { time: formatDuration(waited) }) : t('intake.notStarted')} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
         </span>
         <span className={saveState.kind === 'failed' ? 'form-error' : 'muted'} data-testid="draft-save-state" aria-live="polite">
           {saveText}
