@@ -3,6 +3,7 @@
 // may duplicate and opens both side by side.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
@@ -14,6 +15,19 @@ let desk: Awaited<ReturnType<typeof staffedDesk>>;
 let browser: Browser;
 let page: Page;
 const REASON = '证件照片与本人差异较大';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is (evaluated over DevTools: the CSP refuses injected scripts). */
+async function seriousAxeViolations(target: Page): Promise<string[]> {
+  await target.evaluate(AXE_SOURCE);
+  return target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
+  });
+}
 
 beforeAll(async () => {
   desk = await staffedDesk([['staff.a', 'specialist'], ['staff.b', 'specialist'], ['lead.l', 'group_lead']]);
@@ -68,5 +82,6 @@ describe('a doubtful record', () => {
     expect(names[0]).toMatch(/^王/);
     expect(names[1]).toMatch(/^李/);
     expect(await cells('idType')).toEqual(['居民身份证 / 居住证 / 永居证', '居民身份证 / 居住证 / 永居证']);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // 居民身份证, 男, 是/否, 有效 and staff names, never cn_resident_id, male, true, status=valid or ids.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
@@ -14,6 +15,19 @@ let browser: Browser;
 let page: Page;
 const CLERK = { username: 'li.xue', displayName: '李雪' };
 const RAW = [/cn_resident_id/, /\bmale\b/, /\btrue\b/, /\bfalse\b/, /status=/, /=\w/, /\bvalid\b/, /\bspecialist\b/];
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is (evaluated over DevTools: the CSP refuses injected scripts). */
+async function seriousAxeViolations(target: Page): Promise<string[]> {
+  await target.evaluate(AXE_SOURCE);
+  return target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
+  });
+}
 
 beforeAll(async () => {
   desk = await staffedDesk([['staff.b', 'specialist'], ['lead.l', 'group_lead']]);
@@ -76,5 +90,6 @@ describe('no raw codes on screen', () => {
     for (const raw of RAW) expect(text).not.toMatch(raw);
     for (const id of Object.values(desk.ids)) expect(text).not.toContain(id);
     expect(text).not.toMatch(/\bin_[0-9a-z]|\bcu_[0-9a-z]|[0-9a-f]{8}-[0-9a-f]{4}/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });
