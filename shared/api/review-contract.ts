@@ -101,6 +101,12 @@ export const REVIEW_METHODS = {
     access: { permission: 'review.act' },
     mutates: true,
   }),
+  'review.mine': method({
+    input: z.object({}).strict(),
+    output: z.array(z.object({ intakeId, submittedAt: z.number(), status: z.string(), name: z.string() })),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
   'review.decide': method({
     input: z
       .object({

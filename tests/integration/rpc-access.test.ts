@@ -78,6 +78,7 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'customers.resolveConflict': [SP, GL, MG],
   'sync.quarantine': [MG, MT],
   'review.decide': [SP, GL, MG],
+  'review.mine': [SP, GL, MG],
   'review.assign': [SP, GL, MG],
   'intake.registerOnline': [SP, GL, MG],
   'intake.resubmit': [SP, GL, MG],

@@ -27,7 +27,20 @@ const q = statementsFor((db: Db) => ({
   byStatus: db.prepare('SELECT * FROM intakes WHERE status = ? ORDER BY status_since LIMIT 500'),
   needingAttention: db.prepare('SELECT * FROM intakes WHERE needs_attention = 1 ORDER BY status_since LIMIT 500'),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
+  enteredSince: db.prepare<[string, number], IntakeRow & { name: string | null }>('SELECT i.*, c.name AS name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.entered_by = ? AND i.submitted_at >= ? ORDER BY i.submitted_at DESC LIMIT 500'),
 }));
+
+/** "My entries today": what this person entered since local midnight, each with its status (names masked). */
+export function myEntriesToday(services: Services, staffId: string) {
+  const midnight = new Date(services.ctx.now());
+  midnight.setHours(0, 0, 0, 0);
+  return q(services.ctx.db).enteredSince.all(staffId, midnight.getTime()).map((row) => ({
+    intakeId: row.id,
+    submittedAt: row.submitted_at,
+    status: row.status,
+    name: maskName(row.name ?? ''),
+  }));
+}
 
 export function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
   return { leadMayApproveOwnCrossCheck: services.config.review().leadMayApproveOwnCrossCheck };

@@ -3,7 +3,7 @@ import { customerCard, resolveConflict, revealField, searchCustomers, type Searc
 import { currentDraft, customerRecord, findMatches, markArrived, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
 import { revealIntakeField } from '../review/review-reveal';
 import type { MaskedField } from '../../../shared/domain/masking';
-import { assign, decide, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
+import { assign, decide, myEntriesToday, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
@@ -32,6 +32,7 @@ export const INTAKE_HANDLERS = {
     return { done: true as const };
   },
   'review.decide': (input: Parameters<typeof decide>[2], call: CallContext) => decide(call.services, actorOf(call), input),
+  'review.mine': (_input: Record<string, never>, call: CallContext) => myEntriesToday(call.services, staffIdOf(call)),
   'review.settle': (input: Parameters<typeof settle>[2], call: CallContext) => settle(call.services, actorOf(call), input),
   'intake.registerOnline': (input: Parameters<typeof registerOnline>[2], call: CallContext) => registerOnline(call.services, staffIdOf(call), input),
   'intake.resubmit': (input: { intakeId: string; fields: IntakeFields }, call: CallContext) => resubmit(call.services, actorOf(call), input.intakeId, input.fields),

@@ -22,6 +22,7 @@ import { ConsentSection } from './ConsentSection';
 import { IntakeFieldsForm } from './IntakeFieldsForm';
 import { MatchesPanel } from './MatchesPanel';
 import { SelfReview } from './SelfReview';
+import { MyEntries } from './MyEntries';
 import { useDraft } from './useDraft';
 import { placeFromCounty } from './address';
 
@@ -330,6 +331,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         <button type="button" className="primary" autoFocus onClick={() => void next()}>
           {t('intake.next')}
         </button>
+        <MyEntries />
       </section>
     );
   }
