@@ -1,5 +1,6 @@
-// Issue 11 item 13 (second half): "my entries today" lists what this staff member entered today,
-// each with its status, and nobody else's.
+// Issue 11 item 13: before the customer leaves, a confirmation view of what was recorded (masked ID
+// and phone, name, ski profile, consent given); "my entries today" lists what this staff member
+// entered today, each with its status, and nobody else's.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -40,13 +41,18 @@ afterAll(async () => {
 });
 
 describe('my entries today', () => {
-  it('lists this person’s entries of today with their status after a submit', async () => {
+  it('shows the customer a masked confirmation and lists this person’s entries of today with their status', async () => {
     await page.keyboard.press('Alt+2');
     await typeWalkIn(page, { name: '韩雪原', mobile: '13812348801', idNumber: '11010519491231002X' });
     await page.keyboard.press('Control+Enter');
     await page.getByTestId('self-review').waitFor();
     await page.keyboard.press('Enter');
     await page.getByTestId('intake-submitted').waitFor();
+    const confirmation = (await page.getByTestId('customer-confirmation').textContent()) ?? '';
+    for (const shown of ['韩*', '138******01', '居民身份证', '双板', '初级', '168', '25.5', '入场登记']) expect(confirmation).toContain(shown);
+    expect(confirmation).not.toContain('13812348801');
+    expect(confirmation).not.toContain('11010519491231002X');
+    expect(confirmation).not.toContain('韩雪原');
     const rows = page.getByTestId('my-entry');
     await expect.poll(() => rows.count()).toBe(2);
     expect(await page.getByRole('heading', { name: '我今天的录入（2 条）' }).isVisible()).toBe(true);

@@ -8,8 +8,8 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
-import { validateConsent } from '../../../../shared/domain/intake/consent';
-import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
+import { validateConsent, type Consent } from '../../../../shared/domain/intake/consent';
+import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
 import { normalizeDocumentInput, parseIdentityNumber } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
@@ -23,6 +23,7 @@ import { IntakeFieldsForm } from './IntakeFieldsForm';
 import { MatchesPanel } from './MatchesPanel';
 import { SelfReview } from './SelfReview';
 import { MyEntries } from './MyEntries';
+import { CustomerConfirmation } from './CustomerConfirmation';
 import { useDraft } from './useDraft';
 import { placeFromCounty } from './address';
 
@@ -60,7 +61,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [record, setRecord] = useState<{ summary: CustomerSummary; fields: Record<string, string | boolean> } | null>(null);
   const focusAfterLoad = useRef(false);
   const [reviewing, setReviewing] = useState(false);
-  const [submitted, setSubmitted] = useState<{ durationMs: number } | null>(null);
+  const [submitted, setSubmitted] = useState<{ durationMs: number; fields: IntakeFields; consent: Consent } | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
@@ -303,7 +304,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       setReviewing(false);
       return;
     }
-    setSubmitted({ durationMs: result.value.durationMs });
+    setSubmitted({ durationMs: result.value.durationMs, fields: draft.fields, consent: draft.consent });
   };
 
   /** Start the next customer's entry; the form comes back only once the new draft exists. */
@@ -331,6 +332,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         <button type="button" className="primary" autoFocus onClick={() => void next()}>
           {t('intake.next')}
         </button>
+        <CustomerConfirmation fields={submitted.fields} consent={submitted.consent} />
         <MyEntries />
       </section>
     );
