@@ -50,6 +50,8 @@ export const auditEntrySchema = z.object({
   action: z.string(),
   target: z.string().nullable(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** Display names of the staff the entry names (actor, target, details), so no screen shows a staff id. */
+  names: z.record(z.string(), z.string()).optional(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

@@ -82,6 +82,13 @@ export const INTAKE_METHODS = {
     access: { permission: 'intake.create' },
     mutates: true,
   }),
+  /** The customer is here (first detail typed, or the "customer arrived" key): the entry's timer starts now (issue 11 item 8). */
+  'intake.draft.arrived': method({
+    input: z.object({ id: draftIdSchema }),
+    output: z.object({ startedAt: z.number() }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
   'intake.draft.reveal': method({
     input: z.object({ id: draftIdSchema, field: z.enum(MASKED_FIELDS) }),
     output: z.object({ value: z.string() }),
@@ -140,7 +147,7 @@ export const CUSTOMER_METHODS = {
       intakes: z.array(z.object({ id: intakeIdSchema, source: z.string(), status: z.string(), submittedAt: z.number(), durationMs: z.number(), customerPresent: z.boolean(), enteredBy: z.string(), flags: z.array(z.string()) })),
       /** Sensitive fields two visits changed without seeing each other: both kept, masked, for a lead to decide. */
       conflicts: z.array(z.object({ field: z.string(), shown: z.string(), shownAsOf: z.string(), other: z.string(), otherAsOf: z.string(), otherIntakeId: z.string().nullable() })),
-      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]), intakeId: z.string().nullable() })),
+      history: z.array(z.object({ field: z.string(), at: z.number(), staffId: z.string().nullable(), staffName: z.string().optional(), value: z.union([z.string(), z.boolean(), z.number(), z.null()]), intakeId: z.string().nullable() })),
     }),
     access: { permission: 'customer.read' },
     mutates: false,

@@ -10,6 +10,7 @@ import { CHANGE_KINDS, clearedSchema, fieldNameSchema } from '../domain/intake/c
 import { customerIdSchema, intakeIdSchema, staffIdSchema } from '../domain/ids';
 import { NEEDS_ATTENTION, SETTLE_TO } from '../domain/review/attention';
 import { method } from './method';
+import { customerSummarySchema } from './intake-contract';
 
 const intakeId = intakeIdSchema;
 // The machine's statuses, and "needs attention" for a contradiction from several desks (issue 9).
@@ -80,7 +81,9 @@ export const REVIEW_METHODS = {
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
-      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), doubtful: z.boolean().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      /** For a possible duplicate: the stored customers it may duplicate (masked), to compare side by side. */
+      possibleDuplicates: z.array(customerSummarySchema).default([]),
       /** Stored decisions that did not apply under the rules they were made by: a lead should look. */
       attention: z.array(z.object({ kind: z.string(), at: z.number(), byStaff: z.string(), refusal: z.string() })).default([]),
     }),
@@ -97,6 +100,12 @@ export const REVIEW_METHODS = {
     output: z.object({ value: z.string() }),
     access: { permission: 'review.act' },
     mutates: true,
+  }),
+  'review.mine': method({
+    input: z.object({}).strict(),
+    output: z.array(z.object({ intakeId, submittedAt: z.number(), status: z.string(), name: z.string() })),
+    access: { permission: 'intake.create' },
+    mutates: false,
   }),
   'review.decide': method({
     input: z

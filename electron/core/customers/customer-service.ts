@@ -119,7 +119,8 @@ export function customerCard(services: Services, id: string) {
     last.set(entry.field, entry.value);
     if (previous === entry.value) return [];
     const value = typeof entry.value === 'string' || typeof entry.value === 'boolean' ? maskField(entry.field, entry.value) : entry.value;
-    return [{ field: entry.field, at: Number(entry.asOf.slice(0, 15)), staffId: entry.staffId, value, intakeId: entry.intakeId }];
+    const staffName = entry.staffId === null ? undefined : services.staff.byId(entry.staffId)?.displayName;
+    return [{ field: entry.field, at: Number(entry.asOf.slice(0, 15)), staffId: entry.staffId, ...(staffName === undefined ? {} : { staffName }), value, intakeId: entry.intakeId }];
   });
   const intakes = services.customers.intakesOf(id).map((intake) => ({
     id: intake.id,

@@ -34,6 +34,7 @@ export class DraftRepo {
   private readonly latestStmt;
   private readonly byIdStmt;
   private readonly deleteStmt;
+  private readonly restartStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -42,6 +43,7 @@ export class DraftRepo {
     this.saveStmt = db.prepare<{ id: string; staffId: string; fields: string; consent: string; customerId: string | null; updatedAt: number; cleared: string }>(
       'UPDATE drafts SET fields = :fields, consent = :consent, customer_id = :customerId, updated_at = :updatedAt, cleared = :cleared WHERE id = :id AND staff_id = :staffId',
     );
+    this.restartStmt = db.prepare<{ id: string; staffId: string; now: number }>('UPDATE drafts SET started_at = :now WHERE id = :id AND staff_id = :staffId');
     this.latestStmt = db.prepare<{ staffId: string }, DraftRow>('SELECT * FROM drafts WHERE staff_id = :staffId ORDER BY updated_at DESC LIMIT 1');
     this.byIdStmt = db.prepare<{ id: string; staffId: string }, DraftRow>('SELECT * FROM drafts WHERE id = :id AND staff_id = :staffId');
     this.deleteStmt = db.prepare<{ id: string; staffId: string }>('DELETE FROM drafts WHERE id = :id AND staff_id = :staffId');
@@ -54,6 +56,11 @@ export class DraftRepo {
   /** False when the draft does not exist or belongs to someone else. */
   save(id: string, staffId: string, fields: IntakeFields, consent: Consent, customerId: string | null, now: number, cleared: readonly FieldName[] = []): boolean {
     return this.saveStmt.run({ id, staffId, fields: JSON.stringify(fields), consent: JSON.stringify(consent), customerId, updatedAt: now, cleared: JSON.stringify(cleared) }).changes === 1;
+  }
+
+  /** The timer starts now (the customer arrived); false when the draft does not exist or is someone else's. */
+  restart(id: string, staffId: string, now: number): boolean {
+    return this.restartStmt.run({ id, staffId, now }).changes === 1;
   }
 
   latest(staffId: string): Draft | null {

@@ -50,6 +50,16 @@ export function saveDraft(services: Services, staffId: string, input: { id: stri
   return { savedAt: now };
 }
 
+/**
+ * The customer is at the counter: the entry's timer (and the duration the supervisor reports use)
+ * runs from now, not from when the empty entry was opened.
+ */
+export function markArrived(services: Services, staffId: string, id: string): { startedAt: number } {
+  const now = services.ctx.now();
+  if (!services.drafts.restart(id, staffId, now)) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
+  return { startedAt: now };
+}
+
 /** One field of the record being corrected, in full: the correction's reason covers it, and it is audited. */
 export function revealDraftField(services: Services, staffId: string, draftId: string, field: MaskedField): { value: string } {
   const draft = services.drafts.get(draftId, staffId);

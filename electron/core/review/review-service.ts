@@ -11,7 +11,7 @@ import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fiel
 import { maskField, maskIntakeFields, maskName, unmaskUnchanged } from '../../../shared/domain/masking';
 import { DEFAULT_DEADLINES, deadlineOf } from '../../../shared/domain/review/deadlines';
 import { apply, type ReviewEvent, type ReviewState, type ReviewStatus } from '../../../shared/domain/review/machine';
-import type { IntakeRow } from '../customers/customer-repo';
+import { summarize, type CustomerRow, type IntakeRow } from '../customers/customer-repo';
 import { AS_OF, SEEN, VIA_INTAKE } from '../customers/projectors';
 import { readCapture } from '../intake/capture';
 import type { Db } from '../db/connection';
@@ -33,7 +33,20 @@ const q = statementsFor((db: Db) => ({
   byStatusOf: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? AND i.entered_by = ? ORDER BY i.status_since LIMIT 500`),
   needingAttention: db.prepare(`SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.needs_attention = 1 ORDER BY i.status_since LIMIT 500`),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
+  enteredSince: db.prepare<[string, number], IntakeRow & { name: string | null }>('SELECT i.*, c.name AS name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.entered_by = ? AND i.submitted_at >= ? ORDER BY i.submitted_at DESC LIMIT 500'),
 }));
+
+/** "My entries today": what this person entered since local midnight, each with its status (names masked). */
+export function myEntriesToday(services: Services, staffId: string) {
+  const midnight = new Date(services.ctx.now());
+  midnight.setHours(0, 0, 0, 0);
+  return q(services.ctx.db).enteredSince.all(staffId, midnight.getTime()).map((row) => ({
+    intakeId: row.id,
+    submittedAt: row.submitted_at,
+    status: row.status,
+    name: maskName(row.name ?? ''),
+  }));
+}
 
 export function policy(services: Services): { leadMayApproveOwnCrossCheck: boolean } {
   return { leadMayApproveOwnCrossCheck: services.config.review().leadMayApproveOwnCrossCheck };
@@ -113,7 +126,7 @@ export function decide(services: Services, actor: { staffId: string; role: Role 
   const by = { staffId: actor.staffId, role: actor.role };
   let event: ReviewEvent;
   switch (input.decision) {
-    case 'cross_check_passed': event = { kind: 'cross_check_passed', by, at, doubtful: input.doubtful }; break;
+    case 'cross_check_passed': event = { kind: 'cross_check_passed', by, at, doubtful: input.doubtful, ...(input.doubtful && input.reason ? { reason: input.reason } : {}) }; break;
     case 'cross_check_failed': event = { kind: 'cross_check_failed', by, at, notes: input.notes }; break;
     case 'lead_approved': event = { kind: 'lead_approved', by, at }; break;
     case 'lead_sent_back': event = { kind: 'lead_sent_back', by, at, reason: input.reason }; break;
@@ -295,9 +308,15 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
       if (before !== value) changedSinceCheck[field] = { before: String(maskField(field, before ?? '')), after: String(maskField(field, value)) };
     }
   }
+  // Name the customers a possible duplicate may duplicate (same mobile, or same name and birth date).
+  const others = new Map<string, CustomerRow>();
+  if ((JSON.parse(intake.flags) as string[]).includes('possible_duplicate')) {
+    for (const row of [...services.customers.byMobile(fields.mobile), ...services.customers.byNameAndBirth(fields.name, fields.birthDate)]) if (row.id !== intake.customer_id) others.set(row.id, row);
+  }
   return {
     intakeId,
     status: state.status,
+    possibleDuplicates: [...others.values()].map((row) => summarize(row, [])),
     enteredBy: intake.entered_by,
     source: intake.source,
     submittedAt: intake.submitted_at,
@@ -315,7 +334,8 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
       byStaff: event.by.staffId,
       byName: services.staff.byId(event.by.staffId)?.displayName ?? event.by.staffId,
       at: event.at,
-      ...('reason' in event ? { reason: event.reason } : {}),
+      ...('reason' in event && event.reason !== undefined ? { reason: event.reason } : {}),
+      ...('doubtful' in event && event.doubtful ? { doubtful: true } : {}),
       ...('notes' in event ? { notes: event.notes } : {}),
     })),
   };

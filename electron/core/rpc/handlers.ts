@@ -93,7 +93,14 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
     return services.config.security();
   },
 
-  'audit.list': (input, { services }) => services.audit.list(input.beforeSeq, input.limit),
+  'audit.list': (input, { services }) => {
+    // Names, not staff ids, on screen (issue 11 item 17): resolved here, as not every auditor may list staff.
+    const known = new Map(services.staff.all().map((record) => [record.id, record.displayName]));
+    return services.audit.list(input.beforeSeq, input.limit).map((entry) => {
+      const ids = [entry.staffId, entry.target, entry.details['to'], entry.details['from']].filter((id): id is string => typeof id === 'string' && known.has(id));
+      return { ...entry, names: Object.fromEntries(ids.map((id) => [id, known.get(id) ?? id])) };
+    });
+  },
   'audit.verify': async (_input, call) => {
     // Off the request path where the core runs in a worker: a read-only reader walks the chain
     // while the core keeps answering everyone else.

@@ -1,9 +1,9 @@
 /** Handlers for walk-in entry and customer lookup; merged into HANDLERS. */
 import { customerCard, resolveConflict, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
-import { currentDraft, customerRecord, findMatches, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
+import { currentDraft, customerRecord, findMatches, markArrived, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
 import { revealIntakeField } from '../review/review-reveal';
 import type { MaskedField } from '../../../shared/domain/masking';
-import { assign, decide, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
+import { assign, decide, myEntriesToday, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
@@ -32,6 +32,7 @@ export const INTAKE_HANDLERS = {
     return { done: true as const };
   },
   'review.decide': (input: Parameters<typeof decide>[2], call: CallContext) => decide(call.services, actorOf(call), input),
+  'review.mine': (_input: Record<string, never>, call: CallContext) => myEntriesToday(call.services, staffIdOf(call)),
   'review.settle': (input: Parameters<typeof settle>[2], call: CallContext) => settle(call.services, actorOf(call), input),
   'intake.registerOnline': (input: Parameters<typeof registerOnline>[2], call: CallContext) => registerOnline(call.services, staffIdOf(call), input),
   'intake.resubmit': (input: { intakeId: string; fields: IntakeFields }, call: CallContext) => resubmit(call.services, actorOf(call), input.intakeId, input.fields),
@@ -56,6 +57,7 @@ export const INTAKE_HANDLERS = {
   'intake.draft.current': (_input: unknown, call: CallContext) => currentDraft(call.services, staffIdOf(call)),
   'intake.draft.start': (input: { customerId: string | null; source: DraftSource; reason: string }, call: CallContext) => startDraft(call.services, staffIdOf(call), input),
   'intake.draft.save': (input: Parameters<typeof saveDraft>[2], call: CallContext) => saveDraft(call.services, staffIdOf(call), input),
+  'intake.draft.arrived': (input: { id: string }, call: CallContext) => markArrived(call.services, staffIdOf(call), input.id),
   'intake.draft.reveal': (input: { id: string; field: MaskedField }, call: CallContext) => revealDraftField(call.services, staffIdOf(call), input.id, input.field),
   'intake.draft.discard': (input: { id: string }, call: CallContext) => {
     const staffId = staffIdOf(call);

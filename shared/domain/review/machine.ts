@@ -22,7 +22,7 @@ interface Decided {
 export type ReviewEvent = Decided &
   (
   | { kind: 'submitted'; by: Actor; at: number; needsFinal: boolean }
-  | { kind: 'cross_check_passed'; by: Actor; at: number; doubtful: boolean }
+  | { kind: 'cross_check_passed'; by: Actor; at: number; doubtful: boolean; /** Why the checker doubts it (shown to the lead and manager). */ reason?: string }
   | { kind: 'cross_check_failed'; by: Actor; at: number; notes: Record<string, string> }
   | { kind: 'resubmitted'; by: Actor; at: number }
   | { kind: 'lead_approved'; by: Actor; at: number }

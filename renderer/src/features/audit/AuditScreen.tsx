@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEntry, AuditVerifyResult } from '../../../../shared/api';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
+import { displayAuditDetails } from '../../lib/display';
 import { errorMessage } from '../../lib/errors';
 
 const PAGE = 100;
@@ -38,7 +39,18 @@ export function AuditScreen({ canReadStaff }: { canReadStaff: boolean }) {
     void load();
   };
 
-  const who = (id: string | null): string => (id === null ? t('audit.system') : (names.get(id) ?? id));
+  const who = (entry: AuditEntry, id: string | null): string => (id === null ? t('audit.system') : (entry.names?.[id] ?? names.get(id) ?? t('audit.targetKind.other')));
+  // The object an entry is about, in words: a staff member's name, else what kind of thing it is (never an id).
+  const target = (entry: AuditEntry): string => {
+    if (entry.target === null) return '';
+    const name = entry.names?.[entry.target] ?? names.get(entry.target);
+    if (name !== undefined) return name;
+    if (entry.action.startsWith('review.') || entry.action.startsWith('intake.')) return t('audit.targetKind.record');
+    if (entry.action.startsWith('customer.')) return t('audit.targetKind.customer');
+    if (entry.action.startsWith('settings.')) return t('audit.targetKind.setting');
+    if (entry.action === 'backup.created') return entry.target;
+    return t('audit.targetKind.other');
+  };
 
   return (
     <section aria-labelledby="audit-title">
@@ -73,10 +85,14 @@ export function AuditScreen({ canReadStaff }: { canReadStaff: boolean }) {
             <tr key={entry.seq}>
               <td>{entry.seq}</td>
               <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
-              <td>{who(entry.staffId)}</td>
+              <td>{who(entry, entry.staffId)}</td>
               <td>{t(`action.${entry.action.replaceAll('.', '/')}`, { defaultValue: entry.action })}</td>
-              <td>{entry.target ? who(entry.target) : ''}</td>
-              <td className="mono">{Object.entries(entry.details).map(([key, value]) => `${key}=${String(value)}`).join(' ')}</td>
+              <td>{target(entry)}</td>
+              <td data-testid="audit-details">
+                {displayAuditDetails(t, i18n.language, entry.details, (id) => who(entry, id))
+                  .map(([label, value]) => `${label}${t('common.labelSeparator')}${value}`)
+                  .join(t('common.listSeparator'))}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -6,6 +6,7 @@ import { REVEALABLE_FIELDS } from '../../../../shared/api/intake-contract';
 import { FormError } from '../../components/Field';
 import { ReasonPrompt } from '../../components/ReasonPrompt';
 import { api } from '../../lib/api';
+import { displayFieldValue } from '../../lib/display';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import { formatDuration } from '../intake/WalkInScreen';
 
@@ -83,7 +84,7 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
       <div className="actions">
         <button type="button" onClick={onClose} autoFocus>← {t('search.title')}</button>
       </div>
-      <h1 id="card-title">{t('search.card')}：{card.summary.name}</h1>
+      <h1 id="card-title">{t('search.card')}{t('common.labelSeparator')}{card.summary.name}</h1>
       {canCorrect && !correcting && <button type="button" onClick={() => setCorrecting(true)}>{t('search.correct')}</button>}
       {correcting && (
         <ReasonPrompt label={t('search.correctionReason')} confirmLabel={t('search.correctStart')} error={correctionError} onConfirm={(reason) => void openCorrection(reason)} onCancel={() => setCorrecting(false)} />
@@ -101,10 +102,10 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
                 <tr key={`${conflict.field}-${conflict.otherAsOf}`} data-testid="card-conflict">
                   <th scope="row">{t(`intake.field.${conflict.field}`, { defaultValue: conflict.field })}</th>
                   <td>
-                    {t('search.conflictShown')}：<span className="mono">{conflict.shown}</span>{' '}
+                    {t('search.conflictShown')}{t('common.labelSeparator')}<span className="mono">{conflict.shown}</span>{' '}
                     <button type="button" className="link" onClick={() => setSettling({ field: conflict.field, keepAsOf: conflict.shownAsOf })}>{t('search.keepValue')}</button>
                   </td>
-                  <td>{t('search.conflictOther')}：<span className="mono">{conflict.other}</span></td>
+                  <td>{t('search.conflictOther')}{t('common.labelSeparator')}<span className="mono">{conflict.other}</span></td>
                   <td>
                     <button type="button" onClick={() => setSettling({ field: conflict.field, keepAsOf: conflict.otherAsOf })}>{t('search.keepValue')}</button>
                   </td>
@@ -154,7 +155,8 @@ export function CustomerCard({ id, canReveal, canCorrect, onClose, onCorrect }: 
               <tr key={`${entry.field}-${index}`} data-testid="history-row" data-field={entry.field} data-intake={entry.intakeId ?? ''}>
                 <td>{new Date(entry.at).toLocaleString(i18n.language)}</td>
                 <td>{t(`intake.field.${entry.field}`, { defaultValue: entry.field })}</td>
-                <td className="mono">{String(entry.value ?? '')}</td>
+                <td data-testid="history-value">{displayFieldValue(t, i18n.language, entry.field, entry.value)}</td>
+                <td data-testid="history-staff">{entry.staffName ?? (entry.staffId === null ? t('audit.system') : '')}</td>
                 <td>
                   {visit
                     ? t('search.historyVisit', { source: t(`search.source.${visit.source}`, { defaultValue: visit.source }), time: new Date(visit.submittedAt).toLocaleString(i18n.language) })

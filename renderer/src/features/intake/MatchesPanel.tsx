@@ -11,7 +11,7 @@ export function MatchesPanel({ matches, onLoad }: { matches: CustomerSummary[]; 
         {matches.map((match, index) => (
           <li key={match.id}>
             <span>{match.name}</span> <span className="mono">{match.mobile}</span> <span className="mono">{match.idNumber}</span> <span>{match.birthYear}</span>{' '}
-            <span className="muted">{match.matchedOn.map((on) => t(`intake.matchOn.${on}`)).join('、')}</span>{' '}
+            <span className="muted">{match.matchedOn.map((on) => t(`intake.matchOn.${on}`)).join(t('common.listSeparator'))}</span>{' '}
             {/* The first offer loads with one key from anywhere on the screen (F4); the others by Tab and Enter. */}
             <button type="button" data-testid="load-customer" aria-keyshortcuts={index === 0 ? 'F4' : undefined} onClick={() => onLoad(match)}>
               {t('intake.loadCustomer')}

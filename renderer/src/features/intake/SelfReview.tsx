@@ -5,8 +5,11 @@ import type { Consent } from '../../../../shared/domain/intake/consent';
 import type { FieldName, IntakeFields } from '../../../../shared/domain/intake/fields';
 import type { IntakeValidation } from '../../../../shared/domain/intake/validate';
 import { MAINLAND, regionName } from '../../../../shared/domain/regions';
+import { displayFieldValue } from '../../lib/display';
 
-const READ_BACK: FieldName[] = ['name', 'nationality', 'addressCountry', 'mobile', 'idNumber', 'emergencyName', 'emergencyMobile', 'guardianName', 'guardianMobile', 'skiDiscipline', 'skiAbility', 'heightCm', 'weightKg', 'bootMondo'];
+/** Every field the form captures, in form order (issue 11 item 11); the address is read back as one line. */
+const BEFORE_ADDRESS: FieldName[] = ['name', 'nationality', 'mobile', 'landline', 'idType', 'idNumber'];
+const AFTER_ADDRESS: FieldName[] = ['emergencyName', 'emergencyMobile', 'guardianName', 'guardianMobile', 'skiDiscipline', 'skiAbility', 'skierType', 'heightCm', 'weightKg', 'bootMondo', 'stance', 'helmet', 'lessons', 'grade', 'remarks'];
 
 interface Props {
   fields: IntakeFields;
@@ -29,9 +32,25 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
     const value = field === 'mobile' || field === 'idNumber' ? validation.normalized[field] : fields[field];
     // Nationality and address country are read back only when not the mainland (the default).
     if (field === 'nationality' || field === 'addressCountry') return value === MAINLAND ? '' : regionName(String(value), i18n.language);
-    if (field === 'skiDiscipline' || field === 'skiAbility') return value ? t(`intake.option.${field}.${String(value)}`) : '';
-    return String(value);
+    // Defaults the person did not choose are not read back: no helmet, no lessons, an ordinary grade, no gender.
+    if (value === false || (field === 'grade' && value === 'ordinary') || (field === 'gender' && value === 'unspecified')) return '';
+    if (field === 'idType' && fields.idNumber.trim() === '') return '';
+    return displayFieldValue(t, i18n.language, field, value);
   };
+  const mainland = fields.addressCountry === MAINLAND;
+  const address = [mainland ? '' : regionName(fields.addressCountry, i18n.language), fields.addressProvince, fields.addressCity, fields.addressDistrict, fields.addressDetail]
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(' ');
+  // A gender chosen in the form, else the one the ID number gives.
+  const gender = shown('gender') || (validation.derived.gender ? displayFieldValue(t, i18n.language, 'gender', validation.derived.gender) : '');
+  const birthDate = validation.derived.birthDate ?? (fields.birthDate.trim() || undefined);
+  const row = (key: string, label: string, value: string) => (
+    <div key={key} className="facts__row" data-testid={`read-back-${key}`}>
+      <dt>{label}</dt>
+      <dd className="read-back__value">{value}</dd>
+    </div>
+  );
   return (
     <section className="card card--wide self-review" role="dialog" aria-labelledby="self-review-title" data-testid="self-review">
       <h2 id="self-review-title">{t('intake.reviewTitle')}</h2>
@@ -40,10 +59,10 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
           <h3>{t('intake.missing')}</h3>
           <ul className="issues">
             {errors.map(([field, issue]) => (
-              <li key={field}>{t(`intake.field.${field}`)}：{t(`fieldError.${issue?.code ?? 'invalid'}`, { ...issue?.params })}</li>
+              <li key={field}>{t(`intake.field.${field}`)}{t('common.labelSeparator')}{t(`fieldError.${issue?.code ?? 'invalid'}`, { ...issue?.params })}</li>
             ))}
             {consentErrors.map(([field, code]) => (
-              <li key={field}>{t('intake.sectionConsent')}：{t(`fieldError.${code ?? 'invalid'}`)}</li>
+              <li key={field}>{t('intake.sectionConsent')}{t('common.labelSeparator')}{t(`fieldError.${code ?? 'invalid'}`)}</li>
             ))}
           </ul>
         </>
@@ -55,32 +74,26 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
           <h3>{t('intake.doubtful')}</h3>
           <ul className="issues">
             {warnings.map(([field, issue]) => (
-              <li key={field}>{t(`intake.field.${field}`)}：{t(`fieldError.${issue?.code ?? 'invalid'}`)}</li>
+              <li key={field}>{t(`intake.field.${field}`)}{t('common.labelSeparator')}{t(`fieldError.${issue?.code ?? 'invalid'}`)}</li>
             ))}
           </ul>
         </>
       )}
       <h3>{t('intake.readBack')}</h3>
       <dl className="facts">
-        {READ_BACK.filter((field) => shown(field) !== '').map((field) => (
-          <div key={field} className="facts__row">
-            <dt>{t(`intake.field.${field}`)}</dt>
-            <dd>{shown(field)}</dd>
-          </div>
-        ))}
-        {validation.derived.birthDate && (
-          <div className="facts__row">
-            <dt>{t('intake.field.birthDate')}</dt>
-            <dd>{validation.derived.birthDate}（{t('intake.age', { age: validation.derived.age })}）</dd>
-          </div>
-        )}
+        {BEFORE_ADDRESS.filter((field) => shown(field) !== '').map((field) => row(field, t(`intake.field.${field}`), shown(field)))}
+        {birthDate &&
+          row('birthDate', t('intake.field.birthDate'), validation.derived.birthDate ? `${birthDate}${t('common.parenthesized', { text: t('intake.age', { age: validation.derived.age }) })}` : birthDate)}
+        {gender !== '' && row('gender', t('intake.field.gender'), gender)}
+        {address !== '' && row('address', t('intake.readBackAddress'), address)}
+        {AFTER_ADDRESS.filter((field) => shown(field) !== '').map((field) => row(field, t(`intake.field.${field}`), shown(field)))}
       </dl>
       {cleared.length > 0 && (
         <>
           <h3>{t('intake.clearedTitle')}</h3>
           <ul className="issues" data-testid="self-review-cleared">
             {cleared.map((field) => (
-              <li key={field}>{t(`intake.field.${field}`)}：{t('intake.willClear')}</li>
+              <li key={field}>{t(`intake.field.${field}`)}{t('common.labelSeparator')}{t('intake.willClear')}</li>
             ))}
           </ul>
         </>

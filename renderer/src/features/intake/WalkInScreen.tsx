@@ -8,10 +8,10 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
-import { validateConsent } from '../../../../shared/domain/intake/consent';
-import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName } from '../../../../shared/domain/intake/fields';
+import { validateConsent, type Consent } from '../../../../shared/domain/intake/consent';
+import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
-import { normalizeDocumentInput } from '../../../../shared/domain/identity';
+import { normalizeDocumentInput, parseIdentityNumber } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
 import { COMPLETE_MOBILE, normalizeMobile } from '../../../../shared/domain/phone';
 import { MASKED_FIELDS, maskMobile } from '../../../../shared/domain/masking';
@@ -22,6 +22,8 @@ import { ConsentSection } from './ConsentSection';
 import { IntakeFieldsForm } from './IntakeFieldsForm';
 import { MatchesPanel } from './MatchesPanel';
 import { SelfReview } from './SelfReview';
+import { MyEntries } from './MyEntries';
+import { CustomerConfirmation } from './CustomerConfirmation';
 import { useDraft } from './useDraft';
 import { placeFromCounty } from './address';
 
@@ -44,7 +46,9 @@ function useNow(intervalMs: number): number {
 
 export function WalkInScreen({ certified }: { certified: boolean }) {
   const { t, i18n } = useTranslation();
-  const { draft, masks, restored, loadError, saveState, update, startNew } = useDraft();
+  const { draft, masks, restored, loadError, saveState, update, arrived, startNew } = useDraft();
+  /** The entry whose customer has arrived (first detail typed, or F7): its timer runs from then. */
+  const [arrivedFor, setArrivedFor] = useState<string | null>(null);
   const [config, setConfig] = useState<FieldConfig>(FIELD_PRESETS.ski_lodge);
   const [targetMinutes, setTargetMinutes] = useState(5);
   const [touched, setTouched] = useState<Set<string>>(new Set());
@@ -57,7 +61,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [record, setRecord] = useState<{ summary: CustomerSummary; fields: Record<string, string | boolean> } | null>(null);
   const focusAfterLoad = useRef(false);
   const [reviewing, setReviewing] = useState(false);
-  const [submitted, setSubmitted] = useState<{ durationMs: number } | null>(null);
+  const [submitted, setSubmitted] = useState<{ durationMs: number; fields: IntakeFields; consent: Consent } | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
@@ -194,6 +198,9 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       if (event.key === 'F3') {
         event.preventDefault();
         finderRef.current?.focus();
+      } else if (event.key === 'F7') {
+        event.preventDefault();
+        if (!started) markArrived();
       } else if (event.key === 'F6' && suggestedPlace) {
         event.preventDefault();
         takeSuggestedPlace();
@@ -205,6 +212,15 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   });
+
+  // The timer starts with the customer (issue 11 item 8): at the first detail typed or F7, not when
+  // an empty entry opens. An entry that already holds details (restored, a correction) has started.
+  const started = Boolean(draft && (arrivedFor === draft.id || draft.source !== 'walk_in' || draft.customerId || (Object.entries(emptyIntakeFields()) as Array<[FieldName, unknown]>).some(([field, empty]) => draft.fields[field] !== empty)));
+  function markArrived(): void {
+    if (!draft || arrivedFor === draft.id) return;
+    setArrivedFor(draft.id);
+    void arrived(draft.id);
+  }
 
   if (!certified) return <p className="banner banner--warning" role="alert">{t('intake.notCertified')}</p>;
   if (loadError) return <FormError message={errorMessage(t, loadError)} />;
@@ -239,12 +255,20 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
 
   /** A full mobile or ID number moves on by itself. */
   const onFieldInput = (field: FieldName, value: string | boolean, element: HTMLElement): void => {
+    if (!started) markArrived();
     setServerErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)) : current));
     const compact = typeof value === 'string' ? normalizeDocumentInput(value) : '';
     const isMobile = field === 'mobile' || field === 'emergencyMobile' || field === 'guardianMobile';
     const full = (isMobile && COMPLETE_MOBILE.test(compact)) || (field === 'idNumber' && draft.fields.idType === 'cn_resident_id' && /^\d{17}[\dX]$/.test(compact));
     if (!full) {
       update({ fields: { [field]: value } });
+      return;
+    }
+    // A complete but invalid number stays where it is, with its error shown at once (issue 11 item 9).
+    const valid = isMobile ? normalizeMobile(compact).ok : parseIdentityNumber(compact, { today: new Date() }).ok;
+    if (!valid) {
+      update({ fields: { [field]: value } });
+      touch(field);
       return;
     }
     // Render first (a complete ID turns birth date and gender read-only), then move on.
@@ -280,7 +304,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       setReviewing(false);
       return;
     }
-    setSubmitted({ durationMs: result.value.durationMs });
+    setSubmitted({ durationMs: result.value.durationMs, fields: draft.fields, consent: draft.consent });
   };
 
   /** Start the next customer's entry; the form comes back only once the new draft exists. */
@@ -308,11 +332,13 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
         <button type="button" className="primary" autoFocus onClick={() => void next()}>
           {t('intake.next')}
         </button>
+        <CustomerConfirmation fields={submitted.fields} consent={submitted.consent} />
+        <MyEntries />
       </section>
     );
   }
 
-  const waited = now - draft.startedAt;
+  const waited = started ? now - draft.startedAt : 0;
   const over = waited > targetMinutes * 60_000;
   const saveText =
     saveState.kind === 'saving' ? t('intake.saving') : saveState.kind === 'saved' ? t('intake.saved', { time: new Date(saveState.at).toLocaleTimeString(i18n.language) }) : saveState.kind === 'failed' ? t('intake.saveFailed', { message: errorMessage(t, saveState.error) }) : '';
@@ -322,7 +348,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       <header className="walkin__header">
         <h1 id="walkin-title">{t('intake.title')}</h1>
         <span className={over ? 'timer timer--over' : 'timer'} data-testid="walkin-timer" role="timer">
-          {t('intake.waiting', { time: formatDuration(waited) })} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
+          {started ? t('intake.waiting', { time: formatDuration(waited) }) : t('intake.notStarted')} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
         </span>
         <span className={saveState.kind === 'failed' ? 'form-error' : 'muted'} data-testid="draft-save-state" aria-live="polite">
           {saveText}

@@ -89,5 +89,11 @@ export function useDraft() {
     [flush],
   );
 
-  return { draft, masks, restored, loadError, saveState, update, startNew: () => open(true) };
+  /** The customer is here: the entry's timer (and its stored duration) starts now. */
+  const arrived = useCallback(async (id: string): Promise<void> => {
+    const result = await api.call('intake.draft.arrived', { id });
+    if (result.ok) setDraft((current) => (current && current.id === id ? { ...current, startedAt: result.value.startedAt } : current));
+  }, []);
+
+  return { draft, masks, restored, loadError, saveState, update, arrived, startNew: () => open(true) };
 }

@@ -14,6 +14,26 @@ import { ReasonPrompt } from '../../components/ReasonPrompt';
 import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import type { QueueName } from './ReviewScreen';
+import { DuplicateCompare } from './DuplicateCompare';
+import { MAINLAND } from '../../../../shared/domain/regions';
+import { cities, districts, provinces } from '../intake/address';
+
+type PlaceField = 'addressProvince' | 'addressCity' | 'addressDistrict';
+const PLACE_FIELDS: ReadonlySet<string> = new Set(['addressProvince', 'addressCity', 'addressDistrict']);
+
+/** The choices for one level of a mainland address, as on the entry form (the stored value kept if it is not one). */
+function placeOptions(fields: IntakeFields, field: PlaceField): string[] {
+  const options = field === 'addressProvince' ? provinces() : field === 'addressCity' ? cities(fields.addressProvince) : districts(fields.addressProvince, fields.addressCity);
+  const current = fields[field];
+  return current && !options.includes(current) ? [current, ...options] : options;
+}
+
+/** A new choice at one level empties the levels below it. */
+function withPlace(fields: IntakeFields, field: PlaceField, value: string): IntakeFields {
+  if (field === 'addressProvince') return { ...fields, addressProvince: value, addressCity: '', addressDistrict: '' };
+  if (field === 'addressCity') return { ...fields, addressCity: value, addressDistrict: '' };
+  return { ...fields, addressDistrict: value };
+}
 
 type Detail = MethodOutput<'review.intake'>;
 type Decision = 'cross_check_passed' | 'cross_check_failed' | 'lead_approved' | 'lead_sent_back' | 'final_approved' | 'final_rejected';
@@ -61,7 +81,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     const refusal = rpcError.details?.['refusal'];
     if (typeof refusal === 'string') return t(`review.refusal.${refusal}`);
     const fields = Object.entries(rpcError.fields ?? {});
-    if (fields.length > 0) return fields.map(([field, code]) => `${field === 'reason' ? t('review.reason') : t(`intake.field.${field}`, { defaultValue: field })}：${fieldMessage(t, code) ?? ''}`).join('；');
+    if (fields.length > 0) return fields.map(([field, code]) => `${field === 'reason' ? t('review.reason') : t(`intake.field.${field}`, { defaultValue: field })}${t('common.labelSeparator')}${fieldMessage(t, code) ?? ''}`).join(t('common.clauseSeparator'));
     return errorMessage(t, rpcError);
   };
 
@@ -151,6 +171,14 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
       <h1 id="review-detail-title">
         {t(`review.queue.${queue}`)} · {t(`review.status.${detail.status}`)}
       </h1>
+      {detail.events
+        .filter((event) => event.doubtful)
+        .map((event) => (
+          <p key={`doubtful-${event.at}`} className="banner banner--warning" role="status" data-testid="doubtful-banner">
+            {event.reason ? t('review.doubtfulBy', { name: event.byName, reason: event.reason }) : t('review.doubtfulByNoReason', { name: event.byName })}
+          </p>
+        ))}
+      <DuplicateCompare fields={detail.fields} duplicates={detail.possibleDuplicates} />
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
       <p className="muted" data-testid="masked-notice">
         {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : detail.reveal.mode === 'reason' ? t('review.reasonHint') : t('review.maskedNotice')}
@@ -188,7 +216,13 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
                 {detail.marks[field] && <span className={`mark mark--${detail.marks[field]}`} data-testid={`mark-${field}`}>{t(`review.mark.${detail.marks[field]}`)}</span>}
               </th>
               <td>
-                {queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
+                {queue === 'returnedToMe' && fixed.addressCountry === MAINLAND && PLACE_FIELDS.has(field) ? (
+                  // The same pickers as entry: a mainland place comes from the list, never free text.
+                  <select aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} onChange={(event) => setFixed(withPlace(fixed, field as PlaceField, event.target.value))} autoFocus={Boolean(detail.returnNotes[field])}>
+                    <option value="">{t('intake.option.choose')}</option>
+                    {placeOptions(fixed, field as PlaceField).map((name) => <option key={name} value={name}>{name}</option>)}
+                  </select>
+                ) : queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
                   <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} maxLength={(TEXT_LIMITS as Record<string, number>)[field]} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
                 ) : (
                   <span data-testid={`review-value-${field}`}>{revealed[field as MaskedField] ?? display(field, detail.fields[field])}</span>
@@ -201,7 +235,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
                 )}
               </td>
               <td>
-                {detail.returnNotes[field] && <span className="field__error">{t('review.notesFromChecker')}：{detail.returnNotes[field]}</span>}
+                {detail.returnNotes[field] && <span className="field__error">{t('review.notesFromChecker')}{t('common.labelSeparator')}{detail.returnNotes[field]}</span>}
                 {queue === 'crossCheck' && (
                   <span className="row-actions">
                     <label><input type="checkbox" checked={wrong[field] !== undefined} onChange={(event) => { const checked = event.target.checked; setWrong((current) => (checked ? { ...current, [field]: '' } : Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)))); }} /> {t('review.fieldWrong')}</label>
@@ -219,6 +253,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         {queue === 'crossCheck' && (
           <>
             <label><input type="checkbox" checked={doubtful} onChange={(event) => setDoubtful(event.target.checked)} /> {t('review.doubtful')}</label>
+            {doubtful && <input aria-label={t('review.doubtfulReason')} placeholder={t('review.doubtfulReason')} value={reason} maxLength={INPUT_LIMITS.reviewReason} onChange={(event) => setReason(event.target.value)} />}
             <button type="button" className="primary" onClick={() => void decide('cross_check_passed')}>{t('review.pass')} <kbd>P</kbd></button>
             <button type="button" onClick={() => void decide('cross_check_failed')}>{t('review.fail')} <kbd>F</kbd></button>
           </>
@@ -248,7 +283,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
           <li key={index}>
             {new Date(event.at).toLocaleString(i18n.language)} · {t(`review.event.${event.kind}`)} · {event.byName}
             {event.reason ? ` · ${event.reason}` : ''}
-            {event.notes ? ` · ${Object.entries(event.notes).map(([field, note]) => `${t(`intake.field.${field}`, { defaultValue: field })}: ${note}`).join('；')}` : ''}
+            {event.notes ? ` · ${Object.entries(event.notes).map(([field, note]) => `${t(`intake.field.${field}`, { defaultValue: field })}${t('common.labelSeparator')}${note}`).join(t('common.clauseSeparator'))}` : ''}
           </li>
         ))}
       </ol>

@@ -126,7 +126,7 @@ function StaffRow({ member, canManage, roleOptions, onChanged }: RowProps) {
   const save = async (): Promise<void> => {
     setError(null);
     const result = await api.call('staff.update', { id: member.id, role, certified, active });
-    if (!result.ok) return setError(result.error.fields ? Object.values(result.error.fields).map((code) => fieldMessage(t, code)).join('；') : errorMessage(t, result.error));
+    if (!result.ok) return setError(result.error.fields ? Object.values(result.error.fields).map((code) => fieldMessage(t, code)).join(t('common.clauseSeparator')) : errorMessage(t, result.error));
     setEditing(false);
     onChanged(t('staff.updated'));
   };
