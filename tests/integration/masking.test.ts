@@ -221,6 +221,7 @@ const CALLS: Partial<Record<MethodName, (ctx: Ctx) => unknown[]>> = {
   'intake.customerRecord': (ctx) => [{ customerId: ctx.customerId }],
   'intake.matches': () => [{ mobile: CUSTOMER.mobile }, { name: CUSTOMER.name, birthDate: '1987-03-15' }],
   'review.queues': () => [{}],
+  'review.mine': () => [{}],
   'review.intake': (ctx) => [{ intakeId: ctx.intakeId }],
   'intake.draft.start': (ctx) => [{ customerId: ctx.customerId, source: 'correction', reason: '客户要求更正地址' }],
   'intake.draft.current': () => [{}],
