@@ -1,10 +1,8 @@
 // Issue 11 item 8 on screen: an empty walk-in entry shows its timer as not started; the first detail
 // typed (or F7, "customer arrived") starts it, and the core records the arrival for the stored duration.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
+import { launchChromium, newDeskPage, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 
 let desk: Awaited<ReturnType<typeof staffedDesk>>;
@@ -18,11 +16,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `arrival-timer-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'arrival-timer'));
 
 afterAll(async () => {
   await browser?.close();

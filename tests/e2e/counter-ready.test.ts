@@ -4,11 +4,10 @@
 // confirm; a loaded value is carried only when confirmed or changed; after a lock and unlock the
 // entry says which customer it is linked to and can be unlinked.
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -65,11 +64,7 @@ beforeAll(async () => {
   firstIntake = expectOk(await desk.client('staff.a').call('customers.card', { id: customerId })).intakes[0]!.id;
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `counter-ready-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'counter-ready'));
 
 afterAll(async () => {
   await browser?.close();

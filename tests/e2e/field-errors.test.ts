@@ -1,10 +1,8 @@
 // Issue 11 item 9: an invalid number does not auto-advance; its error goes away once the value is
 // fixed (also after a double Enter); the checksum message does not give away the passing digit.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
+import { launchChromium, newDeskPage, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { staffedDesk } from '../support/desk';
 
 let desk: Awaited<ReturnType<typeof staffedDesk>>;
@@ -21,11 +19,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `field-errors-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'field-errors'));
 
 afterAll(async () => {
   await browser?.close();

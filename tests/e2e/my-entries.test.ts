@@ -1,12 +1,10 @@
 // Issue 11 item 13: before the customer leaves, a confirmation view of what was recorded (masked ID
 // and phone, name, ski profile, consent given); "my entries today" lists what this staff member
 // entered today, each with its status, and nobody else's.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
-import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
+import { launchChromium, newDeskPage, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { customer } from '../support/backup';
 import { expectOk, staffedDesk } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
@@ -29,11 +27,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `my-entries-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'my-entries'));
 
 afterAll(async () => {
   await browser?.close();

@@ -1,12 +1,11 @@
 // Issue 11 item 17: no raw codes on any screen. The customer card's history and the audit trail show
 // 居民身份证, 男, 是/否, 有效 and staff names, never cn_resident_id, male, true, status=valid or ids.
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { customer } from '../support/backup';
 import { MANAGER, expectOk, signedIn, staffedDesk } from '../support/desk';
 
@@ -46,11 +45,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), MANAGER.username, MANAGER.password, MANAGER.displayName);
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `plain-words-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'plain-words'));
 
 afterAll(async () => {
   await browser?.close();

@@ -1,11 +1,9 @@
 // Issue 9 acceptance, in the browser: a customer registered in full comes back; the second visit
 // carries only name, a new phone and the ID (confirmed); both approved; the card shows every
 // first-visit field and the new phone, and the history says which visit set which field.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { expectOk, staffedDesk, type RpcClient } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -30,11 +28,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `repeat-visit-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'repeat-visit'));
 
 afterAll(async () => {
   await browser?.close();

@@ -1,12 +1,10 @@
 // Issue 11 item 10 (screen): fix-and-resubmit offers the entry form's place pickers, not free text,
 // and the chosen district is what is resubmitted.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 
 let desk: Awaited<ReturnType<typeof staffedDesk>>;
@@ -30,11 +28,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `resubmit-form-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'resubmit-form'));
 
 afterAll(async () => {
   await browser?.close();

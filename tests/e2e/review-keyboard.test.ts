@@ -3,13 +3,12 @@
 // says how many, then the result) instead of opening the record under it; the sidebar count follows
 // at once.
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 
 let desk: Awaited<ReturnType<typeof staffedDesk>>;
@@ -48,11 +47,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'lead.l', 'Password123', 'lead.l');
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail' || !page) return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `review-keyboard-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'review-keyboard'));
 
 afterAll(async () => {
   await browser?.close();

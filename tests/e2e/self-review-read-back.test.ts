@@ -1,10 +1,9 @@
 // Issue 11 item 11: self-review reads back every field entered, address, gender, VIP and remarks included.
 import fs from 'node:fs';
-import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
+import { launchChromium, newDeskPage, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
 import { staffedDesk } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -32,11 +31,7 @@ beforeAll(async () => {
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  fs.mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: path.join('test-results', `self-review-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
-});
+afterEach(async (context) => screenshotOnFailure(context, page, 'self-review'));
 
 afterAll(async () => {
   await browser?.close();

@@ -1,5 +1,6 @@
 /** Debian's Chromium driven by playwright-core, with the flags this machine and CI need. Never downloads a browser. */
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_CLOCK_START } from './clock';
 
@@ -11,6 +12,13 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/** After a failed test, keep a full-page screenshot in test-results/ for whoever reads the failure. */
+export async function screenshotOnFailure(context: { task: { name: string; result?: { state?: string } | undefined } }, page: Page | undefined, prefix: string): Promise<void> {
+  if (context.task.result?.state !== 'fail' || !page) return;
+  fs.mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: path.join('test-results', `${prefix}-${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
 }
 
 /**

@@ -39,7 +39,7 @@ export class OpRefused extends Error {
   }
 }
 
-interface OpRow {
+export interface OpRow {
   op_id: string;
   device_id: string;
   seq: number;

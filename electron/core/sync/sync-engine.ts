@@ -10,7 +10,7 @@
  *   `OpLog.apply` — the one apply path — all in one short IMMEDIATE transaction per batch. What
  *   cannot be verified or decrypted is quarantined (still sealed) with the reason and reported.
  */
-import { OpRefused, rowToOp } from '../oplog/oplog';
+import { OpRefused, rowToOp, type OpRow } from '../oplog/oplog';
 import type { Services } from '../services';
 import { openOp, sealOp, sealedSize, type SealedOp } from './envelope';
 import type { SyncStore } from './sync-store';
@@ -26,26 +26,13 @@ export interface PushBatch {
   bytes: number;
 }
 
-interface OpRowLike {
-  op_id: string;
-  device_id: string;
-  seq: number;
-  hlc: string;
-  staff_id: string | null;
-  entity: string;
-  entity_id: string;
-  changes: string;
-  schema_version: number;
-  kind: string | null;
-}
-
 /** The next push batch, or null when the outbox is empty (or the desk is not enrolled). */
 export function nextPushBatch(services: Services, store: SyncStore, maxBytes = MAX_BATCH_BYTES): PushBatch | null {
   const keyring = store.keyring();
   if (!keyring) return null;
   const acked = store.ackedSeq();
   const rows = services.ctx.db
-    .prepare<{ deviceId: string; acked: number; limit: number }, OpRowLike>('SELECT * FROM ops WHERE device_id = :deviceId AND seq > :acked ORDER BY seq LIMIT :limit')
+    .prepare<{ deviceId: string; acked: number; limit: number }, OpRow>('SELECT * FROM ops WHERE device_id = :deviceId AND seq > :acked ORDER BY seq LIMIT :limit')
     .all({ deviceId: store.deviceId, acked, limit: MAX_BATCH_OPS });
   if (rows.length === 0) return null;
   const ops: SealedOp[] = [];
