@@ -1,8 +1,8 @@
 // Backups as a manager uses them, in a real Chromium through the browser host: back up and run a
 // restore drill from Settings and see it recorded; a desk whose database is broken at start shows
 // the recovery screen, and a restore with the recovery key brings the desk back.
+import { seriousAxeViolations } from '../support/axe';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,18 +10,7 @@ import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/brow
 import { MANAGER, connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
 import { customer, submitCustomer } from '../support/backup';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** Serious or critical accessibility violations on the page (axe-core through the DevTools protocol). */
-async function seriousAxeViolations(target: Page): Promise<string[]> {
-  await target.evaluate(AXE_SOURCE);
-  return target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
-  });
-}
 
 let browser: Browser;
 let page: Page | undefined;

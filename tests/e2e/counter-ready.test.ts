@@ -3,11 +3,10 @@
 // keystrokes; the offer loads with one key (F4) and the cursor lands on what this visit must
 // confirm; a loaded value is carried only when confirmed or changed; after a lock and unlock the
 // entry says which customer it is linked to and can be unlinked.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { seriousAxeViolations } from '../support/axe';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure, newDeskPage } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -17,18 +16,7 @@ let page: Page;
 const CUSTOMER = { name: '韩雪原', mobile: '13812348801', idNumber: '11010519491231002X' };
 let customerId = '';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical findings on the page as it is (evaluated over DevTools: the CSP refuses injected scripts). */
-async function seriousAxeViolations(target: Page): Promise<string[]> {
-  await target.evaluate(AXE_SOURCE);
-  return target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
-  });
-}
 
 let firstIntake = '';
 
@@ -52,7 +40,7 @@ function keyCounter(target: Page) {
 beforeAll(async () => {
   desk = await staffedDesk([['staff.a', 'specialist'], ['staff.b', 'specialist']]);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser);
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
   await page.keyboard.press('Alt+2');
   await typeWalkIn(page, CUSTOMER);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/api/intake-contract';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, newDeskPage } from '../support/browser';
 import { connect, expectOk, setUpDesk, signedIn, startDesk } from '../support/desk';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
   admin.close();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser);
   await signInWithKeyboard(page, desk.launchUrl(), 'zhao.min', 'Specialist1', '赵敏');
 });
 

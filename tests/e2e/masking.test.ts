@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkCharacter } from '../../shared/domain/identity';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium, signInWithKeyboard } from '../support/browser';
+import { launchChromium, signInWithKeyboard, newDeskPage } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 
 const FIRST17 = '22020419870315001';
@@ -36,7 +36,7 @@ describe('the assigned cross-checker on screen', () => {
     expectOk(await desk.client('k.lead').call('review.assign', { intakeId, staffId: desk.ids['k.b']! }));
 
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    page = await newDeskPage(browser);
     await signInWithKeyboard(page, desk.desk.launchUrl(), 'k.b', 'Password123', 'k.b');
     await page.keyboard.press('Alt+4');
     await page.getByRole('tab', { name: /待我交叉审核/ }).click();

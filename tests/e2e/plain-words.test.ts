@@ -1,11 +1,10 @@
 // Issue 11 item 17: no raw codes on any screen. The customer card's history and the audit trail show
 // 居民身份证, 男, 是/否, 有效 and staff names, never cn_resident_id, male, true, status=valid or ids.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { seriousAxeViolations } from '../support/axe';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
-import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure, newDeskPage } from '../support/browser';
 import { customer } from '../support/backup';
 import { MANAGER, expectOk, signedIn, staffedDesk } from '../support/desk';
 
@@ -15,18 +14,7 @@ let page: Page;
 const CLERK = { username: 'li.xue', displayName: '李雪' };
 const RAW = [/cn_resident_id/, /\bmale\b/, /\btrue\b/, /\bfalse\b/, /status=/, /=\w/, /\bvalid\b/, /\bspecialist\b/];
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical findings on the page as it is (evaluated over DevTools: the CSP refuses injected scripts). */
-async function seriousAxeViolations(target: Page): Promise<string[]> {
-  await target.evaluate(AXE_SOURCE);
-  return target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
-  });
-}
 
 beforeAll(async () => {
   desk = await staffedDesk([['staff.b', 'specialist'], ['lead.l', 'group_lead']]);
@@ -41,7 +29,7 @@ beforeAll(async () => {
   expect(clerkId).toBeTruthy();
   clerk.close();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser);
   await signInWithKeyboard(page, desk.desk.launchUrl(), MANAGER.username, MANAGER.password, MANAGER.displayName);
 });
 

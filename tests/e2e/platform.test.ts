@@ -2,9 +2,9 @@
 // first-run setup, sign-in, lock and unlock, switch user, lockout, a core crash, language switch.
 // Each test builds its own desk (set up over RPC where the test is not about setup) and its own page,
 // both on the fixed test clock; no test relies on another's data or order.
+import { seriousAxeViolations } from '../support/axe';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
@@ -14,8 +14,6 @@ type Desk = Awaited<ReturnType<typeof startDesk>>;
 let desk: Desk | undefined;
 let browser: Browser;
 let page: Page | undefined;
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 async function typeAndTab(page: Page, ...values: string[]): Promise<void> {
   for (const value of values) {
@@ -24,16 +22,6 @@ async function typeAndTab(page: Page, ...values: string[]): Promise<void> {
   }
 }
 
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol: an injected <script> would be (rightly) refused by the CSP.
-  await page.evaluate(AXE_SOURCE);
-  const ids = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
-  });
-  return ids;
-}
 
 /** A new desk and a page open on its launch link; nothing set up. */
 async function freshDesk(): Promise<{ desk: Desk; page: Page }> {

@@ -3,7 +3,7 @@
 // first-visit field and the new phone, and the history says which visit set which field.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure, newDeskPage } from '../support/browser';
 import { expectOk, staffedDesk, type RpcClient } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -24,7 +24,7 @@ async function approve(intakeId: string): Promise<void> {
 beforeAll(async () => {
   desk = await staffedDesk([['staff.a', 'specialist'], ['staff.b', 'specialist'], ['lead.l', 'group_lead']]);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser);
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure, newDeskPage } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 
 let desk: Awaited<ReturnType<typeof staffedDesk>>;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   intakeId = expectOk(await desk.client('staff.a').call('intake.submit', { draftId: draft.id, fields: base, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true })).intakeId;
   expectOk(await desk.client('staff.b').call('review.decide', { intakeId, decision: 'cross_check_failed', notes: { addressDistrict: '区县不对' } }));
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser);
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
 });
 

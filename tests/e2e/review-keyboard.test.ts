@@ -2,13 +2,12 @@
 // first queue with work for this role; Enter on "bulk approve" approves (after a confirmation that
 // says how many, then the result) instead of opening the record under it; the sidebar count follows
 // at once.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { seriousAxeViolations } from '../support/axe';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
-import { launchChromium, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
+import { launchChromium, signInWithKeyboard, screenshotOnFailure, newDeskPage } from '../support/browser';
 import { expectOk, staffedDesk } from '../support/desk';
 
 let desk: Awaited<ReturnType<typeof staffedDesk>>;
@@ -16,18 +15,7 @@ let browser: Browser;
 let page: Page;
 const consent = { ...defaultConsent(), idConsent: true };
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical findings on the page as it is (evaluated over DevTools: the CSP refuses injected scripts). */
-async function seriousAxeViolations(target: Page): Promise<string[]> {
-  await target.evaluate(AXE_SOURCE);
-  return target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
-  });
-}
 
 const fields = (overrides: Partial<IntakeFields>): IntakeFields => ({
   ...emptyIntakeFields(),
@@ -43,7 +31,7 @@ beforeAll(async () => {
     expectOk(await desk.client('staff.b').call('review.decide', { intakeId, decision: 'cross_check_passed' }));
   }
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page = await newDeskPage(browser);
   await signInWithKeyboard(page, desk.desk.launchUrl(), 'lead.l', 'Password123', 'lead.l');
 });
 

@@ -1,6 +1,5 @@
 // Issue 11 item 11: self-review reads back every field entered, address, gender, VIP and remarks included.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { seriousAxeViolations } from '../support/axe';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newDeskPage, signInWithKeyboard, screenshotOnFailure } from '../support/browser';
@@ -11,18 +10,7 @@ let desk: Awaited<ReturnType<typeof staffedDesk>>;
 let browser: Browser;
 let page: Page;
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical findings on the page as it is (evaluated over DevTools: the CSP refuses injected scripts). */
-async function seriousAxeViolations(target: Page): Promise<string[]> {
-  await target.evaluate(AXE_SOURCE);
-  return target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id);
-  });
-}
 
 beforeAll(async () => {
   desk = await staffedDesk([['staff.a', 'specialist']]);
