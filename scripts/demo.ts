@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const manager = core.services.staff.byUsername(DEMO_MANAGER.username) ?? core.services.staff.all().find((staff) => staff.role === 'manager');
     if (!manager) throw new Error('this desk has no manager to own the demo data');
     for (const [username, displayName, role] of DEMO_STAFF) {
-      if (!core.services.staff.byUsername(username)) await createStaff(core.services, manager.id, { username, displayName, role, certified: true, password: DEMO_MANAGER.password });
+      if (!core.services.staff.byUsername(username)) await createStaff(core.services, manager.id, { username, displayName, role, certified: true, password: DEMO_MANAGER.password, passwordSetByStaff: true });
     }
     const id = (username: string): string => core.services.staff.byUsername(username)?.id ?? manager.id;
     const team = { specialists: [id('demo.specialist1'), id('demo.specialist2')], lead: id('demo.lead'), manager: manager.id };

@@ -30,6 +30,8 @@ const sessionStaffSchema = z.object({
   displayName: z.string(),
   role: roleSchema,
   certified: z.boolean(),
+  /** Until the person chooses their own password, the core refuses every other method (PASSWORD_CHANGE_REQUIRED). */
+  mustChangePassword: z.boolean(),
 });
 
 export const sessionSchema = z.discriminatedUnion('state', [
@@ -105,7 +107,18 @@ export const METHODS = {
 
   'staff.list': method({ input: empty, output: z.array(staffSchema), access: { permission: 'staff.read' }, mutates: false }),
   'staff.create': method({
-    input: z.object({ username: usernameSchema, displayName: displayNameSchema, role: roleSchema, certified: z.boolean(), password: passwordSchema }),
+    input: z.object({
+      username: usernameSchema,
+      displayName: displayNameSchema,
+      role: roleSchema,
+      certified: z.boolean(),
+      password: passwordSchema,
+      /**
+       * The new staff member typed this password themselves (the manager did not see it). Otherwise
+       * (the default) it is an initial password the person must change at first sign-in.
+       */
+      passwordSetByStaff: z.boolean().default(false),
+    }),
     output: staffSchema,
     access: { permission: 'staff.manage' },
     mutates: true,

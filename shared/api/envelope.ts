@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'TOO_LARGE',
   /** Sync with the central server failed; `details.problem` says why (a SYNC_PROBLEMS value). */
   'SYNC_FAILED',
+  /** The account's password was set by a manager: only changing it (or signing out) is allowed until then. */
+  'PASSWORD_CHANGE_REQUIRED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

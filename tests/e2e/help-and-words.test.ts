@@ -14,7 +14,7 @@ const FULL_WIDTH = /[：，。（）；！？、]/;
 
 beforeAll(async () => {
   desk = await staffedDesk([['staff.a', 'specialist']]);
-  expectOk(await desk.manager.call('staff.create', { username: 'new.hire', displayName: '新同事', role: 'specialist', certified: false, password: 'Password123' }));
+  expectOk(await desk.manager.call('staff.create', { username: 'new.hire', displayName: '新同事', role: 'specialist', certified: false, password: 'Password123', passwordSetByStaff: true }));
   browser = await launchChromium();
 });
 

@@ -17,7 +17,7 @@ async function walkInPage(): Promise<Page> {
   desk = await startDesk();
   const admin = await connect(desk);
   await setUpDesk(admin);
-  expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
   admin.close();
   const opened = await newDeskPage(browser);
   page = opened;

@@ -18,7 +18,7 @@ beforeAll(async () => {
   desk = await startDesk();
   const admin = await connect(desk);
   await setUpDesk(admin);
-  expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
   admin.close();
   browser = await launchChromium();
   page = await newDeskPage(browser);

@@ -18,7 +18,7 @@ const RAW = [/cn_resident_id/, /\bmale\b/, /\btrue\b/, /\bfalse\b/, /status=/, /
 
 beforeAll(async () => {
   desk = await staffedDesk([['staff.b', 'specialist'], ['lead.l', 'group_lead']]);
-  const clerkId = expectOk(await desk.manager.call('staff.create', { ...CLERK, role: 'specialist', certified: true, password: 'Password123' })).id;
+  const clerkId = expectOk(await desk.manager.call('staff.create', { ...CLERK, role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true })).id;
   const clerk = await signedIn(desk.desk, CLERK.username);
   const draft = expectOk(await clerk.call('intake.draft.start', { customerId: null }));
   const { intakeId } = expectOk(

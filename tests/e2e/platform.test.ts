@@ -43,7 +43,7 @@ async function managerDesk(options: { specialist?: boolean; specialistLockedOut?
   const admin = await connect(opened);
   await setUpDesk(admin);
   if (options.specialist || options.specialistLockedOut) {
-    expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+    expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
   }
   if (options.specialistLockedOut) {
     const stranger = await connect(opened);

@@ -52,7 +52,7 @@ async function reviewDesk(): Promise<void> {
   const manager = await connect(opened);
   await setUpDesk(manager);
   for (const [username, displayName, role] of [['staff.a', '甲专员', 'specialist'], ['staff.b', '乙专员', 'specialist'], ['lead.l', '丙组长', 'group_lead']] as const) {
-    expectOk(await manager.call('staff.create', { username, displayName, role, certified: true, password: 'Password123' }));
+    expectOk(await manager.call('staff.create', { username, displayName, role, certified: true, password: 'Password123', passwordSetByStaff: true }));
   }
   rpc = { manager, a: await signedIn(opened, 'staff.a'), b: await signedIn(opened, 'staff.b'), lead: await signedIn(opened, 'lead.l') };
   enterer = rpc.a;

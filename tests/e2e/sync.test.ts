@@ -51,7 +51,7 @@ async function twoDesks(srv: SyncServer) {
   const manager1 = await client(one);
   await setUpDesk(manager1);
   for (const [username, displayName, role] of [['staff.a', '甲专员', 'specialist'], ['staff.b', '乙专员', 'specialist'], ['lead.l', '丙组长', 'group_lead']] as const) {
-    expectOk(await manager1.call('staff.create', { username, displayName, role, certified: true, password: 'Password123' }));
+    expectOk(await manager1.call('staff.create', { username, displayName, role, certified: true, password: 'Password123', passwordSetByStaff: true }));
   }
   const { recoveryKey } = expectOk(await manager1.call('sync.register', { serverUrl: srv.url, organisationId: 'org_lodge', siteId: 'site_hall' }));
   expect(recoveryKey).toMatch(/^([A-Z2-9]{4}-){12}[A-Z2-9]{4}$/);

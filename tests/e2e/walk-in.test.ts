@@ -36,7 +36,7 @@ async function openDesk(): Promise<Desk> {
   desk = opened;
   const admin = await connect(opened);
   await setUpDesk(admin);
-  expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  expectOk(await admin.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
   admin.close();
   page = await newDeskPage(browser);
   await signIn(page, opened);

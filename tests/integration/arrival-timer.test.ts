@@ -18,7 +18,7 @@ async function deskWithOpenDrafts(): Promise<{ dataDir: string; waiting: string;
   const manager = await connect(host);
   await setUpDesk(manager);
   expectOk(await manager.call('auth.login', { username: MANAGER.username, password: MANAGER.password }));
-  expectOk(await manager.call('staff.create', { username: 'staff.a', displayName: '甲', role: 'specialist', certified: true, password: 'Password123' }));
+  expectOk(await manager.call('staff.create', { username: 'staff.a', displayName: '甲', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true }));
   const clerk = await signedIn(host, 'staff.a');
   // Two empty entries opened before the customers came; only the second customer's arrival is marked.
   const idle = expectOk(await clerk.call('intake.draft.start', { customerId: null })).id;

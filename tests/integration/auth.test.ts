@@ -18,7 +18,7 @@ async function desk(clockOffsetMs?: number) {
 }
 
 async function withSpecialist(client: RpcClient): Promise<void> {
-  expectOk(await client.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  expectOk(await client.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
 }
 
 describe('staff sign-in', () => {

@@ -24,7 +24,7 @@ async function deskWithStaff(organisationName = '长白山滑雪度假区') {
   const recoveryKey = expectOk(await manager.call('backup.recoveryKey.pending')).recoveryKey;
   if (!recoveryKey) throw new Error('setup showed no recovery key');
   expectOk(await manager.call('backup.recoveryKey.confirm'));
-  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Password123' }));
+  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true }));
   const specialist = await signedIn(desk, 'zhao.min');
   stops.push(() => specialist.close());
   return { desk, manager, specialist, recoveryKey };

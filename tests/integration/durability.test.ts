@@ -19,7 +19,7 @@ describe('durability', () => {
     await setUpDesk(client);
     const created = [] as string[];
     for (let i = 0; i < 20; i += 1) {
-      const staff = expectOk(await client.call('staff.create', { username: `staff.${i}`, displayName: `员工${i}`, role: 'specialist', certified: false, password: 'Password123' }));
+      const staff = expectOk(await client.call('staff.create', { username: `staff.${i}`, displayName: `员工${i}`, role: 'specialist', certified: false, password: 'Password123', passwordSetByStaff: true }));
       created.push(staff.id);
     }
     const restarted = new Promise<void>((resolve) => host.supervisor.once('restarted', () => resolve()));
@@ -53,7 +53,7 @@ describe('durability', () => {
     await setUpDesk(client);
     const acknowledged: string[] = [];
     for (let i = 0; i < 10; i += 1) {
-      const result = await client.call('staff.create', { username: `kill.${i}`, displayName: `员工${i}`, role: 'specialist', certified: false, password: 'Password123' });
+      const result = await client.call('staff.create', { username: `kill.${i}`, displayName: `员工${i}`, role: 'specialist', certified: false, password: 'Password123', passwordSetByStaff: true });
       acknowledged.push(expectOk(result).username);
     }
     child.kill('SIGKILL');

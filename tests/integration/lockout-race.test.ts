@@ -16,7 +16,7 @@ async function desk() {
   const host = await startDesk();
   const manager = await connect(host);
   await setUpDesk(manager);
-  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
+  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
   stops.push(async () => {
     manager.close();
     await host.close();
@@ -75,7 +75,7 @@ describe('sign-in under a burst of attempts', () => {
     const call = async (clientId: string, method: string, input: unknown = {}) => (await core.handle(clientId, { id: id++, method, input })).result;
     expectOk(await call('manager', 'setup.initialize', { organisationName: '长白山滑雪度假区', siteName: '北大湖雪场', deskName: '1号柜台', manager: MANAGER }));
     const specialist = expectOk(
-      (await call('manager', 'staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' })) as RpcResult<{ id: string }>,
+      (await call('manager', 'staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true })) as RpcResult<{ id: string }>,
     );
     expectOk(await call('desk-2', 'auth.login', { username: 'zhao.min', password: 'Specialist1' }));
     const results = await Promise.all(Array.from({ length: 30 }, () => call('desk-2', 'staff.list')));

@@ -15,7 +15,7 @@ beforeAll(async () => {
   const first = await startDesk({ dataDir });
   const setup = await connect(first);
   await setUpDesk(setup);
-  expectOk(await setup.call('staff.create', { username: 'zhou.ping', displayName: '周平', role: 'specialist', certified: true, password: 'Password123' }));
+  expectOk(await setup.call('staff.create', { username: 'zhou.ping', displayName: '周平', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true }));
   setup.close();
   await first.close();
   // A season of audit entries, written the way the core writes them (keyed chain, signed head).

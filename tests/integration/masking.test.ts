@@ -46,7 +46,7 @@ const refusal = (result: RpcResult<unknown>): string => (result.ok ? 'ok' : Stri
  */
 async function maskingDesk() {
   const desk = await staffedDesk([['m.a', 'specialist'], ['m.b', 'specialist'], ['m.c', 'specialist'], ['m.lead', 'group_lead'], ['m.sup', 'supervisor'], ['m.maint', 'maintainer']]);
-  expectOk(await desk.manager.call('staff.create', { username: 'm.u', displayName: 'm.u', role: 'specialist', certified: false, password: 'Password123' }));
+  expectOk(await desk.manager.call('staff.create', { username: 'm.u', displayName: 'm.u', role: 'specialist', certified: false, password: 'Password123', passwordSetByStaff: true }));
   const uncertified = await signedIn(desk.desk, 'm.u');
   const intakeId = await enter(desk.client('m.a'), CUSTOMER);
   expectOk(await desk.client('m.lead').call('review.assign', { intakeId, staffId: desk.ids['m.b']! }));

@@ -58,7 +58,7 @@ describe('review policy changes', () => {
     const call = async <T>(clientId: string, method: string, input: unknown = {}): Promise<T> => expectOk((await core.handle(clientId, { id: id++, method, input })).result as RpcResult<T>);
     await call('manager', 'setup.initialize', { organisationName: '长白山滑雪度假区', siteName: '北大湖雪场', deskName: '1号柜台', manager: MANAGER });
     for (const [username, role] of [['p.a', 'specialist'], ['p.lead', 'group_lead']] as const) {
-      await call('manager', 'staff.create', { username, displayName: username, role, certified: true, password: 'Password123' });
+      await call('manager', 'staff.create', { username, displayName: username, role, certified: true, password: 'Password123', passwordSetByStaff: true });
       await call(username, 'auth.login', { username, password: 'Password123' });
     }
     const draft = await call<{ id: string }>('p.a', 'intake.draft.start', { customerId: null });

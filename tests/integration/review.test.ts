@@ -28,7 +28,7 @@ describe('review on the desk', () => {
     clients.manager = await connect(desk);
     await setUpDesk(clients.manager);
     for (const [key, username, role] of [['a', 'staff.a', 'specialist'], ['b', 'staff.b', 'specialist'], ['lead', 'lead.l', 'group_lead']] as const) {
-      expectOk(await clients.manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' }));
+      expectOk(await clients.manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123', passwordSetByStaff: true }));
       clients[key] = await connect(desk);
       expectOk(await clients[key].call('auth.login', { username, password: 'Password123' }));
     }
@@ -92,7 +92,7 @@ describe('deadlines across restarts', () => {
     const first = await startDesk();
     const manager = await connect(first);
     await setUpDesk(manager);
-    expectOk(await manager.call('staff.create', { username: 'web.desk', displayName: '线上专员', role: 'specialist', certified: true, password: 'Password123' }));
+    expectOk(await manager.call('staff.create', { username: 'web.desk', displayName: '线上专员', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true }));
     const web = await connect(first);
     expectOk(await web.call('auth.login', { username: 'web.desk', password: 'Password123' }));
     const online = expectOk(await web.call('intake.registerOnline', { fields: fields({ name: '线上客', mobile: '13500001111', idNumber: '440524188001010014' }), consent: { ...defaultConsent(), idConsent: true, method: 'online' }, customerId: null }));

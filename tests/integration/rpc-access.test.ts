@@ -101,7 +101,7 @@ beforeAll(async () => {
   await setUpDesk(manager);
   for (const role of ROLES) {
     const username = `user.${role}`;
-    expectOk(await manager.call('staff.create', { username, displayName: `测试${role}`, role, certified: true, password: 'Password123' }));
+    expectOk(await manager.call('staff.create', { username, displayName: `测试${role}`, role, certified: true, password: 'Password123', passwordSetByStaff: true }));
     const client = await connect(desk);
     expectOk(await client.call('auth.login', { username, password: 'Password123' }));
     clients.set(role, client);
@@ -157,7 +157,7 @@ describe('access control in the core', () => {
   });
 
   it('answers bad input with VALIDATION naming the field', async () => {
-    const result = await manager.call('staff.create', { username: 'X Y', displayName: '', role: 'specialist', certified: false, password: 'short' });
+    const result = await manager.call('staff.create', { username: 'X Y', displayName: '', role: 'specialist', certified: false, password: 'short', passwordSetByStaff: true });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('VALIDATION');

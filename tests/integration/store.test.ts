@@ -29,7 +29,7 @@ describe('the encrypted store', () => {
   it('keeps no plaintext on disk: a marker written through the app is not in any database file', async () => {
     const marker = 'PLAINTEXT_MARKER_需要加密_7731';
     const { dataDir, client, stop } = await usedDesk();
-    expectOk(await client.call('staff.create', { username: 'marker.user', displayName: marker, role: 'specialist', certified: false, password: 'Marker2026x' }));
+    expectOk(await client.call('staff.create', { username: 'marker.user', displayName: marker, role: 'specialist', certified: false, password: 'Marker2026x', passwordSetByStaff: true }));
     const listed = expectOk(await client.call('staff.list'));
     expect(listed.map((s) => s.displayName)).toContain(marker);
     await stop();
@@ -63,7 +63,7 @@ describe('npm run audit:verify', () => {
     const { dataDir, client, stop } = await usedDesk();
     expectOk(await client.call('auth.lock'));
     expectOk(await client.call('auth.unlock', { password: 'Manager2026' }));
-    expectOk(await client.call('staff.create', { username: 'li.na', displayName: '李娜', role: 'specialist', certified: true, password: 'Specialist1' }));
+    expectOk(await client.call('staff.create', { username: 'li.na', displayName: '李娜', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
     await stop();
 
     const clean = verify(dataDir);

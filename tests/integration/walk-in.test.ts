@@ -37,8 +37,8 @@ beforeEach(async () => {
   desk = await startDesk();
   manager = await connect(desk);
   await setUpDesk(manager);
-  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1' }));
-  expectOk(await manager.call('staff.create', { username: 'new.hire', displayName: '新人', role: 'specialist', certified: false, password: 'Specialist1' }));
+  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Specialist1', passwordSetByStaff: true }));
+  expectOk(await manager.call('staff.create', { username: 'new.hire', displayName: '新人', role: 'specialist', certified: false, password: 'Specialist1', passwordSetByStaff: true }));
   specialist = await connect(desk);
   expectOk(await specialist.call('auth.login', { username: 'zhao.min', password: 'Specialist1' }));
 });

@@ -122,7 +122,7 @@ export async function staffedDesk(staff: ReadonlyArray<readonly [username: strin
   const ids: Record<string, string> = {};
   const clients: Record<string, RpcClient> = {};
   for (const [username, role] of staff) {
-    ids[username] = expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123' })).id;
+    ids[username] = expectOk(await manager.call('staff.create', { username, displayName: username, role, certified: true, password: 'Password123', passwordSetByStaff: true })).id;
     clients[username] = await signedIn(desk, username);
   }
   const client = (username: string): RpcClient => {

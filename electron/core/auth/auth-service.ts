@@ -17,7 +17,7 @@ export function sessionInfo(services: Services, session: Session | undefined): S
   if (!staff) return { state: 'none' };
   return {
     state: session.state,
-    staff: { id: staff.id, username: staff.username, displayName: staff.displayName, role: staff.role, certified: staff.certified },
+    staff: { id: staff.id, username: staff.username, displayName: staff.displayName, role: staff.role, certified: staff.certified, mustChangePassword: staff.mustChangePassword },
     permissions: [...permissionsOf(staff.role)],
     idleLockMs: idleLockMs(services),
   };

@@ -17,6 +17,7 @@ interface StaffRow {
   active: number;
   password_hash: string;
   created_at: number;
+  must_change_password: number;
   updated_hlc: string;
 }
 
@@ -28,16 +29,17 @@ const STAFF_FIELDS = {
   active: 'active',
   passwordHash: 'password_hash',
   createdAt: 'created_at',
+  mustChangePassword: 'must_change_password',
 } as const satisfies Record<string, keyof StaffRow>;
 
 const prepared = statementsFor((db: Db) => ({
       staffGet: db.prepare('SELECT * FROM staff WHERE id = ?'),
       staffUpsert: db.prepare(
-        `INSERT INTO staff (id, username, display_name, role, certified, active, password_hash, created_at, updated_hlc, field_hlc)
-         VALUES (:id, :username, :display_name, :role, :certified, :active, :password_hash, :created_at, :updated_hlc, :field_hlc)
+        `INSERT INTO staff (id, username, display_name, role, certified, active, password_hash, created_at, must_change_password, updated_hlc, field_hlc)
+         VALUES (:id, :username, :display_name, :role, :certified, :active, :password_hash, :created_at, :must_change_password, :updated_hlc, :field_hlc)
          ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name, role = excluded.role,
            certified = excluded.certified, active = excluded.active, password_hash = excluded.password_hash, created_at = excluded.created_at,
-           updated_hlc = excluded.updated_hlc, field_hlc = excluded.field_hlc`,
+           must_change_password = excluded.must_change_password, updated_hlc = excluded.updated_hlc, field_hlc = excluded.field_hlc`,
       ),
       configGet: db.prepare('SELECT doc, updated_hlc, field_hlc FROM config WHERE id = ?'),
       configUpsert: db.prepare(
@@ -58,7 +60,7 @@ const sorted = (record: Record<string, unknown>): string => JSON.stringify(Objec
 const projectStaff: Projector = (db, op) => {
   const { staffGet, staffUpsert } = prepared(db);
   const current = staffGet.get(op.entityId) as (StaffRow & { field_hlc: string }) | undefined;
-  const next: StaffRow & { field_hlc: string } = current ?? { id: op.entityId, username: '', display_name: '', role: 'specialist', certified: 0, active: 1, password_hash: '', created_at: 0, updated_hlc: op.hlc, field_hlc: '{}' };
+  const next: StaffRow & { field_hlc: string } = current ?? { id: op.entityId, username: '', display_name: '', role: 'specialist', certified: 0, active: 1, password_hash: '', created_at: 0, must_change_password: 0, updated_hlc: op.hlc, field_hlc: '{}' };
   const fieldHlc = JSON.parse(next.field_hlc) as Record<string, string>;
   for (const [field, value] of Object.entries(op.changes)) {
     if (!Object.hasOwn(STAFF_FIELDS, field)) throw new Error(`staff has no field ${field}`);

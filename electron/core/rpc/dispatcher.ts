@@ -39,7 +39,7 @@ async function run(services: Services, clientId: string, method: MethodName, inp
   const spec: MethodSpec<z.ZodType, z.ZodType> = METHODS[method];
   const call: CallContext = { services, clientId, session: undefined };
   try {
-    const refused = authorize(services, clientId, spec, call);
+    const refused = authorize(services, clientId, method, spec, call);
     if (refused) return refused;
     const given = input ?? {};
     const parsed = spec.input.safeParse(given);
@@ -70,7 +70,14 @@ async function run(services: Services, clientId: string, method: MethodName, inp
   }
 }
 
-function authorize(services: Services, clientId: string, spec: MethodSpec<z.ZodType, z.ZodType>, call: CallContext): RpcResult<never> | undefined {
+/**
+ * What a session may do while its password is still the one a manager set (a new account or a
+ * reset): change it, lock, keep the session alive. Public and `session_or_locked` methods (session,
+ * unlock, sign out) are not affected. Checked here, so no screen can skip it (issue 11 item 18).
+ */
+const ALLOWED_BEFORE_PASSWORD_CHANGE: ReadonlySet<MethodName> = new Set<MethodName>(['auth.changePassword', 'auth.lock', 'auth.heartbeat']);
+
+function authorize(services: Services, clientId: string, method: MethodName, spec: MethodSpec<z.ZodType, z.ZodType>, call: CallContext): RpcResult<never> | undefined {
   const session = services.sessions.get(clientId);
   if (spec.access === 'public') {
     call.session = session;
@@ -86,6 +93,9 @@ function authorize(services: Services, clientId: string, spec: MethodSpec<z.ZodT
   if (spec.access === 'session_or_locked') return undefined;
   lockIfIdle(services, session);
   if (session.state === 'locked') return fail('LOCKED', 'the desk is locked; unlock it first');
+  if (staff.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(method)) {
+    return fail('PASSWORD_CHANGE_REQUIRED', 'choose your own password first');
+  }
   if (typeof spec.access === 'object' && !hasPermission(staff.role, spec.access.permission)) {
     services.refusals.record(clientId, staff.id, 'rpc.forbidden', null, { permission: spec.access.permission });
     return fail('FORBIDDEN', `your role may not do this (${spec.access.permission})`);

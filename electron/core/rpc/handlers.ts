@@ -6,6 +6,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../../shared/api/
 import { checkPassword, lock, login, logout, sessionInfo, unlock, idleLockMs } from '../auth/auth-service';
 import type { Session } from '../auth/sessions';
 import { RpcFailure } from './failure';
+import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { changeOwnPassword, createStaff, initializeDesk, isSetUp, resetPassword, unlockAccount, updateStaff } from '../staff/staff-service';
 import { toPublicStaff } from '../staff/staff-repo';
@@ -61,10 +62,13 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
     const session = requireSession(call);
     const record = call.services.staff.byId(session.staffId);
     if (!record) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
+    if (input.newPassword === input.currentPassword) {
+      throw new RpcFailure('VALIDATION', 'the new password must differ from the current one', { newPassword: 'same_as_current' });
+    }
     try {
       await checkPassword(call.services, record, input.currentPassword, 'auth.change_password');
     } catch (error) {
-      if (error instanceof RpcFailure && error.code === 'INVALID_CREDENTIALS') {
+      if ((error instanceof RpcFailure || error instanceof DomainError) && error.code === 'INVALID_CREDENTIALS') {
         throw new RpcFailure('VALIDATION', 'the current password is wrong', { currentPassword: 'wrong_password' }, error.details);
       }
       throw error;

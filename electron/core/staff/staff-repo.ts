@@ -12,6 +12,7 @@ interface StaffRow {
   active: number;
   password_hash: string;
   created_at: number;
+  must_change_password: number;
   locked_until: number | null;
   failed_count: number | null;
 }
@@ -34,6 +35,7 @@ function toRecord(row: StaffRow): StaffRecord {
     lockedUntil: row.locked_until,
     createdAt: row.created_at,
     passwordHash: row.password_hash,
+    mustChangePassword: row.must_change_password === 1,
     failedCount: row.failed_count ?? 0,
   };
 }
@@ -48,6 +50,7 @@ export function toPublicStaff(record: StaffRecord, now: number): Staff {
     active: record.active,
     lockedUntil: record.lockedUntil !== null && record.lockedUntil > now ? record.lockedUntil : null,
     createdAt: record.createdAt,
+    mustChangePassword: record.mustChangePassword,
   };
 }
 

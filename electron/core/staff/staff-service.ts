@@ -42,9 +42,18 @@ export async function createStaff(services: Services, actorId: string, input: Me
     services.ops.append(actorId, {
       entity: 'staff',
       entityId: id,
-      changes: { username: input.username, displayName: input.displayName, role: input.role, certified: input.certified, active: true, passwordHash, createdAt: services.ctx.now() },
+      changes: {
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        certified: input.certified,
+        active: true,
+        passwordHash,
+        createdAt: services.ctx.now(),
+        mustChangePassword: input.passwordSetByStaff !== true,
+      },
     });
-    services.audit.append(actorId, 'staff.create', id, { role: input.role, certified: input.certified });
+    services.audit.append(actorId, 'staff.create', id, { role: input.role, certified: input.certified, passwordSetBy: input.passwordSetByStaff === true ? 'staff' : 'manager' });
   });
   return publicStaff(services, id);
 }
@@ -78,7 +87,8 @@ export async function resetPassword(services: Services, actorId: string, id: str
   if (!services.staff.byId(id)) throw new DomainError('NOT_FOUND', 'no such staff member');
   const passwordHash = await hashPassword(password);
   services.transact(() => {
-    services.ops.append(actorId, { entity: 'staff', entityId: id, changes: { passwordHash } });
+    // The manager knows this password: the person chooses their own at the next sign-in.
+    services.ops.append(actorId, { entity: 'staff', entityId: id, changes: { passwordHash, mustChangePassword: true } });
     services.staff.setLoginState(id, 0, null);
     services.audit.append(actorId, 'staff.reset_password', id);
   });
@@ -87,8 +97,9 @@ export async function resetPassword(services: Services, actorId: string, id: str
 export async function changeOwnPassword(services: Services, staffId: string, newPassword: string): Promise<void> {
   const passwordHash = await hashPassword(newPassword);
   services.transact(() => {
-    services.ops.append(staffId, { entity: 'staff', entityId: staffId, changes: { passwordHash } });
-    services.audit.append(staffId, 'auth.change_password', staffId);
+    const wasRequired = services.staff.byId(staffId)?.mustChangePassword === true;
+    services.ops.append(staffId, { entity: 'staff', entityId: staffId, changes: { passwordHash, ...(wasRequired ? { mustChangePassword: false } : {}) } });
+    services.audit.append(staffId, 'auth.change_password', staffId, wasRequired ? { initial: true } : {});
   });
 }
 

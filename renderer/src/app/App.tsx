@@ -1,6 +1,7 @@
 /** Chooses the screen from the desk's state: setup, sign-in, locked, or the signed-in frame. */
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FirstPasswordScreen } from '../features/auth/FirstPasswordScreen';
 import { LockScreen } from '../features/auth/LockScreen';
 import { LoginForm } from '../features/auth/LoginForm';
 import { SetupScreen } from '../features/setup/SetupScreen';
@@ -89,6 +90,7 @@ export function App() {
       </main>
     );
   } else if (session.state === 'locked') screen = <LockScreen name={session.staff.displayName} username={session.staff.username} />;
+  else if (session.staff.mustChangePassword) screen = <FirstPasswordScreen name={session.staff.displayName} />;
   else screen = <Shell session={session} />;
 
   return (

@@ -32,5 +32,7 @@ export const staffSchema = z.object({
   active: z.boolean(),
   lockedUntil: z.number().nullable(),
   createdAt: z.number(),
+  /** The password was set by a manager (new account or reset): the person must choose their own at sign-in. */
+  mustChangePassword: z.boolean(),
 });
 export type Staff = z.infer<typeof staffSchema>;

@@ -72,7 +72,7 @@ function CreateStaff({ roleOptions, onCreated }: { roleOptions: Array<{ value: s
   const [formError, setFormError] = useState<string | null>(null);
   const { register, handleSubmit, setError, reset, formState } = useForm<CreateForm>({
     resolver: zodResolver(createSchema),
-    defaultValues: { username: '', displayName: '', role: 'specialist', certified: false, password: '' },
+    defaultValues: { username: '', displayName: '', role: 'specialist', certified: false, password: '', passwordSetByStaff: false },
   });
   const errors = formState.errors;
 
@@ -92,6 +92,7 @@ function CreateStaff({ roleOptions, onCreated }: { roleOptions: Array<{ value: s
       <SelectField label={t('staff.role')} options={roleOptions} error={fieldMessage(t, errors.role?.message)} {...register('role')} />
       <TextField label={t('staff.password')} maxLength={INPUT_LIMITS.password} type="password" autoComplete="new-password" hint={t('setup.passwordHint')} error={fieldMessage(t, errors.password?.message)} {...register('password')} />
       <CheckboxField label={t('staff.certified')} {...register('certified')} />
+      <CheckboxField label={t('staff.passwordSetByStaff')} {...register('passwordSetByStaff')} />
       <FormError message={formError} />
       <button type="submit" className="primary" disabled={formState.isSubmitting}>
         {t('staff.create')}
@@ -121,7 +122,9 @@ function StaffRow({ member, canManage, roleOptions, onChanged }: RowProps) {
     ? t('staff.statusInactive')
     : member.lockedUntil
       ? t('staff.statusLocked', { time: new Date(member.lockedUntil).toLocaleTimeString(i18n.language) })
-      : t('staff.statusActive');
+      : member.mustChangePassword
+        ? t('staff.mustChangePassword')
+        : t('staff.statusActive');
 
   const save = async (): Promise<void> => {
     setError(null);
