@@ -53,9 +53,9 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    // F2 switches the language on every screen, also before sign-in.
+    // F2 switches the language on every screen, also before sign-in and on the first-password screen.
     const onKey = (event: KeyboardEvent): void => {
-      if (event.key === 'F2' && (!session || session.state !== 'active')) {
+      if (event.key === 'F2' && (!session || session.state !== 'active' || session.staff.mustChangePassword)) {
         event.preventDefault();
         toggleLanguage();
       }
