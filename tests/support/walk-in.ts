@@ -8,6 +8,9 @@ export interface WalkInKeys {
   vip?: boolean;
 }
 
+/** Milliseconds between a person's keystrokes: slower than any ID card reader (renderer/src/features/intake/card-reader.ts). */
+export const HUMAN_KEY_DELAY_MS = 60;
+
 export async function typeWalkIn(page: Page, customer: WalkInKeys): Promise<void> {
   const press = async (key: string, times = 1): Promise<void> => {
     for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
@@ -17,7 +20,8 @@ export async function typeWalkIn(page: Page, customer: WalkInKeys): Promise<void
   await press('Enter');
   await page.keyboard.type(customer.mobile); // a full mobile moves on to the document type
   await press('Enter'); // keep 居民身份证
-  await page.keyboard.type(customer.idNumber); // a full ID moves on, filling birth date, gender and age
+  // Typed at a person's pace (an ID card reader types a whole line far faster, see tests/e2e/id-card-reader.test.ts).
+  await page.keyboard.type(customer.idNumber, { delay: HUMAN_KEY_DELAY_MS }); // a full ID moves on, filling birth date, gender and age
   await press('Enter'); // landline: none
   if (customer.vip) await press('ArrowDown'); // grade: VIP
   await press('Enter');

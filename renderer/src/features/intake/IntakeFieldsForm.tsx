@@ -25,9 +25,11 @@ interface Props {
   /** The place the resident ID names, offered for an empty mainland address (F6 takes it). */
   suggestedPlace?: Place | null | undefined;
   onTakeSuggestedPlace?: (() => void) | undefined;
+  /** Fields read from an ID card (issue 11 item 14): marked so, until edited. */
+  fromCard?: ReadonlySet<FieldName> | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, onConfirmRecord, suggestedPlace, onTakeSuggestedPlace }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, onConfirmRecord, suggestedPlace, onTakeSuggestedPlace, fromCard }: Props) {
   const { t, i18n } = useTranslation();
   const regionOptions = REGIONS.map(([code, zh, en]) => ({ value: code, label: `${i18n.language.startsWith('zh') ? zh : en} (${code})` }));
   /** Nationality and address country: mainland by default, reached by Tab (Enter skips them, so a mainland entry costs no extra key). */
@@ -55,6 +57,12 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       </small>
     );
   };
+  const cardMark = (field: FieldName) =>
+    fromCard?.has(field) ? (
+      <small className="from-card" data-testid={`from-card-${field}`}>
+        {t('intake.fromCard')}
+      </small>
+    ) : null;
   /** The clear control beside a field of a known customer; kept out of the Enter order. */
   const clearControl = (field: FieldName) => {
     if (!onToggleClear) return null;
@@ -107,6 +115,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
           </button>
         )}
         {recordMark(field)}
+        {cardMark(field)}
         {clearControl(field)}
       </div>
     );
@@ -123,6 +132,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onBlur={() => onBlur(field)}
     />
     {recordMark(field, optionKey)}
+    {cardMark(field)}
     {clearControl(field)}
     </div>
   );
@@ -149,6 +159,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       onBlur={() => onBlur(field)}
     />
     {recordMark(field)}
+    {cardMark(field)}
     </>
   );
 

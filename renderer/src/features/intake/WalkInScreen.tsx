@@ -25,7 +25,8 @@ import { SelfReview } from './SelfReview';
 import { MyEntries } from './MyEntries';
 import { CustomerConfirmation } from './CustomerConfirmation';
 import { useDraft } from './useDraft';
-import { placeFromCounty } from './address';
+import { placeFromCounty, splitAddress } from './address';
+import { wedgeReader, type CardRead, type TypedInto } from './card-reader';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
 const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
@@ -66,6 +67,13 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
   const now = useNow(1000);
+  /** Fields this entry took from an ID card read (issue 11 item 14), until someone edits them. */
+  const [fromCard, setFromCard] = useState<{ draftId: string; fields: ReadonlySet<FieldName> } | null>(null);
+  const onCardRead = useRef<(read: CardRead, typedInto: TypedInto[]) => void>(() => undefined);
+  useEffect(
+    () => wedgeReader(window, { accepts: (target) => target instanceof Node && formRef.current?.contains(target) === true }).start((read, typedInto) => onCardRead.current(read, typedInto)),
+    [],
+  );
 
   useEffect(() => {
     void api.call('intake.config').then((result) => {
@@ -226,6 +234,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   if (loadError) return <FormError message={errorMessage(t, loadError)} />;
   if (!draft || !validation) return <p>{t('app.loading')}</p>;
 
+  const cardFields: ReadonlySet<FieldName> = fromCard?.draftId === draft.id ? fromCard.fields : new Set();
   const issueFor = (field: string): FieldIssue | undefined => {
     const server = serverErrors[field];
     if (server) return { code: server };
@@ -256,6 +265,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   /** A full mobile or ID number moves on by itself. */
   const onFieldInput = (field: FieldName, value: string | boolean, element: HTMLElement): void => {
     if (!started) markArrived();
+    if (cardFields.has(field)) setFromCard((current) => (current ? { ...current, fields: new Set([...current.fields].filter((each) => each !== field)) } : current));
     setServerErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)) : current));
     const compact = typeof value === 'string' ? normalizeDocumentInput(value) : '';
     const isMobile = field === 'mobile' || field === 'emergencyMobile' || field === 'guardianMobile';
@@ -275,6 +285,45 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     flushSync(() => update({ fields: { [field]: value } }));
     touch(field);
     moveFocus(element);
+  };
+
+  /**
+   * An ID card was read: what its keystrokes typed into fields goes back as it was, and the card's
+   * number (document type: resident ID), name and address fill the entry, marked as read from the
+   * card; birth date, gender and age follow from the number as when it is typed. The cursor goes to
+   * the phone when it is still empty, else to what follows the ID.
+   */
+  onCardRead.current = (read, typedInto) => {
+    if (!started) markArrived();
+    const changes: Record<string, string> = {};
+    for (const { field, valueBefore } of typedInto) if (field in draft.fields && typeof draft.fields[field as FieldName] === 'string') changes[field] = valueBefore;
+    const marked: FieldName[] = ['idType', 'idNumber'];
+    changes['idType'] = 'cn_resident_id';
+    changes['idNumber'] = read.idNumber;
+    if (read.name) {
+      changes['name'] = read.name;
+      marked.push('name');
+    }
+    if (read.address) {
+      const place = splitAddress(read.address);
+      changes['addressCountry'] = 'CN';
+      if (place) {
+        Object.assign(changes, { addressProvince: place.province, addressCity: place.city, addressDistrict: place.district, addressDetail: place.detail });
+        marked.push('addressProvince', 'addressCity', 'addressDistrict', 'addressDetail');
+      } else {
+        changes['addressDetail'] = read.address;
+        marked.push('addressDetail');
+      }
+    }
+    flushSync(() => update({ fields: changes as Partial<IntakeFields> }));
+    setFromCard({ draftId: draft.id, fields: new Set(marked) });
+    for (const field of marked) touch(field);
+    setServerErrors({});
+    const form = formRef.current;
+    const mobile = form?.querySelector<HTMLElement>('[name="mobile"]');
+    const idNumber = form?.querySelector<HTMLElement>('[name="idNumber"]');
+    if (mobile && (changes['mobile'] ?? draft.fields.mobile).trim() === '') mobile.focus();
+    else if (idNumber) moveFocus(idNumber);
   };
 
   /** Show one field of the record being corrected in full (the core audits it under the correction's reason). */
@@ -412,6 +461,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           }}
           suggestedPlace={suggestedPlace}
           onTakeSuggestedPlace={takeSuggestedPlace}
+          fromCard={cardFields}
         />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
         <FormError message={submitError} />

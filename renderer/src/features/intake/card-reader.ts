@@ -1,0 +1,100 @@
+/**
+ * ID card readers behind one small interface (issue 11 item 14, docs/decisions/0019-id-card-readers.md).
+ *
+ * A `CardReaderSource` calls back with each card it reads. Today there is one source, the keyboard
+ * wedge: most counter readers type the card as keystrokes ending in Enter. A reader driven by a
+ * vendor SDK (USB HID or serial) can be added later in the Electron shell as another source that
+ * calls `onRead` with the same `CardRead`, and the walk-in screen does not change.
+ */
+import { parseCardRead, type CardRead } from '../../../../shared/domain/id-card-read';
+
+export type { CardRead } from '../../../../shared/domain/id-card-read';
+
+/** A keystroke the wedge put into a field before the line was recognised: the field's value before it. */
+export interface TypedInto {
+  field: string;
+  valueBefore: string;
+}
+
+export interface CardReaderSource {
+  readonly kind: 'wedge' | 'sdk';
+  /** Start listening; `onRead` gets each card, and (wedge only) the fields its keystrokes landed in. Returns stop. */
+  start(onRead: (read: CardRead, typedInto: TypedInto[]) => void): () => void;
+}
+
+/**
+ * Keystroke timing that tells a reader from a person. A reader types a whole line with a few
+ * milliseconds between characters; a person, even a fast typist, leaves tens of milliseconds. A
+ * line counts as read when, up to its Enter, at least `minChars` characters arrived with no gap over
+ * `maxGapMs` and half of the gaps at most `maxMedianGapMs` (one stall of a busy machine does not
+ * turn a read into typing), and the line parses as a card (`parseCardRead`).
+ */
+export const WEDGE_TIMING = { minChars: 18, maxGapMs: 120, maxMedianGapMs: 25 } as const;
+
+interface Stroke {
+  at: number;
+  text: string;
+  field: string | null;
+  valueBefore: string;
+}
+
+export function isReaderSpeed(times: readonly number[], timing: typeof WEDGE_TIMING = WEDGE_TIMING): boolean {
+  if (times.length < 2) return false;
+  const gaps = times.slice(1).map((time, index) => time - (times[index] ?? time));
+  if (gaps.some((gap) => gap > timing.maxGapMs)) return false;
+  const sorted = [...gaps].sort((a, b) => a - b);
+  return (sorted[Math.floor((sorted.length - 1) / 2)] ?? Infinity) <= timing.maxMedianGapMs;
+}
+
+/**
+ * The keyboard wedge, listening on `root` for keystrokes into what `accepts` (the walk-in form). Characters go where they would go
+ * anyway (nothing is held back, so typing is never delayed or lost); when a reader-speed line ends
+ * in Enter and parses as a card, that Enter is swallowed (no second move) and the read is reported
+ * with the fields the burst typed into, so the screen can put them back.
+ */
+export function wedgeReader(root: HTMLElement | Window, options: { today?: () => Date; accepts?: (target: EventTarget | null) => boolean } = {}): CardReaderSource {
+  return {
+    kind: 'wedge',
+    start(onRead) {
+      let strokes: Stroke[] = [];
+      const onBeforeInput = (event: Event): void => {
+        const input = event as InputEvent;
+        if (input.inputType !== 'insertText' || !input.data) return;
+        if (options.accepts && !options.accepts(input.target)) {
+          strokes = [];
+          return;
+        }
+        const target = input.target as HTMLInputElement | HTMLTextAreaElement | null;
+        const last = strokes[strokes.length - 1];
+        if (last && input.timeStamp - last.at > WEDGE_TIMING.maxGapMs) strokes = [];
+        strokes.push({ at: input.timeStamp, text: input.data, field: target?.name || null, valueBefore: target && 'value' in target ? target.value : '' });
+        if (strokes.length > 400) strokes = strokes.slice(-200);
+      };
+      const onKeyDown = (event: Event): void => {
+        const key = event as KeyboardEvent;
+        if (key.key !== 'Enter' || key.ctrlKey || key.altKey || key.metaKey || key.shiftKey || key.isComposing) return;
+        const burst = strokes;
+        strokes = [];
+        const last = burst[burst.length - 1];
+        if (!last || key.timeStamp - last.at > WEDGE_TIMING.maxGapMs) return;
+        const line = burst.map((stroke) => stroke.text).join('');
+        if ([...line].length < WEDGE_TIMING.minChars || !isReaderSpeed([...burst.map((stroke) => stroke.at), key.timeStamp])) return;
+        const read = parseCardRead(line, options.today ? { today: options.today() } : {});
+        if (!read) return;
+        key.preventDefault();
+        key.stopPropagation();
+        const typedInto: TypedInto[] = [];
+        for (const stroke of burst) {
+          if (stroke.field && !typedInto.some((each) => each.field === stroke.field)) typedInto.push({ field: stroke.field, valueBefore: stroke.valueBefore });
+        }
+        onRead(read, typedInto);
+      };
+      root.addEventListener('beforeinput', onBeforeInput, true);
+      root.addEventListener('keydown', onKeyDown, true);
+      return () => {
+        root.removeEventListener('beforeinput', onBeforeInput, true);
+        root.removeEventListener('keydown', onKeyDown, true);
+      };
+    },
+  };
+}
