@@ -25,7 +25,7 @@ export interface CardReaderSource {
 /**
  * Keystroke timing that tells a reader from a person. A reader types a whole line with a few
  * milliseconds between characters; a person, even a fast typist, leaves tens of milliseconds. A
- * line counts as read when, up to its Enter, at least `minChars` characters arrived with no gap over
+ * line counts as read when, up to its Enter, at least `minChars` keystrokes arrived with no gap over
  * `maxGapMs` and half of the gaps at most `maxMedianGapMs` (one stall of a busy machine does not
  * turn a read into typing), and the line parses as a card (`parseCardRead`).
  */
@@ -47,8 +47,10 @@ export function isReaderSpeed(times: readonly number[], timing: typeof WEDGE_TIM
 }
 
 /**
- * The keyboard wedge, listening on `root` for keystrokes into what `accepts` (the walk-in form). Characters go where they would go
- * anyway (nothing is held back, so typing is never delayed or lost); when a reader-speed line ends
+ * The keyboard wedge, listening on `root` for keystrokes into what `accepts` (the walk-in form).
+ * Timing comes from each keydown's `timeStamp`, the time the operating system saw the key, not when
+ * a busy page got round to it. Characters go where they would go anyway (nothing is held back, so
+ * typing is never delayed or lost); when a reader-speed line ends
  * in Enter and parses as a card, that Enter is swallowed (no second move) and the read is reported
  * with the fields the burst typed into, so the screen can put them back.
  */
@@ -57,29 +59,35 @@ export function wedgeReader(root: HTMLElement | Window, options: { today?: () =>
     kind: 'wedge',
     start(onRead) {
       let strokes: Stroke[] = [];
-      const onBeforeInput = (event: Event): void => {
-        const input = event as InputEvent;
-        if (input.inputType !== 'insertText' || !input.data) return;
-        if (options.accepts && !options.accepts(input.target)) {
+      const onKeyDown = (event: Event): void => {
+        const key = event as KeyboardEvent;
+        if (key.ctrlKey || key.altKey || key.metaKey || key.isComposing) {
           strokes = [];
           return;
         }
-        const target = input.target as HTMLInputElement | HTMLTextAreaElement | null;
-        const last = strokes[strokes.length - 1];
-        if (last && input.timeStamp - last.at > WEDGE_TIMING.maxGapMs) strokes = [];
-        strokes.push({ at: input.timeStamp, text: input.data, field: target?.name || null, valueBefore: target && 'value' in target ? target.value : '' });
-        if (strokes.length > 400) strokes = strokes.slice(-200);
-      };
-      const onKeyDown = (event: Event): void => {
-        const key = event as KeyboardEvent;
-        if (key.key !== 'Enter' || key.ctrlKey || key.altKey || key.metaKey || key.shiftKey || key.isComposing) return;
+        if ([...key.key].length === 1) {
+          // A character: remember when it came and what the field held before it.
+          if (options.accepts && !options.accepts(key.target)) {
+            strokes = [];
+            return;
+          }
+          const last = strokes[strokes.length - 1];
+          if (last && key.timeStamp - last.at > WEDGE_TIMING.maxGapMs) strokes = [];
+          const target = key.target as HTMLInputElement | HTMLTextAreaElement | null;
+          strokes.push({ at: key.timeStamp, text: key.key, field: target?.name || null, valueBefore: target && 'value' in target ? target.value : '' });
+          if (strokes.length > 400) strokes = strokes.slice(-200);
+          return;
+        }
+        if (key.key !== 'Enter' || key.shiftKey) {
+          if (key.key !== 'Shift') strokes = [];
+          return;
+        }
         const burst = strokes;
         strokes = [];
         const last = burst[burst.length - 1];
         if (!last || key.timeStamp - last.at > WEDGE_TIMING.maxGapMs) return;
-        const line = burst.map((stroke) => stroke.text).join('');
-        if ([...line].length < WEDGE_TIMING.minChars || !isReaderSpeed([...burst.map((stroke) => stroke.at), key.timeStamp])) return;
-        const read = parseCardRead(line, options.today ? { today: options.today() } : {});
+        if (burst.length < WEDGE_TIMING.minChars || !isReaderSpeed([...burst.map((stroke) => stroke.at), key.timeStamp])) return;
+        const read = parseCardRead(burst.map((stroke) => stroke.text).join(''), options.today ? { today: options.today() } : {});
         if (!read) return;
         key.preventDefault();
         key.stopPropagation();
@@ -89,10 +97,8 @@ export function wedgeReader(root: HTMLElement | Window, options: { today?: () =>
         }
         onRead(read, typedInto);
       };
-      root.addEventListener('beforeinput', onBeforeInput, true);
       root.addEventListener('keydown', onKeyDown, true);
       return () => {
-        root.removeEventListener('beforeinput', onBeforeInput, true);
         root.removeEventListener('keydown', onKeyDown, true);
       };
     },
