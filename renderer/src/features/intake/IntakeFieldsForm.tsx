@@ -164,6 +164,8 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   );
 
   const fromId = validation.derived.birthDate !== null && fields.idType === 'cn_resident_id';
+  // A resident ID still masked (fixing a returned record): birth date and gender come from it, shown as stored, not free text.
+  const fromMaskedId = !fromId && fields.idType === 'cn_resident_id' && (masked?.fields.has('idNumber') ?? false);
 
   return (
     <>
@@ -178,6 +180,11 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
           <>
             <TextField label={label('birthDate')} name="birthDate" value={validation.derived.birthDate ?? ''} readOnly tabIndex={-1} hint={`${t('intake.age', { age: validation.derived.age })} · ${t('intake.fromId')}`} data-testid="derived-birth-date" />
             <SelectField label={label('gender')} name="gender" value={validation.derived.gender ?? 'unspecified'} disabled options={['unspecified', 'male', 'female'].map((value) => ({ value, label: t(`intake.option.gender.${value}`) }))} data-testid="derived-gender" />
+          </>
+        ) : fromMaskedId ? (
+          <>
+            <TextField label={label('birthDate')} name="birthDate" value={fields.birthDate} readOnly tabIndex={-1} hint={t('intake.fromId')} data-testid="derived-birth-date" />
+            <SelectField label={label('gender')} name="gender" value={fields.gender} disabled options={['unspecified', 'male', 'female'].map((value) => ({ value, label: t(`intake.option.gender.${value}`) }))} data-testid="derived-gender" />
           </>
         ) : (
           <>

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput, RpcError } from '../../../../shared/api';
-import { TEXT_LIMITS, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
+import { type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
 import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import type { MaskedField } from '../../../../shared/domain/masking';
 import { FormError } from '../../components/Field';
@@ -15,25 +15,7 @@ import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import type { QueueName } from './ReviewScreen';
 import { DuplicateCompare } from './DuplicateCompare';
-import { MAINLAND } from '../../../../shared/domain/regions';
-import { cities, districts, provinces } from '../intake/address';
-
-type PlaceField = 'addressProvince' | 'addressCity' | 'addressDistrict';
-const PLACE_FIELDS: ReadonlySet<string> = new Set(['addressProvince', 'addressCity', 'addressDistrict']);
-
-/** The choices for one level of a mainland address, as on the entry form (the stored value kept if it is not one). */
-function placeOptions(fields: IntakeFields, field: PlaceField): string[] {
-  const options = field === 'addressProvince' ? provinces() : field === 'addressCity' ? cities(fields.addressProvince) : districts(fields.addressProvince, fields.addressCity);
-  const current = fields[field];
-  return current && !options.includes(current) ? [current, ...options] : options;
-}
-
-/** A new choice at one level empties the levels below it. */
-function withPlace(fields: IntakeFields, field: PlaceField, value: string): IntakeFields {
-  if (field === 'addressProvince') return { ...fields, addressProvince: value, addressCity: '', addressDistrict: '' };
-  if (field === 'addressCity') return { ...fields, addressCity: value, addressDistrict: '' };
-  return { ...fields, addressDistrict: value };
-}
+import { ResubmitForm } from './ResubmitForm';
 
 type Detail = MethodOutput<'review.intake'>;
 type Decision = 'cross_check_passed' | 'cross_check_failed' | 'lead_approved' | 'lead_sent_back' | 'final_approved' | 'final_rejected';
@@ -58,6 +40,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
   const [reason, setReason] = useState('');
   const [fixed, setFixed] = useState<IntakeFields | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [revealed, setRevealed] = useState<Partial<Record<MaskedField, string>>>({});
   const [asking, setAsking] = useState<MaskedField | null>(null);
   const [reasonError, setReasonError] = useState<string | undefined>();
@@ -127,13 +110,16 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     if (!fixed) return;
     setError(null);
     const result = await api.call('intake.resubmit', { intakeId, fields: fixed });
+    setServerErrors(result.ok ? {} : (result.error.fields ?? {}));
     if (!result.ok) return setError(explain(result.error));
     onDone(t('review.decided', { status: t(`review.status.${result.value.status}`) }));
   };
 
   if (!detail || !fixed) return <FormError message={error} />;
 
-  const rows = SHOWN.filter((field) => detail.fields[field] !== '' || Boolean(detail.returnNotes[field]) || detail.marks[field] !== undefined);
+  const fixing = queue === 'returnedToMe';
+  // Fixing: the table keeps what the checker noted; the whole record is edited in the entry form below.
+  const rows = SHOWN.filter((field) => (fixing ? Boolean(detail.returnNotes[field]) : detail.fields[field] !== '' || Boolean(detail.returnNotes[field]) || detail.marks[field] !== undefined));
   const revealable = new Set<FieldName>(detail.reveal.fields);
   const keyOf = new Map<FieldName, string>();
   if (detail.reveal.mode === 'key') rows.filter((row) => revealable.has(row)).forEach((field, index) => { const key = REVEAL_KEYS[index]; if (key) keyOf.set(field, key); });
@@ -216,18 +202,8 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
                 {detail.marks[field] && <span className={`mark mark--${detail.marks[field]}`} data-testid={`mark-${field}`}>{t(`review.mark.${detail.marks[field]}`)}</span>}
               </th>
               <td>
-                {queue === 'returnedToMe' && fixed.addressCountry === MAINLAND && PLACE_FIELDS.has(field) ? (
-                  // The same pickers as entry: a mainland place comes from the list, never free text.
-                  <select aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} onChange={(event) => setFixed(withPlace(fixed, field as PlaceField, event.target.value))} autoFocus={Boolean(detail.returnNotes[field])}>
-                    <option value="">{t('intake.option.choose')}</option>
-                    {placeOptions(fixed, field as PlaceField).map((name) => <option key={name} value={name}>{name}</option>)}
-                  </select>
-                ) : queue === 'returnedToMe' && typeof fixed[field] === 'string' && !OPTION_FIELDS.has(field) ? (
-                  <input aria-label={t(`intake.field.${field}`)} value={String(fixed[field])} maxLength={(TEXT_LIMITS as Record<string, number>)[field]} onChange={(event) => setFixed({ ...fixed, [field]: event.target.value })} autoFocus={Boolean(detail.returnNotes[field])} />
-                ) : (
-                  <span data-testid={`review-value-${field}`}>{revealed[field as MaskedField] ?? display(field, detail.fields[field])}</span>
-                )}
-                {revealable.has(field) && revealed[field as MaskedField] === undefined && (
+                <span data-testid={`review-value-${field}`}>{revealed[field as MaskedField] ?? display(field, detail.fields[field])}</span>
+                {!fixing && revealable.has(field) && revealed[field as MaskedField] === undefined && (
                   <button type="button" className="link" data-testid={`reveal-${field}`} onClick={() => askReveal(field as MaskedField)}>
                     {t('review.reveal')}
                     {keyOf.has(field) && <> <kbd>{keyOf.get(field)}</kbd></>}
@@ -248,6 +224,18 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         </tbody>
       </table>
 
+      {fixing && (
+        <ResubmitForm
+          stored={detail.fields}
+          fields={fixed}
+          onChange={(change) => setFixed((current) => (current ? change(current) : current))}
+          serverErrors={serverErrors}
+          noted={SHOWN.filter((field) => Boolean(detail.returnNotes[field]))}
+          onReveal={(field) => askReveal(field as MaskedField)}
+          onSubmit={() => void resubmit()}
+          submitLabel={t('review.resubmit')}
+        />
+      )}
       <FormError message={error} />
       <div className="actions">
         {queue === 'crossCheck' && (
@@ -265,7 +253,6 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
             <button type="button" onClick={() => void decide(queue === 'leadApproval' ? 'lead_sent_back' : 'final_rejected')}>{queue === 'leadApproval' ? t('review.sendBack') : t('review.finalReject')}</button>
           </>
         )}
-        {queue === 'returnedToMe' && <button type="button" className="primary" onClick={() => void resubmit()}>{t('review.resubmit')}</button>}
         {(detail.status === 'needs_attention' || (queue === 'attention' && detail.attention.length > 0)) && (
           <div className="actions" data-testid="settle">
             <p className="banner banner--warning" role="status">{t('review.settle.note')}</p>
