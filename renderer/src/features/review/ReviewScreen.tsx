@@ -106,6 +106,7 @@ export function ReviewScreen({ role }: { role: string }) {
     await load();
   };
 
+  const assigning = queue === 'crossCheck' && isLeadRole(role);
   return (
     <section aria-labelledby="review-title" onKeyDown={(event) => {
       // Inputs and buttons keep their own keys (Enter on "bulk approve" is that button, not the record under it).
@@ -136,9 +137,11 @@ export function ReviewScreen({ role }: { role: string }) {
       {items.length === 0 ? (
         <p className="muted">{t('review.empty')}</p>
       ) : (
-        <ul ref={listRef} className="queue" role="listbox" aria-label={t(`review.queue.${queue}`)} tabIndex={0} autoFocus data-testid="queue-list">
+        // A list box may hold only options: where a lead assigns cross-checks from the row (a picker and
+        // a button in each), the queue is a plain list with the current row marked instead.
+        <ul ref={listRef} className="queue" role={assigning ? undefined : 'listbox'} aria-label={t(`review.queue.${queue}`)} tabIndex={0} autoFocus data-testid="queue-list">
           {items.map((item, index) => (
-            <li key={item.intakeId} role="option" aria-selected={index === active} className={index === active ? 'queue__item queue__item--active' : 'queue__item'} onClick={() => setOpen({ item, queue })} data-testid="queue-item">
+            <li key={item.intakeId} role={assigning ? undefined : 'option'} aria-selected={assigning ? undefined : index === active} aria-current={assigning && index === active ? 'true' : undefined} className={index === active ? 'queue__item queue__item--active' : 'queue__item'} onClick={() => setOpen({ item, queue })} data-testid="queue-item">
               <strong>{item.customerName}</strong>
               <span>{t(`review.source.${item.source}`, { defaultValue: item.source })}</span>
               <span>{t(`review.status.${item.status}`)}</span>
