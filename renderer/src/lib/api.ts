@@ -4,7 +4,7 @@ import { bridge } from './transport';
 
 let onSessionLost: () => void = () => undefined;
 
-/** Called whenever the core says the session is gone or locked, so the app can show the right screen. */
+/** Called whenever the core says the session is gone, locked or held for a password change, so the app can show the right screen. */
 export function whenSessionLost(handler: () => void): void {
   onSessionLost = handler;
 }
@@ -12,7 +12,8 @@ export function whenSessionLost(handler: () => void): void {
 export const api = {
   async call<M extends MethodName>(method: M, input?: MethodInput<M>): Promise<RpcResult<MethodOutput<M>>> {
     const result = (await bridge.invoke(method, input ?? {})) as RpcResult<MethodOutput<M>>;
-    if (!result.ok && (result.error.code === 'LOCKED' || result.error.code === 'UNAUTHENTICATED') && method !== 'auth.unlock') onSessionLost();
+    // A manager reset this account's password meanwhile: the session is re-read and the first-password screen shows.
+    if (!result.ok && (result.error.code === 'LOCKED' || result.error.code === 'UNAUTHENTICATED' || result.error.code === 'PASSWORD_CHANGE_REQUIRED') && method !== 'auth.unlock') onSessionLost();
     return result;
   },
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
