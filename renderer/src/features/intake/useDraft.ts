@@ -16,6 +16,8 @@ import { api } from '../../lib/api';
 export type Masks = Partial<Record<MaskedField, string>>;
 const masksOf = (draft: Draft): Masks => Object.fromEntries((draft.masked ?? []).map((field) => [field, draft.fields[field]]));
 
+type Loaded = { draft: Draft; restored: boolean } | { error: RpcError };
+
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'failed'; error: RpcError };
 
 export function useDraft() {
@@ -27,30 +29,53 @@ export function useDraft() {
   const pending = useRef<Draft | null>(null);
   const saving = useRef(false);
 
-  const open = useCallback(async (fresh: boolean) => {
-    setLoadError(null);
+  /** Fetch the entry to show: the one this person left open, or a new one. Applying it is separate (below). */
+  const load = useCallback(async (fresh: boolean): Promise<Loaded> => {
     if (!fresh) {
       const current = await api.call('intake.draft.current');
-      if (!current.ok) return setLoadError(current.error);
-      if (current.value) {
-        setDraft(current.value);
-        setMasks(masksOf(current.value));
-        setRestored(true);
-        return;
-      }
+      if (!current.ok) return { error: current.error };
+      if (current.value) return { draft: current.value, restored: true };
     }
-    pending.current = null;
     const started = await api.call('intake.draft.start', { customerId: null });
-    if (!started.ok) return setLoadError(started.error);
-    setDraft(started.value);
-    setMasks(masksOf(started.value));
-    setRestored(false);
-    setSaveState({ kind: 'idle' });
+    return started.ok ? { draft: started.value, restored: false } : { error: started.error };
   }, []);
 
+  const apply = useCallback((outcome: Loaded): void => {
+    if ('error' in outcome) return setLoadError(outcome.error);
+    if (!outcome.restored) {
+      pending.current = null;
+      setSaveState({ kind: 'idle' });
+    }
+    setDraft(outcome.draft);
+    setMasks(masksOf(outcome.draft));
+    setRestored(outcome.restored);
+  }, []);
+
+  const open = useCallback(
+    async (fresh: boolean) => {
+      setLoadError(null);
+      apply(await load(fresh));
+    },
+    [load, apply],
+  );
+
+  /**
+   * The first load runs once per screen, however often its effect runs: React runs a new effect
+   * twice in development (StrictMode), and two loads each started an entry, the later one replacing
+   * the entry the person had begun to type into (under load, the name typed first was lost). A load
+   * whose effect was cleaned up meanwhile is not applied.
+   */
+  const firstLoad = useRef<Promise<Loaded> | null>(null);
   useEffect(() => {
-    void open(false);
-  }, [open]);
+    let live = true;
+    firstLoad.current ??= load(false);
+    void firstLoad.current.then((outcome) => {
+      if (live) apply(outcome);
+    });
+    return () => {
+      live = false;
+    };
+  }, [load, apply]);
 
   const flush = useCallback(async () => {
     if (saving.current) return;
