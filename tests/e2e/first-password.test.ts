@@ -64,5 +64,12 @@ describe('first sign-in', () => {
     const session = expectOk(await client.call('auth.session'));
     client.close();
     expect(session.state === 'active' && session.staff.mustChangePassword).toBe(false);
+
+    // A manager resets the password while the person is signed in: their next step shows the same screen.
+    const staff = expectOk(await desk.manager.call('staff.list')).find((member) => member.username === 'new.hire');
+    expectOk(await desk.manager.call('staff.resetPassword', { id: staff!.id, password: 'Reset2026x' }));
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { name: '请设置您自己的密码' }).waitFor();
+    expect(await page.getByTestId('signed-in-user').count()).toBe(0);
   });
 });

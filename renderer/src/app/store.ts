@@ -53,7 +53,8 @@ export const useDesk = create<DeskState>((set, get) => ({
   },
   async refreshSync() {
     const session = get().session;
-    if (session?.state !== 'active' || !session.permissions.includes('sync.read')) return;
+    // Held for a first password: the core would refuse (and the refusal re-reads the session, again).
+    if (session?.state !== 'active' || session.staff.mustChangePassword || !session.permissions.includes('sync.read')) return;
     const status = await api.call('sync.status');
     if (status.ok) set({ pending: status.value.pending, connected: status.value.connected, sync: status.value });
   },
