@@ -21,6 +21,7 @@ import { databasePath, DATABASE_FILE } from '../paths';
 import { attachmentsDir } from '../attachments/attachment-store';
 import { ARCHIVE_EXTENSION, BackupError, extractArchive, readArchiveHeader, verifyArchiveChecksum, writeArchive, type ArchiveCounts, type ArchiveHeader, type OpenedArchive } from './archive';
 import { MetaRepo } from '../db/meta-repo';
+import { IDENTITY, PREVIOUS_DEVICE, PREVIOUS_IDENTITY, REJOIN } from '../sync/sync-store';
 import { RESTORED_FROM, backupIdentity, organisationId } from './keyring';
 import { parseRecoveryKey, unwrapBackupKey } from './recovery-key';
 import { countRecords, verifyDatabase, type DatabaseVerification } from './verify';
@@ -231,7 +232,9 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
     const restored = openDatabase(unpacked.dbFile, keyHex);
     try {
       // The core writes the audit entry for this restore at its next start (./keyring.ts recordRestore).
-      new MetaRepo(restored).set(RESTORED_FROM, JSON.stringify({ name: path.basename(options.from), sha256: unpacked.sha256, takenAt: unpacked.header.createdAt, restoredAt: options.now, replaced: fs.existsSync(target) }));
+      const meta = new MetaRepo(restored);
+      meta.set(RESTORED_FROM, JSON.stringify({ name: path.basename(options.from), sha256: unpacked.sha256, takenAt: unpacked.header.createdAt, restoredAt: options.now, replaced: fs.existsSync(target) }));
+      comeBackAsNewDevice(meta);
     } finally {
       restored.close();
     }
@@ -264,6 +267,31 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
     current?.close();
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * A restored database comes back under a new device id: the desk it was backed up from may have
+ * gone on writing (and syncing) ops with higher sequences than the backup holds, so continuing its
+ * sequence would collide on the server. Its new ops start again at sequence 1 under the new id;
+ * the previous id and its signing key are kept so that ops it made before the backup and never
+ * handed in can still be pushed as its own; an enrolled desk enrols again at its next sync round
+ * (approved by the recovery desk, electron/core/sync/sync-service.ts `rejoin`) and pulls what it missed.
+ */
+function comeBackAsNewDevice(meta: MetaRepo): void {
+  const previous = meta.get('device_id');
+  const identity = meta.get(IDENTITY);
+  const deviceId = `dev_${randomBytes(15).toString('base64url')}`;
+  meta.set('device_id', deviceId);
+  meta.set('device_seq', '0');
+  // The clock goes on from where it was, as the new device (the HLC names its node).
+  const hlc = /^(\d{15}-\d{5})-/.exec(meta.get('hlc_last') ?? '');
+  if (hlc) meta.set('hlc_last', `${hlc[1]}-${deviceId}`);
+  meta.set(IDENTITY, '');
+  if (previous && identity) {
+    meta.set(PREVIOUS_DEVICE, previous);
+    meta.set(PREVIOUS_IDENTITY, identity);
+  }
+  if (meta.get('sync_site_id') || meta.get('sync_keyring')) meta.set(REJOIN, '1');
 }
 
 /** What `current` holds that the restored database lacks (ops and audit entries by id). */

@@ -225,12 +225,12 @@ export class SyncService {
   private async reconcileRecovery(client: SyncClient, desks: Desk[]): Promise<void> {
     const keyring = this.store.keyring();
     if (!keyring) return;
-    const held = heldRecoveryKey(this.services);
+    let held = heldRecoveryKey(this.services);
     const inKeyring = keyring.recoveryKey ? recoveryDesk(keyring.recoveryKey).deskId : null;
-    if (keyring.recoveryKey && inKeyring !== this.store.recoveryDeskId) {
+    if (keyring.recoveryKey && inKeyring && inKeyring !== this.store.recoveryDeskId) {
       if (held !== keyring.recoveryKey && !this.adoptRecoveryKey(keyring.recoveryKey)) return;
-      this.services.transact(() => this.store.setRecoveryDeskId(inKeyring ?? ''));
-      return;
+      this.services.transact(() => this.store.setRecoveryDeskId(inKeyring));
+      held = keyring.recoveryKey;
     }
     if (!held) return;
     const rescuer = recoveryDesk(held);
