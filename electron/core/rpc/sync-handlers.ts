@@ -73,7 +73,7 @@ export const SYNC_HANDLERS: { [M in SyncMethod]: Handler<M> } = {
     }),
   'sync.recover': (input, call) =>
     guarded(async () => {
-      if (isSetUp(call.services) || call.services.sync.status().enrolled) throw new RpcFailure('ALREADY_SET_UP', 'this desk is already set up; recover onto a new desk');
+      if (isSetUp(call.services)) throw new RpcFailure('ALREADY_SET_UP', 'this desk is already set up; recover onto a new desk');
       const answer = await call.services.sync.recover(input);
       call.services.transact(() => call.services.audit.append(null, 'sync.recover', input.siteId, { ops: answer.ops }));
       return answer;

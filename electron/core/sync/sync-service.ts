@@ -156,10 +156,18 @@ export class SyncService {
    * and pull every op of the site, which rebuilds the tables (staff accounts included).
    */
   async recover(input: { serverUrl: string; siteId: string; recoveryKey: string }): Promise<{ customers: number; intakes: number; ops: number }> {
-    if (this.store.keyring()) throw new SyncError('refused', 'already_exists', 'this desk is already enrolled');
     const secret = parseRecoveryKey(input.recoveryKey);
     if (!secret) throw new SyncError('refused', 'bad_request', 'the recovery key must be 32 letters and digits (groups of four, as printed)');
     const printed = encodeRecoveryKey(secret);
+    const enrolled = this.store.keyring();
+    if (enrolled) {
+      // A recovery cut short (the network went away while pulling): the same key and site go on from where it stopped.
+      if (enrolled.siteId !== input.siteId || enrolled.recoveryKey !== printed) throw new SyncError('refused', 'already_exists', 'this desk is already enrolled');
+      await this.syncNow();
+      this.adoptRecoveryKey(printed);
+      const counts = countRecords(this.services.ctx.db);
+      return { customers: counts.customers, intakes: counts.intakes, ops: counts.ops };
+    }
     const url = normaliseServerUrl(input.serverUrl);
     if (!url) throw new SyncError('bad_server_address', 'bad_request', 'not an http(s) address');
     const rescuer = recoveryDesk(printed);
