@@ -87,6 +87,8 @@ describe('the organisation recovery key', () => {
     expect(one.services.sync.store.keyring()?.recoveryKey).toBe(recoveryKey);
     const listed = (await srv.query<{ desk_id: string; state: string }>("SELECT desk_id, state FROM desks WHERE site_id = 'site_hall' ORDER BY desk_id")).map((row) => [row.desk_id, row.state]);
     expect(listed).toContainEqual([recoveryDesk(recoveryKey).deskId, 'active']);
+    // It is replaced by making a new key, never revoked by hand (that would cut the printed key off).
+    await expect(one.services.sync.revoke(recoveryDesk(recoveryKey).deskId)).rejects.toMatchObject({ problem: 'refused' });
     // What the server keeps for the recovery desk is sealed: the key itself appears nowhere on it.
     const stored = JSON.stringify(await srv.query('SELECT * FROM wrapped_keys'));
     expect(stored).not.toContain(recoveryKey);

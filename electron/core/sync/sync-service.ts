@@ -17,6 +17,7 @@ import { encodeRecoveryKey, parseRecoveryKey } from '../backup/recovery-key';
 import { countRecords } from '../backup/verify';
 import {
   createKeyring,
+  isRecoveryDeskId,
   privateKeyOf,
   recoveryDesk,
   rotateKeyring,
@@ -351,6 +352,7 @@ export class SyncService {
   /** A lost desk: refused by the server from now on, and a new data-key version it never receives. */
   async revoke(deskId: string): Promise<void> {
     if (deskId === this.store.deviceId) throw new SyncError('refused', 'forbidden', 'a desk cannot revoke itself');
+    if (isRecoveryDeskId(deskId)) throw new SyncError('refused', 'forbidden', "the recovery key's desk is replaced by making a new recovery key, not revoked");
     await this.client().call('revoke', { deskId });
     this.services.transact(() => this.store.revokeDesk(deskId));
     await this.rotate();
