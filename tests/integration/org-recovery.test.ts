@@ -109,6 +109,13 @@ describe('the organisation recovery key', () => {
     await expect(wrong.services.sync.recover({ serverUrl: srv.url, siteId: 'site_hall', recoveryKey: recoveryKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) })).rejects.toMatchObject({ problem: 'refused' });
     expect(wrong.services.sync.status().enrolled).toBe(false);
 
+    // A desk that is set up already is not recovered over (the call is public, like first-run setup).
+    const setUp = desk('set-up');
+    const initialised = await setUp.handle('window-1', { id: 1, method: 'setup.initialize', input: { organisationName: '别的单位', siteName: '雪场', deskName: '1号', manager: { username: 'li.mgr', displayName: '李经理', password: 'Manager2026' } } });
+    expect(initialised.result.ok).toBe(true);
+    const refused = await setUp.handle('window-2', { id: 2, method: 'sync.recover', input: { serverUrl: srv.url, siteId: 'site_hall', recoveryKey } });
+    expect(refused.result.ok ? 'ok' : refused.result.error.code).toBe('ALREADY_SET_UP');
+
     const fresh = desk('fresh');
     const counts = await fresh.services.sync.recover({ serverUrl: srv.url, siteId: 'site_hall', recoveryKey: recoveryKey.toLowerCase().replace(/-/g, ' ') });
     expect(counts).toEqual({ customers: 4, intakes: 4, ops });
