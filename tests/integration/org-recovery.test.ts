@@ -5,7 +5,7 @@
 // own SQLCipher databases, a real server (Fastify + PGlite) on loopback.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRecoveryKey, heldRecoveryKey } from '../../electron/core/backup/keyring';
+import { createRecoveryKey, heldRecoveryKey, organisationId } from '../../electron/core/backup/keyring';
 import { createBackup, restoreBackup } from '../../electron/core/backup/operations';
 import { openCore, type Core } from '../../electron/core/core';
 import { startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
@@ -155,6 +155,41 @@ describe('the organisation recovery key', () => {
     const withNew = desk('with-new');
     await withNew.services.sync.recover({ serverUrl: srv.url, siteId: 'site_hall', recoveryKey: renewed });
     expect(digest(withNew)).toBe(digest(one));
+  });
+});
+
+describe('backups of every desk of a site', () => {
+  it("restore with the one printed key, whichever desk's setup named the organisation", async () => {
+    const srv = await server();
+    const setUp = async (core: Core, client: string, deskName: string, username: string): Promise<void> => {
+      const answer = await core.handle(client, { id: 1, method: 'setup.initialize', input: { organisationName: '长白山滑雪度假区', siteName: '北大湖', deskName, manager: { username, displayName: '经理', password: 'Manager2026' } } });
+      expect(answer.result.ok).toBe(true);
+    };
+    const one = desk('one');
+    await setUp(one, 'm1', '1号', 'wang.li');
+    const pending = await one.handle('m1', { id: 2, method: 'backup.recoveryKey.pending', input: {} });
+    const printed = pending.result.ok ? (pending.result.value as { recoveryKey: string }).recoveryKey : '';
+    expect((await one.services.sync.register({ serverUrl: srv.url, organisationId: 'org_lodge', siteId: 'site_hall' })).recoveryKey).toBeNull();
+    await one.services.sync.syncNow();
+    // Desk two is set up later (its own organisation id, newer), then paired into the site.
+    clock.now += 60_000;
+    const two = desk('two');
+    await setUp(two, 'm2', '2号', 'zhao.mgr');
+    const { pairingCode } = await two.services.sync.enrol({ serverUrl: srv.url, siteId: 'site_hall' });
+    await one.services.sync.approve(pairingCode);
+    await two.services.sync.syncNow();
+    expect(two.services.sync.confirmPairing(true)).toBe(true);
+    for (let round = 0; round < 3; round += 1) {
+      await two.services.sync.syncNow();
+      await one.services.sync.syncNow();
+    }
+    expect(organisationId(one.db)).toBe(organisationId(two.db));
+    for (const core of [one, two]) {
+      const file = path.join(tempDataDir('backups'), 'desk.idbk');
+      await createBackup({ dataDir: core.dataDir, keyHex: KEY, out: file, appVersion: 'test', now: clock.now });
+      const restored = await restoreBackup({ from: file, dataDir: tempDataDir('restored'), recoveryKey: printed, now: clock.now });
+      expect(restored.header.organisationId).toBe(organisationId(one.db));
+    }
   });
 });
 

@@ -17,7 +17,7 @@ import type { Services } from '../services';
 import { BackupError } from './archive';
 import { z } from 'zod';
 import { openLocal, sealLocal } from '../sync/keyring';
-import { generateRecoveryKey, parseRecoveryKey, wrapBackupKey } from './recovery-key';
+import { generateRecoveryKey, parseRecoveryKey, unwrapBackupKey, wrapBackupKey } from './recovery-key';
 
 const KEYS = 'backup.keys';
 const CURRENT = 'backup.current_key_id';
@@ -79,14 +79,30 @@ export function createRecoveryKey(services: Services, actorId: string | null, gi
       // The organisation's key, printed already: a key this desk made at its own setup is not the one to print.
       services.meta.set(PENDING, '');
       services.audit.append(actorId, 'backup.recovery_key_adopted', keyId, {});
-    }
-    else {
+    } else {
       services.meta.set(PENDING, recoveryKey);
       services.audit.append(actorId, 'backup.recovery_key_created', keyId, {});
     }
     return recoveryKey;
   };
   return services.ctx.db.inTransaction ? work() : services.transact(work);
+}
+
+/**
+ * The current backup key must open with the recovery key under the organisation id its backups are
+ * labelled with. That id can change under a desk: a desk paired into a site made its own at setup,
+ * and the site's configuration (synced, newest wins) replaces it. Then a new backup key is wrapped
+ * under the id now in force. Returns whether it made one.
+ */
+export function refreshBackupKey(services: Services, recoveryKey: string): boolean {
+  const keyId = services.meta.get(CURRENT);
+  const orgId = organisationId(services.ctx.db);
+  const secret = parseRecoveryKey(recoveryKey);
+  if (!orgId || !secret) return false;
+  const stored = keyId ? storedKeys(services.meta)[keyId] : undefined;
+  if (keyId && stored && unwrapBackupKey(stored.wrapped, secret, orgId, keyId)) return false;
+  createRecoveryKey(services, null, recoveryKey);
+  return true;
 }
 
 /** The organisation recovery key this desk holds (sealed), or null (a desk set up before it was kept). */

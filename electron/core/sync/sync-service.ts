@@ -12,7 +12,7 @@ import { INITIAL_CURSOR, SYNC_LIMITS, type Desk } from '../../../shared/api/sync
 import type { WrappedKeyring } from './keyring';
 import { createLogger } from '../logger';
 import type { Services } from '../services';
-import { createRecoveryKey, heldRecoveryKey, organisationId } from '../backup/keyring';
+import { createRecoveryKey, heldRecoveryKey, organisationId, refreshBackupKey } from '../backup/keyring';
 import { encodeRecoveryKey, parseRecoveryKey } from '../backup/recovery-key';
 import { countRecords } from '../backup/verify';
 import {
@@ -242,6 +242,7 @@ export class SyncService {
       held = keyring.recoveryKey;
     }
     if (!held) return;
+    if (refreshBackupKey(this.services, held)) log.info('backup key renewed under the organisation id now in force');
     const rescuer = recoveryDesk(held);
     const listed = desks.find((d) => d.deskId === rescuer.deskId);
     if (!listed) {
