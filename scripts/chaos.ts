@@ -2,8 +2,9 @@
  * `npm run chaos -- --desks N --ops M --seed S [--keep DIR]`: the central server (Fastify + PGlite)
  * and N desk cores (each its own SQLCipher database) sync through a fault-injecting proxy that
  * drops requests, drops answers after the server acted on them (a cut mid-batch), duplicates and
- * delays requests (so they arrive reordered); desks are killed mid-sync (their database closed
- * under them, then reopened from the same folder) and the server is restarted. Then the network
+ * delays requests (so they arrive reordered); each desk is its own process (this script with
+ * `--desk-child`), and desk processes are killed with SIGKILL in the middle of a sync round (then
+ * started again from the same folder), and the server is restarted. Then the network
  * heals, every desk syncs until quiet, and the run checks every desk and the server:
  *
  *   chaos: desks N ops M lost 0 duplicated 0 converged yes digest <hex>
@@ -13,9 +14,10 @@
  * server's data stays in DIR/server/ and DIR/plaintext-sample.txt lists personal values that were
  * synced (for searching the server's files for them).
  *
- * Limits, said plainly: desks run in this process (a kill closes the database mid-flight rather
- * than sending SIGKILL to a process), and clocks are real (the server checks request timestamps).
+ * Limits, said plainly: the server runs in this process (restarted, not killed), and clocks are real
+ * (the server checks request timestamps).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -23,7 +25,7 @@ import path from 'node:path';
 import { buildServer } from '../server/src/app';
 import { openPglite, type Database } from '../server/src/db';
 import { migrate } from '../server/src/migrations';
-import { openCore, type Core } from '../electron/core/core';
+import { openCore } from '../electron/core/core';
 import { startDraft, submitWalkIn } from '../electron/core/intake/intake-service';
 import { decide } from '../electron/core/review/review-service';
 import { projectionDigest } from '../electron/core/oplog/digest';
@@ -90,7 +92,6 @@ async function main(): Promise<void> {
   const keep = keepIndex >= 0 ? argv[keepIndex + 1] : undefined;
   if (keepIndex >= 0 && !keep) throw new Error('--keep needs a folder');
   const random = seededRandom(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const root = keep ? path.resolve(keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'intake-desk-chaos-'));
   fs.mkdirSync(root, { recursive: true });
   const serverDir = path.join(root, 'server');
@@ -123,65 +124,51 @@ async function main(): Promise<void> {
 
   const deskDirs = Array.from({ length: deskCount }, (_, i) => path.join(root, `desk${i}`));
   const keyOf = (i: number) => (i + 1).toString(16).padStart(64, 'c');
-  const open = (i: number): Core => openCore({ dataDir: deskDirs[i] as string, keyHex: keyOf(i), appVersion: 'chaos' });
-  const desks: Core[] = deskDirs.map((dir, i) => {
-    fs.mkdirSync(dir, { recursive: true });
-    return open(i);
-  });
-  const desk = (i: number): Core => desks[i] as Core;
+  const open = (i: number): Promise<DeskProcess> => DeskProcess.start(deskDirs[i] as string, keyOf(i));
+  for (const dir of deskDirs) fs.mkdirSync(dir, { recursive: true });
+  const desks: DeskProcess[] = await Promise.all(deskDirs.map((_, i) => open(i)));
+  const desk = (i: number): DeskProcess => desks[i] as DeskProcess;
 
   // Enrolment, on a healthy network.
-  await desk(0).services.sync.register({ serverUrl, organisationId: 'org_chaos', siteId: 'site_chaos' });
+  await desk(0).call('register', { serverUrl });
   for (let i = 1; i < deskCount; i += 1) {
-    const { pairingCode } = await desk(i).services.sync.enrol({ serverUrl, siteId: 'site_chaos' });
-    await desk(0).services.sync.approve(pairingCode);
-    await desk(i).services.sync.syncNow();
-    if (!desk(i).services.sync.confirmPairing(true)) throw new Error(`desk ${i} did not pair`);
+    const { pairingCode } = (await desk(i).call('enrol', { serverUrl })) as { pairingCode: string };
+    await desk(0).call('approve', { code: pairingCode });
+    await desk(i).call('sync', { strict: true });
+    if (!(await desk(i).call('confirm', {}))) throw new Error(`desk ${i} did not pair`);
   }
-  desk(0).services.transact(() => {
-    for (const [id, role] of STAFF) desk(0).services.ops.append(null, { entity: 'staff', entityId: id, changes: { username: id, displayName: id, role, certified: true, active: true, passwordHash: 'chaos', createdAt: Date.now() } });
-    desk(0).services.ops.append(null, { entity: 'config', entityId: 'intake_fields', changes: { addressProvince: 'optional', emergencyName: 'optional' } });
-  });
-  await desk(0).services.sync.syncNow();
-  for (let i = 1; i < deskCount; i += 1) await desk(i).services.sync.syncNow();
+  await desk(0).call('seedStaff', {});
+  await desk(0).call('sync', { strict: true });
+  for (let i = 1; i < deskCount; i += 1) await desk(i).call('sync', { strict: true });
 
   // The storm.
   faults.on = true;
-  const consent = { ...defaultConsent(), idConsent: true, guardianConsent: true };
-  const guardian = { guardianName: '监护人', guardianMobile: '13700000000' };
   let kills = 0;
   let restarts = 0;
   let made = 0;
   let guard = 0;
-  const syncQuietly = (core: Core): Promise<unknown> => core.services.sync.syncNow().catch(() => undefined);
+  const syncQuietly = (one: DeskProcess): Promise<unknown> => one.call('sync', { strict: false }).catch(() => undefined);
   while (made < opsWanted && guard < opsWanted * 50) {
     guard += 1;
     const index = Math.floor(random() * deskCount);
-    const { services } = desk(index);
     const action = random();
     try {
       if (action < 0.45) {
-        const draft = startDraft(services, STAFF[0][0], { customerId: null, source: 'walk_in', reason: '' });
-        submitWalkIn(services, STAFF[0][0], { draftId: draft.id, fields: { ...demoCustomer(random), ...guardian }, consent, customerId: null, customerPresent: true, cleared: [] });
+        await desk(index).call('submit', { fields: demoCustomer(random) });
         made += 1;
       } else if (action < 0.7) {
-        const open = services.ctx.db.prepare("SELECT id, status, entered_by FROM intakes WHERE status IN ('pending_cross_check', 'pending_lead_approval') ORDER BY id").all() as Array<{ id: string; status: string; entered_by: string }>;
-        if (open.length === 0) continue;
-        const intake = pick(open);
-        if (intake.status === 'pending_cross_check') decide(services, { staffId: STAFF[1][0], role: 'specialist' }, { intakeId: intake.id, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false });
-        else decide(services, { staffId: STAFF[2][0], role: 'group_lead' }, { intakeId: intake.id, decision: 'lead_approved', notes: {}, reason: '', doubtful: false });
-        made += 1;
+        if (await desk(index).call('decide', { pick: random() })) made += 1;
       } else if (action < 0.93) {
         // Several desks sync at once (their requests interleave at the server).
         const who = desks.filter(() => random() < 0.5);
         await Promise.all(who.map(syncQuietly));
       } else if (action < 0.98) {
-        // A desk dies mid-sync: its database closes under the request in flight; it comes back from its folder.
+        // A desk process is killed (SIGKILL) in the middle of a sync round; it starts again from its folder.
         const inFlight = syncQuietly(desk(index));
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 20)));
-        desk(index).close();
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 40)));
+        desk(index).kill();
         await inFlight;
-        desks[index] = open(index);
+        desks[index] = await open(index);
         kills += 1;
       } else {
         await stopServer();
@@ -191,22 +178,25 @@ async function main(): Promise<void> {
       }
     } catch (error) {
       // Validation refusals of random data are part of the game; anything else is not.
-      if (!(error instanceof Error) || !/not complete|refus|status|VALIDATION|CONFLICT/i.test(`${error.name} ${error.message} ${(error as { code?: string }).code ?? ''}`)) throw error;
+      if (!(error instanceof Error) || !/not complete|refus|status|VALIDATION|CONFLICT/i.test(error.message)) throw error;
     }
   }
 
   // Heal and settle.
   faults.on = false;
+  const states = async (): Promise<DeskState[]> => Promise.all(desks.map((one) => one.call('state', {}) as Promise<DeskState>));
+  let settled = await states();
   for (let round = 0; round < 20; round += 1) {
-    for (const core of desks) await core.services.sync.syncNow();
-    for (const core of desks) await core.services.sync.compareDigest();
-    for (const core of desks) await core.services.sync.syncNow();
-    if (desks.every((core) => core.services.ops.outboxSize() === 0) && new Set(desks.map((core) => opCount(core))).size === 1) break;
+    for (const one of desks) await one.call('sync', { strict: true });
+    for (const one of desks) await one.call('compareDigest', {});
+    for (const one of desks) await one.call('sync', { strict: true });
+    settled = await states();
+    if (settled.every((state) => state.outbox === 0) && new Set(settled.map((state) => state.opIds.length)).size === 1) break;
   }
 
   // Check every desk and the server.
   const opIds = new Set<string>();
-  for (const core of desks) for (const row of core.db.prepare('SELECT op_id FROM ops').all() as Array<{ op_id: string }>) opIds.add(row.op_id);
+  for (const state of settled) for (const opId of state.opIds) opIds.add(opId);
   const db = serverDb as Database | null;
   if (!db) throw new Error('the server is not running');
   const serverRows = await db.query<{ op_id: string; device_id: string; seq: string }>('SELECT op_id, device_id, seq FROM ops');
@@ -214,32 +204,148 @@ async function main(): Promise<void> {
   const serverSlots = new Set(serverRows.map((row) => `${row.device_id}#${row.seq}`));
   const duplicated = serverRows.length - Math.min(serverIds.size, serverSlots.size);
   let lost = 0;
+  const held = settled.map((state) => new Set(state.opIds));
   for (const opId of opIds) {
     if (!serverIds.has(opId)) lost += 1;
-    else for (const core of desks) if (!core.db.prepare('SELECT 1 FROM ops WHERE op_id = ?').get(opId)) lost += 1;
+    else for (const set of held) if (!set.has(opId)) lost += 1;
   }
-  const digests = desks.map((core) => projectionDigest(core.db).digest);
+  const digests = settled.map((state) => state.digest);
   const converged = new Set(digests).size === 1;
 
-  if (keep) {
-    const people = desk(0).db.prepare('SELECT name, mobile, id_number FROM customers ORDER BY id LIMIT 40').all() as Array<{ name: string | null; mobile: string | null; id_number: string | null }>;
-    const values = people.flatMap((p) => [p.name, p.mobile, p.id_number]).filter((v): v is string => typeof v === 'string' && v.length > 0);
-    fs.writeFileSync(path.join(root, 'plaintext-sample.txt'), `${values.join('\n')}\n`);
-  }
-  for (const core of desks) core.close();
+  if (keep) fs.writeFileSync(path.join(root, 'plaintext-sample.txt'), `${(settled[0]?.sample ?? []).join('\n')}\n`);
+  await Promise.all(desks.map((one) => one.stop()));
   await stopServer();
   await new Promise((resolve) => proxy.close(resolve));
   if (!keep) fs.rmSync(root, { recursive: true, force: true });
-  process.stdout.write(`made ${made} changes on ${deskCount} desks; ${kills} desks killed mid-sync, server restarted ${restarts} times; ${opIds.size} ops in all\n`);
+  process.stdout.write(`made ${made} changes on ${deskCount} desks; ${kills} desk processes killed (SIGKILL) mid-sync, server restarted ${restarts} times; ${opIds.size} ops in all\n`);
   process.stdout.write(`chaos: desks ${deskCount} ops ${opsWanted} lost ${lost} duplicated ${duplicated} converged ${converged ? 'yes' : 'no'} digest ${digests[0] ?? ''}\n`);
   if (lost > 0 || duplicated > 0 || !converged) process.exitCode = 1;
 }
 
-function opCount(core: Core): number {
-  return (core.db.prepare('SELECT count(*) AS n FROM ops').get() as { n: number }).n;
+interface DeskState {
+  outbox: number;
+  opIds: string[];
+  digest: string;
+  sample: string[];
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 2;
-});
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string } | { ready: true };
+
+/** A desk core in its own process (this same script, `--desk-child DIR KEY`), driven over IPC. */
+class DeskProcess {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private exited = false;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (message: Reply) => {
+      if ('ready' in message) return;
+      const waiter = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (message.ok) waiter?.resolve(message.value);
+      else waiter?.reject(new Error(message.error));
+    });
+    child.on('exit', () => {
+      this.exited = true;
+      for (const waiter of this.waiting.values()) waiter.reject(new Error('desk process gone'));
+      this.waiting.clear();
+    });
+  }
+
+  static start(dir: string, keyHex: string): Promise<DeskProcess> {
+    const child = fork(process.argv[1] as string, ['--desk-child', dir, keyHex], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      child.once('message', () => resolve(new DeskProcess(child)));
+      child.once('exit', (code) => reject(new Error(`desk process exited with ${String(code)} before it was ready`)));
+    });
+  }
+
+  call(command: string, args: Record<string, unknown>): Promise<unknown> {
+    if (this.exited) return Promise.reject(new Error('desk process gone'));
+    const id = (this.next += 1);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.child.send({ id, command, args });
+    });
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.call('stop', {}).catch(() => undefined);
+    if (!this.exited) await new Promise((resolve) => this.child.once('exit', resolve));
+  }
+}
+
+/** The child: one desk core over its folder, answering the parent's commands one at a time. */
+function deskChild(dir: string, keyHex: string): void {
+  const core = openCore({ dataDir: dir, keyHex, appVersion: 'chaos' });
+  const { services } = core;
+  const consent = { ...defaultConsent(), idConsent: true, guardianConsent: true };
+  const guardian = { guardianName: '监护人', guardianMobile: '13700000000' };
+  const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+    register: (args) => services.sync.register({ serverUrl: String(args['serverUrl']), organisationId: 'org_chaos', siteId: 'site_chaos' }),
+    enrol: (args) => services.sync.enrol({ serverUrl: String(args['serverUrl']), siteId: 'site_chaos' }),
+    approve: (args) => services.sync.approve(String(args['code'])),
+    confirm: () => services.sync.confirmPairing(true),
+    sync: (args) => (args['strict'] ? services.sync.syncNow() : services.sync.syncNow().catch(() => undefined)),
+    compareDigest: () => services.sync.compareDigest(),
+    seedStaff: () =>
+      services.transact(() => {
+        for (const [id, role] of STAFF) services.ops.append(null, { entity: 'staff', entityId: id, changes: { username: id, displayName: id, role, certified: true, active: true, passwordHash: 'chaos', createdAt: Date.now() } });
+        services.ops.append(null, { entity: 'config', entityId: 'intake_fields', changes: { addressProvince: 'optional', emergencyName: 'optional' } });
+      }),
+    submit: (args) => {
+      const draft = startDraft(services, STAFF[0][0], { customerId: null, source: 'walk_in', reason: '' });
+      submitWalkIn(services, STAFF[0][0], { draftId: draft.id, fields: { ...(args['fields'] as ReturnType<typeof demoCustomer>), ...guardian }, consent, customerId: null, customerPresent: true, cleared: [] });
+      return true;
+    },
+    decide: (args) => {
+      const open = services.ctx.db.prepare("SELECT id, status FROM intakes WHERE status IN ('pending_cross_check', 'pending_lead_approval') ORDER BY id").all() as Array<{ id: string; status: string }>;
+      if (open.length === 0) return false;
+      const intake = open[Math.floor(Number(args['pick']) * open.length)] as { id: string; status: string };
+      if (intake.status === 'pending_cross_check') decide(services, { staffId: STAFF[1][0], role: 'specialist' }, { intakeId: intake.id, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false });
+      else decide(services, { staffId: STAFF[2][0], role: 'group_lead' }, { intakeId: intake.id, decision: 'lead_approved', notes: {}, reason: '', doubtful: false });
+      return true;
+    },
+    state: (): DeskState => {
+      const people = core.db.prepare('SELECT name, mobile, id_number FROM customers ORDER BY id LIMIT 40').all() as Array<{ name: string | null; mobile: string | null; id_number: string | null }>;
+      return {
+        outbox: services.ops.outboxSize(),
+        opIds: (core.db.prepare('SELECT op_id FROM ops ORDER BY op_id').all() as Array<{ op_id: string }>).map((row) => row.op_id),
+        digest: projectionDigest(core.db).digest,
+        sample: people.flatMap((p) => [p.name, p.mobile, p.id_number]).filter((v): v is string => typeof v === 'string' && v.length > 0),
+      };
+    },
+    stop: () => {
+      core.close();
+      setImmediate(() => process.exit(0));
+      return true;
+    },
+  };
+  // One command at a time, in order, as the core worker takes calls.
+  let queue: Promise<void> = Promise.resolve();
+  process.on('message', (message: { id: number; command: string; args: Record<string, unknown> }) => {
+    queue = queue.then(async () => {
+      try {
+        const handler = commands[message.command];
+        if (!handler) throw new Error(`unknown command ${message.command}`);
+        process.send?.({ id: message.id, ok: true, value: (await handler(message.args)) ?? null });
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        process.send?.({ id: message.id, ok: false, error: error instanceof Error ? `${error.name} ${error.message} ${code}` : String(error) });
+      }
+    });
+  });
+  process.send?.({ ready: true });
+}
+
+if (process.argv[2] === '--desk-child') deskChild(process.argv[3] ?? '', process.argv[4] ?? '');
+else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`chaos failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  });
+}

@@ -79,6 +79,13 @@ export const BACKUP_METHODS = {
   'backup.recoveryKey.pending': method({ input: empty, output: z.object({ recoveryKey: z.string().nullable() }), access: manage, mutates: false }),
   'backup.recoveryKey.confirm': method({ input: empty, output: z.object({ done: z.literal(true) }), access: manage, mutates: true }),
   'backup.recoveryKey.create': method({ input: empty, output: z.object({ recoveryKey: z.string() }), access: manage, mutates: true }),
+  /** The organisation recovery key shown again (to print a new copy), after the manager enters their password; audited. */
+  'backup.recoveryKey.show': method({
+    input: z.object({ password: z.string().min(1, { message: 'required' }).max(200, { message: 'too_long' }) }).strict(),
+    output: z.object({ recoveryKey: z.string() }),
+    access: manage,
+    mutates: true,
+  }),
   /**
    * The recovery screen's two calls. Public because nobody can sign in to a desk whose database
    * cannot be opened: the browser host answers them itself then, and the recovery key is the

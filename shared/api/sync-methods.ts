@@ -38,10 +38,14 @@ export const SYNC_METHODS = {
   /** Sync now rather than at the next round. */
   'sync.now': method({ input: empty, output: z.object({ pushed: z.number().int(), pulled: z.number().int() }), access: { permission: 'sync.read' }, mutates: false }),
   'sync.configure': method({ input: z.object({ serverUrl: serverUrl.nullable() }), output: done, access: manager, mutates: true }),
-  /** The organisation's first desk: registers organisation and site, makes the data key; the recovery key is answered once. */
+  /**
+   * The organisation's first desk: registers organisation and site, makes the data key and the
+   * site's recovery copy under the organisation recovery key; answers that key only when this desk
+   * had none and made it now (to be printed once), else null: the key printed at setup is the one.
+   */
   'sync.register': method({
     input: z.object({ serverUrl, organisationId: syncId, siteId: syncId, siteLabel: label, deskLabel: label }),
-    output: z.object({ recoveryKey: z.string() }),
+    output: z.object({ recoveryKey: z.string().nullable() }),
     access: manager,
     mutates: true,
   }),
@@ -52,4 +56,15 @@ export const SYNC_METHODS = {
   'sync.confirmPairing': method({ input: z.object({ matches: z.boolean() }), output: z.object({ enrolled: z.boolean() }), access: manager, mutates: true }),
   'sync.revoke': method({ input: z.object({ deskId: pairingCode }), output: done, access: manager, mutates: true }),
   'sync.rotate': method({ input: empty, output: z.object({ keyVersion: z.number().int() }), access: manager, mutates: true }),
+  /**
+   * First-run setup, "recover an existing organisation" (a new machine when the site's desks are
+   * lost): server address, site and the printed recovery key. Public like setup.initialize, and
+   * refused on a desk that is set up; the recovery key is the authority.
+   */
+  'sync.recover': method({
+    input: z.object({ serverUrl, siteId: syncId, recoveryKey: z.string().trim().min(1, 'required').max(100, 'too_long') }),
+    output: z.object({ customers: z.number().int(), intakes: z.number().int(), ops: z.number().int() }),
+    access: 'public',
+    mutates: true,
+  }),
 } as const;

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
 import { MANAGER, connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
-import { customer, submitCustomer } from '../support/backup';
+import { customer, openDesk, submitCustomer } from '../support/backup';
 
 
 
@@ -119,5 +119,27 @@ describe('backups, by keyboard', () => {
     const audit = expectOk(await client.call('audit.list', { limit: 10 }));
     expect(audit.find((entry) => entry.action === 'backup.restored')?.target).toBe(backup.name);
     expect(expectOk(await client.call('audit.verify')).ok).toBe(true);
+  });
+
+  it('shows what to do for a database written by a newer version, names the newest backup, and leaves the file as it was', async () => {
+    const { desk, manager } = await deskWithBackupFolder();
+    const backup = expectOk(await manager.call('backup.now'));
+    manager.close();
+    await desk.close();
+    stops.splice(0);
+    const db = openDesk(desk.dataDir);
+    db.pragma('user_version = 99');
+    db.close();
+    const before = fs.readFileSync(path.join(desk.dataDir, 'intake-desk.db'));
+
+    const reopened = await startDesk({ dataDir: desk.dataDir });
+    stops.push(() => reopened.close());
+    page = await newDeskPage(browser);
+    await page.goto(reopened.launchUrl());
+    await page.getByRole('heading', { name: '无法打开本机数据' }).waitFor();
+    await expect.poll(() => page!.getByTestId('recovery-problem').textContent()).toBe('数据库由更新版本的客户信息录入台写入。');
+    await expect.poll(() => page!.getByTestId('recovery-latest').textContent()).toContain(backup.name ?? 'missing');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(fs.readFileSync(path.join(desk.dataDir, 'intake-desk.db')).equals(before)).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contentDigest } from '../../electron/core/backup/verify';
-import { ROOT, connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
+import { MANAGER, ROOT, connect, expectOk, setUpDesk, signedIn, startDesk, tempDataDir, type RpcClient } from '../support/desk';
 import { customer, openDesk, runCli, submitCustomer } from '../support/backup';
 
 const stops: Array<() => Promise<void> | void> = [];
@@ -178,6 +178,41 @@ describe('restore', () => {
     expect(confirmed.status).toBe(0);
     expect(confirmed.stdout).toContain('the database it replaced is kept at');
     expect(confirmed.stdout.trim().split('\n').at(-1)).toMatch(/^restored: customers 1 intakes 1 ops \d+ attachments 0, audit verified$/);
+  });
+});
+
+describe('the attachment store in backups', () => {
+  it('carries a scan attached before the backup, readable after the restore, and the file holds no readable scan', async () => {
+    const { desk, manager, recoveryKey } = await deskWithStaff();
+    const batch = expectOk(await manager.call('paper.batch.open', { code: 'B7', place: '售票厅', collectedOn: '2026-12-01', firstSerial: 1, count: 3 }));
+    const photo = fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'scans', 'photo-with-exif.jpg'));
+    const { uploadId } = expectOk(await manager.call('paper.scan.begin', { bytes: photo.length }));
+    expectOk(await manager.call('paper.scan.piece', { uploadId, index: 0, base64: photo.toString('base64') }));
+    expectOk(await manager.call('paper.scan.attach', { uploadId, batchId: batch.id, serial: 2 }));
+    const before = expectOk(await manager.call('paper.scan.get', { batchId: batch.id, serial: 2 }));
+
+    const file = path.join(tempDataDir('out'), 'with-scan.idbk');
+    const backedUp = runCli('backup', ['--data-dir', desk.dataDir, '--out', file]);
+    expect(backedUp.status, backedUp.stderr).toBe(0);
+    expect(backedUp.stdout).toMatch(/ attachments 1 to /);
+    // The stored scan (and the cleaned image it holds) appears nowhere in the backup in the clear.
+    const bytes = fs.readFileSync(file);
+    const image = Buffer.from(before.base64, 'base64');
+    expect(bytes.includes(image.subarray(image.length - 200, image.length - 100))).toBe(false);
+    expect(bytes.includes(photo.subarray(photo.length - 200, photo.length - 100))).toBe(false);
+
+    const target = tempDataDir('scan-restored');
+    const restored = runCli('restore', ['--from', file, '--data-dir', target, '--recovery-key', recoveryKey]);
+    expect(restored.status, restored.stderr).toBe(0);
+    expect(restored.stdout.trim().split('\n').at(-1)).toMatch(/^restored: customers 0 intakes 0 ops \d+ attachments 1, audit verified$/);
+
+    const back = await startDesk({ dataDir: target });
+    stops.push(() => back.close());
+    const reader = await signedIn(back, MANAGER.username, MANAGER.password);
+    stops.push(() => reader.close());
+    const after = expectOk(await reader.call('paper.scan.get', { batchId: batch.id, serial: 2 }));
+    expect(after.type).toBe('image/jpeg');
+    expect(after.base64).toBe(before.base64);
   });
 });
 

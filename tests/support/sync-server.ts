@@ -14,6 +14,8 @@ export interface SyncServer {
   url: string;
   port: number;
   dataDir: string;
+  /** Read the server's own database (what it stores, as an operator would see it). */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startSyncServer(options: { dataDir?: string; port?: number
     url: `http://127.0.0.1:${port}`,
     port,
     dataDir,
+    query: <T,>(sql: string) => db.query<T>(sql),
     stop: async () => {
       await app.close();
       await db.close();

@@ -18,8 +18,10 @@ import { isValidKeyHex, KEY_FILE, SAFE_STORAGE_KEY_FILE } from '../db/key-file';
 import { openDatabase, type Db } from '../db/connection';
 import { assertNotTooNew, currentVersion } from '../db/migrations';
 import { databasePath, DATABASE_FILE } from '../paths';
+import { attachmentsDir } from '../attachments/attachment-store';
 import { ARCHIVE_EXTENSION, BackupError, extractArchive, readArchiveHeader, verifyArchiveChecksum, writeArchive, type ArchiveCounts, type ArchiveHeader, type OpenedArchive } from './archive';
 import { MetaRepo } from '../db/meta-repo';
+import { IDENTITY, PREVIOUS_DEVICE, PREVIOUS_IDENTITY, REJOIN } from '../sync/sync-store';
 import { RESTORED_FROM, backupIdentity, organisationId } from './keyring';
 import { parseRecoveryKey, unwrapBackupKey } from './recovery-key';
 import { countRecords, verifyDatabase, type DatabaseVerification } from './verify';
@@ -54,22 +56,55 @@ export async function createBackup(options: { dataDir: string; keyHex: string; o
   }
   try {
     const copy = openDatabase(snapshot, options.keyHex);
+    // Attachment files are immutable once written (content-addressed); those present now are a
+    // superset of what the snapshot refers to.
+    const attachments = attachmentFiles(options.dataDir);
     let identity;
     let counts: ArchiveCounts;
     let schemaVersion: number;
     try {
       identity = backupIdentity(copy);
-      counts = countRecords(copy);
+      counts = countRecords(copy, attachments.length);
       schemaVersion = currentVersion(copy);
     } finally {
       copy.close();
     }
     const { backupKey, ...labels } = identity;
     const header = { ...labels, createdAt: options.now, appVersion: options.appVersion, schemaVersion, counts };
-    const written = await writeArchive(options.out, header, backupKey, { dbFile: snapshot, dbKeyHex: options.keyHex, attachments: [] });
+    const written = await writeArchive(options.out, header, backupKey, { dbFile: snapshot, dbKeyHex: options.keyHex, attachments });
     return { file: path.resolve(options.out), createdAt: options.now, bytes: written.bytes, sha256: written.sha256, counts };
   } finally {
     for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(snapshot + suffix, { force: true });
+  }
+}
+
+/**
+ * The attachment store's sealed files (`attachments/<xx>/<id>.att`), named relative to the store.
+ * They are copied as they are: encrypted under a key derived from the desk key, which the archive
+ * carries (encrypted) and the restore puts back, so they open on the restored desk.
+ */
+export function attachmentFiles(dataDir: string): Array<{ name: string; file: string }> {
+  const root = attachmentsDir(dataDir);
+  if (!fs.existsSync(root)) return [];
+  const files: Array<{ name: string; file: string }> = [];
+  for (const shard of fs.readdirSync(root).sort()) {
+    if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+    for (const name of fs.readdirSync(path.join(root, shard)).sort()) {
+      if (/^[0-9a-f]{64}\.att$/.test(name) && name.startsWith(shard)) files.push({ name: `${shard}/${name}`, file: path.join(root, shard, name) });
+    }
+  }
+  return files;
+}
+
+/** Move restored attachment files into the data folder's store (content-addressed: an existing file is the same content). */
+function installAttachments(extracted: string[], stagingDir: string, dataDir: string): void {
+  const from = path.join(stagingDir, 'attachments');
+  const to = attachmentsDir(dataDir);
+  for (const file of extracted) {
+    const target = path.join(to, path.relative(from, file));
+    if (fs.existsSync(target)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    fs.renameSync(file, target);
   }
 }
 
@@ -95,6 +130,8 @@ export interface Unpacked {
   sha256: string;
   dbFile: string;
   dbKeyHex: string;
+  /** The attachment files extracted under `stagingDir/attachments/`. */
+  attachments: string[];
   verification: DatabaseVerification;
 }
 
@@ -118,12 +155,12 @@ export async function unpackBackup(file: string, source: KeySource, stagingDir: 
   const db = openDatabase(extracted.dbFile, extracted.dbKeyHex);
   try {
     assertNotTooNew(db);
-    const verification = verifyDatabase(db, extracted.dbKeyHex, archive.header.counts);
+    const verification = verifyDatabase(db, extracted.dbKeyHex, archive.header.counts, extracted.attachments.length);
     if (!verification.ok) {
       const why = [verification.integrity !== 'ok' ? `integrity: ${verification.integrity}` : null, verification.audit.problem ? `audit chain: ${verification.audit.problem}` : null, ...verification.rebuild.problems].filter(Boolean).join('; ');
       throw new BackupError('damaged', `The database in ${path.basename(file)} does not verify (${why}).`);
     }
-    return { header: archive.header, sha256, dbFile: extracted.dbFile, dbKeyHex: extracted.dbKeyHex, verification };
+    return { header: archive.header, sha256, dbFile: extracted.dbFile, dbKeyHex: extracted.dbKeyHex, attachments: extracted.attachments, verification };
   } finally {
     db.close();
   }
@@ -195,7 +232,9 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
     const restored = openDatabase(unpacked.dbFile, keyHex);
     try {
       // The core writes the audit entry for this restore at its next start (./keyring.ts recordRestore).
-      new MetaRepo(restored).set(RESTORED_FROM, JSON.stringify({ name: path.basename(options.from), sha256: unpacked.sha256, takenAt: unpacked.header.createdAt, restoredAt: options.now, replaced: fs.existsSync(target) }));
+      const meta = new MetaRepo(restored);
+      meta.set(RESTORED_FROM, JSON.stringify({ name: path.basename(options.from), sha256: unpacked.sha256, takenAt: unpacked.header.createdAt, restoredAt: options.now, replaced: fs.existsSync(target) }));
+      comeBackAsNewDevice(meta);
     } finally {
       restored.close();
     }
@@ -206,6 +245,7 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
       for (const suffix of ['-wal', '-shm']) if (fs.existsSync(target + suffix)) fs.renameSync(target + suffix, replacedFile + suffix);
     }
     fs.renameSync(unpacked.dbFile, target);
+    installAttachments(unpacked.attachments, staging, dataDir);
     if (existingKey !== keyHex) {
       if (fs.existsSync(keyFile)) fs.renameSync(keyFile, `${keyFile}.replaced-${options.now}`);
       fs.writeFileSync(keyFile, `${keyHex}\n`, { mode: 0o600 });
@@ -218,7 +258,7 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
       if (fs.existsSync(headFile.file)) fs.renameSync(headFile.file, `${headFile.file}.replaced-${options.now}`);
       const last = check.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get();
       if (last) headFile.write({ seq: last.seq, hash: last.hash });
-      const counts = countRecords(check);
+      const counts = countRecords(check, unpacked.attachments.length);
       return { counts, auditEntries: unpacked.verification.audit.entries, header: unpacked.header, replacedFile, keyHex };
     } finally {
       check.close();
@@ -227,6 +267,31 @@ export async function restoreBackup(options: { from: string; dataDir: string; re
     current?.close();
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * A restored database comes back under a new device id: the desk it was backed up from may have
+ * gone on writing (and syncing) ops with higher sequences than the backup holds, so continuing its
+ * sequence would collide on the server. Its new ops start again at sequence 1 under the new id;
+ * the previous id and its signing key are kept so that ops it made before the backup and never
+ * handed in can still be pushed as its own; an enrolled desk enrols again at its next sync round
+ * (approved by the recovery desk, electron/core/sync/sync-service.ts `rejoin`) and pulls what it missed.
+ */
+function comeBackAsNewDevice(meta: MetaRepo): void {
+  const previous = meta.get('device_id');
+  const identity = meta.get(IDENTITY);
+  const deviceId = `dev_${randomBytes(15).toString('base64url')}`;
+  meta.set('device_id', deviceId);
+  meta.set('device_seq', '0');
+  // The clock goes on from where it was, as the new device (the HLC names its node).
+  const hlc = /^(\d{15}-\d{5})-/.exec(meta.get('hlc_last') ?? '');
+  if (hlc) meta.set('hlc_last', `${hlc[1]}-${deviceId}`);
+  meta.set(IDENTITY, '');
+  if (previous && identity) {
+    meta.set(PREVIOUS_DEVICE, previous);
+    meta.set(PREVIOUS_IDENTITY, identity);
+  }
+  if (meta.get('sync_site_id') || meta.get('sync_keyring')) meta.set(REJOIN, '1');
 }
 
 /** What `current` holds that the restored database lacks (ops and audit entries by id). */

@@ -44,9 +44,10 @@ export function checkOpLogAgainstTables(db: Db): RebuildCheck {
   }
 }
 
-export function countRecords(db: Db): ArchiveCounts {
+/** Record counts of a database; `attachments` is the number of attachment files that go with it. */
+export function countRecords(db: Db, attachments = 0): ArchiveCounts {
   const count = (table: 'customers' | 'intakes' | 'ops'): number => db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0;
-  return { customers: count('customers'), intakes: count('intakes'), ops: count('ops'), attachments: 0 };
+  return { customers: count('customers'), intakes: count('intakes'), ops: count('ops'), attachments };
 }
 
 export interface DatabaseVerification {
@@ -57,7 +58,8 @@ export interface DatabaseVerification {
   counts: ArchiveCounts;
 }
 
-export function verifyDatabase(db: Db, keyHex: string, expected?: ArchiveCounts): DatabaseVerification {
+/** `attachments`: how many attachment files came with the database (compared with the header's count). */
+export function verifyDatabase(db: Db, keyHex: string, expected?: ArchiveCounts, attachments = 0): DatabaseVerification {
   const integrity = String(db.pragma('integrity_check', { simple: true }));
   // A backup from an older version is brought to this version's schema first, as opening it would.
   migrate(db);
@@ -65,7 +67,7 @@ export function verifyDatabase(db: Db, keyHex: string, expected?: ArchiveCounts)
   const auditResult = new AuditLog(db, { now: Date.now, deviceId: new MetaRepo(db).get('device_id') ?? 'unknown' }, { key: deriveDeskKeys(keyHex).auditChain, head: null }).verify();
   const audit = auditResult.ok ? { ok: true, entries: auditResult.entries } : { ok: false, entries: auditResult.entries, problem: `entry ${auditResult.firstBrokenSeq}: ${auditResult.problem}` };
   const rebuild = checkOpLogAgainstTables(db);
-  const counts = countRecords(db);
+  const counts = countRecords(db, attachments);
   const countsMatch = !expected || (expected.customers === counts.customers && expected.intakes === counts.intakes && expected.ops === counts.ops && expected.attachments === counts.attachments);
   if (!countsMatch) rebuild.problems.push(`the counts differ from the backup's header`);
   return { ok: integrity === 'ok' && audit.ok && rebuild.ok && countsMatch, integrity, audit, rebuild: { ok: rebuild.problems.length === 0, problems: rebuild.problems }, counts };

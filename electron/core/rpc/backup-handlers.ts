@@ -1,7 +1,8 @@
 /** Handlers for backups, the restore drill and the recovery key; merged into HANDLERS. */
 import { BackupError } from '../backup/archive';
 import { BackupFieldError } from '../backup/backup-service';
-import { confirmRecoveryKey, createRecoveryKey, pendingRecoveryKey } from '../backup/keyring';
+import { checkPassword } from '../auth/auth-service';
+import { confirmRecoveryKey, createRecoveryKey, heldRecoveryKey, pendingRecoveryKey } from '../backup/keyring';
 import { RpcFailure } from './failure';
 import type { CallContext } from './handlers';
 
@@ -37,7 +38,26 @@ export const BACKUP_HANDLERS = {
     confirmRecoveryKey(call.services, staffIdOf(call));
     return { done: true as const };
   },
-  'backup.recoveryKey.create': (_input: unknown, call: CallContext) => ({ recoveryKey: createRecoveryKey(call.services, staffIdOf(call)) }),
+  'backup.recoveryKey.create': (_input: unknown, call: CallContext) => {
+    const recoveryKey = createRecoveryKey(call.services, staffIdOf(call));
+    // An enrolled desk puts the new key's recovery desk on the server (and retires the old one) at its next sync round.
+    call.services.sync.kick();
+    return { recoveryKey };
+  },
+  'backup.recoveryKey.show': async (input: { password: string }, call: CallContext) => {
+    const record = call.services.staff.byId(staffIdOf(call));
+    if (!record) throw new RpcFailure('UNAUTHENTICATED', 'sign in first');
+    try {
+      await checkPassword(call.services, record, input.password, 'backup.recovery_key_shown');
+    } catch (error) {
+      if (error instanceof RpcFailure && error.code === 'INVALID_CREDENTIALS') throw new RpcFailure('VALIDATION', 'the password is wrong', { password: 'wrong_password' }, error.details);
+      throw error;
+    }
+    const recoveryKey = heldRecoveryKey(call.services);
+    if (!recoveryKey) throw new RpcFailure('CONFLICT', 'this desk does not hold the recovery key; make a new one', undefined, { reason: 'no_recovery_key' });
+    call.services.transact(() => call.services.audit.append(record.id, 'backup.recovery_key_shown', null, {}));
+    return { recoveryKey };
+  },
   'recovery.status': () => ({ problem: null, folder: '', backups: [] }),
   'recovery.restore': (): never => {
     throw new RpcFailure('CONFLICT', "this desk's database opens normally; nothing needs restoring from the recovery screen", undefined, { reason: 'not_needed' });

@@ -5,6 +5,7 @@ import type { Session } from '../auth/sessions';
 import { SyncError } from '../sync/sync-client';
 import type { CallContext } from './handlers';
 import { RpcFailure } from './failure';
+import { isSetUp } from '../staff/staff-service';
 
 type SyncMethod = keyof typeof SYNC_METHODS & MethodName;
 type Input<M extends SyncMethod> = import('zod').output<(typeof SYNC_METHODS)[M]['input']>;
@@ -69,6 +70,13 @@ export const SYNC_HANDLERS: { [M in SyncMethod]: Handler<M> } = {
       await call.services.sync.revoke(input.deskId);
       audited(call, 'sync.revoke', input.deskId);
       return { done: true as const };
+    }),
+  'sync.recover': (input, call) =>
+    guarded(async () => {
+      if (isSetUp(call.services)) throw new RpcFailure('ALREADY_SET_UP', 'this desk is already set up; recover onto a new desk');
+      const answer = await call.services.sync.recover(input);
+      call.services.transact(() => call.services.audit.append(null, 'sync.recover', input.siteId, { ops: answer.ops }));
+      return answer;
     }),
   'sync.rotate': (_input, call) =>
     guarded(async () => {

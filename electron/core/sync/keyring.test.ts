@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { StoredOp } from '../oplog/types';
 import { openOp, sealOp } from './envelope';
 import { signOp } from './wire-signing';
+import { generateRecoveryKey } from '../backup/recovery-key';
 import { BACKOFF_CAP_MS, backoffDelay } from './sync-engine';
 import {
   KeyringError,
   createDeskIdentity,
   createKeyring,
-  createRecoveryKey,
   deskIdentitySchema,
   keyringSchema,
   openLocal,
@@ -17,8 +17,7 @@ import {
   sealLocal,
   shortAuthString,
   unwrapKeyring,
-  unwrapWithRecovery,
-  wrapForRecovery,
+  recoveryDesk,
   wrapKeyringFor,
 } from './keyring';
 
@@ -73,14 +72,21 @@ describe('keyring and desk identity', () => {
     expect(() => unwrapKeyring(wrapped, newcomer, createDeskIdentity().boxPublic)).toThrow(/not made by the enrolling desk/);
   });
 
-  it('recovers the keyring with the printed recovery key, typed in any case with or without dashes', () => {
-    const keyring = rotateKeyring(createKeyring('org_1', 'site_1'));
-    const recovery = createRecoveryKey();
-    expect(recovery).toMatch(/^([A-Z2-9]{4}-){12}[A-Z2-9]{4}$/);
-    const wrapped = wrapForRecovery(keyring, recovery);
-    expect(unwrapWithRecovery(wrapped, recovery.toLowerCase().replace(/-/g, ' '), 'org_1')).toEqual(keyring);
-    expect(() => unwrapWithRecovery(wrapped, createRecoveryKey(), 'org_1')).toThrow(/does not open/);
-    expect(() => unwrapWithRecovery(wrapped, 'ABCD-EFGH', 'org_1')).toThrow(/52 characters/);
+  it('recovers the keyring with the printed recovery key (the backup key\'s), typed in any case with or without dashes', () => {
+    const recovery = generateRecoveryKey();
+    const keyring = { ...rotateKeyring(createKeyring('org_1', 'site_1')), recoveryKey: recovery };
+    const enroller = { deskId: 'dsk_one', identity: createDeskIdentity() };
+    const printed = recoveryDesk(recovery);
+    // The same desk from the key however it is typed, and a different one from any other key.
+    const typed = recoveryDesk(recovery.toLowerCase().replace(/-/g, ' '));
+    expect(typed).toEqual(printed);
+    expect(printed.deskId).toMatch(/^recovery-[0-9a-f]{20}$/);
+    expect(recoveryDesk(generateRecoveryKey()).deskId).not.toBe(printed.deskId);
+    const wrapped = wrapKeyringFor(keyring, { deskId: printed.deskId, signPublic: printed.identity.signPublic, boxPublic: printed.identity.boxPublic }, enroller);
+    expect(unwrapKeyring(wrapped, typed, enroller.identity.boxPublic)).toEqual(keyring);
+    const other = recoveryDesk(generateRecoveryKey());
+    expect(() => unwrapKeyring(wrapped, { ...other, deskId: printed.deskId }, enroller.identity.boxPublic)).toThrow(KeyringError);
+    expect(() => recoveryDesk('ABCD-EFGH')).toThrow(/32 letters and digits/);
   });
 });
 

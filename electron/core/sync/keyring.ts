@@ -6,8 +6,9 @@
  *   readable.
  * - **Desk identity**: an Ed25519 key pair that signs this desk's ops and requests, and an X25519
  *   key pair to which an enrolled desk wraps the keyring at pairing.
- * - **Recovery key**: 32 random bytes shown once at first-run setup (grouped base32, for paper);
- *   it unwraps a copy of the keyring when every desk is lost.
+ * - **Recovery key**: the organisation's one printed key (../backup/recovery-key.ts); the keyring
+ *   is wrapped on the server for the recovery desk derived from it, so it recovers the site when
+ *   every desk is lost.
  *
  * On the desk the keyring and identity are sealed (AES-256-GCM) under a key derived from the
  * database key, which itself lives in the OS keychain or key file and never in the database.
@@ -18,6 +19,7 @@ import {
   createDecipheriv,
   createHash,
   createPrivateKey,
+  createPublicKey,
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
@@ -27,6 +29,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { z } from 'zod';
+import { parseRecoveryKey } from '../backup/recovery-key';
 import { publicKeyFromRaw, rawPublicKey } from './wire-signing';
 
 const DATA_KEY_BYTES = 32;
@@ -50,6 +53,11 @@ export const keyringSchema = z.object({
   current: z.number().int().positive(),
   /** Version → base64 of the 32-byte key. */
   dataKeys: z.record(z.string().regex(/^\d+$/), z.string().min(40).max(64)),
+  /**
+   * The organisation's printed recovery key, so that every desk of the site can back up under it
+   * and a manager can show it again; optional (keyrings made before it, and room for more fields).
+   */
+  recoveryKey: z.string().max(64).optional(),
 });
 export type Keyring = z.infer<typeof keyringSchema>;
 
@@ -269,44 +277,34 @@ export function shortAuthString(newDesk: DeskPublic, enroller: DeskPublic): stri
 
 // ---------------------------------------------------------------- recovery
 
-const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/**
+ * The organisation's printed recovery key (electron/core/backup/recovery-key.ts, the same key that
+ * unwraps the backup key) stands for a *recovery desk* of each site: an Ed25519 and an X25519 key
+ * pair derived from it, enrolled and approved like any desk. The keyring is wrapped for it like for
+ * any desk, so the server holds a copy that only the printed key opens, kept current by every
+ * rotation. With the printed key alone a new machine signs in as the recovery desk, opens that copy
+ * and approves itself (docs/decisions/0018-one-recovery-key.md).
+ */
+const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
-/** 32 random bytes as 52 base32 characters in groups of four, for printing once at first-run setup. */
-export function createRecoveryKey(): string {
-  const bytes = randomBytes(32);
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return (out.match(/.{1,4}/g) ?? []).join('-');
+export function recoveryDesk(recoveryKey: string): { deskId: string; identity: DeskIdentity } {
+  const secret = parseRecoveryKey(recoveryKey);
+  if (!secret) throw new KeyringError('bad_recovery_key', 'the recovery key must be 32 letters and digits (groups of four, as printed)');
+  const seed = (label: string): Buffer => hkdf(secret, Buffer.alloc(0), `recovery-desk/${label}/v1`);
+  const signPrivate = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed('sign')]), format: 'der', type: 'pkcs8' });
+  const boxPrivate = createPrivateKey({ key: Buffer.concat([X25519_PKCS8, seed('box')]), format: 'der', type: 'pkcs8' });
+  const identity: DeskIdentity = {
+    format: 1,
+    signPublic: rawPublicKey(createPublicKey(signPrivate)),
+    signPrivate: der(signPrivate, 'private'),
+    boxPublic: rawPublicKey(createPublicKey(boxPrivate)),
+    boxPrivate: der(boxPrivate, 'private'),
+  };
+  return { deskId: `recovery-${seed('id').subarray(0, 10).toString('hex')}`, identity };
 }
 
-function recoverySecret(recoveryKey: string): Buffer {
-  const normalised = recoveryKey.toUpperCase().replace(/[\s-]/g, '');
-  if (normalised.length !== 52 || [...normalised].some((c) => !BASE32.includes(c))) {
-    throw new KeyringError('bad_recovery_key', 'the recovery key must be 52 characters (13 groups of four) of A–Z and 2–9');
-  }
-  return createHash('sha256').update(`intake-desk/recovery/v1\n${normalised}`).digest();
-}
-
-export function wrapForRecovery(keyring: Keyring, recoveryKey: string): string {
-  const key = hkdf(recoverySecret(recoveryKey), Buffer.alloc(0), 'recovery-wrap/v1');
-  return aeadSeal(key, Buffer.from(JSON.stringify(keyring), 'utf8'), Buffer.from(`intake-desk/recovery/${keyring.orgId}`)).toString('base64');
-}
-
-export function unwrapWithRecovery(wrapped: string, recoveryKey: string, orgId: string): Keyring {
-  const key = hkdf(recoverySecret(recoveryKey), Buffer.alloc(0), 'recovery-wrap/v1');
-  try {
-    return keyringSchema.parse(JSON.parse(aeadOpen(key, Buffer.from(wrapped, 'base64'), Buffer.from(`intake-desk/recovery/${orgId}`)).toString('utf8')));
-  } catch {
-    throw new KeyringError('bad_recovery_key', 'this recovery key does not open the saved keyring');
-  }
+/** Whether a desk id is a recovery desk's (never revoked by hand; replaced when the key is rotated). */
+export function isRecoveryDeskId(deskId: string): boolean {
+  return /^recovery-[0-9a-f]{20}$/.test(deskId);
 }

@@ -65,7 +65,7 @@ export function normaliseServerUrl(text: string): string | null {
 
 export class SyncClient {
   constructor(
-    private readonly baseUrl: string,
+    readonly baseUrl: string,
     private readonly credentials: SyncCredentials,
     private readonly now: () => number,
     private readonly timeoutMs = 15_000,

@@ -10,6 +10,7 @@
  *   `OpLog.apply` — the one apply path — all in one short IMMEDIATE transaction per batch. What
  *   cannot be verified or decrypted is quarantined (still sealed) with the reason and reported.
  */
+import type { KeyObject } from 'node:crypto';
 import { OpRefused, rowToOp, type OpRow } from '../oplog/oplog';
 import type { Services } from '../services';
 import { openOp, sealOp, sealedSize, type SealedOp } from './envelope';
@@ -27,18 +28,23 @@ export interface PushBatch {
 }
 
 /** The next push batch, or null when the outbox is empty (or the desk is not enrolled). */
-export function nextPushBatch(services: Services, store: SyncStore, maxBytes = MAX_BATCH_BYTES): PushBatch | null {
+/**
+ * `as`: push another device's ops under its own key — a restored desk's previous self, whose ops
+ * made before the backup may never have reached the server.
+ */
+export function nextPushBatch(services: Services, store: SyncStore, maxBytes = MAX_BATCH_BYTES, as?: { deviceId: string; signingKey: KeyObject; acked: number }): PushBatch | null {
   const keyring = store.keyring();
   if (!keyring) return null;
-  const acked = store.ackedSeq();
+  const acked = as?.acked ?? store.ackedSeq();
   const rows = services.ctx.db
     .prepare<{ deviceId: string; acked: number; limit: number }, OpRow>('SELECT * FROM ops WHERE device_id = :deviceId AND seq > :acked ORDER BY seq LIMIT :limit')
-    .all({ deviceId: store.deviceId, acked, limit: MAX_BATCH_OPS });
+    .all({ deviceId: as?.deviceId ?? store.deviceId, acked, limit: MAX_BATCH_OPS });
+  const signingKey = as?.signingKey ?? store.signingKey();
   if (rows.length === 0) return null;
   const ops: SealedOp[] = [];
   let bytes = 2;
   for (const row of rows) {
-    const sealed = sealOp(rowToOp(row), keyring.siteId, keyring, store.signingKey());
+    const sealed = sealOp(rowToOp(row), keyring.siteId, keyring, signingKey);
     const size = sealedSize(sealed) + 1;
     if (ops.length > 0 && bytes + size > maxBytes) break;
     ops.push(sealed);

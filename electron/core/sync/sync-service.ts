@@ -9,16 +9,22 @@
  * the data key rotated, so it cannot read what is written after.
  */
 import { INITIAL_CURSOR, SYNC_LIMITS, type Desk } from '../../../shared/api/sync-contract';
+import type { WrappedKeyring } from './keyring';
 import { createLogger } from '../logger';
 import type { Services } from '../services';
+import { createRecoveryKey, heldRecoveryKey, organisationId, refreshBackupKey } from '../backup/keyring';
+import { encodeRecoveryKey, parseRecoveryKey } from '../backup/recovery-key';
+import { countRecords } from '../backup/verify';
 import {
   createKeyring,
-  createRecoveryKey,
+  isRecoveryDeskId,
+  privateKeyOf,
+  recoveryDesk,
   rotateKeyring,
   shortAuthString,
   unwrapKeyring,
-  wrapForRecovery,
   wrapKeyringFor,
+  type DeskIdentity,
   type DeskPublic,
   type Keyring,
 } from './keyring';
@@ -116,8 +122,13 @@ export class SyncService {
     this.kick();
   }
 
-  /** The organisation's first desk: a new keyring, the organisation and site on the server, and the recovery key (shown once). */
-  async register(input: { serverUrl: string; organisationId: string; siteId: string; siteLabel?: string | undefined; deskLabel?: string | undefined }): Promise<{ recoveryKey: string }> {
+  /**
+   * The organisation's first desk: a new keyring, the organisation and site on the server, and the
+   * site's recovery desk (the organisation recovery key's, so the printed key recovers the site).
+   * Answers the recovery key only when this desk had none and made it now (to be printed once);
+   * otherwise the key printed at setup is the one.
+   */
+  async register(input: { serverUrl: string; organisationId: string; siteId: string; siteLabel?: string | undefined; deskLabel?: string | undefined }): Promise<{ recoveryKey: string | null }> {
     if (this.store.keyring()) throw new SyncError('refused', 'already_exists', 'this desk is already enrolled');
     this.configure(input.serverUrl);
     this.services.transact(() => this.store.setSiteId(input.siteId));
@@ -128,16 +139,166 @@ export class SyncService {
       ...(input.siteLabel ? { siteLabel: input.siteLabel } : {}),
       desk: { deskId: me.deskId, signPublicKey: me.signPublic, boxPublicKey: me.boxPublic, ...(input.deskLabel ? { label: input.deskLabel } : {}) },
     });
-    const keyring = createKeyring(input.organisationId, input.siteId);
-    const recoveryKey = createRecoveryKey();
+    let made: string | null = null;
+    const recoveryKey = heldRecoveryKey(this.services) ?? (made = createRecoveryKey(this.services, null));
+    const keyring: Keyring = { ...createKeyring(input.organisationId, input.siteId), recoveryKey };
     // The server keeps a copy wrapped for this desk (so a rotation can be re-read) — never the key.
     await this.client().call('putKeys', { keys: [wrapKeyringFor(keyring, me, this.self())] });
-    this.services.transact(() => {
-      this.store.setKeyring(keyring);
-      this.store.setRecoveryWrap(wrapForRecovery(keyring, recoveryKey));
-    });
+    this.services.transact(() => this.store.setKeyring(keyring));
+    await this.reconcileRecovery(this.client(), (await this.client().call('listDesks')).desks);
     this.kick();
-    return { recoveryKey };
+    return { recoveryKey: made };
+  }
+
+  /**
+   * A new machine of an organisation that lost its desks (first-run setup, "recover an existing
+   * organisation"): with the printed recovery key, sign in as the site's recovery desk, open the
+   * keyring the server keeps for it, enrol this desk (its own new id) approved by the recovery desk,
+   * and pull every op of the site, which rebuilds the tables (staff accounts included).
+   */
+  async recover(input: { serverUrl: string; siteId: string; recoveryKey: string }): Promise<{ customers: number; intakes: number; ops: number }> {
+    const secret = parseRecoveryKey(input.recoveryKey);
+    if (!secret) throw new SyncError('refused', 'bad_request', 'the recovery key must be 32 letters and digits (groups of four, as printed)');
+    const printed = encodeRecoveryKey(secret);
+    const enrolled = this.store.keyring();
+    if (enrolled) {
+      // A recovery cut short (the network went away while pulling): the same key and site go on from where it stopped.
+      if (enrolled.siteId !== input.siteId || enrolled.recoveryKey !== printed) throw new SyncError('refused', 'already_exists', 'this desk is already enrolled');
+      await this.syncNow();
+      this.adoptRecoveryKey(printed);
+      const counts = countRecords(this.services.ctx.db);
+      return { customers: counts.customers, intakes: counts.intakes, ops: counts.ops };
+    }
+    const url = normaliseServerUrl(input.serverUrl);
+    if (!url) throw new SyncError('bad_server_address', 'bad_request', 'not an http(s) address');
+    const rescuer = recoveryDesk(printed);
+    const rescue = new SyncClient(url, { siteId: input.siteId, deskId: rescuer.deskId, signingKey: privateKeyOf(rescuer.identity.signPrivate) }, this.services.ctx.now);
+    let desks: Desk[];
+    try {
+      desks = (await rescue.call('listDesks')).desks;
+    } catch (error) {
+      if (error instanceof SyncError && (error.code === 'unknown_desk' || error.code === 'desk_revoked' || error.code === 'unknown_site')) {
+        throw new SyncError('refused', 'unknown_desk', 'this recovery key is not the one of this site (or it was replaced by a newer one)');
+      }
+      throw error;
+    }
+    const keyring = this.openRecoveryCopy((await rescue.call('getKeys')).keys, desks, rescuer);
+    if (!keyring || keyring.siteId !== input.siteId) throw new SyncError('refused', 'unknown_desk', 'the keyring kept for this recovery key does not open');
+    this.configure(url);
+    this.services.transact(() => this.store.setSiteId(input.siteId));
+    const me = this.store.publicSelf();
+    await this.client().call('enrol', { siteId: input.siteId, desk: { deskId: me.deskId, signPublicKey: me.signPublic, boxPublicKey: me.boxPublic } });
+    await rescue.call('approve', { deskId: me.deskId, keys: [wrapKeyringFor(keyring, me, rescuer)] });
+    this.services.transact(() => {
+      this.store.setKeyring({ ...keyring, recoveryKey: keyring.recoveryKey ?? printed });
+      this.store.setRecoveryDeskId(rescuer.deskId);
+      for (const desk of desks) if (desk.state !== 'pending') this.store.trustDesk(toDeskPublic(desk));
+    });
+    await this.syncNow();
+    this.adoptRecoveryKey(printed);
+    log.info('organisation recovered onto a new desk', { siteId: input.siteId });
+    const counts = countRecords(this.services.ctx.db);
+    return { customers: counts.customers, intakes: counts.intakes, ops: counts.ops };
+  }
+
+  /** The newest keyring among those wrapped for `me` that opens, or null. */
+  private openRecoveryCopy(keys: WrappedKeyring[], desks: Desk[], me: { deskId: string; identity: DeskIdentity }): Keyring | null {
+    for (const wrapped of [...keys].sort((a, b) => b.keyVersion - a.keyVersion)) {
+      const wrapper = desks.find((d) => d.deskId === wrapped.wrappedBy);
+      if (!wrapper) continue;
+      try {
+        return unwrapKeyring(wrapped, me, wrapper.boxPublicKey);
+      } catch {
+        log.warn('a recovery copy of the keyring did not open', { wrappedBy: wrapped.wrappedBy });
+      }
+    }
+    return null;
+  }
+
+  /** Keep the organisation recovery key (and a backup key under it) once the organisation's configuration has arrived. */
+  private adoptRecoveryKey(recoveryKey: string): boolean {
+    if (heldRecoveryKey(this.services) === recoveryKey) return true;
+    if (!organisationId(this.services.ctx.db)) return false;
+    createRecoveryKey(this.services, null, recoveryKey);
+    return true;
+  }
+
+  /**
+   * Keep the site's recovery desk in step with the organisation recovery key:
+   * - the keyring carries a key this desk has not seen (another desk made a new one, or this desk
+   *   was just paired): take it (backups from now on are under it);
+   * - a manager made a new key here: enrol and approve its recovery desk, revoke the old one and
+   *   rotate the data key with the new recovery key in the keyring, wrapped for every active desk;
+   * - otherwise make sure the recovery desk is enrolled and approved (registration).
+   */
+  private async reconcileRecovery(client: SyncClient, desks: Desk[]): Promise<void> {
+    const keyring = this.store.keyring();
+    if (!keyring) return;
+    let held = heldRecoveryKey(this.services);
+    const inKeyring = keyring.recoveryKey ? recoveryDesk(keyring.recoveryKey).deskId : null;
+    if (keyring.recoveryKey && inKeyring && inKeyring !== this.store.recoveryDeskId) {
+      if (held !== keyring.recoveryKey && !this.adoptRecoveryKey(keyring.recoveryKey)) return;
+      this.services.transact(() => this.store.setRecoveryDeskId(inKeyring));
+      held = keyring.recoveryKey;
+    }
+    if (!held) return;
+    if (refreshBackupKey(this.services, held)) log.info('backup key renewed under the organisation id now in force');
+    const rescuer = recoveryDesk(held);
+    const listed = desks.find((d) => d.deskId === rescuer.deskId);
+    if (!listed) {
+      const rescue = new SyncClient(client.baseUrl, { siteId: keyring.siteId, deskId: rescuer.deskId, signingKey: privateKeyOf(rescuer.identity.signPrivate) }, this.services.ctx.now);
+      await rescue.call('enrol', { siteId: keyring.siteId, desk: { deskId: rescuer.deskId, signPublicKey: rescuer.identity.signPublic, boxPublicKey: rescuer.identity.boxPublic, label: 'recovery key' } });
+    }
+    if (!listed || listed.state === 'pending') {
+      await client.call('approve', { deskId: rescuer.deskId, keys: [wrapKeyringFor(keyring, { deskId: rescuer.deskId, signPublic: rescuer.identity.signPublic, boxPublic: rescuer.identity.boxPublic }, this.self())] });
+    }
+    if (keyring.recoveryKey !== held) {
+      // A new recovery key made on this desk: the old recovery desk can no longer read what comes next.
+      if (inKeyring && inKeyring !== rescuer.deskId) await client.call('revoke', { deskId: inKeyring }).catch((error: unknown) => log.warn('the old recovery desk was not revoked', { code: error instanceof SyncError ? error.code : 'internal' }));
+      await this.rotate(held);
+    }
+    this.services.transact(() => this.store.setRecoveryDeskId(rescuer.deskId));
+  }
+
+  /**
+   * A restored desk (new device id, see SyncStore.rejoinPending): enrol again, approved by the
+   * recovery desk of the key in its keyring; hand in what its previous self had not sent; then it
+   * pulls what it missed like any desk.
+   */
+  private async rejoin(client: SyncClient): Promise<void> {
+    const keyring = this.store.keyring();
+    const key = keyring?.recoveryKey ?? heldRecoveryKey(this.services);
+    if (!keyring || !key) return;
+    const me = this.store.publicSelf();
+    const rescuer = recoveryDesk(key);
+    const rescue = new SyncClient(client.baseUrl, { siteId: keyring.siteId, deskId: rescuer.deskId, signingKey: privateKeyOf(rescuer.identity.signPrivate) }, this.services.ctx.now);
+    await client.call('enrol', { siteId: keyring.siteId, desk: { deskId: me.deskId, signPublicKey: me.signPublic, boxPublicKey: me.boxPublic } });
+    await rescue.call('approve', { deskId: me.deskId, keys: [wrapKeyringFor(keyring, me, rescuer)] });
+    const previous = this.store.previous();
+    if (previous) {
+      const before = new SyncClient(client.baseUrl, { siteId: keyring.siteId, deskId: previous.deskId, signingKey: privateKeyOf(previous.identity.signPrivate) }, this.services.ctx.now);
+      const ackedOf = this.services.ctx.db.prepare<{ deviceId: string }, { acked_seq: number }>('SELECT acked_seq FROM sync_state WHERE device_id = :deviceId');
+      try {
+        for (;;) {
+          const acked = ackedOf.get({ deviceId: previous.deskId })?.acked_seq ?? 0;
+          const batch = nextPushBatch(this.services, this.store, undefined, { deviceId: previous.deskId, signingKey: privateKeyOf(previous.identity.signPrivate), acked });
+          if (!batch) break;
+          const answer = await before.call('push', { ops: batch.ops });
+          const top = answer.acked.find((a) => a.deviceId === previous.deskId)?.highestContiguousSeq ?? acked;
+          if (top <= acked) break;
+          this.services.transact(() =>
+            this.services.ctx.db
+              .prepare<{ deviceId: string; seq: number }>('INSERT INTO sync_state (device_id, acked_seq) VALUES (:deviceId, :seq) ON CONFLICT (device_id) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq)')
+              .run({ deviceId: previous.deskId, seq: top }),
+          );
+        }
+      } catch (error) {
+        // The desk it was may have been revoked as lost: its unsent ops stay in this log, readable here.
+        log.warn('ops of the desk this one was restored from were not handed in', { code: error instanceof SyncError ? error.code : 'internal' });
+      }
+    }
+    this.services.transact(() => this.store.finishRejoin());
+    log.info('restored desk rejoined sync under a new device id');
   }
 
   /** A new desk asks to join a site: it is pending until a manager pairs it. Returns the pairing code. */
@@ -192,16 +353,18 @@ export class SyncService {
   /** A lost desk: refused by the server from now on, and a new data-key version it never receives. */
   async revoke(deskId: string): Promise<void> {
     if (deskId === this.store.deviceId) throw new SyncError('refused', 'forbidden', 'a desk cannot revoke itself');
+    if (isRecoveryDeskId(deskId)) throw new SyncError('refused', 'forbidden', "the recovery key's desk is replaced by making a new recovery key, not revoked");
     await this.client().call('revoke', { deskId });
     this.services.transact(() => this.store.revokeDesk(deskId));
     await this.rotate();
   }
 
   /** A new data-key version for every active desk; nothing old is re-encrypted. */
-  async rotate(): Promise<{ keyVersion: number }> {
+  async rotate(recoveryKey?: string): Promise<{ keyVersion: number }> {
     const keyring = this.store.keyring();
     if (!keyring) throw new SyncError('refused', 'forbidden', 'this desk is not enrolled');
-    const next = rotateKeyring(keyring);
+    const rotated = rotateKeyring(keyring);
+    const next = recoveryKey ? { ...rotated, recoveryKey } : rotated;
     const { desks } = await this.client().call('listDesks');
     const active = desks.filter((d) => d.state === 'active');
     for (let i = 0; i < active.length; i += SYNC_LIMITS.keyringEntries) {
@@ -271,12 +434,14 @@ export class SyncService {
     this.state = 'syncing';
     try {
       const client = this.client();
-      await this.refreshDesksAndKeys(client);
+      if (this.store.rejoinPending) await this.rejoin(client);
+      const desks = await this.refreshDesksAndKeys(client);
       if (!this.store.keyring()) {
         this.state = 'connected';
         this.problem = null;
         return { pushed: 0, pulled: 0 };
       }
+      await this.reconcileRecovery(client, desks);
       const pushed = await this.push(client);
       const pulled = await this.pull(client);
       this.rounds += 1;
@@ -292,7 +457,7 @@ export class SyncService {
     }
   }
 
-  private async refreshDesksAndKeys(client: SyncClient): Promise<void> {
+  private async refreshDesksAndKeys(client: SyncClient): Promise<Desk[]> {
     const { desks } = await client.call('listDesks');
     const byId = new Map(desks.map((d) => [d.deskId, d]));
     const { keys } = await client.call('getKeys');
@@ -306,8 +471,9 @@ export class SyncService {
       try {
         const opened = unwrapKeyring(wrapped, this.self(), wrapper.boxPublicKey);
         if (opened.siteId !== this.store.siteId) continue;
+        // The newer version's recovery key is the organisation's current one.
         merged = merged
-          ? { ...merged, current: Math.max(merged.current, opened.current), dataKeys: { ...opened.dataKeys, ...merged.dataKeys } }
+          ? { ...merged, current: Math.max(merged.current, opened.current), dataKeys: { ...opened.dataKeys, ...merged.dataKeys }, ...(opened.current > merged.current && opened.recoveryKey ? { recoveryKey: opened.recoveryKey } : {}) }
           : opened;
         if (!keyring) sas = shortAuthString(this.store.publicSelf(), toDeskPublic(wrapper));
       } catch {
@@ -324,6 +490,7 @@ export class SyncService {
     });
     if (!keyring && merged && sas) this.pendingKeyring = { keyring: merged, sas };
     if (keyring && merged !== keyring) retryQuarantined(this.services, this.store);
+    return desks;
   }
 
   private async push(client: SyncClient): Promise<number> {

@@ -20,6 +20,12 @@ import {
 } from './keyring';
 import type { KeyObject } from 'node:crypto';
 
+/** meta keys a restore sets (see `rejoinPending`). */
+export const REJOIN = 'sync_rejoin';
+export const PREVIOUS_DEVICE = 'sync_previous_device';
+export const PREVIOUS_IDENTITY = 'sync_previous_identity';
+export const IDENTITY = 'sync_identity';
+
 const trustedDeskSchema = z.object({
   deskId: z.string(),
   signPublic: z.string(),
@@ -68,19 +74,45 @@ export class SyncStore {
     this.meta.set('sync_site_id', siteId);
   }
 
-  /** The keyring wrapped under the recovery key (the recovery key itself is only ever printed). */
-  setRecoveryWrap(wrapped: string): void {
-    this.meta.set('sync_recovery_wrap', wrapped);
+  /** The recovery desk (derived from the organisation recovery key) this desk last saw in the keyring or put there. */
+  get recoveryDeskId(): string | null {
+    return this.meta.get('sync_recovery_desk') || null;
+  }
+
+  setRecoveryDeskId(deskId: string): void {
+    this.meta.set('sync_recovery_desk', deskId);
+  }
+
+  /**
+   * Set by a restore (electron/core/backup/operations.ts): this database came back under a new
+   * device id and must enrol again (approved by the recovery desk) before it syncs; the desk it
+   * was before, whose unsent ops it may still hold, is kept as `previous`.
+   */
+  get rejoinPending(): boolean {
+    return this.meta.get(REJOIN) === '1';
+  }
+
+  finishRejoin(): void {
+    this.meta.set(REJOIN, '');
+    this.meta.set(PREVIOUS_DEVICE, '');
+    this.meta.set(PREVIOUS_IDENTITY, '');
+  }
+
+  previous(): { deskId: string; identity: DeskIdentity } | null {
+    const deskId = this.meta.get(PREVIOUS_DEVICE);
+    const sealed = this.meta.get(PREVIOUS_IDENTITY);
+    if (!deskId || !sealed) return null;
+    return { deskId, identity: openLocal(this.sealKey, 'identity', sealed, deskIdentitySchema) };
   }
 
   /** This desk's signing and box keys, created (and sealed) on first use. */
   identity(): DeskIdentity {
     if (this.identityCache) return this.identityCache;
-    const sealed = this.meta.get('sync_identity');
+    const sealed = this.meta.get(IDENTITY);
     if (sealed) this.identityCache = openLocal(this.sealKey, 'identity', sealed, deskIdentitySchema);
     else {
       const created = createDeskIdentity();
-      this.meta.set('sync_identity', sealLocal(this.sealKey, 'identity', created));
+      this.meta.set(IDENTITY, sealLocal(this.sealKey, 'identity', created));
       this.identityCache = created;
     }
     return this.identityCache;

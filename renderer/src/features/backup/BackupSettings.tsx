@@ -20,6 +20,8 @@ export function BackupSettings() {
   const [busy, setBusy] = useState<'backup' | 'drill' | null>(null);
   const [drillKey, setDrillKey] = useState('');
   const [shownKey, setShownKey] = useState<string | null>(null);
+  const [showPassword, setShowPassword] = useState('');
+  const [showError, setShowError] = useState<string | undefined>(undefined);
   const { register, handleSubmit, setError, reset, formState } = useForm<Settings>({ resolver: zodResolver(backupSettingsSchema) });
 
   const refresh = useCallback(async () => {
@@ -72,6 +74,15 @@ export function BackupSettings() {
   const newKey = async (): Promise<void> => {
     const result = await api.call('backup.recoveryKey.create');
     if (!result.ok) return setActionError(backupErrorMessage(t, result.error));
+    setShownKey(result.value.recoveryKey);
+  };
+
+  /** The key shown again to print another copy, after the manager re-enters their password (checked and audited in the core). */
+  const showAgain = async (): Promise<void> => {
+    setShowError(undefined);
+    const result = await api.call('backup.recoveryKey.show', { password: showPassword });
+    setShowPassword('');
+    if (!result.ok) return setShowError(result.error.fields?.['password'] ? fieldMessage(t, result.error.fields['password']) : backupErrorMessage(t, result.error));
     setShownKey(result.value.recoveryKey);
   };
 
@@ -149,6 +160,22 @@ export function BackupSettings() {
       <p data-testid="last-drill">{status?.lastDrill ? drillText(t, status.lastDrill) : t('backup.never')}</p>
 
       <h3>{t('backup.recoveryTitle')}</h3>
+      {status?.hasRecoveryKey && (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void showAgain();
+          }}
+          noValidate
+          aria-label={t('backup.recoveryShowAgain')}
+        >
+          <p>{t('backup.recoveryShowAgainIntro')}</p>
+          <TextField label={t('backup.recoveryShowPassword')} type="password" autoComplete="current-password" maxLength={200} value={showPassword} error={showError} onChange={(event) => setShowPassword(event.target.value)} />
+          <button type="submit" disabled={showPassword === ''}>
+            {t('backup.recoveryShowSubmit')}
+          </button>
+        </form>
+      )}
       <p>{t('backup.recoveryNewWarning')}</p>
       <button type="button" onClick={() => void newKey()}>
         {t('backup.recoveryNew')}

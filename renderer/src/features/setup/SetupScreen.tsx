@@ -1,4 +1,4 @@
-/** First run: organisation, site and desk names, and the first manager account. */
+/** First run: organisation, site and desk names, and the first manager account; or recover an existing organisation. */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
@@ -12,6 +12,7 @@ import { api } from '../../lib/api';
 import { fieldMessage } from '../../lib/errors';
 import { applyRpcError } from '../../lib/forms';
 import { RecoveryKeyStep } from '../backup/RecoveryKeyStep';
+import { RecoverOrganisation } from './RecoverOrganisation';
 
 const formSchema = z
   .object({
@@ -30,6 +31,7 @@ export function SetupScreen() {
   const { t } = useTranslation();
   const [formError, setFormError] = useState<string | null>(null);
   const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
+  const [recovering, setRecovering] = useState(false);
   const { register, handleSubmit, setError, formState } = useForm<SetupForm>({ resolver: zodResolver(formSchema), mode: 'onTouched' });
   const errors = formState.errors;
 
@@ -60,11 +62,24 @@ export function SetupScreen() {
     );
   }
 
+  if (recovering) {
+    return (
+      <main className="centered">
+        <RecoverOrganisation onCancel={() => setRecovering(false)} />
+      </main>
+    );
+  }
+
   return (
     <main className="centered">
       <form className="card card--wide" onSubmit={submit} noValidate aria-labelledby="setup-title">
         <h1 id="setup-title">{t('setup.title')}</h1>
         <p>{t('setup.intro')}</p>
+        <p>
+          <button type="button" onClick={() => setRecovering(true)}>
+            {t('setup.recoverToggle')}
+          </button>
+        </p>
         <TextField label={t('setup.organisationName')} autoFocus maxLength={INPUT_LIMITS.organisationName} error={fieldMessage(t, errors.organisationName?.message)} {...register('organisationName')} />
         <TextField label={t('setup.siteName')} maxLength={INPUT_LIMITS.siteName} error={fieldMessage(t, errors.siteName?.message)} {...register('siteName')} />
         <TextField label={t('setup.deskName')} maxLength={INPUT_LIMITS.deskName} error={fieldMessage(t, errors.deskName?.message)} {...register('deskName')} />
