@@ -12,6 +12,7 @@ import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { cleanScan } from '../attachments/scan-files';
+import { transcriptionState } from './transcription-service';
 import { generateFormPdf, loadFormFont, loadNotice, type FormLanguage } from './form-pdf';
 
 export interface Actor {
@@ -44,6 +45,9 @@ interface SheetRow {
 
 export interface Sheet {
   serial: number;
+  doubleEntry: boolean;
+  typedBy: string[];
+  reconcile: boolean;
   state: SheetState;
   reason: string;
   intakeId: string | null;
@@ -91,6 +95,8 @@ function batchRow(services: Services, batchId: string): BatchRow {
   return row;
 }
 
+const NOT_TYPED = { doubleEntry: false, typedBy: [] as string[], reconcile: false };
+
 /** Every serial of the batch, accounted or still pending. */
 export function batchSheets(services: Services, batchId: string): Sheet[] {
   const row = batchRow(services, batchId);
@@ -99,8 +105,8 @@ export function batchSheets(services: Services, batchId: string): Sheet[] {
     const serial = row.first_serial + i;
     const sheet = rows.get(serial);
     return sheet
-      ? { serial, state: (sheet.state === '' ? 'pending' : sheet.state) as SheetState, reason: sheet.reason, intakeId: sheet.intake_id, scanId: sheet.scan_id, by: sheet.by_staff, at: sheet.at }
-      : { serial, state: 'pending' as const, reason: '', intakeId: null, scanId: null, by: '', at: 0 };
+      ? { serial, state: (sheet.state === '' ? 'pending' : sheet.state) as SheetState, reason: sheet.reason, intakeId: sheet.intake_id, scanId: sheet.scan_id, by: sheet.by_staff, at: sheet.at, ...NOT_TYPED }
+      : { serial, state: 'pending' as const, reason: '', intakeId: null, scanId: null, by: '', at: 0, ...NOT_TYPED };
   });
 }
 
@@ -126,7 +132,10 @@ export function listBatches(services: Services, open: boolean): BatchSummary[] {
 }
 
 export function batchDetail(services: Services, batchId: string): { batch: BatchSummary; sheets: Sheet[] } {
-  return { batch: summary(services, batchRow(services, batchId)), sheets: batchSheets(services, batchId) };
+  const row = batchRow(services, batchId);
+  // How far each pending sheet's transcription is (who typed it, never what), for the sheet list.
+  const sheets = batchSheets(services, batchId).map((sheet) => (sheet.state === 'pending' ? { ...sheet, ...transcriptionState(services, batchId, row.code, sheet.serial) } : sheet));
+  return { batch: summary(services, row), sheets };
 }
 
 function requireOpenSerial(services: Services, batchId: string, serial: number): BatchRow {

@@ -12,9 +12,16 @@ import { migration0005 } from './0005_review_attention';
 import { migration0006 } from './0006_field_changes';
 import { migration0007 } from './0007_paper_batches';
 import { migration0008 } from './0008_filter_indexes';
+import { migration0011 } from './0011_paper_transcription';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
+/**
+ * BRANCH-ONLY (paper-ui): versions 9 and 10 belong to other branches (pre-assigned numbering); these
+ * empty stand-ins keep the sequence whole until they are merged. The lead removes them at merge.
+ */
+const reservedForMerge = (version: number): Migration => ({ version, name: `reserved_${version}`, up() {} });
+
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, reservedForMerge(9), reservedForMerge(10), migration0011];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function currentVersion(db: Db): number {
