@@ -167,5 +167,12 @@ export const PAPER_METHODS = {
     access: { permission: 'staff.read' },
     mutates: false,
   }),
+  /** Where each field's box sits on the site's printed form (fractions of the page), to highlight it on a scan. */
+  'paper.form.layout': method({
+    input: z.object({ language: z.enum(['zh-CN', 'en']).default('zh-CN') }).strict(),
+    output: z.object({ regions: z.array(z.object({ field: z.string(), x: z.number(), y: z.number(), width: z.number(), height: z.number() })) }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
   'paper.batch.close': method({ input: z.object({ batchId: paperBatchIdSchema }).strict(), output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
 } as const;

@@ -102,6 +102,7 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'paper.doubleEntry.get': /* session */ [SP, GL, MG, SV, MT],
   'paper.doubleEntry.update': [MG],
   'paper.figures': [GL, MG, SV],
+  'paper.form.layout': [SP, GL, MG],
 };
 
 beforeAll(async () => {

@@ -200,6 +200,26 @@ export async function batchFormPdf(services: Services, staffId: string, batchId:
   return { fileName: `forms-${row.code}-${formatSerial(row.first_serial)}-${formatSerial(row.first_serial + row.sheet_count - 1)}.pdf`, pages: pdf.pages, pdfBase64: Buffer.from(pdf.bytes).toString('base64') };
 }
 
+const layouts = new Map<string, Array<{ field: string; x: number; y: number; width: number; height: number }>>();
+
+/**
+ * Where each field's box sits on the form this site prints, as fractions of the page (origin top
+ * left), so the transcription screen can highlight the current field on a scan of it. Worked out
+ * once per field configuration and language by laying out one sheet.
+ */
+export async function formLayout(services: Services, language: FormLanguage): Promise<{ regions: Array<{ field: string; x: number; y: number; width: number; height: number }> }> {
+  const fieldConfig = services.config.intakeFields();
+  const key = `${language}:${JSON.stringify(fieldConfig)}`;
+  let regions = layouts.get(key);
+  if (!regions) {
+    const pdf = await generateFormPdf({ organisationName: '', siteName: '', fieldConfig, batch: 'L', firstSerial: 1, count: 1, language, noticeText: loadNotice(language), fontBytes: loadFormFont() });
+    const { width, height } = pdf.pageSize;
+    regions = pdf.regions.map((region) => ({ field: region.field, x: region.x / width, y: region.y / height, width: region.width / width, height: region.height / height }));
+    layouts.set(key, regions);
+  }
+  return { regions };
+}
+
 /** Attaches a checked scan to a sheet of an open batch (the sheet keeps its state; its scan is replaced). */
 export async function attachScan(services: Services, staffId: string, input: { uploadId: string; batchId: string; serial: number }): Promise<{ scanId: string; type: string; pages: number; sheets: Sheet[] }> {
   requireOpenSerial(services, input.batchId, input.serial);

@@ -1,6 +1,6 @@
 /** Handlers for paper-form batches (issue 13); merged into HANDLERS. */
 import type { OpenBatchInput } from '../../../shared/api/paper-contract';
-import { attachScan, batchDetail, batchFormPdf, sheetScan, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { attachScan, batchDetail, batchFormPdf, formLayout, sheetScan, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
 import { awaitingReconciliation, doubleEntrySettings, openTranscription, paperFigures, reconcile, reconciliationView, submitTranscription, updateDoubleEntrySettings, LATE_BATCH_MINUTES, type Choice } from '../paper/transcription-service';
 import type { Consent } from '../../../shared/domain/intake/consent';
 import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
@@ -39,5 +39,6 @@ export const PAPER_HANDLERS = {
   'paper.doubleEntry.get': (_input: Record<string, never>, call: CallContext) => doubleEntrySettings(call.services),
   'paper.doubleEntry.update': (input: DoubleEntrySettings, call: CallContext) => updateDoubleEntrySettings(call.services, actorOf(call).staffId, input),
   'paper.figures': (input: { days: number }, call: CallContext) => ({ ...paperFigures(call.services, input.days), lateBatches: listBatches(call.services, true).filter((batch) => batch.ageMinutes >= LATE_BATCH_MINUTES) }),
+  'paper.form.layout': (input: { language: 'zh-CN' | 'en' }, call: CallContext) => formLayout(call.services, input.language),
   'paper.batch.close': (input: { batchId: string }, call: CallContext) => closeBatch(call.services, actorOf(call), input.batchId),
 };

@@ -18,7 +18,13 @@ const masksOf = (draft: Draft): Masks => Object.fromEntries((draft.masked ?? [])
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'failed'; error: RpcError };
 
-export function useDraft() {
+/** A paper form being transcribed (issue 13): its own draft, opened or resumed for that sheet. */
+export interface PaperSheet {
+  batchId: string;
+  serial: number;
+}
+
+export function useDraft(paper?: PaperSheet) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [restored, setRestored] = useState(false);
   const [loadError, setLoadError] = useState<RpcError | null>(null);
@@ -27,8 +33,17 @@ export function useDraft() {
   const pending = useRef<Draft | null>(null);
   const saving = useRef(false);
 
+  const paperBatch = paper?.batchId;
+  const paperSerial = paper?.serial;
   const open = useCallback(async (fresh: boolean) => {
     setLoadError(null);
+    if (paperBatch !== undefined && paperSerial !== undefined) {
+      const opened = await api.call('paper.transcribe.open', { batchId: paperBatch, serial: paperSerial });
+      if (!opened.ok) return setLoadError(opened.error);
+      setDraft(opened.value);
+      setRestored(opened.value.updatedAt > opened.value.startedAt);
+      return;
+    }
     if (!fresh) {
       const current = await api.call('intake.draft.current');
       if (!current.ok) return setLoadError(current.error);
@@ -46,7 +61,7 @@ export function useDraft() {
     setMasks(masksOf(started.value));
     setRestored(false);
     setSaveState({ kind: 'idle' });
-  }, []);
+  }, [paperBatch, paperSerial]);
 
   useEffect(() => {
     void open(false);
