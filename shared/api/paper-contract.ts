@@ -160,7 +160,7 @@ export const PAPER_METHODS = {
     input: z.object({ days: z.number().int().min(1).max(366).default(7) }).strict(),
     output: z.object({
       days: z.number().int(),
-      staff: z.array(z.object({ staffId: z.string(), name: z.string(), forms: z.number().int(), formsPerHour: z.number().nullable(), fieldsCompared: z.number().int(), disagreementRate: z.number().nullable(), accuracy: z.number().nullable() })),
+      staff: z.array(z.object({ staffId: z.string(), staffName: z.string(), forms: z.number().int(), formsPerHour: z.number().nullable(), fieldsCompared: z.number().int(), disagreementRate: z.number().nullable(), accuracy: z.number().nullable() })),
       fields: z.array(z.object({ field: z.string(), compared: z.number().int(), differing: z.number().int(), disagreementRate: z.number() })),
       lateBatches: z.array(batchSummarySchema),
     }),

@@ -203,8 +203,8 @@ describe('transcribing paper forms', () => {
     const figures = paperFigures(services, 7);
     const a = figures.staff.find((row) => row.staffId === TYPIST_A.staffId);
     const b = figures.staff.find((row) => row.staffId === TYPIST_B.staffId);
-    expect(a).toMatchObject({ name: '录入员李', forms: 2, formsPerHour: 20, accuracy: 1 });
-    expect(b).toMatchObject({ name: '录入员张', forms: 2, formsPerHour: 30 });
+    expect(a).toMatchObject({ staffName: '录入员李', forms: 2, formsPerHour: 20, accuracy: 1 });
+    expect(b).toMatchObject({ staffName: '录入员张', forms: 2, formsPerHour: 30 });
     expect(b?.accuracy).toBeLessThan(1);
     expect(a?.disagreementRate).toBeGreaterThan(0);
     expect(b?.disagreementRate).toBe(a?.disagreementRate);

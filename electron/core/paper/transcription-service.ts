@@ -409,14 +409,14 @@ export function paperFigures(services: Services, days: number) {
     staff: [...perStaff.entries()]
       .map(([staffId, row]) => ({
         staffId,
-        name: services.staff.byId(staffId)?.displayName ?? staffId,
+        staffName: services.staff.byId(staffId)?.displayName ?? staffId,
         forms: row.forms,
         formsPerHour: row.ms > 0 ? Math.round((row.forms / (row.ms / HOUR)) * 10) / 10 : null,
         fieldsCompared: row.compared,
         disagreementRate: rate(row.differing, row.compared),
         accuracy: row.compared === 0 ? null : Math.round((1 - row.decidedAgainst / row.compared) * 1000) / 1000,
       }))
-      .sort((x, y) => y.forms - x.forms || x.name.localeCompare(y.name)),
+      .sort((x, y) => y.forms - x.forms || x.staffName.localeCompare(y.staffName)),
     fields: [...perField.entries()]
       .map(([field, row]) => ({ field, compared: row.compared, differing: row.differing, disagreementRate: rate(row.differing, row.compared) ?? 0 }))
       .sort((x, y) => y.disagreementRate - x.disagreementRate || (fieldOrder.get(x.field) ?? 99) - (fieldOrder.get(y.field) ?? 99)),

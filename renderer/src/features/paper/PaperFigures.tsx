@@ -75,7 +75,7 @@ export function PaperFigures() {
               <tbody>
                 {figures.staff.map((row) => (
                   <tr key={row.staffId}>
-                    <th scope="row">{row.name}</th>
+                    <th scope="row">{row.staffName}</th>
                     <td>{row.forms}</td>
                     <td>{row.formsPerHour ?? t('paper.figures.none')}</td>
                     <td><Rate value={row.disagreementRate} label={t('paper.figures.disagreement')} /></td>
