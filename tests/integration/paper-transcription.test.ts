@@ -10,7 +10,7 @@ import { openDatabase } from '../../electron/core/db/connection';
 import { migrate } from '../../electron/core/db/migrations';
 import { DomainError } from '../../electron/core/errors';
 import { allOps, firstDifference, project } from '../../electron/core/oplog/digest';
-import { saveDraft } from '../../electron/core/intake/intake-service';
+import { saveDraft, startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
 import { batchDetail, closeBatch, markSheet, openBatch } from '../../electron/core/paper/batch-service';
 import {
   awaitingReconciliation,
@@ -90,8 +90,10 @@ describe('transcribing paper forms', () => {
     const batch = openBatch(services, LEAD, BATCH);
     const draft = openTranscription(services, TYPIST_A.staffId, { batchId: batch.id, serial: 1 });
     expect(draft).toMatchObject({ source: 'paper_form', doubleEntry: false, paper: { batchId: batch.id, serial: 1, formNo: 'B7-0001' }, consent: { method: 'paper', paperFormNo: 'B7-0001' } });
-    // The walk-in screen's draft is not the paper one.
+    // The walk-in screen's draft is not the paper one, and a paper form is never typed around its sheet.
     expect(services.drafts.latest(TYPIST_A.staffId)).toBeNull();
+    expect(refusal(() => startDraft(services, TYPIST_A.staffId, { customerId: null, source: 'paper_form', reason: '' })).fields).toEqual({ source: 'paper_from_batch' });
+    expect(refusal(() => submitWalkIn(services, TYPIST_A.staffId, { draftId: draft.id, fields: SHEET, consent: CONSENT, customerId: null, customerPresent: false })).fields).toEqual({ draftId: 'paper_from_batch' });
     // Reopening resumes the same draft, with what was typed.
     saveDraft(services, TYPIST_A.staffId, { id: draft.id, fields: { ...SHEET, mobile: '138' }, consent: CONSENT, customerId: null, cleared: [] });
     expect(openTranscription(services, TYPIST_A.staffId, { batchId: batch.id, serial: 1 })).toMatchObject({ id: draft.id, fields: { mobile: '138' } });

@@ -76,6 +76,8 @@ export function revealDraftField(services: Services, staffId: string, draftId: s
  */
 export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: DraftSource; reason: string }): Draft {
   const now = services.ctx.now();
+  // A paper form is transcribed into its sheet's draft (paper.transcribe.open), where double entry applies.
+  if (input.source === 'paper_form') throw new DomainError('VALIDATION', 'a paper form is transcribed from its batch', { source: 'paper_from_batch' });
   let fields = emptyIntakeFields();
   if (input.source === 'correction') {
     // Only staff who may enter real records may open one (and see its values, one reveal at a time).
@@ -161,6 +163,7 @@ export interface SubmitInput {
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
+  if (draft.paper) throw new DomainError('CONFLICT', 'a paper form is submitted as a transcription of its sheet', { draftId: 'paper_from_batch' });
   const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.customerId ? confirmStored(services, input.customerId, input.fields) : input.fields;
   return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
