@@ -157,6 +157,7 @@ describe('paper transcription', () => {
     await backHome(lead);
     await openSheets(lead, code);
     await lead.getByTestId('sheet-0001').getByTestId('sheet-state').filter({ hasText: '待组长核对' }).waitFor();
+    await lead.getByTestId('awaiting-reconciliation').getByText(`${code}-0001`).waitFor();
     await lead.getByTestId('sheet-0001').getByRole('button', { name: '核对两次录入' }).click();
     await lead.getByTestId('reconcile-screen').waitFor();
     await expect.poll(() => lead.getByTestId('scan-viewer-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);

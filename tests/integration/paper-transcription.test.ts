@@ -181,6 +181,7 @@ describe('transcribing paper forms', () => {
     transcribe(leadTyped, LEAD.staffId, other.id, 1, SHEET);
     transcribe(leadTyped, TYPIST_B.staffId, other.id, 1, { ...SHEET, name: '赵纸标' });
     expect(refusal(() => reconciliationView(leadTyped.services, LEAD, other.id, 1)).fields).toEqual({ serial: 'own_transcription' });
+    expect(awaitingReconciliation(leadTyped.services, LEAD)).toEqual([]);
 
     clock.now += 60_000;
     const { intakeId } = reconcile(services, LEAD, { batchId: batch.id, serial: 1, choices: { emergencyMobile: { pick: 'a' } } });

@@ -262,8 +262,9 @@ function valueOf(entry: ReturnType<typeof parseEntry>, key: ComparedKey): string
 export function awaitingReconciliation(services: Services, actor: Actor) {
   requireLead(actor);
   const name = (id: string): string => services.staff.byId(id)?.displayName ?? id;
-  return (statements(services.ctx.db).awaiting.all() as Array<DecisionRow & { code: string }>).map((row) => {
-    const typists = [row.entry_a, row.entry_b].map((id) => id.split(':').pop() ?? '');
+  const rows = (statements(services.ctx.db).awaiting.all() as Array<DecisionRow & { code: string }>).map((row) => ({ row, typists: [row.entry_a, row.entry_b].map((id) => id.split(':').pop() ?? '') }));
+  // A lead who typed a sheet is not offered it (another lead reconciles it).
+  return rows.filter(({ typists }) => !typists.includes(actor.staffId)).map(({ row, typists }) => {
     return { batchId: row.batch_id, code: row.code, serial: row.serial, formNo: paperFormNumber(row.code, row.serial), typists: typists.map(name), fields: JSON.parse(row.differing) as string[], at: row.at };
   });
 }

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RpcError } from '../../../../shared/api';
+import type { MethodOutput, RpcError } from '../../../../shared/api';
 import type { BatchSummary, SheetState } from '../../../../shared/api/paper-contract';
 import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { formatSerial, paperFormNumber } from '../../../../shared/domain/paper/serial';
@@ -159,6 +159,34 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
   );
 }
 
+/** For the group lead: sheets whose two transcriptions differ, each one key away from its reconciliation. */
+function AwaitingReconciliation() {
+  const { t } = useTranslation();
+  const start = usePaperWork((state) => state.start);
+  const [sheets, setSheets] = useState<MethodOutput<'paper.reconcile.list'>>([]);
+  useEffect(() => {
+    void api.call('paper.reconcile.list').then((result) => {
+      if (result.ok) setSheets(result.value);
+    });
+  }, []);
+  if (sheets.length === 0) return null;
+  return (
+    <div className="banner banner--notice" role="status" data-testid="awaiting-reconciliation">
+      <p>{t('paper.reconcile.waiting', { count: sheets.length })}</p>
+      <ul className="queue">
+        {sheets.map((sheet) => (
+          <li key={`${sheet.batchId}:${sheet.serial}`} className="queue__item">
+            <strong>{sheet.formNo}</strong>
+            <span>{sheet.typists.join(t('common.listSeparator'))}</span>
+            <span>{t('paper.reconcile.fieldCount', { count: sheet.fields.length })}</span>
+            <button type="button" onClick={() => start({ kind: 'reconcile', batchId: sheet.batchId, serial: sheet.serial, formNo: sheet.formNo })}>{t('paper.reconcile.start')}</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEnter: boolean }) {
   const { t } = useTranslation();
   const [batches, setBatches] = useState<BatchSummary[]>([]);
@@ -179,6 +207,7 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
     <section className="card card--wide" aria-labelledby="paper-batches-title" data-testid="paper-batches">
       <h2 id="paper-batches-title">{t('paper.batchesTitle')}</h2>
       {lastMessage && <p role="status" className="success" data-testid="paper-work-done">{lastMessage}</p>}
+      {isLead && <AwaitingReconciliation />}
       {batches.length === 0 ? (
         <p className="muted">{t('paper.noOpenBatches')}</p>
       ) : (
