@@ -12,7 +12,7 @@ import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { cleanScan } from '../attachments/scan-files';
-import { transcriptionState } from './transcription-service';
+import { doubleEntrySettings, transcriptionState } from './transcription-service';
 import { generateFormPdf, loadFormFont, loadNotice, type FormLanguage } from './form-pdf';
 
 export interface Actor {
@@ -134,7 +134,8 @@ export function listBatches(services: Services, open: boolean): BatchSummary[] {
 export function batchDetail(services: Services, batchId: string): { batch: BatchSummary; sheets: Sheet[] } {
   const row = batchRow(services, batchId);
   // How far each pending sheet's transcription is (who typed it, never what), for the sheet list.
-  const sheets = batchSheets(services, batchId).map((sheet) => (sheet.state === 'pending' ? { ...sheet, ...transcriptionState(services, batchId, row.code, sheet.serial) } : sheet));
+  const settings = doubleEntrySettings(services);
+  const sheets = batchSheets(services, batchId).map((sheet) => (sheet.state === 'pending' ? { ...sheet, ...transcriptionState(services, batchId, row.code, sheet.serial, settings) } : sheet));
   return { batch: summary(services, row), sheets };
 }
 

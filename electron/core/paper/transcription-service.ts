@@ -346,12 +346,12 @@ export function paperOfIntake(services: Services, intakeId: string): { batchId: 
 }
 
 /** Per sheet, for the batch list: how far transcription is (ids of who typed, never values). */
-export function transcriptionState(services: Services, batchId: string, code: string, serial: number): { doubleEntry: boolean; typedBy: string[]; reconcile: boolean } {
+export function transcriptionState(services: Services, batchId: string, code: string, serial: number, settings: DoubleEntrySettings = doubleEntrySettings(services)): { doubleEntry: boolean; typedBy: string[]; reconcile: boolean } {
   const s = statements(services.ctx.db);
   const entries = s.entries.all(batchId, serial) as EntryRow[];
   const decision = s.decision.get(sheetKey(batchId, serial)) as DecisionRow | undefined;
   return {
-    doubleEntry: entries.some((entry) => entry.double_entry === 1) || needsDoubleEntry(doubleEntrySettings(services), code, serial),
+    doubleEntry: entries.some((entry) => entry.double_entry === 1) || needsDoubleEntry(settings, code, serial),
     typedBy: entries.map((entry) => entry.staff_id),
     reconcile: decision?.outcome === 'disagreed',
   };
