@@ -170,6 +170,8 @@ describe('transcribing paper forms', () => {
     const mobileRow = view.rows.find((row) => row.key === 'mobile');
     expect(mobileRow?.differs).toBe(false);
     expect(mobileRow?.a).not.toBe('13812345678');
+    // Showing the differing values in full is audited, naming the fields, never the values.
+    expect(auditActions(core)).toContain('paper.reconcile_opened');
 
     // Every differing field needs a decision; a third value is checked like any entry, naming the field.
     expect(refusal(() => reconcile(services, LEAD, { batchId: batch.id, serial: 1, choices: {} })).fields).toEqual({ emergencyMobile: 'reconcile_choose' });
