@@ -6,6 +6,7 @@ import { CUSTOMER_OPS, INTAKE_OPS } from './customers/projectors';
 import { CONFIG_OPS, STAFF_OPS } from './oplog/projectors';
 import type { OpKinds } from './oplog/types';
 import { PAPER_BATCH_OPS, PAPER_SHEET_OPS } from './paper/batch-projector';
+import { PAPER_DECISION_OPS, PAPER_ENTRY_OPS } from './paper/transcription-projector';
 import { REVIEW_EVENT_OPS } from './review/projector';
 
 export const OP_KINDS: OpKinds = {
@@ -16,4 +17,6 @@ export const OP_KINDS: OpKinds = {
   review_event: REVIEW_EVENT_OPS,
   paper_batch: PAPER_BATCH_OPS,
   paper_sheet: PAPER_SHEET_OPS,
+  paper_entry: PAPER_ENTRY_OPS,
+  paper_decision: PAPER_DECISION_OPS,
 };

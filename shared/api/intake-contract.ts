@@ -26,6 +26,8 @@ export const draftSchema = z.object({
    * (`intake.draft.reveal`) or retyped; a field sent back still showing its mask is unchanged.
    */
   masked: z.array(z.enum(MASKED_FIELDS)).optional(),
+  /** A paper form being transcribed: its batch and serial (the number printed on it is `formNo`). */
+  paper: z.object({ batchId: z.string(), serial: z.number().int(), formNo: z.string() }).optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 

@@ -5,6 +5,12 @@ import { INPUT_LIMITS } from '../domain/limits';
 import { reasonSchema } from '../domain/reason';
 import { BATCH_CODE_PATTERN, SERIAL_MAX } from '../domain/paper/serial';
 import { method } from './method';
+import { draftSchema } from './intake-contract';
+import { consentSchema } from '../domain/intake/consent';
+import { intakeFieldsSchema } from '../domain/intake/fields';
+import { clearedSchema } from '../domain/intake/changes';
+import { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
+import { doubleEntrySettingsSchema } from '../domain/paper/double-entry';
 
 export const PAPER_BATCH_MAX_SHEETS = 1000;
 export const SHEET_STATES = ['pending', 'transcribed', 'void', 'missing'] as const;
@@ -32,6 +38,12 @@ export const sheetSchema = z.object({
   scanId: z.string().nullable(),
   by: z.string(),
   at: z.number(),
+  /** Typed by two different staff (blind double entry, the site's setting). */
+  doubleEntry: z.boolean().default(false),
+  /** Who has transcribed it so far (staff ids; never what they typed). */
+  typedBy: z.array(z.string()).default([]),
+  /** The two transcriptions differ: it waits for the group lead. */
+  reconcile: z.boolean().default(false),
 });
 
 export const batchSummarySchema = z.object({
@@ -91,6 +103,74 @@ export const PAPER_METHODS = {
   'paper.form.pdf': method({
     input: z.object({ batchId: paperBatchIdSchema, language: z.enum(['zh-CN', 'en']).default('zh-CN') }).strict(),
     output: z.object({ fileName: z.string(), pages: z.number().int(), pdfBase64: z.string() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  /** Open (or resume) my transcription of a sheet: a `paper_form` draft holding only what I typed. */
+  'paper.transcribe.open': method({
+    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),
+    output: draftSchema.extend({ doubleEntry: z.boolean() }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  /** Checked like a walk-in; kept; typed once it is an intake, the second of two is compared field by field. */
+  'paper.transcribe.submit': method({
+    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }).strict(),
+    output: z.object({ outcome: z.enum(['transcribed', 'awaiting_second', 'agreed', 'disagreed']), intakeId: intakeIdSchema.nullable(), formNo: z.string(), differing: z.number().int() }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  /** Sheets whose two transcriptions differ (group leads; the core checks the role). */
+  'paper.reconcile.list': method({
+    input: z.object({}).strict(),
+    output: z.array(z.object({ batchId: z.string(), code: z.string(), serial: z.number().int(), formNo: z.string(), typists: z.array(z.string()), fields: z.array(z.string()), at: z.number() })),
+    access: { permission: 'review.act' },
+    mutates: false,
+  }),
+  /** Both transcriptions per field: differing ones in full (audited), agreeing ones masked. */
+  'paper.reconcile.get': method({
+    input: z.object({ batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),
+    output: z.object({
+      batchId: z.string(),
+      serial: z.number().int(),
+      formNo: z.string(),
+      typists: z.object({ a: z.string(), b: z.string() }),
+      rows: z.array(z.object({ key: z.string(), differs: z.boolean(), a: z.union([z.string(), z.boolean(), z.null()]), b: z.union([z.string(), z.boolean(), z.null()]) })),
+    }),
+    access: { permission: 'review.act' },
+    mutates: true,
+  }),
+  /** The lead's decision on each differing field: one of the two, or a third value typed from the scan. */
+  'paper.reconcile.decide': method({
+    input: z
+      .object({
+        batchId: paperBatchIdSchema,
+        serial: z.number().int().min(1).max(SERIAL_MAX),
+        choices: z.record(z.string().max(40), z.union([z.object({ pick: z.enum(['a', 'b']) }).strict(), z.object({ value: z.string().max(500, { message: 'too_long' }) }).strict()])),
+      })
+      .strict(),
+    output: z.object({ intakeId: intakeIdSchema }),
+    access: { permission: 'review.act' },
+    mutates: true,
+  }),
+  'paper.doubleEntry.get': method({ input: z.object({}).strict(), output: doubleEntrySettingsSchema, access: 'session', mutates: false }),
+  'paper.doubleEntry.update': method({ input: doubleEntrySettingsSchema, output: doubleEntrySettingsSchema, access: { permission: 'policy.manage' }, mutates: true }),
+  /** For the supervisor: forms per hour, disagreement rates and accuracy, batches open longer than a day. */
+  'paper.figures': method({
+    input: z.object({ days: z.number().int().min(1).max(366).default(7) }).strict(),
+    output: z.object({
+      days: z.number().int(),
+      staff: z.array(z.object({ staffId: z.string(), staffName: z.string(), forms: z.number().int(), formsPerHour: z.number().nullable(), fieldsCompared: z.number().int(), disagreementRate: z.number().nullable(), accuracy: z.number().nullable() })),
+      fields: z.array(z.object({ field: z.string(), compared: z.number().int(), differing: z.number().int(), disagreementRate: z.number() })),
+      lateBatches: z.array(batchSummarySchema),
+    }),
+    access: { permission: 'staff.read' },
+    mutates: false,
+  }),
+  /** Where each field's box sits on the site's printed form (fractions of the page), to highlight it on a scan. */
+  'paper.form.layout': method({
+    input: z.object({ language: z.enum(['zh-CN', 'en']).default('zh-CN') }).strict(),
+    output: z.object({ regions: z.array(z.object({ field: z.string(), x: z.number(), y: z.number(), width: z.number(), height: z.number() })) }),
     access: { permission: 'intake.create' },
     mutates: false,
   }),

@@ -95,6 +95,16 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'paper.scan.piece': [SP, GL, MG],
   'paper.scan.attach': [SP, GL, MG],
   'paper.scan.get': [SP, GL, MG],
+  'paper.transcribe.open': [SP, GL, MG],
+  'paper.transcribe.submit': [SP, GL, MG],
+  // review.act, and the core lets only group leads and managers reconcile.
+  'paper.reconcile.list': [GL, MG],
+  'paper.reconcile.get': [SP, GL, MG],
+  'paper.reconcile.decide': [SP, GL, MG],
+  'paper.doubleEntry.get': /* session */ [SP, GL, MG, SV, MT],
+  'paper.doubleEntry.update': [MG],
+  'paper.figures': [GL, MG, SV],
+  'paper.form.layout': [SP, GL, MG],
 };
 
 beforeAll(async () => {

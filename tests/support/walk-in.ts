@@ -11,11 +11,12 @@ export interface WalkInKeys {
 /** Milliseconds between a person's keystrokes: slower than any ID card reader (renderer/src/features/intake/card-reader.ts). */
 export const HUMAN_KEY_DELAY_MS = 60;
 
-export async function typeWalkIn(page: Page, customer: WalkInKeys): Promise<void> {
+/** `heading`: the entry screen's title (the walk-in screen, or a paper form being transcribed on the same form). */
+export async function typeWalkIn(page: Page, customer: WalkInKeys, heading: string | RegExp = '现场登记'): Promise<void> {
   const press = async (key: string, times = 1): Promise<void> => {
     for (let i = 0; i < times; i += 1) await page.keyboard.press(key);
   };
-  await page.getByRole('heading', { name: '现场登记' }).waitFor();
+  await page.getByRole('heading', { name: heading }).waitFor();
   await page.keyboard.type(customer.name);
   await press('Enter');
   await page.keyboard.type(customer.mobile); // a full mobile moves on to the document type

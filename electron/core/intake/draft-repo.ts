@@ -15,6 +15,8 @@ interface DraftRow {
   started_at: number;
   updated_at: number;
   cleared: string;
+  paper_batch_id: string | null;
+  paper_serial: number | null;
 }
 
 const toDraft = (row: DraftRow): Draft => ({
@@ -26,6 +28,7 @@ const toDraft = (row: DraftRow): Draft => ({
   cleared: JSON.parse(row.cleared) as FieldName[],
   startedAt: row.started_at,
   updatedAt: row.updated_at,
+  ...(row.paper_batch_id !== null && row.paper_serial !== null ? { paper: { batchId: row.paper_batch_id, serial: row.paper_serial, formNo: '' } } : {}),
 });
 
 export class DraftRepo {
@@ -35,22 +38,27 @@ export class DraftRepo {
   private readonly byIdStmt;
   private readonly deleteStmt;
   private readonly restartStmt;
+  private readonly forSheetStmt;
+  private readonly sheetDraftersStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO drafts (id, staff_id, source, fields, consent, customer_id, started_at, updated_at) VALUES (:id, :staffId, :source, :fields, :consent, :customerId, :startedAt, :startedAt)',
+      'INSERT INTO drafts (id, staff_id, source, fields, consent, customer_id, started_at, updated_at, paper_batch_id, paper_serial) VALUES (:id, :staffId, :source, :fields, :consent, :customerId, :startedAt, :startedAt, :paperBatchId, :paperSerial)',
     );
     this.saveStmt = db.prepare<{ id: string; staffId: string; fields: string; consent: string; customerId: string | null; updatedAt: number; cleared: string }>(
       'UPDATE drafts SET fields = :fields, consent = :consent, customer_id = :customerId, updated_at = :updatedAt, cleared = :cleared WHERE id = :id AND staff_id = :staffId',
     );
     this.restartStmt = db.prepare<{ id: string; staffId: string; now: number }>('UPDATE drafts SET started_at = :now WHERE id = :id AND staff_id = :staffId');
-    this.latestStmt = db.prepare<{ staffId: string }, DraftRow>('SELECT * FROM drafts WHERE staff_id = :staffId ORDER BY updated_at DESC LIMIT 1');
+    // The walk-in screen's draft: a paper form being transcribed belongs to its sheet, not to the counter.
+    this.latestStmt = db.prepare<{ staffId: string }, DraftRow>('SELECT * FROM drafts WHERE staff_id = :staffId AND paper_batch_id IS NULL ORDER BY updated_at DESC LIMIT 1');
+    this.forSheetStmt = db.prepare<{ staffId: string; batchId: string; serial: number }, DraftRow>('SELECT * FROM drafts WHERE staff_id = :staffId AND paper_batch_id = :batchId AND paper_serial = :serial ORDER BY updated_at DESC LIMIT 1');
+    this.sheetDraftersStmt = db.prepare<{ batchId: string; serial: number }, { staff_id: string }>('SELECT DISTINCT staff_id FROM drafts WHERE paper_batch_id = :batchId AND paper_serial = :serial');
     this.byIdStmt = db.prepare<{ id: string; staffId: string }, DraftRow>('SELECT * FROM drafts WHERE id = :id AND staff_id = :staffId');
     this.deleteStmt = db.prepare<{ id: string; staffId: string }>('DELETE FROM drafts WHERE id = :id AND staff_id = :staffId');
   }
 
   create(draft: Draft, staffId: string): void {
-    this.insertStmt.run({ id: draft.id, staffId, source: draft.source, fields: JSON.stringify(draft.fields), consent: JSON.stringify(draft.consent), customerId: draft.customerId, startedAt: draft.startedAt });
+    this.insertStmt.run({ id: draft.id, staffId, source: draft.source, fields: JSON.stringify(draft.fields), consent: JSON.stringify(draft.consent), customerId: draft.customerId, startedAt: draft.startedAt, paperBatchId: draft.paper?.batchId ?? null, paperSerial: draft.paper?.serial ?? null });
   }
 
   /** False when the draft does not exist or belongs to someone else. */
@@ -66,6 +74,17 @@ export class DraftRepo {
   latest(staffId: string): Draft | null {
     const row = this.latestStmt.get({ staffId });
     return row ? toDraft(row) : null;
+  }
+
+  /** This person's transcription of one paper sheet in progress. */
+  forSheet(staffId: string, batchId: string, serial: number): Draft | null {
+    const row = this.forSheetStmt.get({ staffId, batchId, serial });
+    return row ? toDraft(row) : null;
+  }
+
+  /** Who has a transcription of this sheet in progress (blind double entry: ids only, never values). */
+  sheetDrafters(batchId: string, serial: number): string[] {
+    return this.sheetDraftersStmt.all({ batchId, serial }).map((row) => row.staff_id);
   }
 
   get(id: string, staffId: string): Draft | null {

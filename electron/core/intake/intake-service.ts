@@ -15,7 +15,7 @@ import { summarize, type CustomerRow } from '../customers/customer-repo';
 import { VIA_INTAKE, isFieldKey } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
-import { readCapture } from './capture';
+import { readCapture, type Capture } from './capture';
 import { DomainError } from '../errors';
 import type { DraftSource, IntakeSource } from '../../../shared/domain/intake/sources';
 import type { Services } from '../services';
@@ -76,6 +76,8 @@ export function revealDraftField(services: Services, staffId: string, draftId: s
  */
 export function startDraft(services: Services, staffId: string, input: { customerId: string | null; source: DraftSource; reason: string }): Draft {
   const now = services.ctx.now();
+  // A paper form is transcribed into its sheet's draft (paper.transcribe.open), where double entry applies.
+  if (input.source === 'paper_form') throw new DomainError('VALIDATION', 'a paper form is transcribed from its batch', { source: 'paper_from_batch' });
   let fields = emptyIntakeFields();
   if (input.source === 'correction') {
     // Only staff who may enter real records may open one (and see its values, one reveal at a time).
@@ -148,7 +150,7 @@ function confirmStored(services: Services, customerId: string, incoming: IntakeF
   return unmaskUnchanged(incoming, { ...emptyIntakeFields(), ...(JSON.parse(row.doc) as Partial<IntakeFields>) });
 }
 
-interface SubmitInput {
+export interface SubmitInput {
   draftId: string;
   fields: IntakeFields;
   consent: Consent;
@@ -161,6 +163,7 @@ interface SubmitInput {
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
+  if (draft.paper) throw new DomainError('CONFLICT', 'a paper form is submitted as a transcription of its sheet', { draftId: 'paper_from_batch' });
   const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.customerId ? confirmStored(services, input.customerId, input.fields) : input.fields;
   return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
@@ -171,12 +174,20 @@ export function registerOnline(services: Services, staffId: string, input: Omit<
   return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
 }
 
-function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null }) {
+/** The paper sheet an intake transcribes (source `paper_form`): its batch and serial go on the intake. */
+export interface PaperOrigin {
+  batchId: string;
+  serial: number;
+}
+
+/**
+ * The same checks as a submit, without storing anything: the capture read against the stored
+ * customer, validated as a whole, with consent; refused naming each field (issue 13: a paper
+ * transcription is checked like a walk-in before it is kept or compared).
+ */
+export function checkSubmission(services: Services, staffId: string, input: { fields: IntakeFields; consent: Consent; customerId: string | null; cleared?: FieldName[] | undefined }, now: number): Capture {
   const staff = services.staff.byId(staffId);
   if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
-  const draft = { startedAt: origin.startedAt };
-
-  const now = services.ctx.now();
   const capture = readCapture(services, input.customerId, input.fields, input.cleared ?? [], now);
   const validation = capture.validation;
   const consentIssues = validateConsent(input.consent, { minor: validation.derived.minor, hasIdNumber: validation.normalized.idNumber.trim() !== '' });
@@ -184,10 +195,22 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
   for (const [field, issue] of Object.entries(validation.errors)) if (issue) fieldErrors[field] = issue.code;
   for (const [field, code] of Object.entries(consentIssues)) if (code) fieldErrors[`consent.${field}`] = code;
   if (Object.keys(fieldErrors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', fieldErrors);
+  return capture;
+}
+
+/** Stores an intake; the caller's transaction (if any) holds it together with what led to it. */
+export function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; paper?: PaperOrigin | undefined }) {
+  const staff = services.staff.byId(staffId);
+  if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  const draft = { startedAt: origin.startedAt };
+
+  const now = services.ctx.now();
+  const capture = checkSubmission(services, staffId, input, now);
+  const validation = capture.validation;
 
   const fields = validation.normalized;
   // A form from a batch of our numbered paper forms (issue 13): its sheet becomes transcribed with this intake.
-  const paperSheet = input.consent.method === 'paper' ? sheetForFormNumber(services, input.consent.paperFormNo) : null;
+  const paperSheet = origin.paper ?? (input.consent.method === 'paper' ? sheetForFormNumber(services, input.consent.paperFormNo) : null);
   const sameId = services.customers.byIdNumber(fields.idNumber).filter((row) => row.id !== input.customerId);
   if (sameId.length > 0) {
     throw new DomainError('CONFLICT', 'a customer with this ID number already exists; load that customer instead', { idNumber: 'duplicate_id' });
@@ -227,6 +250,7 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
         submittedAt: now,
         durationMs,
         customerPresent: input.customerPresent,
+        ...(origin.paper ? { paperBatchId: origin.paper.batchId, paperSerial: origin.paper.serial } : {}),
       },
     });
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);

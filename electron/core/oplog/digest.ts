@@ -20,6 +20,8 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   field_writes: ['customer_id', 'field', 'as_of'],
   paper_batches: ['id'],
   paper_sheets: ['id'],
+  paper_entries: ['id'],
+  paper_decisions: ['id'],
 };
 
 function canonical(value: unknown): unknown {

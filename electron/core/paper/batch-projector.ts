@@ -51,14 +51,20 @@ const statements = statementsFor((db: Db) => ({
 
 const sorted = (record: Record<string, string>): string => JSON.stringify(Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 
-function lastWriterWins(table: 'batch' | 'sheet', columns: Record<string, string>, empty: Record<string, unknown>): Projector {
+/** The two statements a last-writer-wins projection needs: read a row by id, write it whole. */
+export interface RowStatements {
+  get: (db: Db) => { get(id: string): unknown };
+  put: (db: Db) => { run(row: Record<string, unknown>): unknown };
+}
+
+/** Per-field last-writer-wins by HLC into one table (`field_hlc` keeps each field's HLC). */
+export function lastWriterWins(table: string, rows: RowStatements, columns: Record<string, string>, empty: Record<string, unknown>): Projector {
   return (db, op) => {
-    const s = statements(db);
-    const current = (table === 'batch' ? s.batchGet : s.sheetGet).get(op.entityId) as Record<string, unknown> | undefined;
+    const current = rows.get(db).get(op.entityId) as Record<string, unknown> | undefined;
     const next: Record<string, unknown> = current ? { ...current } : { ...empty, id: op.entityId, updated_hlc: op.hlc, field_hlc: '{}' };
     const fieldHlc = JSON.parse(String(next['field_hlc'])) as Record<string, string>;
     for (const [field, value] of Object.entries(op.changes)) {
-      const column = columns[field];
+      const column = Object.hasOwn(columns, field) ? columns[field] : undefined;
       if (!column) throw new Error(`${table} has no field ${field}`);
       if (op.hlc < (fieldHlc[field] ?? '')) continue;
       fieldHlc[field] = op.hlc;
@@ -66,7 +72,7 @@ function lastWriterWins(table: 'batch' | 'sheet', columns: Record<string, string
     }
     if (!current || String(current['updated_hlc']) < op.hlc) next['updated_hlc'] = op.hlc;
     next['field_hlc'] = sorted(fieldHlc);
-    (table === 'batch' ? s.batchPut : s.sheetPut).run(next);
+    rows.put(db).run(next);
   };
 }
 
@@ -78,7 +84,7 @@ export const PAPER_BATCH_OPS: OpKind = {
     .object({ code: text(20), place: text(60), collectedOn: text(10), firstSerial: count, count, openedBy: text(80), openedAt: z.number(), closedBy: text(80).nullable(), closedAt: z.number().nullable() })
     .partial()
     .strict(),
-  project: lastWriterWins('batch', BATCH_FIELDS, { code: '', place: '', collected_on: '', first_serial: 1, sheet_count: 0, opened_by: '', opened_at: 0, closed_by: null, closed_at: null }),
+  project: lastWriterWins('batch', { get: (db) => statements(db).batchGet, put: (db) => statements(db).batchPut }, BATCH_FIELDS, { code: '', place: '', collected_on: '', first_serial: 1, sheet_count: 0, opened_by: '', opened_at: 0, closed_by: null, closed_at: null }),
 };
 
 export const PAPER_SHEET_OPS: OpKind = {
@@ -86,5 +92,5 @@ export const PAPER_SHEET_OPS: OpKind = {
     .object({ batchId: text(80), serial: count, state: z.enum(['transcribed', 'void', 'missing', 'pending']), reason: text(500), intakeId: text(80).nullable(), scanId: text(64).nullable(), by: text(80), at: z.number() })
     .partial()
     .strict(),
-  project: lastWriterWins('sheet', SHEET_FIELDS, { batch_id: '', serial: 0, state: '', reason: '', intake_id: null, scan_id: null, by_staff: '', at: 0 }),
+  project: lastWriterWins('sheet', { get: (db) => statements(db).sheetGet, put: (db) => statements(db).sheetPut }, SHEET_FIELDS, { batch_id: '', serial: 0, state: '', reason: '', intake_id: null, scan_id: null, by_staff: '', at: 0 }),
 };

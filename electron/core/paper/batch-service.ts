@@ -12,6 +12,7 @@ import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
 import { cleanScan } from '../attachments/scan-files';
+import { doubleEntrySettings, transcriptionState } from './transcription-service';
 import { generateFormPdf, loadFormFont, loadNotice, type FormLanguage } from './form-pdf';
 
 export interface Actor {
@@ -44,6 +45,9 @@ interface SheetRow {
 
 export interface Sheet {
   serial: number;
+  doubleEntry: boolean;
+  typedBy: string[];
+  reconcile: boolean;
   state: SheetState;
   reason: string;
   intakeId: string | null;
@@ -91,6 +95,8 @@ function batchRow(services: Services, batchId: string): BatchRow {
   return row;
 }
 
+const NOT_TYPED = { doubleEntry: false, typedBy: [] as string[], reconcile: false };
+
 /** Every serial of the batch, accounted or still pending. */
 export function batchSheets(services: Services, batchId: string): Sheet[] {
   const row = batchRow(services, batchId);
@@ -99,8 +105,8 @@ export function batchSheets(services: Services, batchId: string): Sheet[] {
     const serial = row.first_serial + i;
     const sheet = rows.get(serial);
     return sheet
-      ? { serial, state: (sheet.state === '' ? 'pending' : sheet.state) as SheetState, reason: sheet.reason, intakeId: sheet.intake_id, scanId: sheet.scan_id, by: sheet.by_staff, at: sheet.at }
-      : { serial, state: 'pending' as const, reason: '', intakeId: null, scanId: null, by: '', at: 0 };
+      ? { serial, state: (sheet.state === '' ? 'pending' : sheet.state) as SheetState, reason: sheet.reason, intakeId: sheet.intake_id, scanId: sheet.scan_id, by: sheet.by_staff, at: sheet.at, ...NOT_TYPED }
+      : { serial, state: 'pending' as const, reason: '', intakeId: null, scanId: null, by: '', at: 0, ...NOT_TYPED };
   });
 }
 
@@ -126,7 +132,11 @@ export function listBatches(services: Services, open: boolean): BatchSummary[] {
 }
 
 export function batchDetail(services: Services, batchId: string): { batch: BatchSummary; sheets: Sheet[] } {
-  return { batch: summary(services, batchRow(services, batchId)), sheets: batchSheets(services, batchId) };
+  const row = batchRow(services, batchId);
+  // How far each pending sheet's transcription is (who typed it, never what), for the sheet list.
+  const settings = doubleEntrySettings(services);
+  const sheets = batchSheets(services, batchId).map((sheet) => (sheet.state === 'pending' ? { ...sheet, ...transcriptionState(services, batchId, row.code, sheet.serial, settings) } : sheet));
+  return { batch: summary(services, row), sheets };
 }
 
 function requireOpenSerial(services: Services, batchId: string, serial: number): BatchRow {
@@ -189,6 +199,26 @@ export async function batchFormPdf(services: Services, staffId: string, batchId:
   });
   services.audit.append(staffId, 'paper.forms_printed', batchId, { first: row.first_serial, count: row.sheet_count });
   return { fileName: `forms-${row.code}-${formatSerial(row.first_serial)}-${formatSerial(row.first_serial + row.sheet_count - 1)}.pdf`, pages: pdf.pages, pdfBase64: Buffer.from(pdf.bytes).toString('base64') };
+}
+
+const layouts = new Map<string, Array<{ field: string; x: number; y: number; width: number; height: number }>>();
+
+/**
+ * Where each field's box sits on the form this site prints, as fractions of the page (origin top
+ * left), so the transcription screen can highlight the current field on a scan of it. Worked out
+ * once per field configuration and language by laying out one sheet.
+ */
+export async function formLayout(services: Services, language: FormLanguage): Promise<{ regions: Array<{ field: string; x: number; y: number; width: number; height: number }> }> {
+  const fieldConfig = services.config.intakeFields();
+  const key = `${language}:${JSON.stringify(fieldConfig)}`;
+  let regions = layouts.get(key);
+  if (!regions) {
+    const pdf = await generateFormPdf({ organisationName: '', siteName: '', fieldConfig, batch: 'L', firstSerial: 1, count: 1, language, noticeText: loadNotice(language), fontBytes: loadFormFont() });
+    const { width, height } = pdf.pageSize;
+    regions = pdf.regions.map((region) => ({ field: region.field, x: region.x / width, y: region.y / height, width: region.width / width, height: region.height / height }));
+    layouts.set(key, regions);
+  }
+  return { regions };
 }
 
 /** Attaches a checked scan to a sheet of an open batch (the sheet keeps its state; its scan is replaced). */

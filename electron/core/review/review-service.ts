@@ -3,6 +3,7 @@
  * against the state machine before it is written; queues per person; a record that becomes valid
  * updates its customer, and is locked from then on.
  */
+import { paperOfIntake } from '../paper/transcription-service';
 import type { QueueItem } from '../../../shared/api/review-contract';
 import { isCheckerRole, isLeadRole, type Role } from '../../../shared/domain/auth/roles';
 import { NEEDS_ATTENTION, deriveTolerant, needsLead, type AnyReviewEvent, type SettleTo } from '../../../shared/domain/review/attention';
@@ -329,6 +330,8 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,
     attention: state.attention.map((note) => ({ kind: note.kind, at: note.at, byStaff: note.by, refusal: note.refusal })),
+    // A paper intake: the cross-checker compares the record with the scan of its form (issue 13 item 6).
+    paper: intake.source === 'paper_form' ? paperOfIntake(services, intakeId) : null,
     events: events.map((event) => ({
       kind: event.kind,
       byStaff: event.by.staffId,

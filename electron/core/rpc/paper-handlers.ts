@@ -1,6 +1,10 @@
 /** Handlers for paper-form batches (issue 13); merged into HANDLERS. */
 import type { OpenBatchInput } from '../../../shared/api/paper-contract';
-import { attachScan, batchDetail, batchFormPdf, sheetScan, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { attachScan, batchDetail, batchFormPdf, formLayout, sheetScan, closeBatch, listBatches, markSheet, openBatch, type Actor } from '../paper/batch-service';
+import { awaitingReconciliation, doubleEntrySettings, openTranscription, paperFigures, reconcile, reconciliationView, submitTranscription, updateDoubleEntrySettings, LATE_BATCH_MINUTES, type Choice } from '../paper/transcription-service';
+import type { Consent } from '../../../shared/domain/intake/consent';
+import type { FieldName, IntakeFields } from '../../../shared/domain/intake/fields';
+import type { DoubleEntrySettings } from '../../../shared/domain/paper/double-entry';
 import { RpcFailure } from './failure';
 import type { CallContext } from './handlers';
 
@@ -27,5 +31,14 @@ export const PAPER_HANDLERS = {
   'paper.batch.get': (input: { batchId: string }, call: CallContext) => batchDetail(call.services, input.batchId),
   'paper.sheet.mark': (input: { batchId: string; serial: number; state: 'void' | 'missing'; reason: string }, call: CallContext) => markSheet(call.services, actorOf(call), input),
   'paper.form.pdf': (input: { batchId: string; language: 'zh-CN' | 'en' }, call: CallContext) => batchFormPdf(call.services, actorOf(call).staffId, input.batchId, input.language),
+  'paper.transcribe.open': (input: { batchId: string; serial: number }, call: CallContext) => openTranscription(call.services, actorOf(call).staffId, input),
+  'paper.transcribe.submit': (input: { draftId: string; fields: IntakeFields; consent: Consent; customerId: string | null; cleared: FieldName[] }, call: CallContext) => submitTranscription(call.services, actorOf(call).staffId, input),
+  'paper.reconcile.list': (_input: Record<string, never>, call: CallContext) => awaitingReconciliation(call.services, actorOf(call)),
+  'paper.reconcile.get': (input: { batchId: string; serial: number }, call: CallContext) => reconciliationView(call.services, actorOf(call), input.batchId, input.serial),
+  'paper.reconcile.decide': (input: { batchId: string; serial: number; choices: Record<string, Choice> }, call: CallContext) => reconcile(call.services, actorOf(call), input),
+  'paper.doubleEntry.get': (_input: Record<string, never>, call: CallContext) => doubleEntrySettings(call.services),
+  'paper.doubleEntry.update': (input: DoubleEntrySettings, call: CallContext) => updateDoubleEntrySettings(call.services, actorOf(call).staffId, input),
+  'paper.figures': (input: { days: number }, call: CallContext) => ({ ...paperFigures(call.services, input.days), lateBatches: listBatches(call.services, true).filter((batch) => batch.ageMinutes >= LATE_BATCH_MINUTES) }),
+  'paper.form.layout': (input: { language: 'zh-CN' | 'en' }, call: CallContext) => formLayout(call.services, input.language),
   'paper.batch.close': (input: { batchId: string }, call: CallContext) => closeBatch(call.services, actorOf(call), input.batchId),
 };

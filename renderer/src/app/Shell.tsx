@@ -141,6 +141,8 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd></dt><dd>{t('shortcut.lists')}</dd>
               <dt><kbd>P</kbd> / <kbd>F</kbd></dt><dd>{t('shortcut.crossCheck')}</dd>
               <dt><kbd>A</kbd> / <kbd>R</kbd></dt><dd>{t('shortcut.approve')}</dd>
+              <dt><kbd>Alt+=</kbd> / <kbd>Alt+-</kbd> / <kbd>Alt+0</kbd></dt><dd>{t('shortcut.scanZoom')}</dd>
+              <dt><kbd>Alt+R</kbd> / <kbd>Alt+←↑→↓</kbd></dt><dd>{t('shortcut.scanTurn')}</dd>
             </dl>
             <button type="button" autoFocus onClick={() => setShowShortcuts(false)}>
               {t('common.close')}

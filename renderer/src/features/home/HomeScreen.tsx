@@ -16,6 +16,10 @@ import { DueSoonPanel } from './DueSoonPanel';
 import { BackupReminder } from '../backup/BackupReminder';
 import { PaperBatchesPanel } from '../paper/PaperBatchesPanel';
 import { isLeadRole } from '../../../../shared/domain/auth/roles';
+import { usePaperWork } from '../paper/work';
+import { TranscribeScreen } from '../paper/TranscribeScreen';
+import { ReconcileScreen } from '../paper/ReconcileScreen';
+import { PaperFigures } from '../paper/PaperFigures';
 
 type ActiveSession = Extract<SessionInfo, { state: 'active' | 'locked' }>;
 
@@ -37,6 +41,11 @@ export function HomeScreen({ session }: { session: ActiveSession }) {
     setMessage(t('settings.passwordChanged'));
   });
 
+  // A paper sheet being transcribed or reconciled takes the whole page; back, the batches are where they were.
+  const work = usePaperWork((state) => state.work);
+  if (work?.kind === 'transcribe') return <TranscribeScreen key={`${work.batchId}:${work.serial}`} work={work} certified={session.staff.certified} />;
+  if (work?.kind === 'reconcile') return <ReconcileScreen key={`${work.batchId}:${work.serial}`} work={work} />;
+
   return (
     <section aria-labelledby="home-title">
       <h1 id="home-title">{t('home.welcome', { name: session.staff.displayName })}</h1>
@@ -44,6 +53,7 @@ export function HomeScreen({ session }: { session: ActiveSession }) {
       {session.permissions.includes('backup.manage') && <BackupReminder />}
       {session.permissions.includes('review.act') && <DueSoonPanel />}
       {session.permissions.includes('intake.create') && <PaperBatchesPanel isLead={isLeadRole(session.staff.role)} canEnter={session.permissions.includes('intake.create')} />}
+      {session.permissions.includes('staff.read') && <PaperFigures />}
       <dl className="facts">
         <dt>{t('home.role')}</dt>
         <dd>{t(`role.${session.staff.role}`)}</dd>

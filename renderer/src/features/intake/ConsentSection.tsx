@@ -14,9 +14,11 @@ interface Props {
   serverErrors: Record<string, string>;
   showIssues: boolean;
   onChange: (change: Partial<Consent>) => void;
+  /** A paper form being transcribed: consent was given on this numbered form, nothing to choose. */
+  paperFormNo?: string | undefined;
 }
 
-export function ConsentSection({ consent, minor, issues, serverErrors, showIssues, onChange }: Props) {
+export function ConsentSection({ consent, minor, issues, serverErrors, showIssues, onChange, paperFormNo }: Props) {
   const { t, i18n } = useTranslation();
   const [showNotice, setShowNotice] = useState(false);
   const issue = (field: keyof Consent): string | undefined => {
@@ -47,13 +49,18 @@ export function ConsentSection({ consent, minor, issues, serverErrors, showIssue
       {minor && <CheckboxField label={t('intake.consent.guardianConsent')} name="guardianConsent" checked={consent.guardianConsent} onChange={(event) => onChange({ guardianConsent: event.target.checked })} />}
       {minor && issue('guardianConsent') && <small className="field__error" role="alert">{issue('guardianConsent')}</small>}
       <CheckboxField label={t('intake.consent.marketing')} name="marketing" checked={consent.marketing} onChange={(event) => onChange({ marketing: event.target.checked })} />
-      <SelectField
+      {paperFormNo !== undefined && (
+        <p className="field" data-testid="consent-paper-form">
+          {t('intake.consent.method')}{t('common.labelSeparator')}{t('paper.transcribe.consentOnForm', { formNo: paperFormNo })}
+        </p>
+      )}
+      {paperFormNo === undefined && <SelectField
         label={t('intake.consent.method')}
         value={consent.method}
         options={CONSENT_METHODS.map((method) => ({ value: method, label: t(`intake.consent.methodOption.${method}`) }))}
         onChange={(event) => onChange({ method: event.target.value as Consent['method'] })}
-      />
-      {consent.method === 'paper' && <TextField label={t('intake.consent.paperFormNo')} value={consent.paperFormNo} maxLength={INPUT_LIMITS.paperFormNo} error={issue('paperFormNo')} onChange={(event) => onChange({ paperFormNo: event.target.value })} />}
+      />}
+      {paperFormNo === undefined && consent.method === 'paper' && <TextField label={t('intake.consent.paperFormNo')} value={consent.paperFormNo} maxLength={INPUT_LIMITS.paperFormNo} error={issue('paperFormNo')} onChange={(event) => onChange({ paperFormNo: event.target.value })} />}
     </fieldset>
   );
 }

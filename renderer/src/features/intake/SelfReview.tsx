@@ -19,9 +19,11 @@ interface Props {
   consentIssues: Partial<Record<keyof Consent, string>>;
   onBack: () => void;
   onConfirm: (customerPresent: boolean) => void;
+  /** Whether to ask if the customer is still here (not for a paper form, typed after they left). */
+  askPresent?: boolean;
 }
 
-export function SelfReview({ fields, cleared = [], validation, consentIssues, onBack, onConfirm }: Props) {
+export function SelfReview({ fields, cleared = [], validation, consentIssues, onBack, onConfirm, askPresent = true }: Props) {
   const { t, i18n } = useTranslation();
   const [present, setPresent] = useState(true);
   const errors = Object.entries(validation.errors);
@@ -98,9 +100,11 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
           </ul>
         </>
       )}
-      <label className="field--checkbox field">
-        <input type="checkbox" checked={present} onChange={(event) => setPresent(event.target.checked)} /> {t('intake.customerPresent')}
-      </label>
+      {askPresent && (
+        <label className="field--checkbox field">
+          <input type="checkbox" checked={present} onChange={(event) => setPresent(event.target.checked)} /> {t('intake.customerPresent')}
+        </label>
+      )}
       <div className="actions">
         <button type="button" className="primary" disabled={blocked} autoFocus={!blocked} onClick={() => onConfirm(present)}>
           {t('intake.confirmSubmit')}

@@ -45,9 +45,23 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-export function WalkInScreen({ certified }: { certified: boolean }) {
+/**
+ * The same entry form transcribing a paper form (issue 13 item 4): the sheet's own draft, consent
+ * given on that numbered form, no customer at the counter; `onField` follows the cursor so the
+ * scan beside it can highlight the field's box; `onDone` gets the outcome of the submit.
+ */
+export interface PaperEntry {
+  batchId: string;
+  serial: number;
+  formNo: string;
+  onField: (field: string | null) => void;
+  onDone: (message: string) => void;
+  onBack: () => void;
+}
+
+export function WalkInScreen({ certified, paper }: { certified: boolean; paper?: PaperEntry }) {
   const { t, i18n } = useTranslation();
-  const { draft, masks, restored, loadError, saveState, update, arrived, startNew } = useDraft();
+  const { draft, masks, restored, loadError, saveState, update, arrived, startNew } = useDraft(paper ? { batchId: paper.batchId, serial: paper.serial } : undefined);
   /** The entry whose customer has arrived (first detail typed, or F7): its timer runs from then. */
   const [arrivedFor, setArrivedFor] = useState<string | null>(null);
   const [config, setConfig] = useState<FieldConfig>(FIELD_PRESETS.ski_lodge);
@@ -346,6 +360,17 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
 
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
+    if (paper) {
+      const typed = await api.call('paper.transcribe.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, cleared: draft.cleared });
+      if (!typed.ok) {
+        setServerErrors(typed.error.fields ?? {});
+        setSubmitError(errorMessage(t, typed.error));
+        setReviewing(false);
+        return;
+      }
+      paper.onDone(t(`paper.transcribe.outcome.${typed.value.outcome}`, { formNo: typed.value.formNo, count: typed.value.differing }));
+      return;
+    }
     const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent, cleared: draft.cleared });
     if (!result.ok) {
       setServerErrors(result.error.fields ?? {});
@@ -395,10 +420,12 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   return (
     <section aria-labelledby="walkin-title" className="walkin">
       <header className="walkin__header">
-        <h1 id="walkin-title">{t('intake.title')}</h1>
-        <span className={over ? 'timer timer--over' : 'timer'} data-testid="walkin-timer" role="timer">
-          {started ? t('intake.waiting', { time: formatDuration(waited) }) : t('intake.notStarted')} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
-        </span>
+        <h1 id="walkin-title">{paper ? t('paper.transcribe.title', { formNo: paper.formNo }) : t('intake.title')}</h1>
+        {!paper && (
+          <span className={over ? 'timer timer--over' : 'timer'} data-testid="walkin-timer" role="timer">
+            {started ? t('intake.waiting', { time: formatDuration(waited) }) : t('intake.notStarted')} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
+          </span>
+        )}
         <span className={saveState.kind === 'failed' ? 'form-error' : 'muted'} data-testid="draft-save-state" aria-live="polite">
           {saveText}
         </span>
@@ -443,7 +470,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
       {!draft.customerId && offers.length > 0 && (
         <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
       )}
-      <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
+      <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onFocus={paper ? (event) => paper.onField((event.target as HTMLElement).getAttribute('name')) : undefined} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
         <IntakeFieldsForm
           fields={draft.fields}
           config={config}
@@ -463,21 +490,27 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           onTakeSuggestedPlace={takeSuggestedPlace}
           fromCard={cardFields}
         />
-        <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} />
+        <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} paperFormNo={paper?.formNo} />
         <FormError message={submitError} />
         {!reviewing && (
           <div className="actions walkin__actions">
             <button type="submit" className="primary">
               {t('intake.review')} <kbd>{t('intake.reviewShortcut')}</kbd>
             </button>
-            <button type="button" onClick={() => { if (window.confirm(t('intake.discardConfirm'))) void api.call('intake.draft.discard', { id: draft.id }).then(() => next()); }}>
-              {t('intake.discard')}
-            </button>
+            {paper ? (
+              <button type="button" onClick={paper.onBack}>
+                {t('paper.transcribe.later')}
+              </button>
+            ) : (
+              <button type="button" onClick={() => { if (window.confirm(t('intake.discardConfirm'))) void api.call('intake.draft.discard', { id: draft.id }).then(() => next()); }}>
+                {t('intake.discard')}
+              </button>
+            )}
           </div>
         )}
       </form>
       {reviewing && (
-        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} />
+        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} askPresent={!paper} />
       )}
     </section>
   );

@@ -20,7 +20,13 @@ type Loaded = { draft: Draft; restored: boolean } | { error: RpcError };
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'failed'; error: RpcError };
 
-export function useDraft() {
+/** A paper form being transcribed (issue 13): its own draft, opened or resumed for that sheet. */
+export interface PaperSheet {
+  batchId: string;
+  serial: number;
+}
+
+export function useDraft(paper?: PaperSheet) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [restored, setRestored] = useState(false);
   const [loadError, setLoadError] = useState<RpcError | null>(null);
@@ -29,8 +35,14 @@ export function useDraft() {
   const pending = useRef<Draft | null>(null);
   const saving = useRef(false);
 
-  /** Fetch the entry to show: the one this person left open, or a new one. Applying it is separate (below). */
+  const paperBatch = paper?.batchId;
+  const paperSerial = paper?.serial;
+  /** Fetch the entry to show: the sheet's own draft, the one this person left open, or a new one. Applying it is separate (below). */
   const load = useCallback(async (fresh: boolean): Promise<Loaded> => {
+    if (paperBatch !== undefined && paperSerial !== undefined) {
+      const opened = await api.call('paper.transcribe.open', { batchId: paperBatch, serial: paperSerial });
+      return opened.ok ? { draft: opened.value, restored: opened.value.updatedAt > opened.value.startedAt } : { error: opened.error };
+    }
     if (!fresh) {
       const current = await api.call('intake.draft.current');
       if (!current.ok) return { error: current.error };
@@ -38,7 +50,7 @@ export function useDraft() {
     }
     const started = await api.call('intake.draft.start', { customerId: null });
     return started.ok ? { draft: started.value, restored: false } : { error: started.error };
-  }, []);
+  }, [paperBatch, paperSerial]);
 
   const apply = useCallback((outcome: Loaded): void => {
     if ('error' in outcome) return setLoadError(outcome.error);

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RpcError } from '../../../../shared/api';
+import type { MethodOutput, RpcError } from '../../../../shared/api';
 import type { BatchSummary, SheetState } from '../../../../shared/api/paper-contract';
 import { INPUT_LIMITS } from '../../../../shared/domain/limits';
 import { formatSerial, paperFormNumber } from '../../../../shared/domain/paper/serial';
@@ -16,12 +16,17 @@ import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import { PrintFormsButton } from './PrintFormsButton';
 import { ScanDrop } from './ScanDrop';
+import { usePaperWork } from './work';
+import { useDesk } from '../../app/store';
 
 interface SheetView {
   serial: number;
   state: SheetState;
   reason: string;
   scanId: string | null;
+  doubleEntry: boolean;
+  typedBy: string[];
+  reconcile: boolean;
 }
 
 function localDate(now: Date): string {
@@ -80,6 +85,8 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
   const [reasonError, setReasonError] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const message = useMessage();
+  const start = usePaperWork((state) => state.start);
+  const me = useDesk((state) => (state.session?.state === 'active' ? state.session.staff.id : null));
 
   const load = useCallback(() => {
     void api.call('paper.batch.get', { batchId: batch.id }).then((result) => {
@@ -112,9 +119,22 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
         {sheets.map((sheet) => (
           <li key={sheet.serial} className="queue__item" data-testid={`sheet-${formatSerial(sheet.serial)}`}>
             <strong>{paperFormNumber(batch.code, sheet.serial)}</strong>
-            <span>{t(`paper.sheetState.${sheet.state}`)}</span>
+            <span data-testid="sheet-state">
+              {sheet.state === 'pending' && sheet.reconcile ? t('paper.sheetState.reconcile') : sheet.state === 'pending' && sheet.typedBy.length > 0 ? t('paper.sheetState.awaitingSecond') : t(`paper.sheetState.${sheet.state}`)}
+            </span>
+            {sheet.state === 'pending' && sheet.doubleEntry && <span className="badge-flag">{t('paper.doubleEntryBadge')}</span>}
             {sheet.reason && <span className="muted">{sheet.reason}</span>}
             {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} hasScan={sheet.scanId !== null} onAttached={load} />}
+            {sheet.state === 'pending' && !sheet.reconcile && me !== null && !sheet.typedBy.includes(me) && (
+              <button type="button" className="primary" onClick={() => start({ kind: 'transcribe', batchId: batch.id, serial: sheet.serial, formNo: paperFormNumber(batch.code, sheet.serial) })}>
+                {t('paper.transcribe.start')}
+              </button>
+            )}
+            {sheet.state === 'pending' && sheet.reconcile && isLead && me !== null && !sheet.typedBy.includes(me) && (
+              <button type="button" className="primary" onClick={() => start({ kind: 'reconcile', batchId: batch.id, serial: sheet.serial, formNo: paperFormNumber(batch.code, sheet.serial) })}>
+                {t('paper.reconcile.start')}
+              </button>
+            )}
             {sheet.state === 'pending' && (
               <>
                 <button type="button" onClick={() => setAsking({ serial: sheet.serial, state: 'void' })}>{t('paper.markVoid')}</button>
@@ -139,10 +159,40 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
   );
 }
 
+/** For the group lead: sheets whose two transcriptions differ, each one key away from its reconciliation. */
+function AwaitingReconciliation() {
+  const { t } = useTranslation();
+  const start = usePaperWork((state) => state.start);
+  const [sheets, setSheets] = useState<MethodOutput<'paper.reconcile.list'>>([]);
+  useEffect(() => {
+    void api.call('paper.reconcile.list').then((result) => {
+      if (result.ok) setSheets(result.value);
+    });
+  }, []);
+  if (sheets.length === 0) return null;
+  return (
+    <div className="banner banner--notice" role="status" data-testid="awaiting-reconciliation">
+      <p>{t('paper.reconcile.waiting', { count: sheets.length })}</p>
+      <ul className="queue">
+        {sheets.map((sheet) => (
+          <li key={`${sheet.batchId}:${sheet.serial}`} className="queue__item">
+            <strong>{sheet.formNo}</strong>
+            <span>{sheet.typists.join(t('common.listSeparator'))}</span>
+            <span>{t('paper.reconcile.fieldCount', { count: sheet.fields.length })}</span>
+            <button type="button" onClick={() => start({ kind: 'reconcile', batchId: sheet.batchId, serial: sheet.serial, formNo: sheet.formNo })}>{t('paper.reconcile.start')}</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEnter: boolean }) {
   const { t } = useTranslation();
   const [batches, setBatches] = useState<BatchSummary[]>([]);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const lastMessage = usePaperWork((state) => state.message);
+  // Back from a sheet: its batch stays open in the list.
+  const [openId, setOpenId] = useState<string | null>(() => usePaperWork.getState().lastBatchId);
   const load = useCallback(() => {
     void api.call('paper.batch.list', { open: true }).then((result) => {
       if (result.ok) setBatches(result.value);
@@ -156,6 +206,8 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
   return (
     <section className="card card--wide" aria-labelledby="paper-batches-title" data-testid="paper-batches">
       <h2 id="paper-batches-title">{t('paper.batchesTitle')}</h2>
+      {lastMessage && <p role="status" className="success" data-testid="paper-work-done">{lastMessage}</p>}
+      {isLead && <AwaitingReconciliation />}
       {batches.length === 0 ? (
         <p className="muted">{t('paper.noOpenBatches')}</p>
       ) : (

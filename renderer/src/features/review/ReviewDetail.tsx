@@ -16,6 +16,7 @@ import { errorMessage, fieldMessage } from '../../lib/errors';
 import type { QueueName } from './ReviewScreen';
 import { DuplicateCompare } from './DuplicateCompare';
 import { ResubmitForm } from './ResubmitForm';
+import { ScanViewer } from '../paper/ScanViewer';
 
 type Detail = MethodOutput<'review.intake'>;
 type Decision = 'cross_check_passed' | 'cross_check_failed' | 'lead_approved' | 'lead_sent_back' | 'final_approved' | 'final_rejected';
@@ -149,7 +150,7 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
     if (value !== '' && OPTION_FIELDS.has(field)) return t(`intake.option.${field}.${value}`, { defaultValue: value });
     return value;
   };
-  return (
+  const record = (
     <section aria-labelledby="review-detail-title" className="review-detail" onKeyDown={onKeyDown} tabIndex={-1} ref={sectionRef}>
       <div className="actions">
         <button type="button" onClick={onBack}>← {t('review.back')}</button>
@@ -275,5 +276,13 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         ))}
       </ol>
     </section>
+  );
+  // A paper intake: the scan of its form beside the record, to check one against the other (issue 13 item 6).
+  if (!detail.paper) return record;
+  return (
+    <div className="review-with-scan" data-testid="review-with-scan">
+      <ScanViewer batchId={detail.paper.batchId} serial={detail.paper.serial} title={t('review.paperForm', { formNo: detail.paper.formNo })} />
+      {record}
+    </div>
   );
 }

@@ -15,6 +15,7 @@ import { ReviewSettings } from './ReviewSettings';
 import { BackupSettings } from '../backup/BackupSettings';
 import { SyncSettings } from './SyncSettings';
 import { PrintFormsPanel } from '../paper/PrintFormsPanel';
+import { DoubleEntrySettings } from '../paper/DoubleEntrySettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -78,6 +79,7 @@ export function SettingsScreen() {
         )}
       </form>
       <ReviewSettings canChange={canChangePolicy} />
+      <DoubleEntrySettings canChange={canChangePolicy} />
       <FieldSettings />
       <SyncSettings />
       {canPrintForms && <PrintFormsPanel />}
