@@ -39,7 +39,7 @@ async function registeredSite() {
   await setUpDesk(manager);
   const recoveryKey = expectOk(await manager.call('backup.recoveryKey.pending')).recoveryKey ?? '';
   expectOk(await manager.call('backup.recoveryKey.confirm'));
-  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Password123' }));
+  expectOk(await manager.call('staff.create', { username: 'zhao.min', displayName: '赵敏', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true }));
   const specialist = await signedIn(desk, 'zhao.min');
   await submitCustomer(specialist, 1);
   await submitCustomer(specialist, 2);
