@@ -7,6 +7,7 @@ import { CONFIG_OPS, STAFF_OPS } from './oplog/projectors';
 import type { OpKinds } from './oplog/types';
 import { PAPER_BATCH_OPS, PAPER_SHEET_OPS } from './paper/batch-projector';
 import { REVIEW_EVENT_OPS } from './review/projector';
+import { SCAN_OPS } from './paper/scan-projector';
 
 export const OP_KINDS: OpKinds = {
   staff: STAFF_OPS,
@@ -16,4 +17,5 @@ export const OP_KINDS: OpKinds = {
   review_event: REVIEW_EVENT_OPS,
   paper_batch: PAPER_BATCH_OPS,
   paper_sheet: PAPER_SHEET_OPS,
+  scan: SCAN_OPS,
 };

@@ -20,6 +20,7 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   field_writes: ['customer_id', 'field', 'as_of'],
   paper_batches: ['id'],
   paper_sheets: ['id'],
+  scans: ['id'],
 };
 
 function canonical(value: unknown): unknown {

@@ -11,7 +11,6 @@ import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
-import { cleanScan } from '../attachments/scan-files';
 import { generateFormPdf, loadFormFont, loadNotice, type FormLanguage } from './form-pdf';
 
 export interface Actor {
@@ -61,7 +60,7 @@ const statements = statementsFor((db: Db) => ({
   counts: db.prepare("SELECT COUNT(*) AS accounted, COALESCE(SUM(state = 'transcribed'), 0) AS transcribed FROM paper_sheets WHERE batch_id = ? AND state IN ('transcribed', 'void', 'missing')"),
 }));
 
-const sheetId = (batchId: string, serial: number): string => `${batchId}:${formatSerial(serial)}`;
+export const sheetId = (batchId: string, serial: number): string => `${batchId}:${formatSerial(serial)}`;
 
 function requireLead(actor: Actor, what: string): void {
   if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', `only a group lead or manager may ${what}`);
@@ -129,7 +128,7 @@ export function batchDetail(services: Services, batchId: string): { batch: Batch
   return { batch: summary(services, batchRow(services, batchId)), sheets: batchSheets(services, batchId) };
 }
 
-function requireOpenSerial(services: Services, batchId: string, serial: number): BatchRow {
+export function requireOpenSerial(services: Services, batchId: string, serial: number): BatchRow {
   const row = batchRow(services, batchId);
   if (row.closed_at !== null) throw new DomainError('CONFLICT', 'the batch is closed', { batchId: 'batch_closed' });
   if (serial < row.first_serial || serial >= row.first_serial + row.sheet_count) {
@@ -189,18 +188,6 @@ export async function batchFormPdf(services: Services, staffId: string, batchId:
   });
   services.audit.append(staffId, 'paper.forms_printed', batchId, { first: row.first_serial, count: row.sheet_count });
   return { fileName: `forms-${row.code}-${formatSerial(row.first_serial)}-${formatSerial(row.first_serial + row.sheet_count - 1)}.pdf`, pages: pdf.pages, pdfBase64: Buffer.from(pdf.bytes).toString('base64') };
-}
-
-/** Attaches a checked scan to a sheet of an open batch (the sheet keeps its state; its scan is replaced). */
-export async function attachScan(services: Services, staffId: string, input: { uploadId: string; batchId: string; serial: number }): Promise<{ scanId: string; type: string; pages: number; sheets: Sheet[] }> {
-  requireOpenSerial(services, input.batchId, input.serial);
-  const scan = await cleanScan(services.uploads.take(input.uploadId, staffId));
-  const scanId = services.attachments.put(scan.bytes, { type: scan.type, pages: scan.pages });
-  services.transact(() => {
-    services.ops.append(staffId, { entity: 'paper_sheet', entityId: sheetId(input.batchId, input.serial), changes: { batchId: input.batchId, serial: input.serial, scanId } });
-    services.audit.append(staffId, 'paper.scan_attached', input.batchId, { serial: input.serial, type: scan.type, bytes: scan.bytes.length });
-  });
-  return { scanId, type: scan.type, pages: scan.pages, sheets: batchSheets(services, input.batchId) };
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type DeskPublic,
   type Keyring,
 } from './keyring';
+import { pullBlob, pushBlob } from './blobs';
 import { acknowledge, applyPulledBatch, backoffDelay, nextPushBatch, retryQuarantined } from './sync-engine';
 import { SyncClient, SyncError, normaliseServerUrl, type SyncProblem } from './sync-client';
 import { SyncStore } from './sync-store';
@@ -279,6 +280,8 @@ export class SyncService {
       }
       const pushed = await this.push(client);
       const pulled = await this.pull(client);
+      await this.pushAttachments(client);
+      await this.pullAttachments(client);
       this.rounds += 1;
       if (this.rounds % DIGEST_EVERY === 0) await this.compareDigest(client);
       this.services.transact(() => this.store.setLastSyncAt(this.services.ctx.now()));
@@ -356,6 +359,42 @@ export class SyncService {
         if (report.quarantined > 0) log.warn('pulled ops kept in quarantine', { count: report.quarantined, reasons: [...new Set(report.reasons)].join(',') });
       } else if (page.nextCursor !== cursor) this.services.transact(() => this.store.setPullCursor(page.nextCursor));
       if (!page.more || page.nextCursor === cursor) return pulled;
+    }
+  }
+
+  /** Scans this desk stored and the server does not yet hold: a few per round, so ops never wait long behind them. */
+  private async pushAttachments(client: SyncClient): Promise<void> {
+    const keyring = this.store.keyring();
+    const siteId = this.store.siteId;
+    if (!keyring || !siteId) return;
+    const db = this.services.ctx.db;
+    const queued = db.prepare<[], { id: string }>('SELECT id FROM attachment_outbox ORDER BY queued_at, id LIMIT 4').all();
+    for (const { id } of queued) {
+      if (this.services.attachments.has(id)) await pushBlob(client, keyring, siteId, this.services.attachments, id);
+      db.prepare('DELETE FROM attachment_outbox WHERE id = ?').run(id);
+    }
+  }
+
+  /** Scans other desks attached (named by pulled ops) that this desk does not hold yet: the newest first, a few per round. */
+  private async pullAttachments(client: SyncClient): Promise<void> {
+    const keyring = this.store.keyring();
+    const siteId = this.store.siteId;
+    if (!keyring || !siteId) return;
+    const rows = this.services.ctx.db.prepare<[], { id: string; image_id: string | null }>('SELECT id, image_id FROM scans ORDER BY imported_at DESC, id LIMIT 200').all();
+    const missing = rows.flatMap((row) => [row.image_id, row.id]).filter((id): id is string => id !== null && !this.services.attachments.has(id));
+    for (const id of [...new Set(missing)].slice(0, 4)) await pullBlob(client, keyring, siteId, this.services.attachments, id);
+  }
+
+  /** One attachment, now (a screen wants to show a scan another desk stored); false when it cannot be had. */
+  async fetchAttachment(id: string): Promise<boolean> {
+    const keyring = this.store.keyring();
+    const siteId = this.store.siteId;
+    if (!keyring || !siteId || !this.store.serverUrl) return false;
+    try {
+      return await pullBlob(this.client(), keyring, siteId, this.services.attachments, id);
+    } catch (error) {
+      log.warn('a scan could not be fetched from the server', { problem: error instanceof SyncError ? error.problem : 'internal' });
+      return false;
     }
   }
 

@@ -12,9 +12,13 @@ import { migration0005 } from './0005_review_attention';
 import { migration0006 } from './0006_field_changes';
 import { migration0007 } from './0007_paper_batches';
 import { migration0008 } from './0008_filter_indexes';
+import { migration0012 } from './0012_scans';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
+// BRANCH 'scans' ONLY: versions 9–11 belong to other helpers' branches; these empty stand-ins keep the
+// numbering contiguous here and are replaced by the real migrations at merge.
+const standIn = (version: number): Migration => ({ version, name: `stand_in_${version}`, up: () => undefined });
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, standIn(9), standIn(10), standIn(11), migration0012];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function currentVersion(db: Db): number {
