@@ -16,6 +16,7 @@ import { api } from '../../lib/api';
 import { errorMessage, fieldMessage } from '../../lib/errors';
 import { PrintFormsButton } from './PrintFormsButton';
 import { ScanDrop } from './ScanDrop';
+import { ScanImport, ScanInbox } from './ScanImport';
 
 interface SheetView {
   serial: number;
@@ -108,13 +109,14 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
 
   return (
     <div className="batch__sheets" data-testid={`batch-sheets-${batch.code}`}>
+      <ScanImport batch={batch} pending={sheets.filter((sheet) => sheet.state === 'pending').map((sheet) => sheet.serial)} onAttached={load} />
       <ul className="queue">
         {sheets.map((sheet) => (
           <li key={sheet.serial} className="queue__item" data-testid={`sheet-${formatSerial(sheet.serial)}`}>
             <strong>{paperFormNumber(batch.code, sheet.serial)}</strong>
             <span>{t(`paper.sheetState.${sheet.state}`)}</span>
             {sheet.reason && <span className="muted">{sheet.reason}</span>}
-            {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} hasScan={sheet.scanId !== null} onAttached={load} />}
+            {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} scanId={sheet.scanId} onAttached={load} />}
             {sheet.state === 'pending' && (
               <>
                 <button type="button" onClick={() => setAsking({ serial: sheet.serial, state: 'void' })}>{t('paper.markVoid')}</button>
@@ -178,6 +180,7 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
           ))}
         </ul>
       )}
+      {canEnter && batches.length > 0 && <ScanInbox batches={batches} onAttached={load} />}
       {isLead && <OpenBatchForm onOpened={load} />}
     </section>
   );

@@ -15,6 +15,7 @@ import { ReviewSettings } from './ReviewSettings';
 import { BackupSettings } from '../backup/BackupSettings';
 import { SyncSettings } from './SyncSettings';
 import { PrintFormsPanel } from '../paper/PrintFormsPanel';
+import { ScanFolderSettings } from '../paper/ScanFolderSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -83,6 +84,7 @@ export function SettingsScreen() {
       {canPrintForms && <PrintFormsPanel />}
       <QuarantinePanel />
       {canBackUp && <BackupSettings />}
+      {canChangePolicy && <ScanFolderSettings />}
     </section>
   );
 }
