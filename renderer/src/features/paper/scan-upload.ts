@@ -9,7 +9,7 @@ import type { RpcError } from '../../../../shared/api';
 import { SCAN_PIECE_BYTES } from '../../../../shared/api/paper-contract';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
-import { prepareScan, ScanRenderError, type PreparedScan } from '../../lib/scan-render';
+import type { PreparedScan } from '../../lib/scan-render';
 
 export const SCAN_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -47,6 +47,8 @@ export async function upload(t: TFunction, bytes: Uint8Array, declared = bytes.l
 
 /** Renders and reads a file; a PDF pdf.js cannot read is refused here, with the message for it. */
 export async function prepare(t: TFunction, bytes: Uint8Array): Promise<Outcome<PreparedScan>> {
+  // pdf.js and jsQR load when the first scan is handled, not with every screen.
+  const { prepareScan, ScanRenderError } = await import('../../lib/scan-render');
   try {
     return { ok: true, value: await prepareScan(bytes, SCAN_MAX_BYTES) };
   } catch (error) {
