@@ -1,5 +1,5 @@
 /**
- * `npm run sample:scans [-- --out resources/sample-scans]` — sample scans of our own printed form,
+ * `npm run sample:scans [-- --out resources/sample-scans] [--site 北大湖雪场] [--organisation …]` — sample scans of our own printed form,
  * filled in with fake values, for tests and the demo (issue 13). Made the way a real scan is:
  *
  * 1. the form PDF of batch DEMO, sheets 0001–0004, from the same generator as `npm run form:pdf`;
@@ -25,8 +25,9 @@ import { FIELD_PRESETS } from '../shared/domain/intake/fields';
 import { encodeFormQr } from '../shared/domain/paper/serial';
 import { generateFormPdf, loadFormFont, loadNotice } from '../electron/core/paper/form-pdf';
 
-const ORGANISATION = '示例滑雪场';
-const SITE = '北坡雪具大厅';
+// The names a test desk is set up with (tests/support/desk.ts), so the QR codes are this site's there.
+const ORGANISATION = argument('organisation', '长白山滑雪度假区');
+const SITE = argument('site', '北大湖雪场');
 const BATCH = 'DEMO';
 /** Width of the scanned picture in pixels (A4 at about 135 dpi): small files, QR code still readable. */
 const WIDTH = 1100;

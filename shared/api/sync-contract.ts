@@ -144,7 +144,8 @@ export const wireOpSchema = z.object({
   seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   hlc: z.string().max(120).regex(HLC_TEXT),
   entity: z.string().min(1).max(40).regex(/^[a-z_]+$/),
-  entityId: z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/),
+  /** `:` appears in paper sheet ids (`<batch id>:<serial>`). */
+  entityId: z.string().min(1).max(80).regex(/^[A-Za-z0-9_:-]+$/),
   kind: z.string().min(1).max(60).regex(/^[A-Za-z0-9_.:-]+$/).optional(),
   schemaVersion: z.number().int().positive().max(1_000_000),
   /** Version of the organisation's data key that sealed the payload. */
