@@ -61,9 +61,9 @@ describe('the scanner folder', () => {
   it('is a folder outside the data folder that the desk can write in; bad paths are named', async () => {
     const { core, managerId, folder } = await desk();
     const folderRefusal = async (value: string) => (await refusal(() => core.services.scanFolder.configure(managerId, value))).fields?.['folder'];
-    expect(await folderRefusal('scans')).toBe('folder_not_absolute');
-    expect(await folderRefusal(path.join(folder, 'nope'))).toBe('folder_missing');
-    expect(await folderRefusal(path.join(core.services.attachments.root, '..'))).toBe('folder_in_data');
+    expect(await folderRefusal('scans')).toBe('scan_folder_not_absolute');
+    expect(await folderRefusal(path.join(folder, 'nope'))).toBe('scan_folder_missing');
+    expect(await folderRefusal(path.join(core.services.attachments.root, '..'))).toBe('scan_folder_in_data');
     expect(core.services.scanFolder.configure(managerId, folder).folder).toBe(folder);
   });
 

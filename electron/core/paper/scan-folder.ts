@@ -61,21 +61,21 @@ export class ScanFolder {
       function refuse(code: string, message: string): never {
         throw new DomainError('VALIDATION', message, { folder: code });
       }
-      if (!path.isAbsolute(folder.trim())) refuse('folder_not_absolute', 'give the full path of the folder');
+      if (!path.isAbsolute(folder.trim())) refuse('scan_folder_not_absolute', 'give the full path of the folder');
       let stat: fs.Stats;
       try {
         stat = fs.statSync(resolved);
       } catch {
-        refuse('folder_missing', 'there is no folder at this path');
+        refuse('scan_folder_missing', 'there is no folder at this path');
       }
-      if (!stat.isDirectory()) refuse('folder_missing', 'this path is a file, not a folder');
+      if (!stat.isDirectory()) refuse('scan_folder_missing', 'this path is a file, not a folder');
       try {
         fs.accessSync(resolved, fs.constants.R_OK | fs.constants.W_OK);
       } catch {
-        refuse('folder_not_writable', 'the desk cannot read and write in this folder (it removes imported files)');
+        refuse('scan_folder_not_writable', 'the desk cannot read and write in this folder (it removes imported files)');
       }
       const data = path.resolve(this.dataDir);
-      if (resolved === data || resolved.startsWith(data + path.sep) || data.startsWith(resolved + path.sep)) refuse('folder_in_data', 'the scanner folder must be outside the desk’s data folder');
+      if (resolved === data || resolved.startsWith(data + path.sep) || data.startsWith(resolved + path.sep)) refuse('scan_folder_in_data', 'the scanner folder must be outside the desk’s data folder');
       folder = resolved;
     }
     this.services.transact(() => {

@@ -119,10 +119,11 @@ export async function attachUploadedScan(
   staffId: string,
   input: { uploadId: string; imageUploadId?: string | undefined; qr?: string | undefined; batchId: string; serial?: number | undefined; fileName?: string | undefined },
 ): Promise<{ scanId: string; type: string; pages: number; serial: number; sheets: Sheet[] }> {
-  // The sheet first: a refusal here leaves the upload waiting, so the person can pick the serial.
-  const target = resolveTarget(services, input);
   const original = services.uploads.take(input.uploadId, staffId);
   const image = input.imageUploadId ? services.uploads.take(input.imageUploadId, staffId) : null;
+  // The file first (a renamed executable is named as such, whatever its QR code), then its sheet.
+  await cleanScan(original);
+  const target = resolveTarget(services, input);
   const stored = await storeScan(services, original, image);
   if (stored.type === 'application/pdf' && !stored.imageId) refuse('file', 'scan_render', 'the PDF arrived without its rendered page; please attach it again');
   services.transact(() => {

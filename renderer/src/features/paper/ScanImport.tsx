@@ -73,12 +73,14 @@ export function ScanImport({ batch, pending, onAttached }: { batch: BatchSummary
     update(key, { state: result.code === 'scan_no_qr' ? 'pick' : 'refused', message: result.message, file, ...(result.prepared ? { prepared: result.prepared } : {}) });
   };
 
+  // One file after another: each is read, rendered and sent whole before the next starts.
+  const queue = useRef<Promise<void>>(Promise.resolve());
   const add = (files: FileList | File[]) => {
     for (const file of Array.from(files)) {
       counter.current += 1;
       const key = `${counter.current}`;
-      setItems((current) => [...current, { key, name: file.name, state: 'working', message: t('paper.scan.working'), file }]);
-      void send(key, file);
+      setItems((current) => [...current, { key, name: file.name, state: 'working', message: t('paper.scan.waiting'), file }]);
+      queue.current = queue.current.then(() => send(key, file));
     }
   };
 
