@@ -99,7 +99,9 @@ describe('scans that read themselves', () => {
       const sheet2 = row.getByTestId('sheet-0002');
       await sheet2.getByRole('button', { name: '查看扫描件' }).click();
       const shown = sheet2.getByTestId('scan-image-2');
+      await shown.waitFor();
       await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1240);
+      expect((await shown.boundingBox())?.width ?? 0).toBeGreaterThan(300);
       expect(await seriousAxeViolations(p)).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
