@@ -64,6 +64,8 @@ describe('the scanner folder', () => {
     expect(await folderRefusal('scans')).toBe('scan_folder_not_absolute');
     expect(await folderRefusal(path.join(folder, 'nope'))).toBe('scan_folder_missing');
     expect(await folderRefusal(path.join(core.services.attachments.root, '..'))).toBe('scan_folder_in_data');
+    expect(await folderRefusal(path.join(core.services.attachments.root, '..', '..'))).toBe('scan_folder_in_data');
+    expect(await folderRefusal(path.parse(folder).root)).toMatch(/^scan_folder_(in_data|root)$/);
     expect(core.services.scanFolder.configure(managerId, folder).folder).toBe(folder);
   });
 

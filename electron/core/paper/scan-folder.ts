@@ -74,8 +74,14 @@ export class ScanFolder {
       } catch {
         refuse('scan_folder_not_writable', 'the desk cannot read and write in this folder (it removes imported files)');
       }
+      // Files here are deleted once imported: never the data folder, anything around it, or a drive's root.
       const data = path.resolve(this.dataDir);
-      if (resolved === data || resolved.startsWith(data + path.sep) || data.startsWith(resolved + path.sep)) refuse('scan_folder_in_data', 'the scanner folder must be outside the desk’s data folder');
+      const inside = (child: string, parent: string): boolean => {
+        const relative = path.relative(parent, child);
+        return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+      };
+      if (inside(resolved, data) || inside(data, resolved)) refuse('scan_folder_in_data', 'the scanner folder must be outside the desk’s data folder');
+      if (path.parse(resolved).root === resolved) refuse('scan_folder_root', 'the scanner folder cannot be the root of a drive');
       folder = resolved;
     }
     this.services.transact(() => {

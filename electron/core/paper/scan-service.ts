@@ -204,7 +204,13 @@ async function openAttachment(services: Services, id: string): Promise<ReturnTyp
  */
 export async function scanImage(services: Services, staffId: string, scanId: string): Promise<{ scanId: string; type: 'image/png' | 'image/jpeg'; pages: number; base64: string; batchId: string | null; serial: number | null }> {
   const row = scanRow(services, scanId);
-  if (!row) throw new DomainError('NOT_FOUND', 'no such scan', { scanId: 'scan_unknown' });
+  if (!row) {
+    // A photo attached before scans were recorded as such (no `scan` op): it is its own image.
+    const legacy = services.attachments.has(scanId) ? services.attachments.get(scanId) : null;
+    if (!legacy || legacy.type === 'application/pdf') throw new DomainError('NOT_FOUND', 'no such scan', { scanId: 'scan_unknown' });
+    services.audit.append(staffId, 'paper.scan_viewed', scanId, { serial: 0, image: true });
+    return { scanId, type: legacy.type, pages: 1, base64: legacy.bytes.toString('base64'), batchId: null, serial: null };
+  }
   if (!row.image_id) throw new DomainError('NOT_FOUND', 'the PDF has not been rendered yet', { scanId: 'scan_not_rendered' });
   const image = await openAttachment(services, row.image_id);
   if (image.type === 'application/pdf') throw new Error('the image of a scan is a PDF');
