@@ -55,7 +55,7 @@ export type BatchSummary = z.infer<typeof batchSummarySchema>;
 export const SCAN_PIECE_BYTES = 512 * 1024;
 const uploadId = z.string().regex(/^upl_[A-Za-z0-9_-]{10,40}$/).max(48);
 /** An attachment's content id (64 hex digits). */
-export const attachmentIdSchema = z.string().regex(/^[0-9a-f]{64}$/);
+export const attachmentIdSchema = z.string().max(64).regex(/^[0-9a-f]{64}$/);
 /** The text of a QR code as read from a scan (ours: `IDF1|site|batch|serial`); checked in the core. */
 const scanQr = z.string().max(300);
 export const scanFolderStatusSchema = z.object({ folder: z.string().nullable(), imported: z.number().int(), rejected: z.number().int(), lastError: z.string().nullable() });

@@ -350,7 +350,7 @@ export type DigestResponse = z.infer<typeof digestResponseSchema>;
  * site (from the signature headers), blob id (the attachment's content id on the desk that stored it)
  * and piece index. Pieces are immutable: the same piece again is a no-op, a different one a conflict.
  */
-export const blobIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits');
+export const blobIdSchema = z.string().max(64).regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits');
 
 /** `POST /v1/blobs` (signed by an active desk). */
 export const putBlobRequestSchema = z.object({
