@@ -154,7 +154,13 @@ export class ScanFolder {
         this.lastError = 'import_failed';
         return false;
       }
-      this.reject(folder, name, error);
+      try {
+        this.reject(folder, name, error);
+      } catch {
+        // Cannot move it (permissions, a full disk): leave it where it is and say so in Settings.
+        log.error('a refused scanner file could not be moved to rejected/', { reason: Object.values(error.fields ?? {})[0] ?? 'invalid' });
+        this.lastError = 'import_failed';
+      }
       return false;
     }
   }
