@@ -36,4 +36,25 @@ const textFile = path.join(os.tmpdir(), 'intake-desk-form-font.txt');
 fs.writeFileSync(textFile, [...chars].join(''));
 const out = path.join(root, 'resources/fonts/NotoSansSC-form-subset.otf');
 execFileSync('pyftsubset', [source, `--font-number=${fontNumber}`, `--text-file=${textFile}`, `--output-file=${out}`, '--no-hinting'], { stdio: 'inherit' });
+// The subset keeps Noto's CIDs (sparse), but pdf-lib writes glyph ids where a PDF holds CIDs: a viewer
+// that maps CIDs through the font's charset as the PDF standard says (pdf.js, which renders scans and
+// the desk's own forms) then finds no glyph for most hanzi. Renumber so that every CID equals its
+// glyph id (cid00001, cid00002, … in glyph order), through ttx so every table follows.
+const renumber = `
+import re, sys
+from fontTools.ttLib import TTFont
+path = sys.argv[1]
+font = TTFont(path)
+order = font.getGlyphOrder()
+names = {name: '.notdef' if gid == 0 else 'cid%05d' % gid for gid, name in enumerate(order)}
+xml = path + '.ttx'
+font.saveXML(xml)
+text = re.sub(r'cid\\d{5}', lambda m: names.get(m.group(0), m.group(0)), open(xml, encoding='utf-8').read())
+open(xml, 'w', encoding='utf-8').write(text)
+renumbered = TTFont()
+renumbered.importXML(xml)
+renumbered.save(path)
+`;
+execFileSync('python3', ['-c', renumber, out], { stdio: 'inherit' });
+fs.rmSync(`${out}.ttx`, { force: true });
 console.log(`${chars.size} characters → ${path.relative(root, out)} (${fs.statSync(out).size} bytes)`);

@@ -8,6 +8,7 @@ import type { OpKinds } from './oplog/types';
 import { PAPER_BATCH_OPS, PAPER_SHEET_OPS } from './paper/batch-projector';
 import { PAPER_DECISION_OPS, PAPER_ENTRY_OPS } from './paper/transcription-projector';
 import { REVIEW_EVENT_OPS } from './review/projector';
+import { SCAN_OPS } from './paper/scan-projector';
 
 export const OP_KINDS: OpKinds = {
   staff: STAFF_OPS,
@@ -19,4 +20,5 @@ export const OP_KINDS: OpKinds = {
   paper_sheet: PAPER_SHEET_OPS,
   paper_entry: PAPER_ENTRY_OPS,
   paper_decision: PAPER_DECISION_OPS,
+  scan: SCAN_OPS,
 };

@@ -17,6 +17,7 @@ import type { LongReads } from './long-reads';
 import { ConfigRepo } from './settings/config-repo';
 import { StaffRepo } from './staff/staff-repo';
 import { SyncService } from './sync/sync-service';
+import { ScanFolder } from './paper/scan-folder';
 
 export type Emit = <E extends EventName>(clientId: string | null, event: E, payload: EventPayload<E>) => void;
 
@@ -42,6 +43,8 @@ export interface Services {
   readonly emit: Emit;
   /** Sync with the central server (issue 10); its loop runs only where the worker starts it. */
   readonly sync: SyncService;
+  /** The scanner's watched folder (issue 13): imports new files into the encrypted store. */
+  readonly scanFolder: ScanFolder;
   /** Long reads in a worker of their own (null: read in the core, for tools and in-process tests). */
   readonly longReads: LongReads | null;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
@@ -52,7 +55,7 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
   const { db } = ctx;
   const audit = new AuditLog(db, ctx, { key: secrets.keys.auditChain, head: secrets.auditHead });
   const meta = new MetaRepo(db);
-  const services: Omit<Services, 'sync'> & { sync?: SyncService } = {
+  const services: Omit<Services, 'sync' | 'scanFolder'> & { sync?: SyncService; scanFolder?: ScanFolder } = {
     ctx,
     meta,
     ops: new OpLog(db, ctx, OP_KINDS),
@@ -79,5 +82,6 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
     },
   };
   services.sync = new SyncService(services as Services);
+  services.scanFolder = new ScanFolder(services as Services, secrets.dataDir);
   return services as Services;
 }

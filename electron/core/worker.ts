@@ -49,6 +49,11 @@ try {
   });
   // Sync runs here, in the core worker, between short transactions: entry never waits for it.
   core.services.sync.start();
+  // The scanner's watched folder, when a manager set one: a look every 2 seconds (a file is taken on
+  // the second look that finds it unchanged, so never while the scanner is still writing it).
+  setInterval(() => {
+    core.services.scanFolder.tick().catch(() => log.error('a look at the scanner folder failed'));
+  }, 2_000).unref();
   setInterval(() => {
     core.sweepIdle();
     core.maintain();

@@ -24,6 +24,10 @@ import {
   pullResponseSchema,
   pushRequestSchema,
   pushResponseSchema,
+  putBlobRequestSchema,
+  putBlobResponseSchema,
+  getBlobQuerySchema,
+  getBlobResponseSchema,
   putKeysRequestSchema,
   putKeysResponseSchema,
   registerRequestSchema,
@@ -382,6 +386,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const who = await caller(request, raw);
     const digest = await store.digest(who.siteId);
     return send(reply, digestResponseSchema, { devices: digest.devices, cursor: String(digest.cursor) });
+  });
+
+  // ---- attachment blobs (issue 13: scans travel with sync, sealed under the site's data key) ----
+
+  app.post('/v1/blobs', async (request, reply) => {
+    const { raw, json } = bodyOf(request);
+    const body = parse(putBlobRequestSchema, json, 'body');
+    const who = await caller(request, raw);
+    const data = Buffer.from(body.data, 'base64');
+    const outcome = await store.putBlobChunk(who.siteId, { blobId: body.blobId, index: body.index, count: body.count, data, deskId: who.desk.deskId }, now());
+    if (!outcome) throw new ApiError(409, 'already_exists', 'a different piece (or piece count) is held for this blob', 'body.index');
+    return send(reply, putBlobResponseSchema, outcome);
+  });
+
+  app.get('/v1/blobs', async (request, reply) => {
+    const { raw } = bodyOf(request);
+    const query = parse(getBlobQuerySchema, request.query, 'query');
+    const who = await caller(request, raw);
+    const chunk = await store.blobChunk(who.siteId, query.blobId, query.index);
+    if (!chunk) throw new ApiError(404, 'blob_missing', 'no such blob piece at this site', 'query.blobId');
+    return send(reply, getBlobResponseSchema, { count: chunk.count, data: chunk.data.toString('base64') });
   });
 
   return app;

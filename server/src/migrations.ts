@@ -104,6 +104,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX request_nonces_by_age ON request_nonces (seen_at);`,
   },
+  {
+    version: 4,
+    name: 'attachment blobs (sealed scans, in pieces)',
+    sql: `
+      CREATE TABLE blob_chunks (
+        site_id text NOT NULL,
+        blob_id text NOT NULL,
+        idx integer NOT NULL,
+        chunk_count integer NOT NULL,
+        data bytea NOT NULL,
+        stored_by text NOT NULL,
+        stored_at bigint NOT NULL,
+        PRIMARY KEY (site_id, blob_id, idx)
+      );`,
+  },
 ];
 
 const LOCK_KEY = 719_304_211; // any constant: the advisory lock that serialises migrations across replicas

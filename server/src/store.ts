@@ -216,6 +216,26 @@ export class Store {
       cursor: num(site[0]?.last_cursor ?? 0),
     };
   }
+
+  /** Stores one piece of a sealed blob; the same piece again is a no-op. Returns how many pieces are held, or null when it conflicts. */
+  async putBlobChunk(siteId: string, input: { blobId: string; index: number; count: number; data: Buffer; deskId: string }, now: number): Promise<{ held: number; count: number } | null> {
+    return this.db.transaction(async (tx) => {
+      const held = await tx.query<{ idx: number; chunk_count: number }>('SELECT idx, chunk_count FROM blob_chunks WHERE site_id = $1 AND blob_id = $2', [siteId, input.blobId]);
+      if (held.some((row) => Number(row.chunk_count) !== input.count)) return null;
+      if (held.some((row) => Number(row.idx) === input.index)) {
+        const same = await tx.query<{ data: Uint8Array }>('SELECT data FROM blob_chunks WHERE site_id = $1 AND blob_id = $2 AND idx = $3', [siteId, input.blobId, input.index]);
+        return same[0] && Buffer.from(same[0].data).equals(input.data) ? { held: held.length, count: input.count } : null;
+      }
+      await tx.query('INSERT INTO blob_chunks (site_id, blob_id, idx, chunk_count, data, stored_by, stored_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [siteId, input.blobId, input.index, input.count, input.data, input.deskId, now]);
+      return { held: held.length + 1, count: input.count };
+    });
+  }
+
+  async blobChunk(siteId: string, blobId: string, index: number): Promise<{ count: number; data: Buffer } | null> {
+    const rows = await this.db.query<{ chunk_count: number; data: Uint8Array }>('SELECT chunk_count, data FROM blob_chunks WHERE site_id = $1 AND blob_id = $2 AND idx = $3', [siteId, blobId, index]);
+    const row = rows[0];
+    return row ? { count: Number(row.chunk_count), data: Buffer.from(row.data) } : null;
+  }
 }
 
 interface OpRow {

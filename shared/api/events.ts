@@ -7,6 +7,8 @@ export const EVENTS = {
   'core.restarted': z.object({ reason: z.string() }),
   /** A backup or drill finished (the manager's Backups section reloads its status). */
   'backup.changed': z.object({ ok: z.boolean() }),
+  /** Files were taken from the scanner's watched folder (the scan inbox reloads). */
+  'paper.scans_changed': z.object({ imported: z.number().int().nonnegative(), rejected: z.number().int().nonnegative() }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

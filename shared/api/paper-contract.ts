@@ -66,6 +66,11 @@ export type BatchSummary = z.infer<typeof batchSummarySchema>;
 /** A piece of a scan: at most 512 KiB of file (base64), so a request stays under the 1 MB limit. */
 export const SCAN_PIECE_BYTES = 512 * 1024;
 const uploadId = z.string().regex(/^upl_[A-Za-z0-9_-]{10,40}$/).max(48);
+/** An attachment's content id (64 hex digits). */
+export const attachmentIdSchema = z.string().max(64).regex(/^[0-9a-f]{64}$/);
+/** The text of a QR code as read from a scan (ours: `IDF1|site|batch|serial`); checked in the core. */
+const scanQr = z.string().max(300);
+export const scanFolderStatusSchema = z.object({ folder: z.string().nullable(), imported: z.number().int(), rejected: z.number().int(), lastError: z.string().nullable() });
 
 export const PAPER_METHODS = {
   'paper.scan.begin': method({ input: z.object({ bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(), output: z.object({ uploadId: z.string() }), access: { permission: 'intake.create' }, mutates: false }),
@@ -82,13 +87,61 @@ export const PAPER_METHODS = {
     access: { permission: 'intake.create' },
     mutates: false,
   }),
-  /** Checks the whole file (type by content, size, EXIF removed), stores it encrypted and attaches it to the sheet. */
+  /**
+   * Checks the whole file (type by content, size, EXIF removed), stores it encrypted and attaches it
+   * to a sheet of the batch: the serial picked, or the one its QR code names (`qr`, as the screen
+   * read it; another site's or batch's form is refused). A PDF comes with `imageUploadId`, the PNG
+   * of its first page rendered by pdf.js, stored beside it as the image screens show.
+   */
   'paper.scan.attach': method({
-    input: z.object({ uploadId, batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX) }).strict(),
-    output: z.object({ scanId: z.string(), type: z.string(), pages: z.number().int(), sheets: z.array(sheetSchema) }),
+    input: z
+      .object({ uploadId, imageUploadId: uploadId.optional(), qr: scanQr.optional(), batchId: paperBatchIdSchema, serial: z.number().int().min(1).max(SERIAL_MAX).optional() })
+      .strict(),
+    output: z.object({ scanId: z.string(), type: z.string(), pages: z.number().int(), serial: z.number().int(), sheets: z.array(sheetSchema) }),
     access: { permission: 'intake.create' },
     mutates: true,
   }),
+  /**
+   * The image of a scan, for every screen that shows one (transcription, reconciliation, cross-check):
+   * a JPEG or PNG as stored, a PDF as the PNG of its first page (`pages` says how many the original
+   * has; further pages are only in the original, `paper.scan.file`). Fetched from the sync server
+   * when another desk attached it. Each view audited.
+   */
+  'paper.scan.image': method({
+    input: z.object({ scanId: attachmentIdSchema }).strict(),
+    output: z.object({ scanId: z.string(), type: z.enum(['image/png', 'image/jpeg']), pages: z.number().int(), base64: z.string(), batchId: z.string().nullable(), serial: z.number().int().nullable() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  /** The original file of a scan (a PDF with all its pages). Each view audited. */
+  'paper.scan.file': method({
+    input: z.object({ scanId: attachmentIdSchema }).strict(),
+    output: z.object({ scanId: z.string(), type: z.string(), pages: z.number().int(), base64: z.string() }),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  /** Scans taken from the scanner's watched folder that wait for their sheet. */
+  'paper.scan.inbox': method({
+    input: z.object({}).strict(),
+    output: z.array(z.object({ scanId: z.string(), type: z.string(), pages: z.number().int(), fileName: z.string(), importedAt: z.number(), hasImage: z.boolean() })),
+    access: { permission: 'intake.create' },
+    mutates: false,
+  }),
+  /** Attaches an inbox scan to the sheet its QR code names, or the one picked (with a PDF's rendering). */
+  'paper.scan.assign': method({
+    input: z
+      .object({ scanId: attachmentIdSchema, imageUploadId: uploadId.optional(), qr: scanQr.optional(), batchId: paperBatchIdSchema.optional(), serial: z.number().int().min(1).max(SERIAL_MAX).optional() })
+      .strict(),
+    output: z.object({ batchId: z.string(), serial: z.number().int(), sheets: z.array(sheetSchema) }),
+    access: { permission: 'intake.create' },
+    mutates: true,
+  }),
+  /** The scanner's watched folder of this desk: where it is, what was imported and rejected since the desk started. */
+  'paper.scanFolder.get': method({ input: z.object({}).strict(), output: scanFolderStatusSchema, access: { permission: 'settings.manage' }, mutates: false }),
+  /** A manager sets (or clears, with null) the scanner's folder. */
+  'paper.scanFolder.set': method({ input: z.object({ folder: z.string().trim().min(1).max(1000).nullable() }).strict(), output: scanFolderStatusSchema, access: { permission: 'settings.manage' }, mutates: true }),
+  /** Looks at the folder now (the desk also looks every 2 seconds): a file is taken on the second look that finds it unchanged. */
+  'paper.scanFolder.check': method({ input: z.object({}).strict(), output: z.object({ imported: z.number().int(), rejected: z.number().int() }), access: { permission: 'settings.manage' }, mutates: true }),
 
   'paper.batch.open': method({ input: openBatchInputSchema, output: batchSummarySchema, access: { permission: 'intake.create' }, mutates: true }),
   'paper.batch.list': method({ input: z.object({ open: z.boolean().default(true) }).strict(), output: z.array(batchSummarySchema), access: 'session', mutates: false }),

@@ -36,6 +36,10 @@ export const SYNC_LIMITS = {
   ciphertextChars: 256 * 1024,
   /** Most wrapped keyring entries in one request. */
   keyringEntries: 200,
+  /** Largest piece of a sealed attachment blob in one request, bytes (base64 of it stays under bodyBytes). */
+  blobChunkBytes: 640 * 1024,
+  /** Most pieces of one blob (a scan is at most 10 MB, sealed a little more). */
+  blobChunks: 32,
 } as const;
 
 /** How far a signed request's timestamp may be from the server's clock, either way. */
@@ -111,6 +115,7 @@ export const SYNC_ERROR_CODES = [
   'op_rejected', // used in push results: bad op signature, wrong device, or conflicting duplicate
   'rate_limited',
   'internal', // 500: never carries detail
+  'blob_missing', // an attachment blob (or a piece of it) the server does not hold (yet)
 ] as const;
 export const syncErrorCodeSchema = z.enum(SYNC_ERROR_CODES);
 export type SyncErrorCode = z.infer<typeof syncErrorCodeSchema>;
@@ -139,7 +144,8 @@ export const wireOpSchema = z.object({
   seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   hlc: z.string().max(120).regex(HLC_TEXT),
   entity: z.string().min(1).max(40).regex(/^[a-z_]+$/),
-  entityId: z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]+$/),
+  /** `:` appears in paper sheet ids (`<batch id>:<serial>`). */
+  entityId: z.string().min(1).max(80).regex(/^[A-Za-z0-9_:-]+$/),
   kind: z.string().min(1).max(60).regex(/^[A-Za-z0-9_.:-]+$/).optional(),
   schemaVersion: z.number().int().positive().max(1_000_000),
   /** Version of the organisation's data key that sealed the payload. */
@@ -336,6 +342,34 @@ export const digestResponseSchema = z.object({
 });
 export type DigestResponse = z.infer<typeof digestResponseSchema>;
 
+// ---- attachment blobs (scans) ----
+
+/**
+ * A scan travels as a blob: the desk seals the attachment under the site's data key (the server
+ * never holds it) and sends the sealed bytes in pieces of at most `blobChunkBytes`, each addressed by
+ * site (from the signature headers), blob id (the attachment's content id on the desk that stored it)
+ * and piece index. Pieces are immutable: the same piece again is a no-op, a different one a conflict.
+ */
+export const blobIdSchema = z.string().max(64).regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits');
+
+/** `POST /v1/blobs` (signed by an active desk). */
+export const putBlobRequestSchema = z.object({
+  blobId: blobIdSchema,
+  index: z.number().int().min(0).max(SYNC_LIMITS.blobChunks - 1),
+  count: z.number().int().min(1).max(SYNC_LIMITS.blobChunks),
+  data: base64(Math.ceil(SYNC_LIMITS.blobChunkBytes / 3) * 4).min(4),
+}).refine((body) => body.index < body.count, { path: ['index'], message: 'index must be below count' });
+export type PutBlobRequest = z.infer<typeof putBlobRequestSchema>;
+export const putBlobResponseSchema = z.object({
+  /** Pieces of this blob the server now holds, of `count`. */
+  held: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+});
+
+/** `GET /v1/blobs?blobId=B&index=I` (signed by an active desk of the same site). */
+export const getBlobQuerySchema = z.object({ blobId: blobIdSchema, index: z.coerce.number().int().min(0).max(SYNC_LIMITS.blobChunks - 1) });
+export const getBlobResponseSchema = z.object({ count: z.number().int().positive(), data: base64(Math.ceil(SYNC_LIMITS.blobChunkBytes / 3) * 4) });
+
 /** Every endpoint, for both sides' clients and the server's routing table. */
 export const SYNC_ENDPOINTS = {
   health: { method: 'GET', path: '/health', signed: false, request: null, response: healthResponseSchema },
@@ -350,4 +384,6 @@ export const SYNC_ENDPOINTS = {
   push: { method: 'POST', path: '/v1/ops/push', signed: true, request: pushRequestSchema, response: pushResponseSchema },
   pull: { method: 'GET', path: '/v1/ops/pull', signed: true, request: pullQuerySchema, response: pullResponseSchema },
   digest: { method: 'GET', path: '/v1/ops/digest', signed: true, request: null, response: digestResponseSchema },
+  putBlob: { method: 'POST', path: '/v1/blobs', signed: true, request: putBlobRequestSchema, response: putBlobResponseSchema },
+  getBlob: { method: 'GET', path: '/v1/blobs', signed: true, request: getBlobQuerySchema, response: getBlobResponseSchema },
 } as const;

@@ -105,6 +105,14 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'paper.doubleEntry.update': [MG],
   'paper.figures': [GL, MG, SV],
   'paper.form.layout': [SP, GL, MG],
+  'paper.scan.image': [SP, GL, MG],
+  'paper.scan.file': [SP, GL, MG],
+  'paper.scan.inbox': [SP, GL, MG],
+  'paper.scan.assign': [SP, GL, MG],
+  'paper.scanFolder.get': [MG, MT],
+  // The permission lets a maintainer through the dispatcher; the core then refuses anyone but a manager.
+  'paper.scanFolder.set': [MG, MT],
+  'paper.scanFolder.check': [MG, MT],
 };
 
 beforeAll(async () => {

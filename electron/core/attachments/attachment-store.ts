@@ -77,9 +77,25 @@ export class AttachmentStore {
   /** Stores content (already checked, see scan-files.ts) and returns its id; storing it again is a no-op. */
   put(bytes: Uint8Array, meta: Omit<AttachmentMeta, 'size'>): string {
     const id = this.idOf(bytes);
+    this.seal(id, bytes, meta, false);
+    return id;
+  }
+
+  /**
+   * Stores content that another desk of the site named (it arrived through sync, already checked
+   * there): under that desk's id, since ops refer to it by that id. Our address key cannot reproduce
+   * a foreign id, so the sealed header records `foreign` and `get` relies on the GCM tag (which binds
+   * the id) instead of re-deriving the address.
+   */
+  putForeign(id: string, bytes: Uint8Array, meta: Omit<AttachmentMeta, 'size'>): void {
+    if (!ID_PATTERN.test(id)) throw new DomainError('VALIDATION', 'not an attachment id', { attachmentId: 'invalid' });
+    this.seal(id, bytes, meta, this.idOf(bytes) !== id);
+  }
+
+  private seal(id: string, bytes: Uint8Array, meta: Omit<AttachmentMeta, 'size'>, foreign: boolean): void {
     const file = this.fileOf(id);
-    if (fs.existsSync(file)) return id;
-    const header = Buffer.from(JSON.stringify({ type: meta.type, size: bytes.byteLength, pages: meta.pages }), 'utf8');
+    if (fs.existsSync(file)) return;
+    const header = Buffer.from(JSON.stringify({ type: meta.type, size: bytes.byteLength, pages: meta.pages, ...(foreign ? { foreign: true } : {}) }), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32BE(header.length);
     const nonce = randomBytes(NONCE_BYTES);
@@ -97,7 +113,6 @@ export class AttachmentStore {
       fs.closeSync(fd);
     }
     fs.renameSync(temp, file);
-    return id;
   }
 
   /** Opens an attachment; refuses one that is missing, altered, or stored under another id. */
@@ -118,9 +133,9 @@ export class AttachmentStore {
       throw new Error(`attachment ${id.slice(0, 8)}… fails its integrity check (altered, or another desk's key)`);
     }
     const headerLength = plain.readUInt32BE(0);
-    const meta = JSON.parse(plain.subarray(4, 4 + headerLength).toString('utf8')) as AttachmentMeta;
+    const { foreign, ...meta } = JSON.parse(plain.subarray(4, 4 + headerLength).toString('utf8')) as AttachmentMeta & { foreign?: boolean };
     const bytes = plain.subarray(4 + headerLength);
-    if (!timingSafeEqual(Buffer.from(this.idOf(bytes), 'hex'), Buffer.from(id, 'hex'))) throw new Error(`attachment ${id.slice(0, 8)}… does not match its address`);
+    if (!foreign && !timingSafeEqual(Buffer.from(this.idOf(bytes), 'hex'), Buffer.from(id, 'hex'))) throw new Error(`attachment ${id.slice(0, 8)}… does not match its address`);
     return { id, ...meta, bytes };
   }
 

@@ -22,6 +22,7 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   paper_sheets: ['id'],
   paper_entries: ['id'],
   paper_decisions: ['id'],
+  scans: ['id'],
 };
 
 function canonical(value: unknown): unknown {

@@ -11,7 +11,6 @@ import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
-import { cleanScan } from '../attachments/scan-files';
 import { doubleEntrySettings, transcriptionState } from './transcription-service';
 import { generateFormPdf, loadFormFont, loadNotice, type FormLanguage } from './form-pdf';
 
@@ -65,7 +64,7 @@ const statements = statementsFor((db: Db) => ({
   counts: db.prepare("SELECT COUNT(*) AS accounted, COALESCE(SUM(state = 'transcribed'), 0) AS transcribed FROM paper_sheets WHERE batch_id = ? AND state IN ('transcribed', 'void', 'missing')"),
 }));
 
-const sheetId = (batchId: string, serial: number): string => `${batchId}:${formatSerial(serial)}`;
+export const sheetId = (batchId: string, serial: number): string => `${batchId}:${formatSerial(serial)}`;
 
 function requireLead(actor: Actor, what: string): void {
   if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', `only a group lead or manager may ${what}`);
@@ -139,7 +138,7 @@ export function batchDetail(services: Services, batchId: string): { batch: Batch
   return { batch: summary(services, row), sheets };
 }
 
-function requireOpenSerial(services: Services, batchId: string, serial: number): BatchRow {
+export function requireOpenSerial(services: Services, batchId: string, serial: number): BatchRow {
   const row = batchRow(services, batchId);
   if (row.closed_at !== null) throw new DomainError('CONFLICT', 'the batch is closed', { batchId: 'batch_closed' });
   if (serial < row.first_serial || serial >= row.first_serial + row.sheet_count) {
@@ -221,18 +220,6 @@ export async function formLayout(services: Services, language: FormLanguage): Pr
   return { regions };
 }
 
-/** Attaches a checked scan to a sheet of an open batch (the sheet keeps its state; its scan is replaced). */
-export async function attachScan(services: Services, staffId: string, input: { uploadId: string; batchId: string; serial: number }): Promise<{ scanId: string; type: string; pages: number; sheets: Sheet[] }> {
-  requireOpenSerial(services, input.batchId, input.serial);
-  const scan = await cleanScan(services.uploads.take(input.uploadId, staffId));
-  const scanId = services.attachments.put(scan.bytes, { type: scan.type, pages: scan.pages });
-  services.transact(() => {
-    services.ops.append(staffId, { entity: 'paper_sheet', entityId: sheetId(input.batchId, input.serial), changes: { batchId: input.batchId, serial: input.serial, scanId } });
-    services.audit.append(staffId, 'paper.scan_attached', input.batchId, { serial: input.serial, type: scan.type, bytes: scan.bytes.length });
-  });
-  return { scanId, type: scan.type, pages: scan.pages, sheets: batchSheets(services, input.batchId) };
-}
-
 /**
  * The sheet a paper form number (`B7-0001`, printed on our forms) names, for an intake whose consent
  * was given on paper: null when no batch has that code (a form from before batches, or another
@@ -256,11 +243,3 @@ export function sheetForFormNumber(services: Services, paperFormNo: string): { b
   return { batchId: found.id, serial };
 }
 
-/** The scan of a sheet, for the person transcribing or checking it (each view audited). */
-export function sheetScan(services: Services, staffId: string, batchId: string, serial: number): { type: string; pages: number; base64: string } {
-  const sheet = batchSheets(services, batchId).find((each) => each.serial === serial);
-  if (!sheet?.scanId) throw new DomainError('NOT_FOUND', 'this sheet has no scan');
-  const scan = services.attachments.get(sheet.scanId);
-  services.audit.append(staffId, 'paper.scan_viewed', batchId, { serial });
-  return { type: scan.type, pages: scan.pages, base64: scan.bytes.toString('base64') };
-}

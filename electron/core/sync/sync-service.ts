@@ -28,6 +28,7 @@ import {
   type DeskPublic,
   type Keyring,
 } from './keyring';
+import { pullBlob, pushBlob } from './blobs';
 import { acknowledge, applyPulledBatch, backoffDelay, nextPushBatch, retryQuarantined } from './sync-engine';
 import { SyncClient, SyncError, normaliseServerUrl, type SyncProblem } from './sync-client';
 import { SyncStore } from './sync-store';
@@ -55,6 +56,8 @@ export interface SyncStatus {
 /** How often a connected desk syncs when nothing prompts it, and how often it compares digests. */
 export const SYNC_INTERVAL_MS = 5_000;
 export const DIGEST_EVERY = 12;
+/** A scan the server did not have (or that did not open) is asked for again after this long. */
+const BLOB_RETRY_MS = 5 * 60_000;
 /** A burst of saves becomes one sync round. */
 const KICK_DELAY_MS = 300;
 
@@ -442,8 +445,11 @@ export class SyncService {
         return { pushed: 0, pulled: 0 };
       }
       await this.reconcileRecovery(client, desks);
+      // Scans first: a desk that pulls the ops naming a scan then finds the scan on the server.
+      await this.pushAttachments(client);
       const pushed = await this.push(client);
       const pulled = await this.pull(client);
+      await this.pullAttachments(client);
       this.rounds += 1;
       if (this.rounds % DIGEST_EVERY === 0) await this.compareDigest(client);
       this.services.transact(() => this.store.setLastSyncAt(this.services.ctx.now()));
@@ -523,6 +529,63 @@ export class SyncService {
         if (report.quarantined > 0) log.warn('pulled ops kept in quarantine', { count: report.quarantined, reasons: [...new Set(report.reasons)].join(',') });
       } else if (page.nextCursor !== cursor) this.services.transact(() => this.store.setPullCursor(page.nextCursor));
       if (!page.more || page.nextCursor === cursor) return pulled;
+    }
+  }
+
+  /** Scans this desk stored and the server does not yet hold: a few per round, so ops never wait long behind them (more next round). */
+  private async pushAttachments(client: SyncClient): Promise<void> {
+    const keyring = this.store.keyring();
+    const siteId = this.store.siteId;
+    if (!keyring || !siteId) return;
+    const db = this.services.ctx.db;
+    const queued = db.prepare<[], { id: string }>('SELECT id FROM attachment_outbox ORDER BY queued_at, id LIMIT 4').all();
+    for (const { id } of queued) {
+      try {
+        if (this.services.attachments.has(id)) await pushBlob(client, keyring, siteId, this.services.attachments, id);
+      } catch (error) {
+        if (error instanceof SyncError) throw error;
+        // A sealed file that no longer opens cannot be shipped; it must not hold up every other one.
+        log.error('a scan could not be shipped; it stays on this desk only', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+      db.prepare('DELETE FROM attachment_outbox WHERE id = ?').run(id);
+    }
+  }
+
+  /** Blobs the server did not hold (or that did not open) when last asked: not asked again for a while. */
+  private readonly blobMisses = new Map<string, number>();
+
+  /** Scans other desks attached (named by pulled ops) that this desk does not hold yet: the newest first, a few per round. */
+  private async pullAttachments(client: SyncClient): Promise<void> {
+    const keyring = this.store.keyring();
+    const siteId = this.store.siteId;
+    if (!keyring || !siteId) return;
+    const rows = this.services.ctx.db.prepare<[], { id: string; image_id: string | null }>('SELECT id, image_id FROM scans ORDER BY imported_at DESC, id LIMIT 200').all();
+    const now = this.services.ctx.now();
+    const missing = rows
+      .flatMap((row) => [row.image_id, row.id])
+      .filter((id): id is string => id !== null && (this.blobMisses.get(id) ?? 0) <= now - BLOB_RETRY_MS && !this.services.attachments.has(id));
+    for (const id of [...new Set(missing)].slice(0, 4)) {
+      try {
+        if (await pullBlob(client, keyring, siteId, this.services.attachments, id)) this.blobMisses.delete(id);
+        else this.blobMisses.set(id, now);
+      } catch (error) {
+        if (error instanceof SyncError) throw error;
+        this.blobMisses.set(id, now);
+        log.warn('a scan from another desk did not open; asked again later', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+    }
+  }
+
+  /** One attachment, now (a screen wants to show a scan another desk stored); false when it cannot be had. */
+  async fetchAttachment(id: string): Promise<boolean> {
+    const keyring = this.store.keyring();
+    const siteId = this.store.siteId;
+    if (!keyring || !siteId || !this.store.serverUrl) return false;
+    try {
+      return await pullBlob(this.client(), keyring, siteId, this.services.attachments, id);
+    } catch (error) {
+      log.warn('a scan could not be fetched from the server', { problem: error instanceof SyncError ? error.problem : 'internal' });
+      return false;
     }
   }
 

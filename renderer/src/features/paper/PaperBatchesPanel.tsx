@@ -18,6 +18,7 @@ import { PrintFormsButton } from './PrintFormsButton';
 import { ScanDrop } from './ScanDrop';
 import { usePaperWork } from './work';
 import { useDesk } from '../../app/store';
+import { ScanImport, ScanInbox } from './ScanImport';
 
 interface SheetView {
   serial: number;
@@ -115,6 +116,7 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
 
   return (
     <div className="batch__sheets" data-testid={`batch-sheets-${batch.code}`}>
+      <ScanImport batch={batch} pending={sheets.filter((sheet) => sheet.state === 'pending').map((sheet) => sheet.serial)} onAttached={load} />
       <ul className="queue">
         {sheets.map((sheet) => (
           <li key={sheet.serial} className="queue__item" data-testid={`sheet-${formatSerial(sheet.serial)}`}>
@@ -124,7 +126,7 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
             </span>
             {sheet.state === 'pending' && sheet.doubleEntry && <span className="badge-flag">{t('paper.doubleEntryBadge')}</span>}
             {sheet.reason && <span className="muted">{sheet.reason}</span>}
-            {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} hasScan={sheet.scanId !== null} onAttached={load} />}
+            {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} scanId={sheet.scanId} onAttached={load} />}
             {sheet.state === 'pending' && !sheet.reconcile && me !== null && !sheet.typedBy.includes(me) && (
               <button type="button" className="primary" onClick={() => start({ kind: 'transcribe', batchId: batch.id, serial: sheet.serial, formNo: paperFormNumber(batch.code, sheet.serial) })}>
                 {t('paper.transcribe.start')}
@@ -230,6 +232,7 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
           ))}
         </ul>
       )}
+      {canEnter && batches.length > 0 && <ScanInbox batches={batches} onAttached={load} />}
       {isLead && <OpenBatchForm onOpened={load} />}
     </section>
   );

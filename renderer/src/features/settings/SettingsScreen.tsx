@@ -16,6 +16,7 @@ import { BackupSettings } from '../backup/BackupSettings';
 import { SyncSettings } from './SyncSettings';
 import { PrintFormsPanel } from '../paper/PrintFormsPanel';
 import { DoubleEntrySettings } from '../paper/DoubleEntrySettings';
+import { ScanFolderSettings } from '../paper/ScanFolderSettings';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
   maxFailedLogins: { min: 3, max: 20 },
@@ -85,6 +86,7 @@ export function SettingsScreen() {
       {canPrintForms && <PrintFormsPanel />}
       <QuarantinePanel />
       {canBackUp && <BackupSettings />}
+      {canChangePolicy && <ScanFolderSettings />}
     </section>
   );
 }
