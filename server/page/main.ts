@@ -245,7 +245,7 @@ function fieldRow(name: FieldName, validation: IntakeValidation): HTMLElement {
     });
     input.addEventListener('blur', () => {
       state.touched.add(name);
-      render();
+      refreshMessages();
     });
     control = input;
   }
@@ -267,15 +267,7 @@ function refreshMessages(): void {
   const onScreen = new Set([...document.querySelectorAll<HTMLElement>('[data-field]')].map((node) => node.dataset.field ?? ''));
   // A field appearing or going (a minor's guardian, a birth date for a passport) needs a full render.
   if (visible.some((name) => !onScreen.has(name)) || [...onScreen].some((name) => name !== '' && !now.has(name as FieldName) && !name.startsWith('consent'))) {
-    const active = document.activeElement as HTMLInputElement | null;
-    const activeId = active?.id;
-    const caret = active && 'selectionStart' in active ? active.selectionStart : null;
     render();
-    if (activeId) {
-      const again = document.getElementById(activeId) as HTMLInputElement | null;
-      again?.focus();
-      if (again && caret !== null) again.setSelectionRange(caret, caret);
-    }
     return;
   }
   for (const name of visible) {
@@ -324,7 +316,7 @@ function consentBox(key: 'registration' | 'idConsent' | 'guardianConsent', label
 
 function header(): HTMLElement {
   const other: Lang = state.lang === 'en' ? 'zh-CN' : 'en';
-  const button = el('button', { type: 'button', class: 'lang', lang: other, 'aria-label': t('onlinePage.switchLanguageLabel'), text: t('onlinePage.switchLanguage') });
+  const button = el('button', { type: 'button', class: 'lang', lang: other, text: t('onlinePage.switchLanguage') });
   button.addEventListener('click', () => {
     state.lang = other;
     const url = new URL(location.href);
@@ -336,7 +328,20 @@ function header(): HTMLElement {
   return el('header', {}, el('h1', {}, t('onlinePage.title'), el('span', { class: 'site', text: state.config?.siteLabel ?? '' })), button);
 }
 
+/** Renders the page again, keeping the focus (and the caret) where the person is. */
 function render(): void {
+  const active = document.activeElement as HTMLInputElement | null;
+  const activeId = active?.id ?? '';
+  const caret = active && (active.type === 'text' || active.type === 'tel' || active.tagName === 'TEXTAREA') ? active.selectionStart : null;
+  renderPage();
+  if (!activeId) return;
+  const again = document.getElementById(activeId) as HTMLInputElement | null;
+  if (!again || again === document.activeElement) return;
+  again.focus();
+  if (caret !== null && 'setSelectionRange' in again) again.setSelectionRange(caret, caret);
+}
+
+function renderPage(): void {
   document.documentElement.lang = state.lang;
   document.title = `${t('onlinePage.title')} · ${state.config?.siteLabel ?? ''}`;
   const root = app();
