@@ -48,8 +48,7 @@ export async function benchOnlineSubmissions(count = 2_000): Promise<void> {
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next < bodies.length) {
-          const body = bodies[next++]!;
+        for (let body = bodies[next++]; body !== undefined; body = bodies[next++]) {
           const response = await fetch(`${base}/form/site_bench/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
           if (response.status !== 201) throw new Error(`submission answered ${response.status}`);
           await response.arrayBuffer();
