@@ -3,6 +3,8 @@
 // the consent notice with the separate ID-number consent and the guardian rule under 14, the English
 // switch, sealing on the phone, and the receipt (code, QR code, process-by time). The desk then
 // pulls the sealed submission and opens it with the private key.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clockFrom } from '../../electron/core/core';
@@ -20,6 +22,13 @@ let browser: Browser;
 let server: SyncServer | null = null;
 let page: Page | undefined;
 const PHONE = { width: 390, height: 844 };
+
+function filesUnder(dir: string): Buffer[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : entry.isFile() ? [fs.readFileSync(full)] : [];
+  });
+}
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -57,9 +66,12 @@ const FORM = (publicRaw: string): PublishFormRequest => ({
 });
 
 /** A server with a registered site that has published its form; the desk that can pull, and the private key. */
+const serverLog: string[] = [];
+
 async function publishedSite(): Promise<{ desk: TestDesk; privatePkcs8: string }> {
   const clock = clockFrom(Date.now, TEST_CLOCK_START);
-  server = await startSyncServer({ now: clock });
+  serverLog.length = 0;
+  server = await startSyncServer({ now: clock, log: (line) => serverLog.push(line) });
   const http = httpTransport(server.url);
   const desk = new TestDesk('site_lake', 'dev_site_lake_one1', clock);
   expect((await desk.call(http, 'POST', '/v1/register', { organisationId: 'org_lake', siteId: 'site_lake', desk: desk.keys() })).status).toBe(201);
@@ -139,6 +151,18 @@ describe('the online registration page on a phone', () => {
     expect(payload.fields).toMatchObject({ name: '林 晓雨', mobile: '13912345678', idType: 'cn_resident_id', idNumber: '11010519491231002X', addressProvince: '吉林省', skiAbility: 'beginner', helmet: true, birthDate: '1949-12-31', gender: 'female' });
     expect(payload.consent).toMatchObject({ noticeVersion: '2026-11', idConsent: true, guardianConsent: false, method: 'online' });
     expect(payload.lang).toBe('zh-CN');
+
+    // The server's storage (every file of its PGlite folder) and its log hold none of what was typed.
+    const dataDir = server!.dataDir;
+    await server!.stop();
+    server = null;
+    const stored = Buffer.concat(filesUnder(dataDir));
+    expect(stored.length).toBeGreaterThan(0);
+    expect(serverLog.some((line) => line.includes('/form/:siteCode/submissions 201'))).toBe(true);
+    for (const value of ['林 晓雨', '13912345678', '139 1234 5678', '11010519491231002X', '11010519491231002x']) {
+      expect(stored.includes(Buffer.from(value)), value).toBe(false);
+      expect(serverLog.join('\n')).not.toContain(value);
+    }
   });
 
   it('asks for a guardian and the guardian’s consent when the ID number says under 14', async () => {
