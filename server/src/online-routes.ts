@@ -136,6 +136,12 @@ export function registerOnlineRoutes(app: FastifyInstance, context: OnlineContex
   // Public requests read the form often; a replica sees another replica's publish within FORM_CACHE_MS.
   const formCache = new Map<string, { form: StoredForm | null; at: number }>();
   async function publishedForm(siteCode: string): Promise<StoredForm> {
+    const form = await formOrNull(siteCode);
+    if (!form) throw fail(404, 'unknown_site', 'no form is published for this site', 'params.siteCode');
+    return form;
+  }
+
+  async function formOrNull(siteCode: string): Promise<StoredForm | null> {
     const cached = formCache.get(siteCode);
     let form: StoredForm | null;
     if (cached && Math.abs(now() - cached.at) < FORM_CACHE_MS) form = cached.form;
@@ -144,7 +150,6 @@ export function registerOnlineRoutes(app: FastifyInstance, context: OnlineContex
       if (formCache.size > 10_000) formCache.clear();
       formCache.set(siteCode, { form, at: now() });
     }
-    if (!form) throw fail(404, 'unknown_site', 'no form is published for this site', 'params.siteCode');
     return form;
   }
 
@@ -152,8 +157,21 @@ export function registerOnlineRoutes(app: FastifyInstance, context: OnlineContex
     return formConfigResponseSchema.parse({ ...form.form, open: form.open, siteCode, processWithinMinutes: ONLINE_LIMITS.processWithinMinutes, serverTime: now() });
   }
 
-  function htmlReply(reply: FastifyReply, html: string): FastifyReply {
-    return reply.code(200).header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY').type('text/html; charset=utf-8').send(html);
+  function pageHtml(body: string, title: string): string {
+    return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${assetUrl('page.css')}">
+</head>
+<body><main id="app">${body}</main></body>
+</html>`;
+  }
+
+  function htmlReply(reply: FastifyReply, html: string, status = 200): FastifyReply {
+    return reply.code(status).header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY').type('text/html; charset=utf-8').send(html);
   }
 
   if (options.retentionSweepMs) {
@@ -167,7 +185,12 @@ export function registerOnlineRoutes(app: FastifyInstance, context: OnlineContex
   app.get(ONLINE_ENDPOINTS.page, async (request, reply) => {
     throttleReads(request);
     const siteCode = siteCodeOf(request);
-    const config = configOf(siteCode, await publishedForm(siteCode));
+    const stored = await formOrNull(siteCode);
+    // A person who scanned an old poster gets a page that says so (a program asking for JSON gets the error).
+    if (!stored && /text\/html/.test(String(request.headers.accept ?? ''))) {
+      return htmlReply(reply, pageHtml(`<p class="notice">${escapeHtml(zh.onlinePage.unknownSite)}</p><p class="notice" lang="en">${escapeHtml(en.onlinePage.unknownSite)}</p>`, zh.onlinePage.title), 404);
+    }
+    const config = configOf(siteCode, stored ?? (await publishedForm(siteCode)));
     const html = `<!doctype html>
 <html lang="zh-CN">
 <head>

@@ -185,6 +185,12 @@ describe.each(BACKENDS)('online submissions on $name', (backend) => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error?.code).toBe('unknown_site');
     expect((await http({ method: 'GET', url: '/form/site_a', headers: {} })).status).toBe(404);
+    // A phone's browser that scanned an old poster is told so in a page, in both languages.
+    const person = await app!.inject({ method: 'GET', url: '/form/site_a', headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(person.statusCode).toBe(404);
+    expect(person.headers['content-type']).toMatch(/^text\/html/);
+    expect(person.body).toContain('此地址没有开放的在线登记');
+    expect(person.body).toContain('There is no online registration at this address');
 
     await publish(http, desk, form(keys.publicRaw, { kid: 'sk2' }));
     const stale = await submit(http, envelope);
