@@ -44,6 +44,7 @@ const state = {
   touched: new Set<string>(),
   submitAttempted: false,
   sending: false,
+  /** The catalog key of the message above the submit button ('' for none). */
   status: '' as string,
   receipt: null as null | { receiptCode: string; processBy: number },
 };
@@ -260,6 +261,18 @@ function fieldRow(name: FieldName, validation: IntakeValidation): HTMLElement {
   );
 }
 
+function problemCount(): number {
+  const { validation, consentIssues, visible } = validate();
+  return visible.filter((name) => validation.errors[name]).length + Object.keys(consentIssues).length;
+}
+
+/** The message above the submit button; "correct N fields" counts down as they are fixed, and goes at 0. */
+function statusText(): string {
+  if (state.status !== 'onlinePage.fixErrors') return state.status ? t(state.status) : '';
+  const count = problemCount();
+  return count > 0 ? t(state.status, { count }) : '';
+}
+
 /** Updates the messages under the fields in place (while typing), so focus and the caret stay put. */
 function refreshMessages(): void {
   const { validation, visible } = validate();
@@ -270,6 +283,9 @@ function refreshMessages(): void {
     render();
     return;
   }
+  const status = document.querySelector<HTMLElement>('.status');
+  const text = statusText();
+  if (status && status.textContent !== text) status.textContent = text;
   for (const name of visible) {
     if (!(state.submitAttempted || state.touched.has(name))) continue;
     const row = document.querySelector<HTMLElement>(`[data-field="${name}"]`);
@@ -400,7 +416,7 @@ function renderPage(): void {
   });
   form.append(el('div', { class: 'hp', 'aria-hidden': 'true' }, el('label', { for: 'f-website', text: t('onlinePage.honeypot') }), trap));
   const submit = el('button', { type: 'submit', class: 'primary', ...(state.sending ? { disabled: true } : {}), text: state.sending ? t('onlinePage.submitting') : t('onlinePage.submit') });
-  form.append(el('p', { class: 'status', role: 'alert', text: state.status }), submit);
+  form.append(el('p', { class: 'status', role: 'alert', text: statusText() }), submit);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void send();
@@ -450,10 +466,9 @@ async function send(): Promise<void> {
   const config = state.config;
   if (!config || state.sending) return;
   state.submitAttempted = true;
-  const { validation, consentIssues, visible } = validate();
-  const problems = visible.filter((name) => validation.errors[name]).length + Object.keys(consentIssues).length;
+  const problems = problemCount();
   if (problems > 0) {
-    state.status = t('onlinePage.fixErrors', { count: problems });
+    state.status = 'onlinePage.fixErrors';
     render();
     const first = document.querySelector<HTMLElement>('[aria-invalid="true"]');
     first?.focus();
@@ -462,6 +477,7 @@ async function send(): Promise<void> {
   state.sending = true;
   state.status = '';
   render();
+  const { validation, visible } = validate();
   const fields: Partial<Record<FieldName, string | boolean>> = {};
   for (const name of visible) fields[name] = validation.normalized[name];
   // What the rules derived from the ID number travels too, so the desk need not ask again.
@@ -496,12 +512,12 @@ async function send(): Promise<void> {
     if (response.status === 201 && body?.receiptCode && typeof body.processBy === 'number') {
       state.receipt = { receiptCode: body.receiptCode, processBy: body.processBy };
       state.values = defaultFields();
-    } else if (response.status === 429) state.status = t('onlinePage.rateLimited');
-    else if (body?.error?.field === 'body.envelope.kid') state.status = t('onlinePage.staleForm');
-    else if (response.status === 403) state.status = t('onlinePage.closed');
-    else state.status = t('onlinePage.sendFailed');
+    } else if (response.status === 429) state.status = 'onlinePage.rateLimited';
+    else if (body?.error?.field === 'body.envelope.kid') state.status = 'onlinePage.staleForm';
+    else if (response.status === 403) state.status = 'onlinePage.closed';
+    else state.status = 'onlinePage.sendFailed';
   } catch {
-    state.status = t('onlinePage.sendFailed');
+    state.status = 'onlinePage.sendFailed';
   } finally {
     state.sending = false;
   }

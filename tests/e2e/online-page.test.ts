@@ -126,10 +126,13 @@ describe('the online registration page on a phone', () => {
     await phone.getByRole('heading', { name: /在线登记/ }).waitFor();
 
     await phone.getByLabel('省份').selectOption('吉林省');
+    await expect.poll(() => phone.locator('.status').textContent()).toContain('2');
     await phone.getByLabel('技术水平').selectOption('beginner');
     await phone.getByLabel('需要头盔').check();
     await phone.getByLabel('我已阅读并同意上述告知').check();
     await phone.getByLabel('我单独同意提供证件号码（敏感个人信息）').check();
+    // Everything fixed: the "correct N fields" message has gone.
+    await expect.poll(() => phone.locator('.status').textContent()).toBe('');
     expect(await seriousAxeViolations(phone)).toEqual([]);
     await phone.getByRole('button', { name: '加密并提交' }).tap();
 
