@@ -122,23 +122,46 @@ function fieldConfig(): FieldConfig {
   return config;
 }
 
-/** The fields on screen, in order: the published ones, with what the rules need around them. */
+/**
+ * The fields on screen, in order: the published ones (nationality after the name, the address country
+ * before the address), with what the rules need around them. The birth date and gender come from a
+ * mainland ID number, so they are asked only with another document; the city and district follow a
+ * mainland province; the guardian appears for a minor.
+ */
 function visibleFields(validation: IntakeValidation): FieldName[] {
   const shown = published();
+  const keys = [...shown.keys()].filter((key): key is FieldName => key in state.values);
+  const order: FieldName[] = [];
+  for (const key of keys) {
+    if (key === 'nationality' || key === 'addressCountry') continue;
+    if (key === 'addressProvince' || key === 'addressDetail') {
+      if (keys.includes('addressCountry') && !order.includes('addressCountry')) order.push('addressCountry');
+    }
+    order.push(key);
+    if (key === 'name' && keys.includes('nationality')) order.push('nationality');
+  }
+  if (keys.includes('addressCountry') && !order.includes('addressCountry')) order.push('addressCountry');
+  const mainlandId = state.values.idType === 'cn_resident_id';
+  const mainlandAddress = state.values.addressCountry === MAINLAND;
   const out: FieldName[] = [];
-  for (const key of shown.keys()) {
-    if (!(key in state.values)) continue;
-    const name = key as FieldName;
-    if (name === 'idNumber' && !shown.has('idType')) out.push('idType');
+  const add = (name: FieldName): void => {
+    if (!out.includes(name)) out.push(name);
+  };
+  for (const name of order) {
     if (name === 'guardianName' || name === 'guardianMobile') continue;
-    out.push(name);
-    // Without a mainland ID number the birth date is typed.
-    if (name === 'idNumber' && state.values.idType !== 'cn_resident_id' && !shown.has('birthDate')) out.push('birthDate');
-    if (name === 'addressProvince' && state.values.addressCountry === MAINLAND) out.push('addressCity', 'addressDistrict');
-    if (name === 'emergencyName' && !shown.has('emergencyMobile')) out.push('emergencyMobile');
+    if ((name === 'birthDate' || name === 'gender') && mainlandId) continue;
+    if ((name === 'addressProvince' || name === 'addressCity' || name === 'addressDistrict') && !mainlandAddress) continue;
+    if (name === 'idNumber') add('idType');
+    add(name);
+    if (name === 'idNumber' && !mainlandId) add('birthDate');
+    if (name === 'addressProvince') {
+      add('addressCity');
+      add('addressDistrict');
+    }
+    if (name === 'emergencyName') add('emergencyMobile');
   }
   if (validation.derived.minor) out.push('guardianName', 'guardianMobile');
-  return out.filter((name) => !(name === 'addressProvince' && state.values.addressCountry !== MAINLAND));
+  return out;
 }
 
 function today(): Date {

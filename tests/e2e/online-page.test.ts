@@ -48,13 +48,25 @@ const FORM = (publicRaw: string): PublishFormRequest => ({
   kid: 'sk1',
   publicRaw,
   siteLabel: '北大湖滑雪场',
+  // What a desk publishes: the intake's fields in form order (online-desk's formDefinition).
   fields: [
     { key: 'name', required: true },
     { key: 'mobile', required: true },
+    { key: 'landline', required: false },
+    { key: 'idType', required: true },
     { key: 'idNumber', required: true },
+    { key: 'birthDate', required: false },
+    { key: 'gender', required: false },
     { key: 'addressProvince', required: true },
+    { key: 'addressCity', required: false },
+    { key: 'addressDistrict', required: false },
+    { key: 'addressDetail', required: false },
     { key: 'skiAbility', required: false },
     { key: 'helmet', required: false },
+    { key: 'guardianName', required: false },
+    { key: 'guardianMobile', required: false },
+    { key: 'nationality', required: false },
+    { key: 'addressCountry', required: false },
   ],
   consent: {
     version: '2026-11',
@@ -97,17 +109,21 @@ describe('the online registration page on a phone', () => {
     expect(response?.headers()['set-cookie']).toBeUndefined();
     await phone.getByRole('heading', { name: /在线登记/ }).waitFor();
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    // A mainland ID number gives the birth date and gender: not asked. The city follows the province, once.
+    expect(await phone.locator('#f-birthDate, #f-gender, #f-guardianName').count()).toBe(0);
+    expect(await phone.locator('[data-field="addressCity"]').count()).toBe(1);
+    expect(await phone.locator('[data-field]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.field).slice(0, 4))).toEqual(['name', 'nationality', 'mobile', 'landline']);
 
     // As typed: the desk's own messages, once a field has been left.
-    await phone.getByLabel('手机号码').tap();
-    await phone.getByLabel('手机号码').fill('1391234');
-    await phone.getByLabel('姓名').tap();
+    await phone.locator('#f-mobile').tap();
+    await phone.locator('#f-mobile').fill('1391234');
+    await phone.locator('#f-name').tap();
     await expect.poll(() => phone.locator('#f-mobile-msg').textContent()).toBe('手机号码应为 11 位');
-    await phone.getByLabel('手机号码').fill('139 1234 5678');
+    await phone.locator('#f-mobile').fill('139 1234 5678');
     await expect.poll(() => phone.locator('#f-mobile-msg').textContent()).toBe('');
-    await phone.getByLabel('姓名').fill('林 晓雨');
+    await phone.locator('#f-name').fill('林 晓雨');
     await phone.getByRole('textbox', { name: /证件号码/ }).fill('110105194912310029');
-    await phone.getByLabel('姓名').tap();
+    await phone.locator('#f-name').tap();
     await expect.poll(() => phone.locator('#f-idNumber-msg').textContent()).toContain('校验不通过');
     await phone.getByRole('textbox', { name: /证件号码/ }).fill('11010519491231002x');
     await expect.poll(() => phone.locator('#f-idNumber-msg').textContent()).toBe('');
@@ -115,7 +131,7 @@ describe('the online registration page on a phone', () => {
     // Submitting without the province and the consents names each problem and keeps what was typed.
     await phone.getByRole('button', { name: '加密并提交' }).tap();
     await expect.poll(() => phone.getByRole('alert').filter({ hasText: '请先更正' }).textContent()).toContain('3');
-    expect(await phone.getByLabel('姓名').inputValue()).toBe('林 晓雨');
+    expect(await phone.locator('#f-name').inputValue()).toBe('林 晓雨');
     expect(await phone.locator('#c-idConsent-msg').textContent()).not.toBe('');
 
     // English and back: the same values, English labels.
