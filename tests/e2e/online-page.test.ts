@@ -189,6 +189,11 @@ describe('the online registration page on a phone', () => {
     const phone = await phonePage();
     await phone.goto(`${server!.url}/form/site_lake?lang=en`);
     await phone.getByRole('heading', { name: /Online registration/ }).waitFor();
+    // With a passport the birth date is asked (the number does not give it); with a mainland ID it is not.
+    await phone.locator('#f-idType').selectOption('foreign_passport');
+    await phone.locator('#f-birthDate').waitFor();
+    await phone.locator('#f-idType').selectOption('cn_resident_id');
+    await expect.poll(() => phone.locator('#f-birthDate').count()).toBe(0);
     const child = `11010520150601001`;
     await phone.locator('#f-name').fill('王小明');
     await phone.locator('#f-mobile').fill('+852 6123 4567');
