@@ -20,6 +20,8 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   field_writes: ['customer_id', 'field', 'as_of'],
   paper_batches: ['id'],
   paper_sheets: ['id'],
+  online_work: ['id'],
+  online_attempts: ['id'],
 };
 
 function canonical(value: unknown): unknown {

@@ -14,6 +14,7 @@ import type { Services } from '../services';
 import {
   createKeyring,
   createRecoveryKey,
+  mergeKeyrings,
   rotateKeyring,
   shortAuthString,
   unwrapKeyring,
@@ -198,10 +199,11 @@ export class SyncService {
   }
 
   /** A new data-key version for every active desk; nothing old is re-encrypted. */
-  async rotate(): Promise<{ keyVersion: number }> {
+  async rotate(change: (keyring: Keyring) => Keyring = (keyring) => keyring): Promise<{ keyVersion: number }> {
     const keyring = this.store.keyring();
     if (!keyring) throw new SyncError('refused', 'forbidden', 'this desk is not enrolled');
-    const next = rotateKeyring(keyring);
+    // A change to the keyring (a new submission key pair) travels as a new version, which every desk takes.
+    const next = rotateKeyring(change(keyring));
     const { desks } = await this.client().call('listDesks');
     const active = desks.filter((d) => d.state === 'active');
     for (let i = 0; i < active.length; i += SYNC_LIMITS.keyringEntries) {
@@ -306,9 +308,7 @@ export class SyncService {
       try {
         const opened = unwrapKeyring(wrapped, this.self(), wrapper.boxPublicKey);
         if (opened.siteId !== this.store.siteId) continue;
-        merged = merged
-          ? { ...merged, current: Math.max(merged.current, opened.current), dataKeys: { ...opened.dataKeys, ...merged.dataKeys } }
-          : opened;
+        merged = merged ? mergeKeyrings(merged, opened) : opened;
         if (!keyring) sas = shortAuthString(this.store.publicSelf(), toDeskPublic(wrapper));
       } catch {
         log.warn('a wrapped keyring did not open', { wrappedBy: wrapped.wrappedBy });

@@ -12,9 +12,11 @@ import { migration0005 } from './0005_review_attention';
 import { migration0006 } from './0006_field_changes';
 import { migration0007 } from './0007_paper_batches';
 import { migration0008 } from './0008_filter_indexes';
+import { migration0009 } from './0009_reserved';
+import { migration0010 } from './0010_online_submissions';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function currentVersion(db: Db): number {
