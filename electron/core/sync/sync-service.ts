@@ -96,6 +96,18 @@ export class SyncService {
     };
   }
 
+  /** Features that talk to the server as well (online submissions) take part in every round, after the ops. */
+  private readonly rounds_: Array<{ name: string; run: (client: SyncClient) => Promise<unknown> }> = [];
+
+  addRound(name: string, run: (client: SyncClient) => Promise<unknown>): void {
+    this.rounds_.push({ name, run });
+  }
+
+  /** A client signed as this desk, for a feature's own endpoints. */
+  signedClient(): SyncClient {
+    return this.client();
+  }
+
   private client(): SyncClient {
     const url = this.store.serverUrl;
     const siteId = this.store.siteId;
@@ -281,6 +293,14 @@ export class SyncService {
       }
       const pushed = await this.push(client);
       const pulled = await this.pull(client);
+      for (const round of this.rounds_) {
+        try {
+          await round.run(client);
+        } catch (error) {
+          // The ops are in; a feature's trouble is its own and is tried again next round.
+          log.warn('a sync round step failed', { step: round.name, problem: error instanceof SyncError ? error.problem : 'internal', code: error instanceof SyncError ? error.code : 'internal' });
+        }
+      }
       this.rounds += 1;
       if (this.rounds % DIGEST_EVERY === 0) await this.compareDigest(client);
       this.services.transact(() => this.store.setLastSyncAt(this.services.ctx.now()));

@@ -1,0 +1,554 @@
+/**
+ * Online submissions on the desk (issue 15; docs/decisions/0015-online-desk.md): turning them on
+ * (the submission key pair in the keyring, the form published to the central server), pulling and
+ * opening what customers sealed on their phones, the "线上提交" queue with its 2-hour clock from the
+ * server's receipt, claims, loading a submission at the counter by its receipt code, follow-up, and
+ * the sweep that records escalations, breaches and expiries.
+ *
+ * The plaintext of a submission exists only here, in the encrypted database, and only until it is
+ * processed or expires; logs name submissions by id, never by a value.
+ */
+import fs from 'node:fs';
+import { z } from 'zod';
+import { ONLINE_ENDPOINTS, ONLINE_LIMITS, onlineEraseResponseSchema, onlinePullResponseSchema, publishFormResponseSchema, type PublishFormRequest, type PulledSubmission } from '../../../shared/api/online-contract';
+import { INITIAL_CURSOR } from '../../../shared/api/sync-contract';
+import { isLeadRole, type Role } from '../../../shared/domain/auth/roles';
+import { CURRENT_NOTICE_VERSION, type Consent } from '../../../shared/domain/intake/consent';
+import { CONFIGURABLE_FIELDS, FIELD_NAMES, type IntakeFields } from '../../../shared/domain/intake/fields';
+import { maskMobile, maskName } from '../../../shared/domain/masking';
+import { normalizeMobile, normalizePhone } from '../../../shared/domain/phone';
+import { DEFAULT_DEADLINES, deadlineOf, type Deadline } from '../../../shared/domain/review/deadlines';
+import { EnvelopeError, generateSubmissionKeyPair, openSubmission } from '../../../shared/online/envelope';
+import { submissionPayloadSchema, submissionToIntake } from '../../../shared/online/submission';
+import { DomainError } from '../errors';
+import { createLogger } from '../logger';
+import { resourcePath } from '../paper/form-pdf';
+import type { Services } from '../services';
+import type { SyncClient } from '../sync/sync-client';
+import type { Keyring } from '../sync/keyring';
+import { FOLLOW_UP_ATTEMPTS, FOLLOW_UP_OUTCOMES } from './online-projector';
+import { OnlineStore, type SubmissionWithWork } from './online-store';
+
+const log = createLogger('core/online');
+
+/** A second submission from the same phone within this window replaces the first (the customer corrected a typo). */
+export const FOLD_WINDOW_MS = 10 * 60_000;
+/** How long a claim holds when its holder does not finish; then anyone may take the submission. */
+export const CLAIM_MINUTES = 15;
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+const META = { cursor: 'online_pull_cursor', open: 'online_open', url: 'online_form_url', retention: 'online_retention_days' } as const;
+
+const ENDPOINTS = {
+  publish: { method: 'POST', path: ONLINE_ENDPOINTS.publish, signed: true, response: publishFormResponseSchema },
+  pull: { method: 'GET', path: ONLINE_ENDPOINTS.pull, signed: true, response: onlinePullResponseSchema },
+  erase: { method: 'POST', path: ONLINE_ENDPOINTS.erase, signed: true, response: onlineEraseResponseSchema },
+} as const;
+
+const stores = new WeakMap<Services, OnlineStore>();
+export function onlineStore(services: Services): OnlineStore {
+  let store = stores.get(services);
+  if (!store) {
+    store = new OnlineStore(services.ctx.db);
+    stores.set(services, store);
+  }
+  return store;
+}
+
+// ------------------------------------------------------------------ receipt codes
+
+const CROCKFORD = /^[0-9A-HJKMNP-TV-Z]{8}$/;
+
+/** What staff type or a barcode wedge sends: any case, spaces or a dash, O for 0 and I/L for 1 (Crockford). */
+export function normaliseReceiptCode(text: string): string | null {
+  const code = text
+    .toUpperCase()
+    .replace(/[\s\-‐‑–—_]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  return CROCKFORD.test(code) ? code : null;
+}
+
+export const displayReceipt = (code: string): string => `${code.slice(0, 4)}-${code.slice(4)}`;
+
+/** The phone number that folds duplicates together: a mainland mobile's national number, any other as E.164. */
+export function phoneKey(mobile: string | undefined): string {
+  const text = mobile ?? '';
+  const mainland = normalizeMobile(text);
+  if (mainland.ok) return mainland.national;
+  const any = normalizePhone(text);
+  return any.ok ? any.e164 : '';
+}
+
+// ------------------------------------------------------------------ settings: the key pair and the published form
+
+export interface OnlineSettings {
+  /** The desk is enrolled for sync (online submissions need the central server). */
+  available: boolean;
+  enabled: boolean;
+  open: boolean;
+  url: string | null;
+  siteCode: string | null;
+  keyId: string | null;
+  retentionDays: number;
+}
+
+export function onlineSettings(services: Services): OnlineSettings {
+  const keyring = services.sync.store.keyring();
+  const submission = keyring?.submission;
+  return {
+    available: keyring !== null,
+    enabled: submission !== undefined,
+    open: services.meta.get(META.open) === '1',
+    url: services.meta.get(META.url) || null,
+    siteCode: keyring?.siteId ?? null,
+    keyId: submission?.current ?? null,
+    retentionDays: retentionDays(services),
+  };
+}
+
+function retentionDays(services: Services): number {
+  const stored = Number(services.meta.get(META.retention) ?? '');
+  return Number.isInteger(stored) && stored >= 1 && stored <= 365 ? stored : ONLINE_LIMITS.retentionDays;
+}
+
+function readConsent(version: string, name: string): string {
+  return fs.readFileSync(resourcePath('consent', `${version}.${name}.txt`), 'utf8').trim();
+}
+
+/** The site's form as the page shows it: the walk-in form's fields in entry order (what this site shows), the consent notice and the separate ID-number consent. */
+export function formDefinition(services: Services, keyring: Keyring, open: boolean): PublishFormRequest {
+  const submission = keyring.submission;
+  const current = submission?.keys[submission.current];
+  if (!submission || !current) throw new DomainError('CONFLICT', 'online submissions are not turned on', undefined, { reason: 'online_not_enabled' });
+  const config = services.config.intakeFields();
+  const configurable = new Set<string>(CONFIGURABLE_FIELDS);
+  const ALWAYS_REQUIRED = new Set(['name', 'mobile', 'idType', 'idNumber']);
+  const fields: PublishFormRequest['fields'] = [];
+  for (const key of FIELD_NAMES) {
+    if (key === 'grade') continue; // decided by staff, never asked of the customer
+    const rule = configurable.has(key) ? config[key as (typeof CONFIGURABLE_FIELDS)[number]] : key === 'addressCity' || key === 'addressDistrict' ? config.addressProvince : 'optional';
+    if (rule === 'hidden') continue;
+    fields.push({ key, required: ALWAYS_REQUIRED.has(key) || (configurable.has(key) && rule === 'required') });
+  }
+  return {
+    kid: submission.current,
+    publicRaw: current.publicRaw,
+    siteLabel: services.config.organisation()?.siteName || keyring.siteId,
+    fields,
+    consent: {
+      version: CURRENT_NOTICE_VERSION,
+      text: { 'zh-CN': readConsent(CURRENT_NOTICE_VERSION, 'zh-CN'), en: readConsent(CURRENT_NOTICE_VERSION, 'en') },
+      idNumberText: { 'zh-CN': readConsent(CURRENT_NOTICE_VERSION, 'id.zh-CN'), en: readConsent(CURRENT_NOTICE_VERSION, 'id.en') },
+    },
+    retentionDays: retentionDays(services),
+    open,
+  };
+}
+
+/**
+ * A manager turns online submissions on (or closes the page). The first time, a submission key pair
+ * is made and shared with every enrolled desk inside the keyring (as a new keyring version); then
+ * the public key and the form are published, and the page's address is kept for Settings.
+ */
+export async function configureOnline(services: Services, staffId: string, input: { open: boolean; retentionDays?: number | undefined }): Promise<OnlineSettings> {
+  let keyring = services.sync.store.keyring();
+  if (!keyring) throw new DomainError('CONFLICT', 'register this desk with the central server first', undefined, { reason: 'not_enrolled' });
+  if (input.retentionDays !== undefined) services.transact(() => services.meta.set(META.retention, String(input.retentionDays)));
+  if (input.open && !keyring.submission) {
+    const pair = await generateSubmissionKeyPair();
+    const kid = services.ctx.randomId('sk').slice(0, 40);
+    const createdAt = services.ctx.now();
+    await services.sync.rotate((current) => ({ ...current, submission: { current: kid, keys: { ...current.submission?.keys, [kid]: { ...pair, createdAt } } } }));
+    keyring = services.sync.store.keyring();
+    if (!keyring?.submission) throw new Error('the submission key pair was not kept');
+    services.transact(() => services.audit.append(staffId, 'online.key_created', kid));
+  }
+  if (!keyring.submission) {
+    // Closing a page that never opened: nothing to publish.
+    services.transact(() => services.meta.set(META.open, '0'));
+    return onlineSettings(services);
+  }
+  const answer = await services.sync.signedClient().request('onlinePublish', ENDPOINTS.publish, formDefinition(services, keyring, input.open));
+  services.transact(() => {
+    services.meta.set(META.open, input.open ? '1' : '0');
+    services.meta.set(META.url, answer.url);
+    services.audit.append(staffId, input.open ? 'online.open' : 'online.close', answer.siteCode, { retentionDays: retentionDays(services) });
+  });
+  return onlineSettings(services);
+}
+
+// ------------------------------------------------------------------ pulling
+
+type Opened = { state: 'ready'; payload: string; phoneKey: string } | { state: 'quarantined'; problem: string };
+
+async function openPulled(keyring: Keyring, item: PulledSubmission): Promise<Opened> {
+  const envelope = item.envelope;
+  if (!envelope) return { state: 'quarantined', problem: 'erased' };
+  const pair = keyring.submission?.keys[envelope.kid];
+  if (!pair) return { state: 'quarantined', problem: 'unknown_key' };
+  let text: string;
+  try {
+    text = await openSubmission(pair.privatePkcs8, keyring.siteId, envelope);
+  } catch (error) {
+    if (error instanceof EnvelopeError) return { state: 'quarantined', problem: error.code };
+    throw error;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { state: 'quarantined', problem: 'invalid_payload' };
+  }
+  const parsed = submissionPayloadSchema.safeParse(json);
+  if (!parsed.success) return { state: 'quarantined', problem: 'invalid_payload' };
+  if (parsed.data.siteCode !== keyring.siteId) return { state: 'quarantined', problem: 'wrong_site' };
+  try {
+    submissionToIntake(parsed.data);
+  } catch {
+    return { state: 'quarantined', problem: 'invalid_payload' };
+  }
+  return { state: 'ready', payload: JSON.stringify(parsed.data), phoneKey: phoneKey(parsed.data.fields.mobile) };
+}
+
+/**
+ * One page after another from this desk's cursor: each submission opened with the site's private
+ * key and validated; what cannot be opened or read is kept sealed with the reason (quarantine),
+ * never loaded; a second one from the same phone within minutes folds the first into it. The page
+ * and the new cursor commit together.
+ */
+export async function pullSubmissions(services: Services, client: SyncClient): Promise<{ pulled: number; quarantined: number }> {
+  const keyring = services.sync.store.keyring();
+  if (!keyring?.submission) return { pulled: 0, quarantined: 0 };
+  const store = onlineStore(services);
+  let pulled = 0;
+  let quarantined = 0;
+  for (;;) {
+    const cursor = services.meta.get(META.cursor) || INITIAL_CURSOR;
+    const page = await client.request('onlinePull', ENDPOINTS.pull, undefined, { cursor, limit: String(ONLINE_LIMITS.pullItems) });
+    const opened: Array<{ item: PulledSubmission; result: Opened }> = [];
+    for (const item of page.items) opened.push({ item, result: item.envelope ? await openPulled(keyring, item) : { state: 'quarantined', problem: 'erased' } });
+    services.transact(() => {
+      const now = services.ctx.now();
+      for (const { item, result } of opened) {
+        if (!item.envelope) {
+          // A tombstone: the server erased it (processed elsewhere, or expired there).
+          if (!store.insert({ id: item.submissionId, receiptCode: item.receiptCode, receivedAt: item.receivedAt, size: item.size, state: 'erased', payload: null, sealed: null, problem: '', phoneKey: '', pulledAt: now, erasedAt: item.erasedAt ?? now, eraseSent: true })) {
+            store.erase(item.submissionId, item.erasedAt ?? now, true);
+          }
+          continue;
+        }
+        const ready = result.state === 'ready';
+        const inserted = store.insert({
+          id: item.submissionId,
+          receiptCode: item.receiptCode,
+          receivedAt: item.receivedAt,
+          size: item.size,
+          state: result.state,
+          payload: ready ? result.payload : null,
+          sealed: ready ? null : JSON.stringify(item.envelope),
+          problem: ready ? '' : result.problem,
+          phoneKey: ready ? result.phoneKey : '',
+          pulledAt: now,
+          erasedAt: null,
+          eraseSent: false,
+        });
+        if (!inserted) continue;
+        pulled += 1;
+        if (!ready) {
+          quarantined += 1;
+          services.audit.append(null, 'online.quarantined', item.submissionId, { problem: result.problem });
+          log.warn('an online submission was kept in quarantine', { submissionId: item.submissionId, problem: result.problem });
+          continue;
+        }
+        if (result.phoneKey) {
+          const earlier = store.foldTarget(result.phoneKey, item.receivedAt - FOLD_WINDOW_MS, item.submissionId);
+          if (earlier) {
+            store.fold(earlier, item.submissionId);
+            services.audit.append(null, 'online.folded', item.submissionId, { into: item.submissionId, folded: earlier });
+          }
+        }
+      }
+      services.meta.set(META.cursor, page.nextCursor);
+    });
+    if (!page.more || page.nextCursor === cursor) break;
+  }
+  if (pulled > 0) log.info('online submissions pulled', { pulled, quarantined });
+  return { pulled, quarantined };
+}
+
+/** Ask the server to erase the ciphertext of what was processed or expired here (it keeps a tombstone). */
+export async function sendErasures(services: Services, client: SyncClient): Promise<number> {
+  const store = onlineStore(services);
+  const ids = store.unsentErasures();
+  if (ids.length === 0) return 0;
+  await client.request('onlineErase', ENDPOINTS.erase, { submissionIds: ids });
+  services.transact(() => store.markEraseSent(ids));
+  return ids.length;
+}
+
+/** The sync round's online part: pull, sweep, erase. */
+export async function onlineRound(services: Services, client: SyncClient): Promise<void> {
+  if (!services.sync.store.keyring()?.submission) return;
+  await pullSubmissions(services, client);
+  sweepOnline(services);
+  await sendErasures(services, client);
+}
+
+// ------------------------------------------------------------------ the sweep: escalations, breaches, expiry
+
+/**
+ * Record what the clock says (deadlines are computed from the server's receipt time, never timers):
+ * the lead's alert at 90 minutes, the breach at 120, and the end of the retention for what was never
+ * processed (erased here and, at the next round, on the server; a tombstone stays). Also drops the
+ * plaintext of what another desk processed or expired.
+ */
+export function sweepOnline(services: Services): { escalated: number; breached: number; expired: number } {
+  const store = onlineStore(services);
+  const now = services.ctx.now();
+  const retentionMs = retentionDays(services) * DAY;
+  const counts = { escalated: 0, breached: 0, expired: 0 };
+  const open = store.open();
+  const held = store.doneButHeld();
+  if (open.length === 0 && held.length === 0) return counts;
+  services.transact(() => {
+    for (const row of open) {
+      const changes: Record<string, number> = {};
+      const escalateAt = row.first_received_at + DEFAULT_DEADLINES.onlineEscalateMinutes * MINUTE;
+      const breachAt = row.first_received_at + DEFAULT_DEADLINES.onlineDueMinutes * MINUTE;
+      if (now >= escalateAt && row.escalated_at === null) {
+        changes['escalatedAt'] = escalateAt;
+        counts.escalated += 1;
+      }
+      if (now >= breachAt && row.breached_at === null) {
+        changes['breachedAt'] = breachAt;
+        counts.breached += 1;
+      }
+      const claimed = row.claim_until !== null && row.claim_until > now;
+      if (now - row.first_received_at >= retentionMs && !claimed) {
+        changes['expiredAt'] = now;
+        counts.expired += 1;
+      }
+      if (Object.keys(changes).length === 0) continue;
+      services.ops.append(null, { entity: 'online_submission', entityId: row.id, changes });
+      if (changes['escalatedAt'] !== undefined) services.audit.append(null, 'online.escalated', row.id, { receivedAt: row.first_received_at });
+      if (changes['breachedAt'] !== undefined) {
+        services.audit.append(null, 'online.breached', row.id, { receivedAt: row.first_received_at });
+        log.warn('an online submission passed its 2-hour deadline', { submissionId: row.id });
+      }
+      if (changes['expiredAt'] !== undefined) {
+        for (const id of store.group(row.id)) store.erase(id, now, false);
+        services.audit.append(null, 'online.expired', row.id, { retentionDays: retentionDays(services) });
+      }
+    }
+    for (const id of store.doneButHeld()) store.erase(id, now, false);
+  });
+  return counts;
+}
+
+// ------------------------------------------------------------------ the queue
+
+export interface OnlineQueueItem {
+  submissionId: string;
+  receiptCode: string;
+  receivedAt: number;
+  deadline: Deadline | null;
+  state: 'ready' | 'quarantined';
+  problem: string | null;
+  name: string;
+  mobile: string;
+  folded: number;
+  claim: { staffId: string; name: string; until: number; mine: boolean } | null;
+  followUp: boolean;
+  followUpReason: string;
+  attempts: number;
+  outcome: string;
+  escalatedAt: number | null;
+  breachedAt: number | null;
+}
+
+function fieldsOf(row: SubmissionWithWork): IntakeFields | null {
+  if (!row.payload) return null;
+  return submissionToIntake(submissionPayloadSchema.parse(JSON.parse(row.payload))).fields;
+}
+
+function queueItem(services: Services, row: SubmissionWithWork, me: string, now: number): OnlineQueueItem {
+  const fields = fieldsOf(row);
+  const claimValid = row.claimed_by !== null && row.claim_until !== null && row.claim_until > now;
+  const holder = claimValid && row.claimed_by ? services.staff.byId(row.claimed_by) : undefined;
+  return {
+    submissionId: row.id,
+    receiptCode: displayReceipt(row.receipt_code),
+    receivedAt: row.first_received_at,
+    deadline: deadlineOf({ source: 'online', status: 'draft', receivedAt: row.first_received_at, statusSince: row.first_received_at }, now),
+    state: row.state === 'quarantined' ? 'quarantined' : 'ready',
+    problem: row.state === 'quarantined' ? row.problem : null,
+    name: fields ? maskName(fields.name) : '',
+    mobile: fields ? maskMobile(fields.mobile) : '',
+    folded: row.folded,
+    claim: claimValid && row.claimed_by ? { staffId: row.claimed_by, name: holder?.displayName ?? '', until: row.claim_until ?? 0, mine: row.claimed_by === me } : null,
+    followUp: row.follow_up === 1,
+    followUpReason: row.follow_up_reason ?? '',
+    attempts: row.attempts,
+    outcome: row.outcome ?? '',
+    escalatedAt: row.escalated_at,
+    breachedAt: row.breached_at,
+  };
+}
+
+/**
+ * The "线上提交" queue, most urgent first; the follow-up list; and, for a lead, the alerts (open
+ * submissions past 90 minutes) and the breaches recorded in the last 7 days.
+ */
+export function onlineQueue(services: Services, actor: { staffId: string; role: Role }) {
+  const store = onlineStore(services);
+  const now = services.ctx.now();
+  const open = store.open().map((row) => queueItem(services, row, actor.staffId, now));
+  const items = open.filter((item) => !item.followUp).sort((a, b) => a.receivedAt - b.receivedAt);
+  const followUp = [...open.filter((item) => item.followUp), ...store.followUps().filter((row) => row.processed_at !== null || row.expired_at !== null).map((row) => queueItem(services, row, actor.staffId, now))];
+  const lead = isLeadRole(actor.role);
+  const alerts = lead ? open.filter((item) => item.deadline && (item.deadline.state === 'escalated' || item.deadline.state === 'breached')).length : 0;
+  const breaches = lead
+    ? store.breachesSince(now - 7 * DAY).map((row) => ({ submissionId: row.id, receiptCode: displayReceipt(row.receipt_code), receivedAt: row.first_received_at, breachedAt: row.breached_at ?? 0, processedAt: row.processed_at, expiredAt: row.expired_at }))
+    : [];
+  return { items, followUp, alerts, breaches, settings: onlineSettings(services) };
+}
+
+function openRow(services: Services, submissionId: string): SubmissionWithWork {
+  const row = onlineStore(services).byId(submissionId);
+  if (!row) throw new DomainError('NOT_FOUND', 'no such online submission', { submissionId: 'online_unknown' });
+  return row;
+}
+
+function assertWorkable(row: SubmissionWithWork): void {
+  if (row.processed_at !== null) throw new DomainError('CONFLICT', 'this submission has been processed already', { receiptCode: 'online_processed' });
+  if (row.expired_at !== null || row.state === 'erased') throw new DomainError('CONFLICT', 'this submission expired and was erased', { receiptCode: 'online_expired' });
+  if (row.state === 'quarantined') throw new DomainError('CONFLICT', 'this submission could not be opened; it is kept in quarantine', { receiptCode: 'online_quarantined' });
+}
+
+/** Take a submission so no other desk works it; the claim runs out after CLAIM_MINUTES. */
+export function claimSubmission(services: Services, staffId: string, submissionId: string): { until: number } {
+  const row = openRow(services, submissionId);
+  assertWorkable(row);
+  const now = services.ctx.now();
+  if (row.claimed_by && row.claimed_by !== staffId && row.claim_until !== null && row.claim_until > now) {
+    const holder = services.staff.byId(row.claimed_by);
+    throw new DomainError('CONFLICT', 'a colleague is working on this submission', { receiptCode: 'online_claimed' }, { claimedBy: holder?.displayName ?? '', until: row.claim_until });
+  }
+  const until = now + CLAIM_MINUTES * MINUTE;
+  services.transact(() => {
+    services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { claimedBy: staffId, claimedAt: now, claimUntil: until } });
+    services.audit.append(staffId, 'online.claim', row.id);
+  });
+  return { until };
+}
+
+export function releaseSubmission(services: Services, staffId: string, submissionId: string): void {
+  const row = openRow(services, submissionId);
+  if (row.claimed_by !== staffId) return;
+  services.transact(() => {
+    services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { claimedBy: null, claimUntil: null } });
+    services.audit.append(staffId, 'online.release', row.id);
+  });
+}
+
+/**
+ * At the counter: the receipt code the customer shows (typed, or scanned by a barcode wedge) loads
+ * the submission into the walk-in form. It is claimed for this person; the returning-customer offer
+ * and the ID check follow on the screen, and `submitWalkIn` with `online` saves it.
+ */
+export function loadByReceipt(services: Services, staffId: string, text: string): { submissionId: string; receiptCode: string; receivedAt: number; deadline: Deadline | null; fields: IntakeFields; consent: Consent; claimUntil: number } {
+  if (!services.staff.byId(staffId)?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  const code = normaliseReceiptCode(text);
+  if (!code) throw new DomainError('VALIDATION', 'a receipt code is 8 characters', { receiptCode: 'receipt_format' });
+  const store = onlineStore(services);
+  const found = store.byReceipt(code);
+  if (!found) throw new DomainError('NOT_FOUND', 'no online submission with this receipt code has reached this desk', { receiptCode: 'receipt_unknown' });
+  // A receipt of a submission the customer sent again: the newer one stands for both.
+  const row = found.folded_into ? (store.byId(found.folded_into) ?? found) : found;
+  assertWorkable(row);
+  const { until } = claimSubmission(services, staffId, row.id);
+  const payload = submissionPayloadSchema.parse(JSON.parse(row.payload ?? '{}'));
+  const { fields, consent } = submissionToIntake(payload);
+  services.transact(() => services.audit.append(staffId, 'online.load', row.id));
+  const now = services.ctx.now();
+  return {
+    submissionId: row.id,
+    receiptCode: displayReceipt(row.receipt_code),
+    receivedAt: row.first_received_at,
+    deadline: deadlineOf({ source: 'online', status: 'draft', receivedAt: row.first_received_at, statusSince: row.first_received_at }, now),
+    fields,
+    consent,
+    claimUntil: until,
+  };
+}
+
+/**
+ * Saving a loaded submission (called by submit, before its transaction): it must still be open and
+ * not held by a colleague; the staff member must have checked the ID the customer shows. Answers the
+ * receipt time the intake's deadline runs from, and the step that marks it processed inside the
+ * intake's transaction.
+ */
+export function prepareProcessing(services: Services, staffId: string, input: { submissionId: string; idChecked: boolean }): { receivedAt: number; commit: (intakeId: string) => void } {
+  const row = openRow(services, input.submissionId);
+  assertWorkable(row);
+  const now = services.ctx.now();
+  if (row.claimed_by && row.claimed_by !== staffId && row.claim_until !== null && row.claim_until > now) {
+    throw new DomainError('CONFLICT', 'a colleague is working on this submission', { receiptCode: 'online_claimed' });
+  }
+  if (!input.idChecked) throw new DomainError('VALIDATION', 'check the ID the customer shows against the submission', { idChecked: 'online_id_check_required' });
+  return {
+    receivedAt: row.first_received_at,
+    commit: (intakeId) => {
+      services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { processedIntakeId: intakeId, processedBy: staffId, processedAt: now, claimedBy: null, claimUntil: null } });
+      const store = onlineStore(services);
+      for (const id of store.group(row.id)) store.erase(id, now, false);
+      services.audit.append(staffId, 'online.processed', row.id, { intakeId });
+    },
+  };
+}
+
+// ------------------------------------------------------------------ follow-up
+
+export const followUpAttemptSchema = z.enum(FOLLOW_UP_ATTEMPTS);
+export const followUpOutcomeSchema = z.enum(FOLLOW_UP_OUTCOMES);
+
+/** An incomplete or doubtful submission goes to the follow-up list (nothing is deleted by hand). */
+export function markFollowUp(services: Services, staffId: string, input: { submissionId: string; reason: string }): void {
+  const row = openRow(services, input.submissionId);
+  if (row.processed_at !== null || row.expired_at !== null) throw new DomainError('CONFLICT', 'this submission is closed', { submissionId: 'online_closed' });
+  services.transact(() => {
+    services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { followUp: true, followUpReason: input.reason, claimedBy: null, claimUntil: null } });
+    services.audit.append(staffId, 'online.follow_up', row.id);
+  });
+}
+
+export function recordAttempt(services: Services, staffId: string, input: { submissionId: string; kind: (typeof FOLLOW_UP_ATTEMPTS)[number]; note: string }): { attemptId: string } {
+  const row = openRow(services, input.submissionId);
+  const attemptId = services.ctx.randomId('oat');
+  services.transact(() => {
+    services.ops.append(staffId, { entity: 'online_attempt', entityId: attemptId, changes: { submissionId: row.id, kind: input.kind, note: input.note, by: staffId, at: services.ctx.now() } });
+    services.audit.append(staffId, 'online.attempt', row.id, { kind: input.kind });
+  });
+  return { attemptId };
+}
+
+export function setOutcome(services: Services, staffId: string, input: { submissionId: string; outcome: (typeof FOLLOW_UP_OUTCOMES)[number]; note: string }): void {
+  const row = openRow(services, input.submissionId);
+  services.transact(() => {
+    services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { outcome: input.outcome, outcomeNote: input.note } });
+    services.audit.append(staffId, 'online.outcome', row.id, { outcome: input.outcome });
+  });
+}
+
+export function followUpDetail(services: Services, submissionId: string) {
+  const row = openRow(services, submissionId);
+  return {
+    submissionId: row.id,
+    receiptCode: displayReceipt(row.receipt_code),
+    attempts: onlineStore(services).attempts(row.id).map((a) => ({ id: a.id, kind: a.kind, note: a.note, by: services.staff.byId(a.by_staff)?.displayName ?? '', at: a.at })),
+    outcome: row.outcome ?? '',
+    outcomeNote: row.outcome_note ?? '',
+  };
+}
