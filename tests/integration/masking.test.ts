@@ -211,7 +211,8 @@ function mobileLeaks(answer: unknown): string[] {
 }
 
 /** Methods whose whole purpose is one audited value in full; they are the reveal, not a mask. */
-const REVEALS: MethodName[] = ['customers.reveal', 'review.reveal', 'intake.draft.reveal'];
+// `online.load` hands the customer's own submission to the walk-in form in full, claimed and audited.
+const REVEALS: MethodName[] = ['customers.reveal', 'review.reveal', 'intake.draft.reveal', 'online.load'];
 
 type Ctx = Awaited<ReturnType<typeof maskingDesk>>;
 /** How to ask each method that returns a customer or an intake about the test customer (in this order). */
@@ -225,6 +226,7 @@ const CALLS: Partial<Record<MethodName, (ctx: Ctx) => unknown[]>> = {
   'review.intake': (ctx) => [{ intakeId: ctx.intakeId }],
   'intake.draft.start': (ctx) => [{ customerId: ctx.customerId, source: 'correction', reason: '客户要求更正地址' }],
   'intake.draft.current': () => [{}],
+  'online.queue': () => [{}],
 };
 
 describe('masks do not add up (item 9)', () => {

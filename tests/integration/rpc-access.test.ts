@@ -93,6 +93,16 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'paper.scan.piece': [SP, GL, MG],
   'paper.scan.attach': [SP, GL, MG],
   'paper.scan.get': [SP, GL, MG],
+  'online.settings': /* session */ [SP, GL, MG, SV, MT],
+  'online.configure': [MG],
+  'online.queue': [SP, GL, MG],
+  'online.claim': [SP, GL, MG],
+  'online.release': [SP, GL, MG],
+  'online.load': [SP, GL, MG],
+  'online.followUp': [SP, GL, MG],
+  'online.attempt': [SP, GL, MG],
+  'online.outcome': [SP, GL, MG],
+  'online.followUp.detail': [SP, GL, MG],
 };
 
 beforeAll(async () => {

@@ -16,6 +16,7 @@ import { VIA_INTAKE, isFieldKey } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
 import { readCapture } from './capture';
+import { prepareProcessing } from '../online/online-service';
 import { DomainError } from '../errors';
 import type { DraftSource, IntakeSource } from '../../../shared/domain/intake/sources';
 import type { Services } from '../services';
@@ -156,12 +157,19 @@ interface SubmitInput {
   customerPresent: boolean;
   /** Stored values this capture clears on purpose (a known customer only). */
   cleared?: FieldName[] | undefined;
+  /** A customer's online submission loaded at the counter by its receipt code, and whether staff checked the ID the customer shows. */
+  online?: { submissionId: string; idChecked: boolean } | undefined;
 }
 
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
   const draft = services.drafts.get(input.draftId, staffId);
   if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.customerId ? confirmStored(services, input.customerId, input.fields) : input.fields;
+  if (input.online && draft.source === 'walk_in') {
+    // An online submission saved at the counter: source `online`, its 2-hour clock from the server's receipt.
+    const processing = prepareProcessing(services, staffId, input.online);
+    return submitIntake(services, staffId, { ...input, fields }, { source: 'online', startedAt: processing.receivedAt, draftId: draft.id, alsoInTransaction: processing.commit });
+  }
   return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
 
@@ -171,7 +179,7 @@ export function registerOnline(services: Services, staffId: string, input: Omit<
   return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
 }
 
-function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null }) {
+function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; alsoInTransaction?: (intakeId: string) => void }) {
   const staff = services.staff.byId(staffId);
   if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
   const draft = { startedAt: origin.startedAt };
@@ -231,6 +239,7 @@ function submitIntake(services: Services, staffId: string, input: SubmitInput, o
     });
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
     if (paperSheet) recordTranscribed(services, staffId, { ...paperSheet, intakeId, scanId: null });
+    origin.alsoInTransaction?.(intakeId);
     services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
     // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
     const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');

@@ -10,8 +10,9 @@ import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import type { OpKind } from '../oplog/types';
 
-export const FOLLOW_UP_ATTEMPTS = ['called', 'no_answer', 'message_sent'] as const;
-export const FOLLOW_UP_OUTCOMES = ['', 'completed', 'unreachable', 'declined', 'duplicate'] as const;
+import { FOLLOW_UP_ATTEMPT_KINDS as FOLLOW_UP_ATTEMPTS, FOLLOW_UP_OUTCOME_KINDS as FOLLOW_UP_OUTCOMES } from '../../../shared/api/online-methods';
+
+export { FOLLOW_UP_ATTEMPTS, FOLLOW_UP_OUTCOMES };
 
 const WORK_FIELDS = {
   claimedBy: 'claimed_by',
