@@ -44,11 +44,12 @@ import { publicKeyFromRaw, sha256Hex, verifyOpAsync, verifySignature } from '../
 import type { Database } from './db';
 import { DuplicateError, Store } from './store';
 import { RateLimiter } from './rate-limit';
+import { registerOnlineRoutes, type OnlineOptions } from './online-routes';
 import packageJson from '../../package.json';
 
 export const SERVER_VERSION: string = packageJson.version;
 
-export interface ServerOptions {
+export interface ServerOptions extends OnlineOptions {
   db: Database;
   /** The clock (tests inject one). */
   now?: () => number;
@@ -154,14 +155,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.code(404).send({ error: { code: 'not_found', message: 'no such endpoint' } });
   });
 
-  app.setErrorHandler((error: unknown, _request, reply) => {
+  app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof ApiError) {
       const body = { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
       return reply.code(error.status).send(errorResponseSchema.parse(body));
     }
     const fastifyCode = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
     const status = typeof error === 'object' && error !== null && 'statusCode' in error ? Number((error as { statusCode: unknown }).statusCode) : 500;
-    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: { code: 'body_too_large', message: `body over ${SYNC_LIMITS.bodyBytes} bytes` } });
+    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: { code: 'body_too_large', message: `body over ${request.routeOptions.bodyLimit ?? SYNC_LIMITS.bodyBytes} bytes` } });
     if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ error: { code: 'unsupported_media_type', message: 'send application/json' } });
     if (status >= 400 && status < 500) return reply.code(status).send({ error: { code: 'bad_request', message: `malformed request (${fastifyCode || status})` } });
     // Never echo the error: it could quote a value. Say only that it happened.
@@ -383,6 +384,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const digest = await store.digest(who.siteId);
     return send(reply, digestResponseSchema, { devices: digest.devices, cursor: String(digest.cursor) });
   });
+
+  registerOnlineRoutes(app, { db: options.db, now, caller: (request, raw) => caller(request, raw), bodyOf, parse, send, fail: (status, code, message, field) => new ApiError(status, code, message, field) }, options);
 
   return app;
 }

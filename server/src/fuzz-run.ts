@@ -6,6 +6,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { errorResponseSchema, SIGNED_HEADERS, SYNC_ENDPOINTS, SYNC_LIMITS } from '../../shared/api/sync-contract';
 import { rawPublicKey, signRequestHeaders } from '../../electron/core/sync/wire-signing';
+import { ONLINE_ENDPOINTS } from '../../shared/api/online-contract';
+import { generateSubmissionKeyPair } from '../../shared/online/envelope';
 import { buildServer } from './app';
 import type { Database } from './db';
 
@@ -33,7 +35,8 @@ function rng(seed: number): () => number {
 
 export async function runFuzz(args: { db: Database; requests: number; seed: number; now?: number }): Promise<FuzzResult> {
   const clock = args.now ?? 1_800_000_000_000;
-  const app = await buildServer({ db: args.db, now: () => clock, rateLimit: { burst: 1_000_000, perSecond: 1_000_000 } });
+  const unlimited = { burst: 1_000_000, perSecond: 1_000_000 };
+  const app = await buildServer({ db: args.db, now: () => clock, rateLimit: unlimited, publicRateLimit: { addressReads: unlimited, addressSubmissions: unlimited, siteSubmissions: unlimited } });
   const random = rng(args.seed);
   const pick = <T>(items: readonly [T, ...T[]] | readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (max: number): number => Math.floor(random() * max);
@@ -53,8 +56,52 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
   const spent = signRequestHeaders({ privateKey, method: 'GET', path: '/v1/desks', body: '', siteId, deskId, now: clock, nonce: FIXED_NONCE });
   if ((await app.inject({ method: 'GET', url: '/v1/desks', headers: spent })).statusCode !== 200) throw new Error('fuzz setup: signed request refused');
 
-  // Every endpoint but the unsigned health check (which rightly answers 200 to anyone).
-  const endpoints = Object.values(SYNC_ENDPOINTS).filter((endpoint) => endpoint.signed !== false);
+  // The site publishes its online form, so submissions reach the checks behind the form lookup.
+  const submissionKey = await generateSubmissionKeyPair();
+  const publish = JSON.stringify({
+    kid: 'fuzz1',
+    publicRaw: submissionKey.publicRaw,
+    siteLabel: 'fuzz',
+    fields: [{ key: 'name', required: true }],
+    consent: { version: 'v1', text: { 'zh-CN': '告知', en: 'notice' }, idNumberText: { 'zh-CN': '证件', en: 'id' } },
+  });
+  const headers1 = signRequestHeaders({ privateKey, method: 'POST', path: ONLINE_ENDPOINTS.publish, body: publish, siteId, deskId, now: clock });
+  const published = await app.inject({ method: 'POST', url: ONLINE_ENDPOINTS.publish, payload: publish, headers: { ...headers1, 'content-type': 'application/json' } });
+  if (published.statusCode !== 200) throw new Error(`fuzz setup: publish answered ${published.statusCode}`);
+
+  // Every endpoint but the unsigned health check (which rightly answers 200 to anyone), and the desks' online endpoints.
+  const endpoints: { method: string; path: string }[] = [
+    ...Object.values(SYNC_ENDPOINTS).filter((endpoint) => endpoint.signed !== false),
+    { method: 'POST', path: ONLINE_ENDPOINTS.publish },
+    { method: 'GET', path: ONLINE_ENDPOINTS.pull },
+    { method: 'POST', path: ONLINE_ENDPOINTS.erase },
+  ];
+  // The public side: submissions to the real site (with broken bodies), and the page, its config, poster and assets
+  // for sites without a form or with malformed codes (the real site's page rightly answers 200).
+  const publicPaths = [
+    `/form/${siteId}/submissions`,
+    `/form/${siteId}/submissions`,
+    `/form/${siteId}/submissions`,
+    '/form/site_none/submissions',
+    '/form/site_none',
+    '/form/site_none/config',
+    '/form/site_none/poster',
+    '/form/bad%20code/config',
+    '/form/%E4%BD%A0/poster',
+    `/form/${'s'.repeat(80)}`,
+    '/form/',
+    '/form/%00',
+    `/form/${siteId}/submissions/extra`,
+    '/form-assets/none.js',
+    '/form-assets/..%2F..%2Fpackage.json',
+    '/form-assets/',
+  ];
+  /** An envelope with one field broken (values no envelope field accepts). */
+  const almostEnvelope = (): Record<string, unknown> => {
+    const envelope: Record<string, unknown> = { v: 1, kid: 'fuzz1', epk: 'B'.repeat(87), iv: 'A'.repeat(16), ct: 'C'.repeat(40) };
+    envelope[pick(Object.keys(envelope))] = pick([...BROKEN, 2, 'x', 'A'.repeat(100_000)]);
+    return envelope;
+  };
   const junkPaths = ['/', '/v1', '/v1/ops', '/v1/ops/push/extra', '/health/..', '/%', '/v1/desks/%ZZ', '/v2/ops/pull', '/v1/ops/pull?cursor=abc', '/v1/ops/pull?cursor=1&cursor=2', '/v1/ops/pull?limit=0', '/v1/ops/pull?limit=99999', '/v1/ops/pull?cursor=99999999999999999999', '/' + 'a'.repeat(3000)];
   const scalars: unknown[] = [null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 60), '', 'x', '0', '\u0000', '你好', 'A'.repeat(100), [], {}, '__proto__', 'constructor'];
   const randomValue = (depth: number): unknown => {
@@ -100,7 +147,7 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
 
   const result: FuzzResult = { requests: 0, crashes: 0, statuses: {}, examples: [] };
   for (let i = 0; i < args.requests; i += 1) {
-    const kind = int(10);
+    const kind = int(12);
     let method: string = pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
     let url = random() < 0.8 ? pick(endpoints).path : pick(junkPaths);
     let body: string | Buffer | undefined;
@@ -131,6 +178,12 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
       }
       if (fault === 5 && method === 'GET') signed[SIGNED_HEADERS.timestamp] = String(clock + 3_600_000);
       Object.assign(headers, signed);
+    } else if (kind >= 10) {
+      url = pick(publicPaths);
+      method = random() < 0.7 ? (url.endsWith('/submissions') ? 'POST' : 'GET') : method;
+      const roll = random();
+      const website = random() < 0.2 ? { website: pick(['', 'http://spam.example', 'x']) } : {};
+      body = roll < 0.5 ? JSON.stringify({ envelope: almostEnvelope(), ...website }) : roll < 0.8 ? JSON.stringify(randomValue(0)) : roll < 0.9 ? 'x'.repeat(128 * 1024 + int(100)) : undefined;
     } else {
       for (const name of Object.values(SIGNED_HEADERS)) if (random() < 0.6) headers[name] = String(pick(scalars));
       body = random() < 0.5 ? JSON.stringify(randomValue(0)) : undefined;

@@ -4,6 +4,8 @@
  * With `DATABASE_URL` set it stores in PostgreSQL; otherwise in PGlite under the data folder
  * (default `./intake-server-data`). Prints `Intake Desk server listening at <url>` once it answers.
  * `INTAKE_REGISTRATION_TOKEN`, when set, is required to register a new organisation.
+ * `--public-url URL` (or `INTAKE_PUBLIC_URL`) is the address customers reach the online form at (the
+ * poster's QR code); without it the address the desk used is taken.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,6 +47,11 @@ async function main(): Promise<void> {
     ...(process.env.INTAKE_REGISTRATION_TOKEN ? { registrationToken: process.env.INTAKE_REGISTRATION_TOKEN } : {}),
     ...(certFile && keyFile ? { tls: { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) } } : {}),
     trustProxy: args.includes('--trust-proxy'),
+    // The customer's page is built next to this bundle (scripts/build.mjs: dist/online-page).
+    pageDir: path.join(__dirname, '..', 'online-page'),
+    ...((option(args, '--public-url') ?? process.env.INTAKE_PUBLIC_URL) ? { publicUrl: option(args, '--public-url') ?? process.env.INTAKE_PUBLIC_URL } : {}),
+    // Unprocessed submissions past their site's retention are erased (leaving tombstones) every hour.
+    retentionSweepMs: 60 * 60 * 1000,
     ...(args.includes('--quiet') ? {} : { log: (line: string) => console.log(line) }),
   });
   const address = await app.listen({ port, host });

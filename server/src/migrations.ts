@@ -104,6 +104,37 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX request_nonces_by_age ON request_nonces (seen_at);`,
   },
+  {
+    version: 4,
+    name: 'online submissions: the published form per site, sealed submissions and their tombstones',
+    // Only what the page needs (the submission public key, the field list, the consent notice: no
+    // personal data) and, per submission, the sealed envelope, its receipt code, receipt time and size.
+    // Erasing keeps the row (a tombstone) and moves it to a new cursor so every desk pulls the erasure.
+    sql: `
+      ALTER TABLE sites ADD COLUMN online_cursor bigint NOT NULL DEFAULT 0;
+      CREATE TABLE online_forms (
+        site_id text PRIMARY KEY REFERENCES sites (site_id),
+        form text NOT NULL,
+        retention_days integer NOT NULL,
+        open boolean NOT NULL,
+        published_by text NOT NULL,
+        published_at bigint NOT NULL
+      );
+      CREATE TABLE online_submissions (
+        site_id text NOT NULL REFERENCES sites (site_id),
+        cursor bigint NOT NULL,
+        submission_id text NOT NULL,
+        receipt_code text NOT NULL,
+        received_at bigint NOT NULL,
+        size integer NOT NULL,
+        envelope text,
+        erased_at bigint,
+        PRIMARY KEY (site_id, cursor)
+      );
+      CREATE UNIQUE INDEX online_submissions_by_id ON online_submissions (site_id, submission_id);
+      CREATE UNIQUE INDEX online_submissions_by_receipt ON online_submissions (site_id, receipt_code);
+      CREATE INDEX online_submissions_held ON online_submissions (site_id, received_at) WHERE envelope IS NOT NULL;`,
+  },
 ];
 
 const LOCK_KEY = 719_304_211; // any constant: the advisory lock that serialises migrations across replicas

@@ -63,7 +63,12 @@ export const publishFormRequestSchema = z.object({
   open: z.boolean().default(true),
 });
 export type PublishFormRequest = z.infer<typeof publishFormRequestSchema>;
-export const publishFormResponseSchema = z.object({ siteCode: siteCodeSchema, url: z.string().max(400) });
+export const publishFormResponseSchema = z.object({
+  siteCode: siteCodeSchema,
+  url: z.string().max(400),
+  /** A printable poster (HTML, A4) with the page's QR code, served by the server (`GET /form/:siteCode/poster`). */
+  posterUrl: z.string().max(400).optional(),
+});
 
 /** `GET /form/:siteCode/config` — what the page needs (public; no personal data). */
 export const formConfigResponseSchema = publishFormRequestSchema.omit({ retentionDays: true }).extend({
