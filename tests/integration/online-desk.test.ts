@@ -78,7 +78,7 @@ async function onlineSite(): Promise<{ srv: SyncServer; one: Core; two: Core }> 
   return { srv, one, two };
 }
 
-const CUSTOMER = { name: '欧阳娜娜', mobile: '13912345678', idNumber: '11010519491231002X', addressProvince: '北京市', addressCity: '北京市', emergencyName: '欧阳强', skiDiscipline: 'ski', skiAbility: 'beginner' };
+const CUSTOMER = { name: '欧阳娜娜', mobile: '13912345678', idNumber: '11010519491231002X', addressProvince: '吉林省', addressCity: '吉林市', emergencyName: '欧阳强', emergencyMobile: '13900001111', skiDiscipline: 'ski', skiAbility: 'beginner' };
 
 /** What the customer's page does: read the site's form, seal the submission to its public key, post it. */
 async function customerSubmits(srv: SyncServer, fields: Record<string, string> = CUSTOMER, tamper = false) {
@@ -94,7 +94,7 @@ async function customerSubmits(srv: SyncServer, fields: Record<string, string> =
   const envelope = await sealSubmission(config.kid, config.publicRaw, 'site_hall', payload);
   if (tamper) envelope.ct = `${envelope.ct.slice(0, 10)}${envelope.ct[10] === 'A' ? 'B' : 'A'}${envelope.ct.slice(11)}`;
   const response = await fetch(`${srv.url}/form/site_hall/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ envelope }) });
-  expect(response.status).toBe(200);
+  expect(response.status).toBe(201);
   return submitResponseSchema.parse(await response.json());
 }
 
@@ -230,7 +230,7 @@ describe('online submissions on the desks', () => {
     const { srv, one } = await onlineSite();
     const first = await customerSubmits(srv);
     clock.now += 3 * MINUTE;
-    const corrected = await customerSubmits(srv, { ...CUSTOMER, addressProvince: '吉林省', addressCity: '吉林市' });
+    const corrected = await customerSubmits(srv, { ...CUSTOMER, addressDetail: '船营区北京路 8 号' });
     await one.services.sync.syncNow();
     const { items } = onlineQueue(one.services, { staffId: STAFF.a, role: 'specialist' });
     expect(items).toHaveLength(1);
@@ -238,7 +238,7 @@ describe('online submissions on the desks', () => {
     // Either receipt code opens the newer submission.
     const loaded = loadByReceipt(one.services, STAFF.a, first.receiptCode);
     expect(loaded.receiptCode.replace('-', '')).toBe(corrected.receiptCode);
-    expect(loaded.fields.addressProvince).toBe('吉林省');
+    expect(loaded.fields.addressDetail).toBe('船营区北京路 8 号');
   });
 
   it('keeps a follow-up list of attempts and outcomes, deletes nothing by hand, and erases what stays unprocessed after the retention, leaving a tombstone', async () => {
