@@ -132,7 +132,7 @@ describe('online submissions on the desks', () => {
     expect(queue.items).toHaveLength(1);
     const item = queue.items[0]!;
     // The countdown runs from the server's receipt, masked values only.
-    expect(item).toMatchObject({ receivedAt: receipt.receivedAt, state: 'ready', name: '欧*', mobile: '139******78', claim: null });
+    expect(item).toMatchObject({ receivedAt: receipt.receivedAt, state: 'ready', name: '欧阳**', mobile: '139******78', claim: null });
     expect(item.deadline).toMatchObject({ kind: 'online_entry', state: 'ok', minutesLeft: 90, dueAt: receipt.processBy });
     expect(JSON.stringify(queue)).not.toContain(CUSTOMER.idNumber);
 
