@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../../shared/api';
 import { AuditScreen } from '../features/audit/AuditScreen';
+import { OnlineScreen } from '../features/online/OnlineScreen';
 import { SearchScreen } from '../features/customers/SearchScreen';
 import { WalkInScreen } from '../features/intake/WalkInScreen';
 import { ReviewScreen } from '../features/review/ReviewScreen';
@@ -118,6 +119,7 @@ export function Shell({ session }: { session: ActiveSession }) {
           {current === 'staff' && <StaffScreen canManage={session.permissions.includes('staff.manage')} selfId={session.staff.id} />}
           {current === 'settings' && <SettingsScreen />}
           {current === 'audit' && <AuditScreen canReadStaff={session.permissions.includes('staff.read')} />}
+          {current === 'online' && <OnlineScreen />}
         </main>
       </div>
       <StatusBar />
@@ -136,6 +138,7 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>F4</kbd></dt><dd>{t('shortcut.load')}</dd>
               <dt><kbd>F6</kbd></dt><dd>{t('shortcut.place')}</dd>
               <dt><kbd>F7</kbd></dt><dd>{t('shortcut.arrived')}</dd>
+              <dt><kbd>F8</kbd></dt><dd>{t('onlineDesk.shortcut')}</dd>
               <dt><kbd>Ctrl+Enter</kbd></dt><dd>{t('shortcut.selfReview')}</dd>
               <dt><kbd>Esc</kbd></dt><dd>{t('shortcut.escape')}</dd>
               <dt><kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd></dt><dd>{t('shortcut.lists')}</dd>

@@ -26,6 +26,7 @@ import { MyEntries } from './MyEntries';
 import { CustomerConfirmation } from './CustomerConfirmation';
 import { useDraft } from './useDraft';
 import { placeFromCounty } from './address';
+import { LoadedSubmissionBanner, ReceiptLoader, type LoadedSubmission } from '../online/ReceiptLoader';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
 const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
@@ -65,6 +66,9 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
+  /** A customer's online submission loaded by its receipt code (issue 15), and whether the ID shown was checked against it. */
+  const [online, setOnline] = useState<LoadedSubmission | null>(null);
+  const [idChecked, setIdChecked] = useState(false);
   const now = useNow(1000);
 
   useEffect(() => {
@@ -295,9 +299,26 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     });
   };
 
+  /** A loaded submission fills the form as if typed; the cursor goes to the ID check. */
+  const loadSubmission = (loaded: LoadedSubmission): void => {
+    if (!started) markArrived();
+    setOnline(loaded);
+    setIdChecked(false);
+    flushSync(() => update({ fields: loaded.fields, consent: loaded.consent }));
+    formRef.current?.querySelector<HTMLElement>('[name="onlineIdChecked"]')?.focus();
+  };
+
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
-    const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent, cleared: draft.cleared });
+    const result = await api.call('intake.submit', {
+      draftId: draft.id,
+      fields: draft.fields,
+      consent: draft.consent,
+      customerId: draft.customerId,
+      customerPresent,
+      cleared: draft.cleared,
+      ...(online ? { online: { submissionId: online.submissionId, idChecked } } : {}),
+    });
     if (!result.ok) {
       setServerErrors(result.error.fields ?? {});
       setSubmitError(errorMessage(t, result.error));
@@ -318,6 +339,8 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
     setServerErrors({});
     setReviewing(false);
     setSubmitted(null);
+    setOnline(null);
+    setIdChecked(false);
     // A discarded entry keeps the form mounted (no autofocus): the next customer starts at the name.
     requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[name="name"]')?.focus());
   };
@@ -391,10 +414,23 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
           {finderQuery.length >= 4 && found.length === 0 && <span className="muted" data-testid="finder-none"> {t('intake.finderNone')}</span>}
         </div>
       )}
+      {!online && draft.source === 'walk_in' && <ReceiptLoader onLoaded={loadSubmission} />}
       {!draft.customerId && offers.length > 0 && (
         <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
+        {online && (
+          <LoadedSubmissionBanner
+            loaded={online}
+            idChecked={idChecked}
+            now={now}
+            error={serverErrors['idChecked'] ? t(`fieldError.${serverErrors['idChecked']}`) : undefined}
+            onIdChecked={(checked) => {
+              setIdChecked(checked);
+              setServerErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== 'idChecked')));
+            }}
+          />
+        )}
         <IntakeFieldsForm
           fields={draft.fields}
           config={config}

@@ -14,6 +14,7 @@ import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
 import { BackupSettings } from '../backup/BackupSettings';
 import { SyncSettings } from './SyncSettings';
+import { OnlineSettings } from '../online/OnlineSettings';
 import { PrintFormsPanel } from '../paper/PrintFormsPanel';
 
 const RANGES: Record<keyof SecuritySettings, { min: number; max: number }> = {
@@ -80,6 +81,7 @@ export function SettingsScreen() {
       <ReviewSettings canChange={canChangePolicy} />
       <FieldSettings />
       <SyncSettings />
+      <OnlineSettings />
       {canPrintForms && <PrintFormsPanel />}
       <QuarantinePanel />
       {canBackUp && <BackupSettings />}
