@@ -220,62 +220,72 @@ async function openPulled(keyring: Keyring, item: PulledSubmission): Promise<Ope
  * and the new cursor commit together.
  */
 export async function pullSubmissions(services: Services, client: SyncClient): Promise<{ pulled: number; quarantined: number }> {
+  const totals = { pulled: 0, quarantined: 0 };
+  if (!services.sync.store.keyring()?.submission) return totals;
+  for (;;) {
+    const cursor = services.meta.get(META.cursor) || INITIAL_CURSOR;
+    const page = await client.request('onlinePull', ENDPOINTS.pull, undefined, { cursor, limit: String(ONLINE_LIMITS.pullItems) });
+    const stored = await storePulled(services, page.items, page.nextCursor);
+    totals.pulled += stored.pulled;
+    totals.quarantined += stored.quarantined;
+    if (!page.more || page.nextCursor === cursor) break;
+  }
+  if (totals.pulled > 0) log.info('online submissions pulled', totals);
+  return totals;
+}
+
+/** One pulled page: opened outside the transaction (WebCrypto is asynchronous), then stored with the new cursor in one. */
+export async function storePulled(services: Services, items: readonly PulledSubmission[], nextCursor: string): Promise<{ pulled: number; quarantined: number }> {
   const keyring = services.sync.store.keyring();
   if (!keyring?.submission) return { pulled: 0, quarantined: 0 };
   const store = onlineStore(services);
   let pulled = 0;
   let quarantined = 0;
-  for (;;) {
-    const cursor = services.meta.get(META.cursor) || INITIAL_CURSOR;
-    const page = await client.request('onlinePull', ENDPOINTS.pull, undefined, { cursor, limit: String(ONLINE_LIMITS.pullItems) });
-    const opened: Array<{ item: PulledSubmission; result: Opened }> = [];
-    for (const item of page.items) opened.push({ item, result: item.envelope ? await openPulled(keyring, item) : { state: 'quarantined', problem: 'erased' } });
-    services.transact(() => {
-      const now = services.ctx.now();
-      for (const { item, result } of opened) {
-        if (!item.envelope) {
-          // A tombstone: the server erased it (processed elsewhere, or expired there).
-          if (!store.insert({ id: item.submissionId, receiptCode: item.receiptCode, receivedAt: item.receivedAt, size: item.size, state: 'erased', payload: null, sealed: null, problem: '', phoneKey: '', pulledAt: now, erasedAt: item.erasedAt ?? now, eraseSent: true })) {
-            store.erase(item.submissionId, item.erasedAt ?? now, true);
-          }
-          continue;
+  const opened: Array<{ item: PulledSubmission; result: Opened }> = [];
+  for (const item of items) opened.push({ item, result: item.envelope ? await openPulled(keyring, item) : { state: 'quarantined', problem: 'erased' } });
+  services.transact(() => {
+    const now = services.ctx.now();
+    for (const { item, result } of opened) {
+      if (!item.envelope) {
+        // A tombstone: the server erased it (processed elsewhere, or expired there).
+        if (!store.insert({ id: item.submissionId, receiptCode: item.receiptCode, receivedAt: item.receivedAt, size: item.size, state: 'erased', payload: null, sealed: null, problem: '', phoneKey: '', pulledAt: now, erasedAt: item.erasedAt ?? now, eraseSent: true })) {
+          store.erase(item.submissionId, item.erasedAt ?? now, true);
         }
-        const ready = result.state === 'ready';
-        const inserted = store.insert({
-          id: item.submissionId,
-          receiptCode: item.receiptCode,
-          receivedAt: item.receivedAt,
-          size: item.size,
-          state: result.state,
-          payload: ready ? result.payload : null,
-          sealed: ready ? null : JSON.stringify(item.envelope),
-          problem: ready ? '' : result.problem,
-          phoneKey: ready ? result.phoneKey : '',
-          pulledAt: now,
-          erasedAt: null,
-          eraseSent: false,
-        });
-        if (!inserted) continue;
-        pulled += 1;
-        if (!ready) {
-          quarantined += 1;
-          services.audit.append(null, 'online.quarantined', item.submissionId, { problem: result.problem });
-          log.warn('an online submission was kept in quarantine', { submissionId: item.submissionId, problem: result.problem });
-          continue;
-        }
-        if (result.phoneKey) {
-          const earlier = store.foldTarget(result.phoneKey, item.receivedAt - FOLD_WINDOW_MS, item.submissionId);
-          if (earlier) {
-            store.fold(earlier, item.submissionId);
-            services.audit.append(null, 'online.folded', item.submissionId, { into: item.submissionId, folded: earlier });
-          }
+        continue;
+      }
+      const ready = result.state === 'ready';
+      const inserted = store.insert({
+        id: item.submissionId,
+        receiptCode: item.receiptCode,
+        receivedAt: item.receivedAt,
+        size: item.size,
+        state: result.state,
+        payload: ready ? result.payload : null,
+        sealed: ready ? null : JSON.stringify(item.envelope),
+        problem: ready ? '' : result.problem,
+        phoneKey: ready ? result.phoneKey : '',
+        pulledAt: now,
+        erasedAt: null,
+        eraseSent: false,
+      });
+      if (!inserted) continue;
+      pulled += 1;
+      if (!ready) {
+        quarantined += 1;
+        services.audit.append(null, 'online.quarantined', item.submissionId, { problem: result.problem });
+        log.warn('an online submission was kept in quarantine', { submissionId: item.submissionId, problem: result.problem });
+        continue;
+      }
+      if (result.phoneKey) {
+        const earlier = store.foldTarget(result.phoneKey, item.receivedAt - FOLD_WINDOW_MS, item.submissionId);
+        if (earlier) {
+          store.fold(earlier, item.submissionId);
+          services.audit.append(null, 'online.folded', item.submissionId, { into: item.submissionId, folded: earlier });
         }
       }
-      services.meta.set(META.cursor, page.nextCursor);
-    });
-    if (!page.more || page.nextCursor === cursor) break;
-  }
-  if (pulled > 0) log.info('online submissions pulled', { pulled, quarantined });
+    }
+    services.meta.set(META.cursor, nextCursor);
+  });
   return { pulled, quarantined };
 }
 
@@ -431,6 +441,13 @@ function assertWorkable(row: SubmissionWithWork): void {
 /** Take a submission so no other desk works it; the claim runs out after CLAIM_MINUTES. */
 export function claimSubmission(services: Services, staffId: string, submissionId: string): { until: number } {
   const row = openRow(services, submissionId);
+  const claim = prepareClaim(services, staffId, row);
+  services.transact(claim.commit);
+  return { until: claim.until };
+}
+
+/** Checks a claim may be taken now; `commit` (inside the caller's transaction) takes it. */
+function prepareClaim(services: Services, staffId: string, row: SubmissionWithWork): { until: number; commit: () => void } {
   assertWorkable(row);
   const now = services.ctx.now();
   if (row.claimed_by && row.claimed_by !== staffId && row.claim_until !== null && row.claim_until > now) {
@@ -438,11 +455,13 @@ export function claimSubmission(services: Services, staffId: string, submissionI
     throw new DomainError('CONFLICT', 'a colleague is working on this submission', { receiptCode: 'online_claimed' }, { claimedBy: holder?.displayName ?? '', until: row.claim_until });
   }
   const until = now + CLAIM_MINUTES * MINUTE;
-  services.transact(() => {
-    services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { claimedBy: staffId, claimedAt: now, claimUntil: until } });
-    services.audit.append(staffId, 'online.claim', row.id);
-  });
-  return { until };
+  return {
+    until,
+    commit: () => {
+      services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { claimedBy: staffId, claimedAt: now, claimUntil: until } });
+      services.audit.append(staffId, 'online.claim', row.id);
+    },
+  };
 }
 
 export function releaseSubmission(services: Services, staffId: string, submissionId: string): void {
@@ -468,11 +487,15 @@ export function loadByReceipt(services: Services, staffId: string, text: string)
   if (!found) throw new DomainError('NOT_FOUND', 'no online submission with this receipt code has reached this desk', { receiptCode: 'receipt_unknown' });
   // A receipt of a submission the customer sent again: the newer one stands for both.
   const row = found.folded_into ? (store.byId(found.folded_into) ?? found) : found;
-  assertWorkable(row);
-  const { until } = claimSubmission(services, staffId, row.id);
+  const claim = prepareClaim(services, staffId, row);
   const payload = submissionPayloadSchema.parse(JSON.parse(row.payload ?? '{}'));
   const { fields, consent } = submissionToIntake(payload);
-  services.transact(() => services.audit.append(staffId, 'online.load', row.id));
+  const until = claim.until;
+  // One commit: the claim (an op every desk receives) and the audited load.
+  services.transact(() => {
+    claim.commit();
+    services.audit.append(staffId, 'online.load', row.id);
+  });
   const now = services.ctx.now();
   return {
     submissionId: row.id,

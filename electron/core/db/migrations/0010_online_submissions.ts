@@ -33,6 +33,7 @@ export const migration0010: Migration = {
       ) STRICT;
       CREATE UNIQUE INDEX online_submissions_receipt ON online_submissions (receipt_code);
       CREATE INDEX online_submissions_queue ON online_submissions (state, received_at);
+      CREATE INDEX online_submissions_folded ON online_submissions (folded_into) WHERE folded_into IS NOT NULL;
       CREATE INDEX online_submissions_phone ON online_submissions (phone_key, received_at) WHERE phone_key <> '';
       CREATE TABLE online_work (
         id TEXT PRIMARY KEY,
