@@ -134,7 +134,7 @@ describe('online submissions on the desks', () => {
     // The countdown runs from the server's receipt, masked values only.
     expect(item).toMatchObject({ receivedAt: receipt.receivedAt, state: 'ready', name: '欧阳**', mobile: '139******78', claim: null });
     expect(item.deadline).toMatchObject({ kind: 'online_entry', state: 'ok', minutesLeft: 90, dueAt: receipt.processBy });
-    expect(JSON.stringify(queue)).not.toContain(CUSTOMER.idNumber);
+    for (const value of [CUSTOMER.idNumber, CUSTOMER.mobile, CUSTOMER.name, CUSTOMER.idNumber.slice(6, 14)]) expect(JSON.stringify(queue)).not.toContain(value);
 
     // At desk two: the receipt code as a barcode wedge or a hurried person types it.
     const typed = `${receipt.receiptCode.slice(0, 4).toLowerCase()} ${receipt.receiptCode.slice(4)}`;
