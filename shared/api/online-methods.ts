@@ -74,7 +74,8 @@ export const ONLINE_METHODS = {
       settings: onlineSettingsSchema,
     }),
     access: { permission: 'intake.create' },
-    mutates: false,
+    // Looking records what the clock has reached (escalations at 90 minutes, breaches at 120, expiries), also when offline.
+    mutates: true,
   }),
   'online.claim': method({ input: z.object({ submissionId: submissionIdSchema }), output: z.object({ until: z.number() }), access: { permission: 'intake.create' }, mutates: true }),
   'online.release': method({ input: z.object({ submissionId: submissionIdSchema }), output: done, access: { permission: 'intake.create' }, mutates: true }),

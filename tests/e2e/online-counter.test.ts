@@ -99,6 +99,7 @@ describe('an online submission at the counter', () => {
     expect(await item.getByTestId('deadline').textContent()).toMatch(/^剩余 (11[89]|12[01]) 分钟$/);
     expect(await item.textContent()).toContain('欧阳**');
     expect(await item.textContent()).not.toContain(CUSTOMER.mobile);
+    expect((await page.getByTestId('online-count').textContent())?.trim()).toBe('1');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // At the walk-in screen: F8, the code as a barcode wedge types it, Enter.
@@ -114,6 +115,10 @@ describe('an online submission at the counter', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('onlineIdChecked');
     await page.getByTestId('matches').waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // Another page and back: the entry still holds the submission.
+    await page.keyboard.press('Alt+1');
+    await page.keyboard.press('Alt+2');
+    await page.getByTestId('online-loaded').waitFor();
 
     // Saving without the ID check is refused, naming it.
     await page.keyboard.press('Control+Enter');
@@ -138,5 +143,6 @@ describe('an online submission at the counter', () => {
     expect(queue.items).toEqual([]);
     await page.keyboard.press('Alt+5');
     await page.getByTestId('online-empty').waitFor();
+    expect(await page.getByTestId('online-count').count()).toBe(0);
   });
 });

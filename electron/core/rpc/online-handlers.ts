@@ -12,6 +12,7 @@ import {
   recordAttempt,
   releaseSubmission,
   setOutcome,
+  sweepOnline,
 } from '../online/online-service';
 import { SyncError } from '../sync/sync-client';
 import type { CallContext } from './handlers';
@@ -39,7 +40,10 @@ export const ONLINE_HANDLERS: { [M in OnlineMethod]: Handler<M> } = {
       throw error;
     }
   },
-  'online.queue': (_input, call) => onlineQueue(call.services, actor(call)),
+  'online.queue': (_input, call) => {
+    sweepOnline(call.services);
+    return onlineQueue(call.services, actor(call));
+  },
   'online.claim': (input, call) => claimSubmission(call.services, actor(call).staffId, input.submissionId),
   'online.release': (input, call) => {
     releaseSubmission(call.services, actor(call).staffId, input.submissionId);

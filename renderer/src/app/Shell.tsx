@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../../shared/api';
 import { AuditScreen } from '../features/audit/AuditScreen';
 import { OnlineScreen } from '../features/online/OnlineScreen';
+import { useOnlineCounts } from '../features/online/useOnlineCounts';
 import { SearchScreen } from '../features/customers/SearchScreen';
 import { WalkInScreen } from '../features/intake/WalkInScreen';
 import { ReviewScreen } from '../features/review/ReviewScreen';
@@ -28,6 +29,7 @@ export function Shell({ session }: { session: ActiveSession }) {
   const [showShortcuts, setShowShortcuts] = useState(false);
   useActivityHeartbeat(session.idleLockMs);
   const reviewCount = useReviewCounts(session.permissions.includes('review.act'), page);
+  const online = useOnlineCounts(session.permissions.includes('intake.create'), page);
 
   const lock = useCallback(async () => {
     const result = await api.call('auth.lock');
@@ -99,7 +101,9 @@ export function Shell({ session }: { session: ActiveSession }) {
             {pages.map((id, index) => (
               <li key={id}>
                 <button type="button" className={id === current ? 'sidenav__item sidenav__item--current' : 'sidenav__item'} aria-current={id === current ? 'page' : undefined} onClick={() => setPage(id)}>
-                  <span>{t(`nav.${id}`)}{id === 'review' && reviewCount > 0 && <span className="count" data-testid="review-count"> {reviewCount}</span>}</span>
+                  <span>{t(`nav.${id}`)}{id === 'review' && reviewCount > 0 && <span className="count" data-testid="review-count"> {reviewCount}</span>}
+                    {id === 'online' && online.waiting > 0 && <span className="count" data-testid="online-count"> {online.waiting}</span>}
+                    {id === 'online' && online.alerts > 0 && <span className="deadline deadline--escalated" data-testid="online-alert-count" title={t('onlineDesk.queue.alerts', { count: online.alerts })}> {t('onlineDesk.navAlerts', { count: online.alerts })}</span>}</span>
                   <kbd>Alt+{index + 1}</kbd>
                 </button>
               </li>

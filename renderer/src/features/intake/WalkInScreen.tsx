@@ -26,7 +26,7 @@ import { MyEntries } from './MyEntries';
 import { CustomerConfirmation } from './CustomerConfirmation';
 import { useDraft } from './useDraft';
 import { placeFromCounty } from './address';
-import { LoadedSubmissionBanner, ReceiptLoader, type LoadedSubmission } from '../online/ReceiptLoader';
+import { LoadedSubmissionBanner, ReceiptLoader, loadedFor, rememberLoaded, type LoadedSubmission } from '../online/ReceiptLoader';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
 const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
@@ -70,6 +70,11 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const [online, setOnline] = useState<LoadedSubmission | null>(null);
   const [idChecked, setIdChecked] = useState(false);
   const now = useNow(1000);
+  // Back from another page: the entry still holds the submission it was loaded with.
+  const draftKey = draft?.id ?? null;
+  useEffect(() => {
+    if (draftKey) setOnline(loadedFor(draftKey));
+  }, [draftKey]);
 
   useEffect(() => {
     void api.call('intake.config').then((result) => {
@@ -303,6 +308,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
   const loadSubmission = (loaded: LoadedSubmission): void => {
     if (!started) markArrived();
     setOnline(loaded);
+    rememberLoaded(draft.id, loaded);
     setIdChecked(false);
     flushSync(() => update({ fields: loaded.fields, consent: loaded.consent }));
     formRef.current?.querySelector<HTMLElement>('[name="onlineIdChecked"]')?.focus();
@@ -330,6 +336,7 @@ export function WalkInScreen({ certified }: { certified: boolean }) {
 
   /** Start the next customer's entry; the form comes back only once the new draft exists. */
   const next = async (): Promise<void> => {
+    if (draft) rememberLoaded(draft.id, null);
     await startNew();
     setTouched(new Set());
     setMatches([]);

@@ -11,6 +11,16 @@ import { errorMessage, fieldMessage } from '../../lib/errors';
 
 export type LoadedSubmission = MethodOutput<'online.load'>;
 
+/** The submission loaded into each walk-in entry, kept while staff visit another page and come back (this window only). */
+const loadedByDraft = new Map<string, LoadedSubmission>();
+export function rememberLoaded(draftId: string, loaded: LoadedSubmission | null): void {
+  if (loaded) loadedByDraft.set(draftId, loaded);
+  else loadedByDraft.delete(draftId);
+}
+export function loadedFor(draftId: string): LoadedSubmission | null {
+  return loadedByDraft.get(draftId) ?? null;
+}
+
 export function ReceiptLoader({ onLoaded }: { onLoaded: (loaded: LoadedSubmission) => void }) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
