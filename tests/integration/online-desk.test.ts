@@ -4,7 +4,7 @@
 // 线上提交 queue with a countdown from the server's receipt, load it by receipt code, save it as an
 // online intake that the lead validates, erase it on the server, and record escalations, breaches,
 // follow-up and expiry. The clock is injected: no test reads today's date.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
 import { DomainError } from '../../electron/core/errors';
 import { findMatches, startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
@@ -26,6 +26,9 @@ import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake
 import { sealSubmission } from '../../shared/online/envelope';
 import { tempDataDir } from '../support/desk';
 import { startSyncServer, type SyncServer } from '../support/sync-server';
+
+// Two desk cores, a server and WebCrypto per test: slow on a busy machine, never timed.
+vi.setConfig({ testTimeout: 120_000 });
 
 const START = Date.UTC(2026, 0, 10, 1, 0, 0);
 const clock = { now: START };
