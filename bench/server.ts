@@ -17,7 +17,7 @@ import type { PushResponse, WireOp } from '../shared/api/sync-contract';
 
 const BATCH = 1_000;
 
-async function openBench(): Promise<{ db: Database; label: string; done: () => Promise<void> }> {
+export async function openBench(): Promise<{ db: Database; label: string; done: () => Promise<void> }> {
   const url = process.env.DATABASE_URL;
   if (url) {
     const schema = `bench_${randomBytes(4).toString('hex')}`;

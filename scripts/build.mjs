@@ -34,6 +34,51 @@ export function isStale() {
   return SOURCES.some((entry) => newestMtime(entry) > built);
 }
 
+/**
+ * The customer's online page (server/page, issue 15): a small browser bundle. It takes only the parts of
+ * the message catalogs it shows, and libphonenumber's `mobile` metadata instead of `max` (the page asks
+ * for mobile numbers; the desk re-validates every value with `max` when it loads a submission).
+ */
+const PAGE_CATALOG_KEYS = [['onlinePage'], ['intake', 'field'], ['intake', 'option'], ['fieldError']];
+const pageCatalogSubset = {
+  name: 'page-catalog-subset',
+  setup(build) {
+    build.onLoad({ filter: /renderer[\\/]src[\\/]i18n[\\/][\w-]+\.json$/ }, async (args) => {
+      const full = JSON.parse(await fs.promises.readFile(args.path, 'utf8'));
+      const subset = {};
+      for (const keys of PAGE_CATALOG_KEYS) {
+        let from = full;
+        let to = subset;
+        keys.forEach((key, index) => {
+          from = from?.[key];
+          if (index === keys.length - 1) to[key] = from;
+          else to = to[key] ??= {};
+        });
+      }
+      return { contents: JSON.stringify(subset), loader: 'json' };
+    });
+  },
+};
+
+export async function buildOnlinePage() {
+  await esbuild({
+    entryPoints: { page: 'server/page/main.ts' },
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    // WeChat's built-in browser (XWeb / Chromium 80+) and iOS Safari 15+.
+    target: ['es2019', 'chrome80', 'safari15'],
+    minify: true,
+    legalComments: 'none',
+    sourcemap: false,
+    logLevel: 'warning',
+    outdir: 'dist/online-page',
+    alias: { 'libphonenumber-js/max': 'libphonenumber-js/mobile' },
+    plugins: [pageCatalogSubset],
+  });
+  await fs.promises.copyFile('server/page/page.css', 'dist/online-page/page.css');
+}
+
 export async function build() {
   const node = {
     bundle: true,
@@ -54,6 +99,7 @@ export async function build() {
     esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { server: 'server/src/main.ts', 'fuzz-server': 'server/src/fuzz.ts' }, outdir: 'dist/server', outExtension: { '.js': '.cjs' } }),
     // Chaos runs the server and desk cores together (issue 10).
     esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { chaos: 'scripts/chaos.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),
+    buildOnlinePage(),
   ]);
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });

@@ -39,7 +39,7 @@ import {
 import type { Desk } from '../../shared/api/sync-contract';
 import zh from '../../renderer/src/i18n/zh-CN.json';
 import en from '../../renderer/src/i18n/en.json';
-import { newReceiptCode, OnlineStore } from './online-store';
+import { newReceiptCode, OnlineStore, type StoredForm } from './online-store';
 import { RateLimiter } from './rate-limit';
 import type { Database } from './db';
 
@@ -77,6 +77,9 @@ export const PAGE_CSP = [
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** How long a replica answers from its copy of a site's form (a publish on this replica clears it at once). */
+const FORM_CACHE_MS = 5_000;
 
 const DEFAULT_LIMITS = {
   addressReads: { burst: 120, perSecond: 2 },
@@ -130,18 +133,45 @@ export function registerOnlineRoutes(app: FastifyInstance, context: OnlineContex
     return parse(siteCodeSchema, params.siteCode, 'params.siteCode');
   }
 
-  async function publishedForm(siteCode: string): Promise<NonNullable<Awaited<ReturnType<OnlineStore['form']>>>> {
-    const form = await store.form(siteCode);
+  // Public requests read the form often; a replica sees another replica's publish within FORM_CACHE_MS.
+  const formCache = new Map<string, { form: StoredForm | null; at: number }>();
+  async function publishedForm(siteCode: string): Promise<StoredForm> {
+    const form = await formOrNull(siteCode);
     if (!form) throw fail(404, 'unknown_site', 'no form is published for this site', 'params.siteCode');
     return form;
   }
 
-  function configOf(siteCode: string, form: NonNullable<Awaited<ReturnType<OnlineStore['form']>>>): FormConfig {
+  async function formOrNull(siteCode: string): Promise<StoredForm | null> {
+    const cached = formCache.get(siteCode);
+    let form: StoredForm | null;
+    if (cached && Math.abs(now() - cached.at) < FORM_CACHE_MS) form = cached.form;
+    else {
+      form = await store.form(siteCode);
+      if (formCache.size > 10_000) formCache.clear();
+      formCache.set(siteCode, { form, at: now() });
+    }
+    return form;
+  }
+
+  function configOf(siteCode: string, form: StoredForm): FormConfig {
     return formConfigResponseSchema.parse({ ...form.form, open: form.open, siteCode, processWithinMinutes: ONLINE_LIMITS.processWithinMinutes, serverTime: now() });
   }
 
-  function htmlReply(reply: FastifyReply, html: string): FastifyReply {
-    return reply.code(200).header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY').type('text/html; charset=utf-8').send(html);
+  function pageHtml(body: string, title: string): string {
+    return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${assetUrl('page.css')}">
+</head>
+<body><main id="app">${body}</main></body>
+</html>`;
+  }
+
+  function htmlReply(reply: FastifyReply, html: string, status = 200): FastifyReply {
+    return reply.code(status).header('content-security-policy', PAGE_CSP).header('x-frame-options', 'DENY').type('text/html; charset=utf-8').send(html);
   }
 
   if (options.retentionSweepMs) {
@@ -155,7 +185,12 @@ export function registerOnlineRoutes(app: FastifyInstance, context: OnlineContex
   app.get(ONLINE_ENDPOINTS.page, async (request, reply) => {
     throttleReads(request);
     const siteCode = siteCodeOf(request);
-    const config = configOf(siteCode, await publishedForm(siteCode));
+    const stored = await formOrNull(siteCode);
+    // A person who scanned an old poster gets a page that says so (a program asking for JSON gets the error).
+    if (!stored && /text\/html/.test(String(request.headers.accept ?? ''))) {
+      return htmlReply(reply, pageHtml(`<p class="notice">${escapeHtml(zh.onlinePage.unknownSite)}</p><p class="notice" lang="en">${escapeHtml(en.onlinePage.unknownSite)}</p>`, zh.onlinePage.title), 404);
+    }
+    const config = configOf(siteCode, stored ?? (await publishedForm(siteCode)));
     const html = `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -246,6 +281,7 @@ export function registerOnlineRoutes(app: FastifyInstance, context: OnlineContex
     const body = parse(publishFormRequestSchema, json, 'body');
     const who = await context.caller(request, raw);
     await store.publish(who.siteId, body, who.desk.deskId, now());
+    formCache.delete(who.siteId);
     const url = pageUrl(request, who.siteId);
     return send(reply, publishFormResponseSchema, { siteCode: who.siteId, url, posterUrl: `${url}/poster` });
   });

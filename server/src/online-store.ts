@@ -44,6 +44,8 @@ interface SubmissionRow {
 
 const num = (value: string | number): number => Number(value);
 
+class ReceiptTaken extends Error {}
+
 async function nextCursor(tx: Queryable, siteId: string): Promise<number> {
   const rows = await tx.query<{ online_cursor: string }>('UPDATE sites SET online_cursor = online_cursor + 1 WHERE site_id = $1 RETURNING online_cursor', [siteId]);
   const cursor = rows[0]?.online_cursor;
@@ -78,14 +80,18 @@ export class OnlineStore {
       const submissionId = newSubmissionId();
       const receiptCode = newReceiptCode();
       const stored = await this.db.transaction(async (tx) => {
-        const taken = await tx.query('SELECT 1 FROM online_submissions WHERE site_id = $1 AND receipt_code = $2', [siteId, receiptCode]);
-        if (taken.length > 0) return false;
         const cursor = await nextCursor(tx, siteId);
-        await tx.query(
-          'INSERT INTO online_submissions (site_id, cursor, submission_id, receipt_code, received_at, size, envelope) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        // A receipt code already given at this site (1 in 10^12 per pair) rolls the transaction back and draws again.
+        const rows = await tx.query(
+          `INSERT INTO online_submissions (site_id, cursor, submission_id, receipt_code, received_at, size, envelope) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT DO NOTHING RETURNING cursor`,
           [siteId, cursor, submissionId, receiptCode, now, size, text],
         );
+        if (rows.length === 0) throw new ReceiptTaken();
         return true;
+      }).catch((error: unknown) => {
+        if (error instanceof ReceiptTaken) return false;
+        throw error;
       });
       if (stored) return { submissionId, receiptCode };
       if (attempt >= 5) throw new Error('no free receipt code');

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateSubmissionKeyPair, openSubmission, sealSubmission, type SubmissionEnvelope } from '../../shared/online/envelope';
 import type { PublishFormRequest } from '../../shared/api/online-contract';
 import { buildServer, type ServerOptions } from './app';
+import { OnlineStore } from './online-store';
 import { BACKENDS, injectTransport, TestDesk, type OpenedBackend, type Transport } from './test-support';
 
 const T0 = 1_800_000_000_000;
@@ -130,9 +131,14 @@ describe.each(BACKENDS)('online submissions on $name', (backend) => {
     const { http, desk, keys } = await start();
     await publish(http, desk, form(keys.publicRaw, { retentionDays: 3 }));
     await submit(http, await sealSubmission('sk1', keys.publicRaw, 'site_a', payload('site_a')));
+    const sweep = new OnlineStore(opened!.db);
     now = T0 + 3 * DAY - 1;
+    expect(await sweep.expireAll(now)).toBe(0);
     expect((await desk.call<Pulled>(http, 'GET', '/v1/online/pull?cursor=0')).body.items[0]!.envelope).not.toBeNull();
     now = T0 + 3 * DAY + 1;
+    // The periodic sweep (every site) erases it, and a pull finds the tombstone.
+    expect(await sweep.expireAll(now)).toBe(1);
+    expect(await sweep.expireAll(now)).toBe(0);
     const expired = await desk.call<Pulled>(http, 'GET', '/v1/online/pull?cursor=0');
     expect(expired.body.items).toHaveLength(1);
     expect(expired.body.items[0]).toMatchObject({ envelope: null, erasedAt: T0 + 3 * DAY + 1 });
@@ -179,6 +185,12 @@ describe.each(BACKENDS)('online submissions on $name', (backend) => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error?.code).toBe('unknown_site');
     expect((await http({ method: 'GET', url: '/form/site_a', headers: {} })).status).toBe(404);
+    // A phone's browser that scanned an old poster is told so in a page, in both languages.
+    const person = await app!.inject({ method: 'GET', url: '/form/site_a', headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(person.statusCode).toBe(404);
+    expect(person.headers['content-type']).toMatch(/^text\/html/);
+    expect(person.body).toContain('此地址没有开放的在线登记');
+    expect(person.body).toContain('There is no online registration at this address');
 
     await publish(http, desk, form(keys.publicRaw, { kid: 'sk2' }));
     const stale = await submit(http, envelope);

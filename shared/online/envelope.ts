@@ -5,12 +5,13 @@
  * central server only ever holds ciphertext: ECDH P-256 with a fresh ephemeral key per submission,
  * HKDF-SHA-256 (salt = the ephemeral public key, info = `intake-desk submission v1|<site code>`) to an
  * AES-256-GCM key, the site code as additional data. WebCrypto only, so the same code runs in every
- * current mobile browser (the page) and in Node 20 (the desk, the tests).
+ * current mobile browser (the page) and in Node 20 (the desk, the tests). Sealing lives in ./seal.ts
+ * (no zod, so the page's bundle stays small); this module adds the schema and opening (desk side).
  */
 import { z } from 'zod';
+import { aesKey, EnvelopeError, fromBase64Url, subtle, SUBMISSION_ENVELOPE_VERSION, utf8 } from './seal';
 
-export const SUBMISSION_ENVELOPE_VERSION = 1;
-const INFO_PREFIX = 'intake-desk submission v1|';
+export * from './seal';
 
 const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
 
@@ -26,63 +27,6 @@ export const submissionEnvelopeSchema = z.object({
   ct: b64url.min(22).max(90_000),
 });
 export type SubmissionEnvelope = z.infer<typeof submissionEnvelopeSchema>;
-
-export class EnvelopeError extends Error {
-  constructor(
-    readonly code: 'malformed' | 'wrong_key' | 'tampered',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EnvelopeError';
-  }
-}
-
-const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
-const utf8 = new TextEncoder();
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** A new submission key pair (on the desk that sets up online submissions). */
-export async function generateSubmissionKeyPair(): Promise<{ publicRaw: string; privatePkcs8: string }> {
-  const pair = (await subtle().generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
-  const publicRaw = new Uint8Array(await subtle().exportKey('raw', pair.publicKey));
-  const privatePkcs8 = new Uint8Array(await subtle().exportKey('pkcs8', pair.privateKey));
-  return { publicRaw: toBase64Url(publicRaw), privatePkcs8: toBase64Url(privatePkcs8) };
-}
-
-async function aesKey(sharedBits: ArrayBuffer, epk: Uint8Array<ArrayBuffer>, siteCode: string, usage: KeyUsage): Promise<CryptoKey> {
-  const ikm = await subtle().importKey('raw', sharedBits, 'HKDF', false, ['deriveKey']);
-  return subtle().deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: epk, info: utf8.encode(INFO_PREFIX + siteCode) },
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    [usage],
-  );
-}
-
-/** Seal `plaintext` (the submission's JSON) to the submission public key `publicRaw` (base64url). */
-export async function sealSubmission(kid: string, publicRaw: string, siteCode: string, plaintext: string): Promise<SubmissionEnvelope> {
-  const recipient = await subtle().importKey('raw', fromBase64Url(publicRaw), { name: 'ECDH', namedCurve: 'P-256' }, false, []);
-  const ephemeral = (await subtle().generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
-  const epk = new Uint8Array(await subtle().exportKey('raw', ephemeral.publicKey));
-  const shared = await subtle().deriveBits({ name: 'ECDH', public: recipient }, ephemeral.privateKey, 256);
-  const key = await aesKey(shared, epk, siteCode, 'encrypt');
-  const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
-  const ct = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: utf8.encode(siteCode) }, key, utf8.encode(plaintext)));
-  return { v: SUBMISSION_ENVELOPE_VERSION, kid, epk: toBase64Url(epk), iv: toBase64Url(iv), ct: toBase64Url(ct) };
-}
 
 /** Open an envelope with the submission private key (PKCS#8, base64url). Throws EnvelopeError. */
 export async function openSubmission(privatePkcs8: string, siteCode: string, envelope: unknown): Promise<string> {

@@ -25,8 +25,8 @@ export async function screenshotOnFailure(context: { task: { name: string; resul
  * A new page whose clock starts at TEST_CLOCK_START (the same instant as the test desk's core) and
  * runs on normally, so ages, dates and waiting times on screen never depend on today's date.
  */
-export async function newDeskPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'zh-CN' });
+export async function newDeskPage(browser: Browser, options: { viewport?: { width: number; height: number }; touch?: boolean } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'zh-CN', ...(options.touch ? { hasTouch: true, isMobile: true } : {}) });
   await page.clock.install({ time: TEST_CLOCK_START });
   return page;
 }

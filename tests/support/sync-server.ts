@@ -29,12 +29,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startSyncServer(options: { dataDir?: string; port?: number; now?: () => number } = {}): Promise<SyncServer> {
+export async function startSyncServer(options: { dataDir?: string; port?: number; now?: () => number; log?: (line: string) => void } = {}): Promise<SyncServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'intake-server-'));
   const port = options.port ?? (await freePort());
   const db = await openPglite(dataDir);
   await migrate(db, options.now);
-  const app = await buildServer({ db, ...(options.now ? { now: options.now } : {}), rateLimit: { burst: 10_000, perSecond: 10_000 } });
+  const app = await buildServer({ db, ...(options.now ? { now: options.now } : {}), ...(options.log ? { log: options.log } : {}), rateLimit: { burst: 10_000, perSecond: 10_000 } });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${port}`,

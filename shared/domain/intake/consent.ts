@@ -4,11 +4,9 @@
  */
 import { z } from 'zod';
 import { INPUT_LIMITS } from '../limits';
+import { CONSENT_METHODS, CONSENT_PURPOSES, CURRENT_NOTICE_VERSION } from './consent-rules';
 
-/** The notice text shown at the counter lives in resources/consent/<version>.<lang>.txt. */
-export const CURRENT_NOTICE_VERSION = '2026-11';
-export const CONSENT_PURPOSES = ['registration', 'service', 'safety'] as const;
-export const CONSENT_METHODS = ['counter', 'paper', 'online'] as const;
+export { CONSENT_METHODS, CONSENT_PURPOSES, CURRENT_NOTICE_VERSION, validateConsent } from './consent-rules';
 
 export const consentSchema = z.object({
   noticeVersion: z.string().min(1).max(20),
@@ -23,14 +21,4 @@ export type Consent = z.infer<typeof consentSchema>;
 
 export function defaultConsent(): Consent {
   return { noticeVersion: CURRENT_NOTICE_VERSION, purposes: [...CONSENT_PURPOSES], idConsent: false, guardianConsent: false, marketing: false, method: 'counter', paperFormNo: '' };
-}
-
-/** Consent problems by consent field, as message codes. */
-export function validateConsent(consent: Consent, context: { minor: boolean; hasIdNumber: boolean }): Partial<Record<keyof Consent, string>> {
-  const issues: Partial<Record<keyof Consent, string>> = {};
-  if (!consent.purposes.includes('registration')) issues.purposes = 'consent_registration_required';
-  if (context.hasIdNumber && !consent.idConsent) issues.idConsent = 'consent_id_required';
-  if (context.minor && !consent.guardianConsent) issues.guardianConsent = 'consent_guardian_required';
-  if (consent.method === 'paper' && consent.paperFormNo.trim() === '') issues.paperFormNo = 'required';
-  return issues;
 }

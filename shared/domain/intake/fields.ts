@@ -4,44 +4,10 @@
  * shows and requires is site configuration (presets below).
  */
 import { z } from 'zod';
-import { TRAVEL_DOCUMENT_TYPES } from '../identity';
+import { ID_TYPES, SKI_DISCIPLINES, SKI_ABILITIES, SKIER_TYPES, STANCES, GRADES, GENDERS, TEXT_LIMITS, type TextFieldName } from './field-values';
 
-export const ID_TYPES = ['cn_resident_id', ...TRAVEL_DOCUMENT_TYPES] as const;
-export type IdType = (typeof ID_TYPES)[number];
-
-export const SKI_DISCIPLINES = ['ski', 'snowboard', 'both'] as const;
-export const SKI_ABILITIES = ['first_time', 'beginner', 'intermediate', 'advanced', 'expert'] as const;
-/** ISO 11088 skier type used for binding release settings. */
-export const SKIER_TYPES = ['I', 'II', 'III'] as const;
-export const STANCES = ['regular', 'goofy'] as const;
-export const GRADES = ['ordinary', 'vip'] as const;
-export const GENDERS = ['male', 'female', 'unspecified'] as const;
-
-/**
- * The most characters each text field of a record may hold: the one number the zod schema below
- * enforces (core and renderer) and the form puts in the input's `maxLength`. Document numbers and
- * phone numbers leave room for the spaces and dashes people type; they are normalised on submit.
- */
-export const TEXT_LIMITS = {
-  name: 50,
-  mobile: 20,
-  landline: 20,
-  idNumber: 24,
-  birthDate: 10,
-  addressProvince: 40,
-  addressCity: 40,
-  addressDistrict: 40,
-  addressDetail: 100,
-  emergencyName: 50,
-  emergencyMobile: 20,
-  heightCm: 6,
-  weightKg: 6,
-  bootMondo: 6,
-  remarks: 500,
-  guardianName: 50,
-  guardianMobile: 20,
-} as const;
-export type TextFieldName = keyof typeof TEXT_LIMITS;
+export { ID_TYPES, SKI_DISCIPLINES, SKI_ABILITIES, SKIER_TYPES, STANCES, GRADES, GENDERS, TEXT_LIMITS } from './field-values';
+export type { IdType, TextFieldName } from './field-values';
 
 /**
  * One record's fields together, in UTF-8 bytes. The per-field limits already keep a record far

@@ -17,7 +17,8 @@ interface PlaceNode {
 /** Province → city → district from GB/T 2260, the tree the address pickers show. */
 const PLACES = pca as PlaceNode[];
 import { nameIssue, normalizeName } from '../names';
-import { TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields } from './fields';
+import type { FieldConfig, FieldName, IntakeFields } from './fields';
+import { TEXT_LIMITS } from './field-values';
 
 export interface FieldIssue {
   code: string;
