@@ -8,17 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
 import { DomainError } from '../../electron/core/errors';
 import { findMatches, startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
-import {
-  claimSubmission,
-  configureOnline,
-  followUpDetail,
-  loadByReceipt,
-  markFollowUp,
-  onlineQueue,
-  recordAttempt,
-  setOutcome,
-  sweepOnline,
-} from '../../electron/core/online/online-service';
+import { configureOnline, sweepOnline } from '../../electron/core/online/online-service';
+import { claimSubmission, followUpDetail, loadByReceipt, markFollowUp, onlineQueue, recordAttempt, setOutcome } from '../../electron/core/online/online-work';
 import { decide } from '../../electron/core/review/review-service';
 import { ONLINE_ENDPOINTS, formConfigResponseSchema, onlinePullResponseSchema, submitResponseSchema } from '../../shared/api/online-contract';
 import { defaultConsent } from '../../shared/domain/intake/consent';

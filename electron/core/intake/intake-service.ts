@@ -16,7 +16,7 @@ import { VIA_INTAKE, isFieldKey } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
 import { readCapture } from './capture';
-import { prepareProcessing } from '../online/online-service';
+import { prepareProcessing } from '../online/online-work';
 import { DomainError } from '../errors';
 import type { DraftSource, IntakeSource } from '../../../shared/domain/intake/sources';
 import type { Services } from '../services';

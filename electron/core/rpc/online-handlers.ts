@@ -1,19 +1,8 @@
 /** Handlers of the online-submission methods (shared/api/online-methods.ts): thin, the work is in core/online. */
 import type { MethodName } from '../../../shared/api/contract';
 import type { ONLINE_METHODS } from '../../../shared/api/online-methods';
-import {
-  claimSubmission,
-  configureOnline,
-  followUpDetail,
-  loadByReceipt,
-  markFollowUp,
-  onlineQueue,
-  onlineSettings,
-  recordAttempt,
-  releaseSubmission,
-  setOutcome,
-  sweepOnline,
-} from '../online/online-service';
+import { configureOnline, onlineSettings, sweepOnline } from '../online/online-service';
+import { claimSubmission, followUpDetail, loadByReceipt, markFollowUp, onlineQueue, recordAttempt, releaseSubmission, setOutcome } from '../online/online-work';
 import { SyncError } from '../sync/sync-client';
 import type { CallContext } from './handlers';
 import { RpcFailure } from './failure';
