@@ -110,8 +110,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // Only what the page needs (the submission public key, the field list, the consent notice: no
     // personal data) and, per submission, the sealed envelope, its receipt code, receipt time and size.
     // Erasing keeps the row (a tombstone) and moves it to a new cursor so every desk pulls the erasure.
+    // The submissions' cursor has its own row per site, so a submission never waits on a push's lock of `sites`.
     sql: `
-      ALTER TABLE sites ADD COLUMN online_cursor bigint NOT NULL DEFAULT 0;
+      CREATE TABLE online_cursors (
+        site_id text PRIMARY KEY REFERENCES sites (site_id),
+        last_cursor bigint NOT NULL
+      );
       CREATE TABLE online_forms (
         site_id text PRIMARY KEY REFERENCES sites (site_id),
         form text NOT NULL,

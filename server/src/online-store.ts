@@ -2,7 +2,7 @@
  * Storage of online submissions (issue 15; docs/decisions/0014-online-submissions.md), as parameterised
  * SQL. Per submission the server holds only the sealed envelope, the site, the receipt code, the receipt
  * time and the size; erasing drops the envelope and keeps the rest as a tombstone. Every statement names
- * its site first; the pull cursor is a per-site counter (`sites.online_cursor`).
+ * its site first; the pull cursor is a per-site counter (`online_cursors`).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Database, Queryable } from './db';
@@ -46,10 +46,18 @@ const num = (value: string | number): number => Number(value);
 
 class ReceiptTaken extends Error {}
 
+/**
+ * The site's next submission cursor. The row stays locked until the transaction ends, so a site's
+ * submissions commit in cursor order and a puller never skips one committed later at a lower cursor.
+ */
 async function nextCursor(tx: Queryable, siteId: string): Promise<number> {
-  const rows = await tx.query<{ online_cursor: string }>('UPDATE sites SET online_cursor = online_cursor + 1 WHERE site_id = $1 RETURNING online_cursor', [siteId]);
-  const cursor = rows[0]?.online_cursor;
-  if (cursor === undefined) throw new Error('site vanished');
+  const rows = await tx.query<{ last_cursor: string }>(
+    `INSERT INTO online_cursors (site_id, last_cursor) VALUES ($1, 1)
+     ON CONFLICT (site_id) DO UPDATE SET last_cursor = online_cursors.last_cursor + 1 RETURNING last_cursor`,
+    [siteId],
+  );
+  const cursor = rows[0]?.last_cursor;
+  if (cursor === undefined) throw new Error('no cursor');
   return num(cursor);
 }
 
@@ -122,16 +130,21 @@ export class OnlineStore {
   async erase(siteId: string, submissionIds: readonly string[], now: number): Promise<number> {
     if (submissionIds.length === 0) return 0;
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT online_cursor FROM sites WHERE site_id = $1 FOR UPDATE', [siteId]);
       const held = await tx.query<{ submission_id: string }>(
         'SELECT submission_id FROM online_submissions WHERE site_id = $1 AND submission_id = ANY($2::text[]) AND envelope IS NOT NULL ORDER BY cursor',
         [siteId, [...new Set(submissionIds)]],
       );
+      let erased = 0;
       for (const row of held) {
         const cursor = await nextCursor(tx, siteId);
-        await tx.query('UPDATE online_submissions SET envelope = NULL, erased_at = $3, cursor = $4 WHERE site_id = $1 AND submission_id = $2', [siteId, row.submission_id, now, cursor]);
+        // Re-checked under the cursor's lock: a concurrent erase of the same submission counts once.
+        const updated = await tx.query(
+          'UPDATE online_submissions SET envelope = NULL, erased_at = $3, cursor = $4 WHERE site_id = $1 AND submission_id = $2 AND envelope IS NOT NULL RETURNING cursor',
+          [siteId, row.submission_id, now, cursor],
+        );
+        erased += updated.length;
       }
-      return held.length;
+      return erased;
     });
   }
 
