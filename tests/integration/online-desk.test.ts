@@ -169,6 +169,25 @@ describe('online submissions on the desks', () => {
     expect(one.db.prepare('SELECT status, source FROM intakes WHERE id = ?').get(saved.intakeId)).toEqual({ status: 'valid', source: 'online' });
   });
 
+  it('publishes the walk-in form\'s fields in entry order with the notice and the separate ID consent, and publishes again when a manager changes the fields', async () => {
+    const { srv, one } = await onlineSite();
+    const read = async () => formConfigResponseSchema.parse(await (await fetch(`${srv.url}/form/site_hall/config`)).json());
+    const first = await read();
+    const keys = first.fields.map((field) => field.key);
+    expect(keys.slice(0, 4)).toEqual(['name', 'mobile', 'landline', 'idType']);
+    expect(keys).toContain('skiDiscipline');
+    expect(keys).not.toContain('grade');
+    expect(first.fields.find((field) => field.key === 'idNumber')?.required).toBe(true);
+    expect(first.consent.version).toBe('2026-11');
+    expect(first.consent.idNumberText['zh-CN']).toContain('身份证件号码');
+    expect(first.consent.text.en).toContain('Notice on collecting personal information');
+    one.services.transact(() => one.services.ops.append(STAFF.manager, { entity: 'config', entityId: 'intake_fields', changes: { skiDiscipline: 'hidden', remarks: 'required' } }));
+    await one.services.sync.syncNow();
+    const second = await read();
+    expect(second.fields.map((field) => field.key)).not.toContain('skiDiscipline');
+    expect(second.fields.find((field) => field.key === 'remarks')?.required).toBe(true);
+  });
+
   it('keeps a tampered submission in quarantine with the reason, never loaded and never lost', async () => {
     const { srv, one } = await onlineSite();
     const receipt = await customerSubmits(srv, CUSTOMER, true);

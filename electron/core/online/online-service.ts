@@ -8,6 +8,7 @@
  * The plaintext of a submission exists only here, in the encrypted database, and only until it is
  * processed or expires; logs name submissions by id, never by a value.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { ONLINE_ENDPOINTS, ONLINE_LIMITS, onlineEraseResponseSchema, onlinePullResponseSchema, publishFormResponseSchema, type PublishFormRequest, type PulledSubmission } from '../../../shared/api/online-contract';
 import { INITIAL_CURSOR } from '../../../shared/api/sync-contract';
@@ -33,7 +34,7 @@ export const FOLD_WINDOW_MS = 10 * 60_000;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-const META = { cursor: 'online_pull_cursor', open: 'online_open', url: 'online_form_url', retention: 'online_retention_days' } as const;
+const META = { cursor: 'online_pull_cursor', open: 'online_open', url: 'online_form_url', retention: 'online_retention_days', published: 'online_form_digest' } as const;
 
 const ENDPOINTS = {
   publish: { method: 'POST', path: ONLINE_ENDPOINTS.publish, signed: true, response: publishFormResponseSchema },
@@ -165,10 +166,12 @@ export async function configureOnline(services: Services, staffId: string, input
     services.transact(() => services.meta.set(META.open, '0'));
     return onlineSettings(services);
   }
-  const answer = await services.sync.signedClient().request('onlinePublish', ENDPOINTS.publish, formDefinition(services, keyring, input.open));
+  const form = formDefinition(services, keyring, input.open);
+  const answer = await services.sync.signedClient().request('onlinePublish', ENDPOINTS.publish, form);
   services.transact(() => {
     services.meta.set(META.open, input.open ? '1' : '0');
     services.meta.set(META.url, answer.url);
+    services.meta.set(META.published, formDigest(form));
     services.audit.append(staffId, input.open ? 'online.open' : 'online.close', answer.siteCode, { retentionDays: retentionDays(services) });
   });
   return onlineSettings(services);
@@ -294,8 +297,31 @@ export async function sendErasures(services: Services, client: SyncClient): Prom
 }
 
 /** The sync round's online part: pull, sweep, erase. */
+const formDigest = (form: PublishFormRequest): string => createHash('sha256').update(JSON.stringify(form)).digest('hex');
+
+/**
+ * The desk that opened the page publishes the form again when what it would publish changed (a
+ * manager changed which fields the site shows or requires, a new notice version): the page never
+ * asks for a field the desk no longer shows.
+ */
+export async function republishIfChanged(services: Services, client: SyncClient): Promise<boolean> {
+  const keyring = services.sync.store.keyring();
+  if (!keyring?.submission || services.meta.get(META.open) !== '1') return false;
+  const form = formDefinition(services, keyring, true);
+  const digest = formDigest(form);
+  if (services.meta.get(META.published) === digest) return false;
+  const answer = await client.request('onlinePublish', ENDPOINTS.publish, form);
+  services.transact(() => {
+    services.meta.set(META.url, answer.url);
+    services.meta.set(META.published, digest);
+    services.audit.append(null, 'online.republished', answer.siteCode);
+  });
+  return true;
+}
+
 export async function onlineRound(services: Services, client: SyncClient): Promise<void> {
   if (!services.sync.store.keyring()?.submission) return;
+  await republishIfChanged(services, client);
   await pullSubmissions(services, client);
   sweepOnline(services);
   await sendErasures(services, client);
