@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
 import { DomainError } from '../../electron/core/errors';
 import { findMatches, startDraft, submitWalkIn } from '../../electron/core/intake/intake-service';
-import { configureOnline, sweepOnline } from '../../electron/core/online/online-service';
+import { configureOnline, onlineSettings, sweepOnline } from '../../electron/core/online/online-service';
 import { claimSubmission, followUpDetail, loadByReceipt, markFollowUp, onlineQueue, recordAttempt, setOutcome } from '../../electron/core/online/online-work';
 import { decide } from '../../electron/core/review/review-service';
 import { ONLINE_ENDPOINTS, formConfigResponseSchema, onlinePullResponseSchema, submitResponseSchema } from '../../shared/api/online-contract';
@@ -272,16 +272,23 @@ describe('online submissions on the desks', () => {
     expect(atTwo.followUp[0]).toMatchObject({ submissionId: id, followUp: true, followUpReason: '证件号码校验位不对', attempts: 3, outcome: 'unreachable' });
     expect(followUpDetail(two.services, id).attempts.map((a) => [a.kind, a.by])).toEqual([['called', '王一'], ['no_answer', '王一'], ['message_sent', '王一']]);
 
-    clock.now = receipt.receivedAt + 30 * 24 * 60 * MINUTE;
-    expect(sweepOnline(one.services).expired).toBe(1);
-    expect(one.db.prepare('SELECT state, payload, sealed FROM online_submissions WHERE id = ?').get(id)).toEqual({ state: 'erased', payload: null, sealed: null });
-    // The tombstone: the work row (and its attempts) remain, the server erases the ciphertext.
-    expect(one.db.prepare('SELECT expired_at FROM online_work WHERE id = ?').get(id)).toEqual({ expired_at: clock.now });
-    expect(one.db.prepare('SELECT count(*) AS n FROM online_attempts WHERE submission_id = ?').get(id)).toEqual({ n: 3 });
+    // The manager shortens the retention to 10 days at desk one; desk two keeps the same rule.
+    await configureOnline(one.services, STAFF.manager, { open: true, retentionDays: 10 });
     await one.services.sync.syncNow();
-    const pulled = await one.services.sync.signedClient().request('pull', { method: 'GET', path: ONLINE_ENDPOINTS.pull, signed: true, response: onlinePullResponseSchema }, undefined, { cursor: '0', limit: '100' });
-    expect(pulled.items.find((i) => i.submissionId === id)).toMatchObject({ envelope: null, receiptCode: receipt.receiptCode });
     await two.services.sync.syncNow();
-    expect(two.db.prepare('SELECT state, payload FROM online_submissions WHERE id = ?').get(id)).toEqual({ state: 'erased', payload: null });
+    expect(onlineSettings(two.services)).toMatchObject({ open: true, retentionDays: 10 });
+    clock.now = receipt.receivedAt + 10 * 24 * 60 * MINUTE - MINUTE;
+    expect(sweepOnline(two.services).expired).toBe(0);
+    clock.now += MINUTE;
+    expect(sweepOnline(two.services).expired).toBe(1);
+    expect(two.db.prepare('SELECT state, payload, sealed FROM online_submissions WHERE id = ?').get(id)).toEqual({ state: 'erased', payload: null, sealed: null });
+    // The tombstone: the work row (and its attempts) remain, the server erases the ciphertext.
+    expect(two.db.prepare('SELECT expired_at FROM online_work WHERE id = ?').get(id)).toEqual({ expired_at: clock.now });
+    expect(two.db.prepare('SELECT count(*) AS n FROM online_attempts WHERE submission_id = ?').get(id)).toEqual({ n: 3 });
+    await two.services.sync.syncNow();
+    const pulled = await two.services.sync.signedClient().request('pull', { method: 'GET', path: ONLINE_ENDPOINTS.pull, signed: true, response: onlinePullResponseSchema }, undefined, { cursor: '0', limit: '100' });
+    expect(pulled.items.find((i) => i.submissionId === id)).toMatchObject({ envelope: null, receiptCode: receipt.receiptCode });
+    await one.services.sync.syncNow();
+    expect(one.db.prepare('SELECT state, payload FROM online_submissions WHERE id = ?').get(id)).toEqual({ state: 'erased', payload: null });
   });
 });

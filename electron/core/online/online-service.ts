@@ -34,7 +34,17 @@ export const FOLD_WINDOW_MS = 10 * 60_000;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-const META = { cursor: 'online_pull_cursor', open: 'online_open', url: 'online_form_url', retention: 'online_retention_days', published: 'online_form_digest' } as const;
+const META = { cursor: 'online_pull_cursor', url: 'online_form_url', published: 'online_form_digest' } as const;
+/** The site's choices (open or closed, retention), a config document every desk receives through the op log. */
+const CONFIG_DOC = 'online';
+
+function isOpen(services: Services): boolean {
+  return services.config.doc(CONFIG_DOC)?.['open'] === true;
+}
+
+function setConfig(services: Services, staffId: string, changes: { open?: boolean; retentionDays?: number }): void {
+  services.ops.append(staffId, { entity: 'config', entityId: CONFIG_DOC, changes });
+}
 
 const ENDPOINTS = {
   publish: { method: 'POST', path: ONLINE_ENDPOINTS.publish, signed: true, response: publishFormResponseSchema },
@@ -96,7 +106,7 @@ export function onlineSettings(services: Services): OnlineSettings {
   return {
     available: keyring !== null,
     enabled: submission !== undefined,
-    open: services.meta.get(META.open) === '1',
+    open: isOpen(services),
     url: services.meta.get(META.url) || null,
     siteCode: keyring?.siteId ?? null,
     keyId: submission?.current ?? null,
@@ -105,7 +115,7 @@ export function onlineSettings(services: Services): OnlineSettings {
 }
 
 function retentionDays(services: Services): number {
-  const stored = Number(services.meta.get(META.retention) ?? '');
+  const stored = Number(services.config.doc(CONFIG_DOC)?.['retentionDays'] ?? '');
   return Number.isInteger(stored) && stored >= 1 && stored <= 365 ? stored : ONLINE_LIMITS.retentionDays;
 }
 
@@ -151,7 +161,8 @@ export function formDefinition(services: Services, keyring: Keyring, open: boole
 export async function configureOnline(services: Services, staffId: string, input: { open: boolean; retentionDays?: number | undefined }): Promise<OnlineSettings> {
   let keyring = services.sync.store.keyring();
   if (!keyring) throw new DomainError('CONFLICT', 'register this desk with the central server first', undefined, { reason: 'not_enrolled' });
-  if (input.retentionDays !== undefined) services.transact(() => services.meta.set(META.retention, String(input.retentionDays)));
+  const retention = input.retentionDays;
+  if (retention !== undefined) services.transact(() => setConfig(services, staffId, { retentionDays: retention }));
   if (input.open && !keyring.submission) {
     const pair = await generateSubmissionKeyPair();
     const kid = services.ctx.randomId('sk').slice(0, 40);
@@ -163,13 +174,13 @@ export async function configureOnline(services: Services, staffId: string, input
   }
   if (!keyring.submission) {
     // Closing a page that never opened: nothing to publish.
-    services.transact(() => services.meta.set(META.open, '0'));
+    services.transact(() => setConfig(services, staffId, { open: false }));
     return onlineSettings(services);
   }
   const form = formDefinition(services, keyring, input.open);
   const answer = await services.sync.signedClient().request('onlinePublish', ENDPOINTS.publish, form);
   services.transact(() => {
-    services.meta.set(META.open, input.open ? '1' : '0');
+    setConfig(services, staffId, { open: input.open });
     services.meta.set(META.url, answer.url);
     services.meta.set(META.published, formDigest(form));
     services.audit.append(staffId, input.open ? 'online.open' : 'online.close', answer.siteCode, { retentionDays: retentionDays(services) });
@@ -300,13 +311,13 @@ export async function sendErasures(services: Services, client: SyncClient): Prom
 const formDigest = (form: PublishFormRequest): string => createHash('sha256').update(JSON.stringify(form)).digest('hex');
 
 /**
- * The desk that opened the page publishes the form again when what it would publish changed (a
+ * While the page is open, a desk publishes the form again when what it would publish changed (a
  * manager changed which fields the site shows or requires, a new notice version): the page never
- * asks for a field the desk no longer shows.
+ * asks for a field the desks no longer show. Desks publish the same form, so repeats are harmless.
  */
 export async function republishIfChanged(services: Services, client: SyncClient): Promise<boolean> {
   const keyring = services.sync.store.keyring();
-  if (!keyring?.submission || services.meta.get(META.open) !== '1') return false;
+  if (!keyring?.submission || !isOpen(services)) return false;
   const form = formDefinition(services, keyring, true);
   const digest = formDigest(form);
   if (services.meta.get(META.published) === digest) return false;
