@@ -121,9 +121,12 @@ export function rotateKeyring(keyring: Keyring): Keyring {
   return { ...keyring, current: next, dataKeys: { ...keyring.dataKeys, [String(next)]: randomBytes(DATA_KEY_BYTES).toString('base64') } };
 }
 
-/** Two copies of the site's keyring as one: every data key and submission key pair of either; the later current of each. */
+/**
+ * Two copies of the site's keyring as one: every data key and submission key pair of either; the
+ * later current of each; any other optional field this copy lacks is taken from theirs.
+ */
 export function mergeKeyrings(mine: Keyring, theirs: Keyring): Keyring {
-  const merged: Keyring = { ...mine, current: Math.max(mine.current, theirs.current), dataKeys: { ...theirs.dataKeys, ...mine.dataKeys } };
+  const merged: Keyring = { ...theirs, ...mine, current: Math.max(mine.current, theirs.current), dataKeys: { ...theirs.dataKeys, ...mine.dataKeys } };
   const a = mine.submission;
   const b = theirs.submission;
   if (a || b) {
