@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|server|sync|online]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|server|sync|online|online-desk]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
@@ -10,6 +10,7 @@ import { benchServerPush } from './server';
 import { benchOnlineSubmissions } from './online';
 import { benchSyncPull } from './sync';
 import { benchRealPath } from './real-path';
+import { benchOnlineDesk } from './online-desk';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'server') await benchServerPush();
   if (only === undefined || only === 'online') await benchOnlineSubmissions(Number(argument('submissions') ?? 2_000));
   if (only === undefined || only === 'sync') benchSyncPull(100_000, Number(argument('pull-ops') ?? 1_000_000));
+  if (only === undefined || only === 'online-desk') await benchOnlineDesk(Math.min(samples, 500));
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
 }
 

@@ -3,6 +3,7 @@
  * them (electron/core/oplog/types.ts is the shared vocabulary), so there is no import cycle.
  */
 import { CUSTOMER_OPS, INTAKE_OPS } from './customers/projectors';
+import { ONLINE_ATTEMPT_OPS, ONLINE_SUBMISSION_OPS } from './online/online-projector';
 import { CONFIG_OPS, STAFF_OPS } from './oplog/projectors';
 import type { OpKinds } from './oplog/types';
 import { PAPER_BATCH_OPS, PAPER_SHEET_OPS } from './paper/batch-projector';
@@ -21,4 +22,6 @@ export const OP_KINDS: OpKinds = {
   paper_entry: PAPER_ENTRY_OPS,
   paper_decision: PAPER_DECISION_OPS,
   scan: SCAN_OPS,
+  online_submission: ONLINE_SUBMISSION_OPS,
+  online_attempt: ONLINE_ATTEMPT_OPS,
 };

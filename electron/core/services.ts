@@ -9,6 +9,7 @@ import { SessionStore } from './auth/sessions';
 import type { CoreContext } from './context';
 import type { DeskKeys } from './crypto/desk-keys';
 import { MetaRepo } from './db/meta-repo';
+import { onlineRound } from './online/online-service';
 import { OpLog } from './oplog/oplog';
 import { OP_KINDS } from './op-kinds';
 import { CustomerRepo } from './customers/customer-repo';
@@ -83,5 +84,6 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
   };
   services.sync = new SyncService(services as Services);
   services.scanFolder = new ScanFolder(services as Services, secrets.dataDir);
+  services.sync.addRound('online', (client) => onlineRound(services as Services, client));
   return services as Services;
 }

@@ -13,6 +13,7 @@ import { PAPER_METHODS } from './paper-contract';
 import { REVIEW_METHODS } from './review-contract';
 import { BACKUP_METHODS } from './backup-contract';
 import { SYNC_METHODS } from './sync-methods';
+import { ONLINE_METHODS } from './online-methods';
 
 const empty = z.object({}).strict();
 const done = z.object({ done: z.literal(true) });
@@ -156,6 +157,7 @@ export const METHODS = {
   ...BACKUP_METHODS,
   ...SYNC_METHODS,
   ...PAPER_METHODS,
+  ...ONLINE_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

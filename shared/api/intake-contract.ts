@@ -9,6 +9,7 @@ import { SENSITIVE_FIELDS, clearedSchema } from '../domain/intake/changes';
 import { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
 import { draftSourceSchema, intakeSourceSchema } from '../domain/intake/sources';
 import { method } from './method';
+import { submissionIdSchema } from './online-contract';
 
 export { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
 
@@ -115,7 +116,16 @@ export const INTAKE_METHODS = {
     mutates: false,
   }),
   'intake.submit': method({
-    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), customerPresent: z.boolean(), cleared: clearedSchema }),
+    input: z.object({
+      draftId: draftIdSchema,
+      fields: intakeFieldsSchema,
+      consent: consentSchema,
+      customerId: customerIdSchema.nullable(),
+      customerPresent: z.boolean(),
+      cleared: clearedSchema,
+      /** A customer's online submission loaded by its receipt code (issue 15): saved with source `online`, once staff checked the ID shown. */
+      online: z.object({ submissionId: submissionIdSchema, idChecked: z.boolean() }).optional(),
+    }),
     output: z.object({ intakeId: intakeIdSchema, customerId: customerIdSchema, status: z.literal('pending_cross_check'), durationMs: z.number(), flags: z.array(z.string()) }),
     access: { permission: 'intake.create' },
     mutates: true,

@@ -211,9 +211,13 @@ function mobileLeaks(answer: unknown): string[] {
 }
 
 /** Methods whose whole purpose is one audited value in full; they are the reveal, not a mask. */
-const REVEALS: MethodName[] = ['customers.reveal', 'review.reveal', 'intake.draft.reveal'];
+// `online.load` hands the customer's own submission to the walk-in form in full, claimed and audited.
+const REVEALS: MethodName[] = ['customers.reveal', 'review.reveal', 'intake.draft.reveal', 'online.load'];
 /** A transcription draft holds only what this person typed from the paper in front of them, like a walk-in draft. */
 const OWN_TYPING: MethodName[] = ['paper.transcribe.open'];
+// Answers about online submissions need a central server and a sealed submission: their masks (name,
+// mobile; never the ID) are asserted in tests/integration/online-desk.test.ts.
+const MASKED_ELSEWHERE: MethodName[] = ['online.queue'];
 
 type Ctx = Awaited<ReturnType<typeof maskingDesk>>;
 /** How to ask each method that returns a customer or an intake about the test customer (in this order). */
@@ -249,7 +253,7 @@ describe('masks do not add up (item 9)', () => {
     const aboutFiles = new Set<string>(Object.keys(BACKUP_METHODS));
     const exposing = (Object.keys(METHODS) as MethodName[]).filter((method) => !aboutFiles.has(method) && personalKeysIn(METHODS[method].output).length > 0);
     // Walking the contract: a new method that returns customer data must be added to CALLS (or be an audited reveal).
-    expect(exposing.filter((method) => !(method in CALLS) && !REVEALS.includes(method) && !OWN_TYPING.includes(method))).toEqual([]);
+    expect(exposing.filter((method) => !(method in CALLS) && !REVEALS.includes(method) && !OWN_TYPING.includes(method) && !MASKED_ELSEWHERE.includes(method))).toEqual([]);
     expect(Object.keys(CALLS).filter((method) => !exposing.includes(method as MethodName))).toEqual([]);
 
     const desk = await maskingDesk();

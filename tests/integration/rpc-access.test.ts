@@ -113,6 +113,16 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   // The permission lets a maintainer through the dispatcher; the core then refuses anyone but a manager.
   'paper.scanFolder.set': [MG, MT],
   'paper.scanFolder.check': [MG, MT],
+  'online.settings': /* session */ [SP, GL, MG, SV, MT],
+  'online.configure': [MG],
+  'online.queue': [SP, GL, MG],
+  'online.claim': [SP, GL, MG],
+  'online.release': [SP, GL, MG],
+  'online.load': [SP, GL, MG],
+  'online.followUp': [SP, GL, MG],
+  'online.attempt': [SP, GL, MG],
+  'online.outcome': [SP, GL, MG],
+  'online.followUp.detail': [SP, GL, MG],
 };
 
 beforeAll(async () => {

@@ -16,6 +16,7 @@ import { VIA_INTAKE, isFieldKey } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
 import { readCapture, type Capture } from './capture';
+import { prepareProcessing } from '../online/online-work';
 import { DomainError } from '../errors';
 import type { DraftSource, IntakeSource } from '../../../shared/domain/intake/sources';
 import type { Services } from '../services';
@@ -158,6 +159,8 @@ export interface SubmitInput {
   customerPresent: boolean;
   /** Stored values this capture clears on purpose (a known customer only). */
   cleared?: FieldName[] | undefined;
+  /** A customer's online submission loaded at the counter by its receipt code, and whether staff checked the ID the customer shows. */
+  online?: { submissionId: string; idChecked: boolean } | undefined;
 }
 
 export function submitWalkIn(services: Services, staffId: string, input: SubmitInput) {
@@ -165,6 +168,11 @@ export function submitWalkIn(services: Services, staffId: string, input: SubmitI
   if (!draft) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   if (draft.paper) throw new DomainError('CONFLICT', 'a paper form is submitted as a transcription of its sheet', { draftId: 'paper_from_batch' });
   const fields = draft.source === 'correction' ? unmaskUnchanged(input.fields, draft.fields) : input.customerId ? confirmStored(services, input.customerId, input.fields) : input.fields;
+  if (input.online && draft.source === 'walk_in') {
+    // An online submission saved at the counter: source `online`, its 2-hour clock from the server's receipt.
+    const processing = prepareProcessing(services, staffId, input.online);
+    return submitIntake(services, staffId, { ...input, fields }, { source: 'online', startedAt: processing.receivedAt, draftId: draft.id, alsoInTransaction: processing.commit });
+  }
   return submitIntake(services, staffId, { ...input, fields }, { source: draft.source, startedAt: draft.startedAt, draftId: draft.id });
 }
 
@@ -199,7 +207,7 @@ export function checkSubmission(services: Services, staffId: string, input: { fi
 }
 
 /** Stores an intake; the caller's transaction (if any) holds it together with what led to it. */
-export function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; paper?: PaperOrigin | undefined }) {
+export function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; paper?: PaperOrigin | undefined; alsoInTransaction?: (intakeId: string) => void }) {
   const staff = services.staff.byId(staffId);
   if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
   const draft = { startedAt: origin.startedAt };
@@ -255,6 +263,7 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
     });
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
     if (paperSheet) recordTranscribed(services, staffId, { ...paperSheet, intakeId, scanId: null });
+    origin.alsoInTransaction?.(intakeId);
     services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
     // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
     const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');

@@ -23,6 +23,8 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   paper_entries: ['id'],
   paper_decisions: ['id'],
   scans: ['id'],
+  online_work: ['id'],
+  online_attempts: ['id'],
 };
 
 function canonical(value: unknown): unknown {

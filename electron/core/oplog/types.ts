@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/connection';
 
-export const ENTITY_TYPES = ['staff', 'config', 'customer', 'intake', 'review_event', 'paper_batch', 'paper_sheet', 'paper_entry', 'paper_decision', 'scan'] as const;
+export const ENTITY_TYPES = ['staff', 'config', 'customer', 'intake', 'review_event', 'paper_batch', 'paper_sheet', 'paper_entry', 'paper_decision', 'scan', 'online_submission', 'online_attempt'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 export type FieldValue = string | number | boolean | null;

@@ -23,7 +23,7 @@ import type { StaffRecord } from '../staff/staff-repo';
 import { toReviewEvent } from './projector';
 import { revealOptions } from './review-reveal';
 
-const QUEUE_COLUMNS = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name AS customer_name';
+const QUEUE_COLUMNS = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.started_at, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name AS customer_name';
 
 const q = statementsFor((db: Db) => ({
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
@@ -176,6 +176,8 @@ interface QueueRow {
   source: string;
   status: string;
   status_since: number;
+  /** For an online submission, the server's receipt time: its 2-hour deadline runs from there. */
+  started_at: number;
   submitted_at: number;
   entered_by: string;
   flags: string;
@@ -227,7 +229,7 @@ function item(row: QueueRow, context: QueueContext): QueueItem {
     suggested: row.status === 'pending_cross_check' && !assignee ? suggestChecker(row, context) : null,
     intakeId: row.id,
     source: row.source,
-    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.submitted_at, statusSince: row.status_since }, context.now, context.deadlines),
+    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.source === 'online' ? row.started_at : row.submitted_at, statusSince: row.status_since }, context.now, context.deadlines),
     customerName: maskName(row.customer_name ?? ''),
     status: row.status as QueueItem['status'],
     since: row.status_since,

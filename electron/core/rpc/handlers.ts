@@ -14,6 +14,7 @@ import { INTAKE_HANDLERS } from './intake-handlers';
 import { BACKUP_HANDLERS } from './backup-handlers';
 import { SYNC_HANDLERS } from './sync-handlers';
 import { PAPER_HANDLERS } from './paper-handlers';
+import { ONLINE_HANDLERS } from './online-handlers';
 
 export interface CallContext {
   services: Services;
@@ -119,4 +120,5 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
   ...BACKUP_HANDLERS,
   ...SYNC_HANDLERS,
   ...PAPER_HANDLERS,
+  ...ONLINE_HANDLERS,
 };

@@ -58,6 +58,17 @@ export const keyringSchema = z.object({
    * and a manager can show it again; optional (keyrings made before it, and room for more fields).
    */
   recoveryKey: z.string().max(64).optional(),
+  /**
+   * The organisation's online-submission key pairs (issue 15; docs/decisions/0015-online-desk.md),
+   * by key id: customers' phones seal to the current one's public key. Optional, so keyrings from
+   * before online submissions stay readable; older pairs stay so what was sealed to them opens.
+   */
+  submission: z
+    .object({
+      current: z.string().min(1).max(64),
+      keys: z.record(z.string().min(1).max(64), z.object({ publicRaw: z.string().min(80).max(96), privatePkcs8: z.string().min(40).max(400), createdAt: z.number().int() })),
+    })
+    .optional(),
 });
 export type Keyring = z.infer<typeof keyringSchema>;
 
@@ -116,6 +127,25 @@ export function createKeyring(orgId: string, siteId: string): Keyring {
 export function rotateKeyring(keyring: Keyring): Keyring {
   const next = keyring.current + 1;
   return { ...keyring, current: next, dataKeys: { ...keyring.dataKeys, [String(next)]: randomBytes(DATA_KEY_BYTES).toString('base64') } };
+}
+
+/**
+ * Two copies of the site's keyring as one: every data key and submission key pair of either; the
+ * later current of each; any other optional field this copy lacks is taken from theirs.
+ */
+export function mergeKeyrings(mine: Keyring, theirs: Keyring): Keyring {
+  const merged: Keyring = { ...theirs, ...mine, current: Math.max(mine.current, theirs.current), dataKeys: { ...theirs.dataKeys, ...mine.dataKeys } };
+  // The newer version's recovery key is the organisation's current one.
+  if (theirs.current > mine.current && theirs.recoveryKey) merged.recoveryKey = theirs.recoveryKey;
+  const a = mine.submission;
+  const b = theirs.submission;
+  if (a || b) {
+    const keys = { ...b?.keys, ...a?.keys };
+    const newest = [a, b].filter((s): s is NonNullable<typeof s> => s !== undefined).map((s) => ({ kid: s.current, at: keys[s.current]?.createdAt ?? 0 }));
+    newest.sort((x, y) => y.at - x.at || (x.kid < y.kid ? -1 : 1));
+    merged.submission = { current: newest[0]?.kid ?? '', keys };
+  }
+  return merged;
 }
 
 export function dataKey(keyring: Keyring, version: number): Buffer {

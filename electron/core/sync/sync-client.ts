@@ -34,6 +34,14 @@ export class SyncError extends Error {
 type Endpoint = keyof typeof SYNC_ENDPOINTS;
 type Response<E extends Endpoint> = z.infer<(typeof SYNC_ENDPOINTS)[E]['response']>;
 
+/** What a request needs to know of its endpoint. */
+export interface EndpointSpec<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  signed: boolean | 'self';
+  response: z.ZodType<T>;
+}
+
 export interface SyncCredentials {
   siteId: string;
   deskId: string;
@@ -72,7 +80,12 @@ export class SyncClient {
   ) {}
 
   async call<E extends Endpoint>(endpoint: E, body?: unknown, query?: Record<string, string>): Promise<Response<E>> {
-    const spec = SYNC_ENDPOINTS[endpoint];
+    const spec: EndpointSpec<unknown> = SYNC_ENDPOINTS[endpoint];
+    return this.request(endpoint, spec, body, query) as Promise<Response<E>>;
+  }
+
+  /** Any signed endpoint of ours (the sync endpoints above, the online-submission ones in core/online). */
+  async request<T>(endpoint: string, spec: EndpointSpec<T>, body?: unknown, query?: Record<string, string>): Promise<T> {
     const search = query ? `?${new URLSearchParams(query).toString()}` : '';
     const path = `${spec.path}${search}`;
     const text = spec.method === 'GET' ? '' : JSON.stringify(body ?? {});
@@ -98,6 +111,6 @@ export class SyncClient {
     }
     const parsed = spec.response.safeParse(json);
     if (!parsed.success) throw new SyncError('bad_server_address', 'invalid_response', `the answer to ${endpoint} does not follow the contract`);
-    return parsed.data as Response<E>;
+    return parsed.data;
   }
 }

@@ -20,6 +20,7 @@ import {
   isRecoveryDeskId,
   privateKeyOf,
   recoveryDesk,
+  mergeKeyrings,
   rotateKeyring,
   shortAuthString,
   unwrapKeyring,
@@ -102,6 +103,18 @@ export class SyncService {
       quarantined: this.services.ops.quarantinedSealed().length,
       pairing: enrolling ? { code: this.store.deviceId, sas: this.pendingKeyring?.sas ?? null } : null,
     };
+  }
+
+  /** Features that talk to the server as well (online submissions) take part in every round, after the ops. */
+  private readonly rounds_: Array<{ name: string; run: (client: SyncClient) => Promise<unknown> }> = [];
+
+  addRound(name: string, run: (client: SyncClient) => Promise<unknown>): void {
+    this.rounds_.push({ name, run });
+  }
+
+  /** A client signed as this desk, for a feature's own endpoints. */
+  signedClient(): SyncClient {
+    return this.client();
   }
 
   private client(): SyncClient {
@@ -258,7 +271,7 @@ export class SyncService {
     if (keyring.recoveryKey !== held) {
       // A new recovery key made on this desk: the old recovery desk can no longer read what comes next.
       if (inKeyring && inKeyring !== rescuer.deskId) await client.call('revoke', { deskId: inKeyring }).catch((error: unknown) => log.warn('the old recovery desk was not revoked', { code: error instanceof SyncError ? error.code : 'internal' }));
-      await this.rotate(held);
+      await this.rotate((current) => (held ? { ...current, recoveryKey: held } : current));
     }
     this.services.transact(() => this.store.setRecoveryDeskId(rescuer.deskId));
   }
@@ -363,11 +376,11 @@ export class SyncService {
   }
 
   /** A new data-key version for every active desk; nothing old is re-encrypted. */
-  async rotate(recoveryKey?: string): Promise<{ keyVersion: number }> {
+  async rotate(change: (keyring: Keyring) => Keyring = (keyring) => keyring): Promise<{ keyVersion: number }> {
     const keyring = this.store.keyring();
     if (!keyring) throw new SyncError('refused', 'forbidden', 'this desk is not enrolled');
-    const rotated = rotateKeyring(keyring);
-    const next = recoveryKey ? { ...rotated, recoveryKey } : rotated;
+    // A change to the keyring (a new submission key pair, a new recovery key) travels as a new version, which every desk takes.
+    const next = rotateKeyring(change(keyring));
     const { desks } = await this.client().call('listDesks');
     const active = desks.filter((d) => d.state === 'active');
     for (let i = 0; i < active.length; i += SYNC_LIMITS.keyringEntries) {
@@ -450,6 +463,14 @@ export class SyncService {
       const pushed = await this.push(client);
       const pulled = await this.pull(client);
       await this.pullAttachments(client);
+      for (const round of this.rounds_) {
+        try {
+          await round.run(client);
+        } catch (error) {
+          // The ops are in; a feature's trouble is its own and is tried again next round.
+          log.warn('a sync round step failed', { step: round.name, problem: error instanceof SyncError ? error.problem : 'internal', code: error instanceof SyncError ? error.code : 'internal' });
+        }
+      }
       this.rounds += 1;
       if (this.rounds % DIGEST_EVERY === 0) await this.compareDigest(client);
       this.services.transact(() => this.store.setLastSyncAt(this.services.ctx.now()));
@@ -477,10 +498,7 @@ export class SyncService {
       try {
         const opened = unwrapKeyring(wrapped, this.self(), wrapper.boxPublicKey);
         if (opened.siteId !== this.store.siteId) continue;
-        // The newer version's recovery key is the organisation's current one.
-        merged = merged
-          ? { ...merged, current: Math.max(merged.current, opened.current), dataKeys: { ...opened.dataKeys, ...merged.dataKeys }, ...(opened.current > merged.current && opened.recoveryKey ? { recoveryKey: opened.recoveryKey } : {}) }
-          : opened;
+        merged = merged ? mergeKeyrings(merged, opened) : opened;
         if (!keyring) sas = shortAuthString(this.store.publicSelf(), toDeskPublic(wrapper));
       } catch {
         log.warn('a wrapped keyring did not open', { wrappedBy: wrapped.wrappedBy });

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../../shared/api';
 import { AuditScreen } from '../features/audit/AuditScreen';
+import { OnlineScreen } from '../features/online/OnlineScreen';
+import { useOnlineCounts } from '../features/online/useOnlineCounts';
 import { SearchScreen } from '../features/customers/SearchScreen';
 import { WalkInScreen } from '../features/intake/WalkInScreen';
 import { ReviewScreen } from '../features/review/ReviewScreen';
@@ -27,6 +29,7 @@ export function Shell({ session }: { session: ActiveSession }) {
   const [showShortcuts, setShowShortcuts] = useState(false);
   useActivityHeartbeat(session.idleLockMs);
   const reviewCount = useReviewCounts(session.permissions.includes('review.act'), page);
+  const online = useOnlineCounts(session.permissions.includes('intake.create'), page);
 
   const lock = useCallback(async () => {
     const result = await api.call('auth.lock');
@@ -98,7 +101,9 @@ export function Shell({ session }: { session: ActiveSession }) {
             {pages.map((id, index) => (
               <li key={id}>
                 <button type="button" className={id === current ? 'sidenav__item sidenav__item--current' : 'sidenav__item'} aria-current={id === current ? 'page' : undefined} onClick={() => setPage(id)}>
-                  <span>{t(`nav.${id}`)}{id === 'review' && reviewCount > 0 && <span className="count" data-testid="review-count"> {reviewCount}</span>}</span>
+                  <span>{t(`nav.${id}`)}{id === 'review' && reviewCount > 0 && <span className="count" data-testid="review-count"> {reviewCount}</span>}
+                    {id === 'online' && online.waiting > 0 && <span className="count" data-testid="online-count"> {online.waiting}</span>}
+                    {id === 'online' && online.alerts > 0 && <span className="deadline deadline--escalated" data-testid="online-alert-count" title={t('onlineDesk.queue.alerts', { count: online.alerts })}> {t('onlineDesk.navAlerts', { count: online.alerts })}</span>}</span>
                   <kbd>Alt+{index + 1}</kbd>
                 </button>
               </li>
@@ -118,6 +123,7 @@ export function Shell({ session }: { session: ActiveSession }) {
           {current === 'staff' && <StaffScreen canManage={session.permissions.includes('staff.manage')} selfId={session.staff.id} />}
           {current === 'settings' && <SettingsScreen />}
           {current === 'audit' && <AuditScreen canReadStaff={session.permissions.includes('staff.read')} />}
+          {current === 'online' && <OnlineScreen />}
         </main>
       </div>
       <StatusBar />
@@ -136,6 +142,7 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>F4</kbd></dt><dd>{t('shortcut.load')}</dd>
               <dt><kbd>F6</kbd></dt><dd>{t('shortcut.place')}</dd>
               <dt><kbd>F7</kbd></dt><dd>{t('shortcut.arrived')}</dd>
+              <dt><kbd>F8</kbd></dt><dd>{t('onlineDesk.shortcut')}</dd>
               <dt><kbd>Ctrl+Enter</kbd></dt><dd>{t('shortcut.selfReview')}</dd>
               <dt><kbd>Esc</kbd></dt><dd>{t('shortcut.escape')}</dd>
               <dt><kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd></dt><dd>{t('shortcut.lists')}</dd>

@@ -9,6 +9,7 @@ export const PAGES = [
   { id: 'staff', permission: 'staff.read' },
   { id: 'settings', permission: 'settings.manage' },
   { id: 'audit', permission: 'audit.read' },
+  { id: 'online', permission: 'intake.create' },
 ] as const satisfies ReadonlyArray<{ id: string; permission: Permission | null }>;
 
 export type PageId = (typeof PAGES)[number]['id'];

@@ -13,14 +13,12 @@ import { migration0006 } from './0006_field_changes';
 import { migration0007 } from './0007_paper_batches';
 import { migration0008 } from './0008_filter_indexes';
 import { migration0009 } from './0009_first_password';
+import { migration0010 } from './0010_online_submissions';
 import { migration0011 } from './0011_paper_transcription';
 import { migration0012 } from './0012_scans';
 import type { Migration } from './types';
 
-/** MERGE STAND-IN: version 10 lands with the online-desk branch. */
-const reservedForMerge = (version: number): Migration => ({ version, name: `reserved_${version}`, up() {} });
-
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, reservedForMerge(10), migration0011, migration0012];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function currentVersion(db: Db): number {

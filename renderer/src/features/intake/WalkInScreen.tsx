@@ -27,6 +27,7 @@ import { CustomerConfirmation } from './CustomerConfirmation';
 import { useDraft } from './useDraft';
 import { placeFromCounty, splitAddress } from './address';
 import { wedgeReader, type CardRead, type TypedInto } from './card-reader';
+import { LoadedSubmissionBanner, ReceiptLoader, loadedFor, rememberLoaded, type LoadedSubmission } from '../online/ReceiptLoader';
 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
 const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
@@ -80,6 +81,9 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
+  /** A customer's online submission loaded by its receipt code (issue 15), and whether the ID shown was checked against it. */
+  const [online, setOnline] = useState<LoadedSubmission | null>(null);
+  const [idChecked, setIdChecked] = useState(false);
   const now = useNow(1000);
   /** Fields this entry took from an ID card read (issue 11 item 14), until someone edits them. */
   const [fromCard, setFromCard] = useState<{ draftId: string; fields: ReadonlySet<FieldName> } | null>(null);
@@ -88,6 +92,11 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     () => wedgeReader(window, { accepts: (target) => target instanceof Node && formRef.current?.contains(target) === true }).start((read, typedInto) => onCardRead.current(read, typedInto)),
     [],
   );
+  // Back from another page: the entry still holds the submission it was loaded with.
+  const draftKey = draft?.id ?? null;
+  useEffect(() => {
+    if (draftKey) setOnline(loadedFor(draftKey));
+  }, [draftKey]);
 
   useEffect(() => {
     void api.call('intake.config').then((result) => {
@@ -358,6 +367,16 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     });
   };
 
+  /** A loaded submission fills the form as if typed; the cursor goes to the ID check. */
+  const loadSubmission = (loaded: LoadedSubmission): void => {
+    if (!started) markArrived();
+    setOnline(loaded);
+    rememberLoaded(draft.id, loaded);
+    setIdChecked(false);
+    flushSync(() => update({ fields: loaded.fields, consent: loaded.consent }));
+    formRef.current?.querySelector<HTMLElement>('[name="onlineIdChecked"]')?.focus();
+  };
+
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
     if (paper) {
@@ -371,7 +390,15 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       paper.onDone(t(`paper.transcribe.outcome.${typed.value.outcome}`, { formNo: typed.value.formNo, count: typed.value.differing }));
       return;
     }
-    const result = await api.call('intake.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, customerPresent, cleared: draft.cleared });
+    const result = await api.call('intake.submit', {
+      draftId: draft.id,
+      fields: draft.fields,
+      consent: draft.consent,
+      customerId: draft.customerId,
+      customerPresent,
+      cleared: draft.cleared,
+      ...(online ? { online: { submissionId: online.submissionId, idChecked } } : {}),
+    });
     if (!result.ok) {
       setServerErrors(result.error.fields ?? {});
       setSubmitError(errorMessage(t, result.error));
@@ -383,6 +410,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
 
   /** Start the next customer's entry; the form comes back only once the new draft exists. */
   const next = async (): Promise<void> => {
+    if (draft) rememberLoaded(draft.id, null);
     await startNew();
     setTouched(new Set());
     setMatches([]);
@@ -392,6 +420,8 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     setServerErrors({});
     setReviewing(false);
     setSubmitted(null);
+    setOnline(null);
+    setIdChecked(false);
     // A discarded entry keeps the form mounted (no autofocus): the next customer starts at the name.
     requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[name="name"]')?.focus());
   };
@@ -467,10 +497,23 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
           {finderQuery.length >= 4 && found.length === 0 && <span className="muted" data-testid="finder-none"> {t('intake.finderNone')}</span>}
         </div>
       )}
+      {!online && draft.source === 'walk_in' && <ReceiptLoader onLoaded={loadSubmission} />}
       {!draft.customerId && offers.length > 0 && (
         <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onFocus={paper ? (event) => paper.onField((event.target as HTMLElement).getAttribute('name')) : undefined} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
+        {online && (
+          <LoadedSubmissionBanner
+            loaded={online}
+            idChecked={idChecked}
+            now={now}
+            error={serverErrors['idChecked'] ? t(`fieldError.${serverErrors['idChecked']}`) : undefined}
+            onIdChecked={(checked) => {
+              setIdChecked(checked);
+              setServerErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== 'idChecked')));
+            }}
+          />
+        )}
         <IntakeFieldsForm
           fields={draft.fields}
           config={config}

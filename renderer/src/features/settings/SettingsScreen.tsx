@@ -14,6 +14,7 @@ import { QuarantinePanel } from './QuarantinePanel';
 import { ReviewSettings } from './ReviewSettings';
 import { BackupSettings } from '../backup/BackupSettings';
 import { SyncSettings } from './SyncSettings';
+import { OnlineSettings } from '../online/OnlineSettings';
 import { PrintFormsPanel } from '../paper/PrintFormsPanel';
 import { DoubleEntrySettings } from '../paper/DoubleEntrySettings';
 import { ScanFolderSettings } from '../paper/ScanFolderSettings';
@@ -83,6 +84,7 @@ export function SettingsScreen() {
       <DoubleEntrySettings canChange={canChangePolicy} />
       <FieldSettings />
       <SyncSettings />
+      <OnlineSettings />
       {canPrintForms && <PrintFormsPanel />}
       <QuarantinePanel />
       {canBackUp && <BackupSettings />}
