@@ -37,7 +37,7 @@ export const siteCodeSchema = siteIdSchema;
 
 /** A receipt code the customer shows at the counter: 8 characters of Crockford base32, shown as XXXX-XXXX. */
 export const receiptCodeSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/, 'must be 8 characters of the receipt alphabet');
-export const submissionIdSchema = z.string().regex(/^sub_[A-Za-z0-9_-]{16,40}$/, 'must be a submission id');
+export const submissionIdSchema = z.string().max(44).regex(/^sub_[A-Za-z0-9_-]{16,40}$/, 'must be a submission id');
 
 /** One field of the site's form, in the entry screen's order (no personal data: configuration only). */
 export const onlineFieldSchema = z.object({

@@ -7,10 +7,13 @@ import { BATCH_CODE_PATTERN, SERIAL_MAX } from '../domain/paper/serial';
 import { method } from './method';
 import { draftSchema } from './intake-contract';
 import { consentSchema } from '../domain/intake/consent';
-import { intakeFieldsSchema } from '../domain/intake/fields';
+import { FIELD_NAMES, intakeFieldsSchema } from '../domain/intake/fields';
 import { clearedSchema } from '../domain/intake/changes';
 import { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
-import { doubleEntrySettingsSchema } from '../domain/paper/double-entry';
+import { COMPARED_CONSENT, doubleEntrySettingsSchema } from '../domain/paper/double-entry';
+
+/** What double entry compares, and so what a lead decides on: the fields, the consent boxes, the customer chosen. */
+const comparedKeySchema = z.enum([...FIELD_NAMES, ...COMPARED_CONSENT.map((box) => `consent.${box}` as const), 'customerId']);
 
 export const PAPER_BATCH_MAX_SHEETS = 1000;
 export const SHEET_STATES = ['pending', 'transcribed', 'void', 'missing'] as const;
@@ -199,7 +202,7 @@ export const PAPER_METHODS = {
       .object({
         batchId: paperBatchIdSchema,
         serial: z.number().int().min(1).max(SERIAL_MAX),
-        choices: z.record(z.string().max(40), z.union([z.object({ pick: z.enum(['a', 'b']) }).strict(), z.object({ value: z.string().max(500, { message: 'too_long' }) }).strict()])),
+        choices: z.partialRecord(comparedKeySchema, z.union([z.object({ pick: z.enum(['a', 'b']) }).strict(), z.object({ value: z.string().max(500, { message: 'too_long' }) }).strict()])),
       })
       .strict(),
     output: z.object({ intakeId: intakeIdSchema }),

@@ -1,7 +1,8 @@
 // Issue 10, items 8 and 9: a real central server (Fastify + PGlite in a temp folder) and two desks
 // (browser host + core worker + SQLCipher database each, their own data folders). Desk 2 is paired
 // in its Settings by the 6-digit check code; an intake typed at desk 1 is cross-checked and approved
-// at desk 2 in Chromium and shows valid at desk 1; then the server is cut off mid-push and restarted.
+// at desk 2 in Chromium and shows valid at desk 1; then the server is cut off mid-push (a proxy
+// cuts the connection after the server took the push, before the desk hears the answer) and restarted.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -11,6 +12,7 @@ import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { launchChromium, newDeskPage, signInWithKeyboard, typeCredentials } from '../support/browser';
 import { MANAGER, TEST_CLOCK_START, connect, expectOk, setUpDesk, signedIn, startDesk, type RpcClient } from '../support/desk';
+import { startCutProxy, type CutProxy } from '../support/cut-proxy';
 import { startSyncServer, type SyncServer } from '../support/sync-server';
 import { typeWalkIn } from '../support/walk-in';
 
@@ -20,6 +22,7 @@ const pages: Page[] = [];
 const desks: Desk[] = [];
 const clients: RpcClient[] = [];
 let server: SyncServer | null = null;
+const proxies: CutProxy[] = [];
 const SLOW = { timeout: 60_000, interval: 250 };
 
 const fields = (overrides: Partial<IntakeFields>): IntakeFields => ({
@@ -45,7 +48,7 @@ async function client(desk: Desk, username?: string, password?: string): Promise
 }
 
 /** Desk 1 (site's first desk, with staff A, B and a lead) and desk 2 (its own manager), paired in desk 2's Settings. */
-async function twoDesks(srv: SyncServer) {
+async function twoDesks(srv: SyncServer, url = srv.url) {
   const one = await startDesk();
   desks.push(one);
   const manager1 = await client(one);
@@ -53,7 +56,7 @@ async function twoDesks(srv: SyncServer) {
   for (const [username, displayName, role] of [['staff.a', '甲专员', 'specialist'], ['staff.b', '乙专员', 'specialist'], ['lead.l', '丙组长', 'group_lead']] as const) {
     expectOk(await manager1.call('staff.create', { username, displayName, role, certified: true, password: 'Password123', passwordSetByStaff: true }));
   }
-  const { recoveryKey } = expectOk(await manager1.call('sync.register', { serverUrl: srv.url, organisationId: 'org_lodge', siteId: 'site_hall' }));
+  const { recoveryKey } = expectOk(await manager1.call('sync.register', { serverUrl: url, organisationId: 'org_lodge', siteId: 'site_hall' }));
   // The key printed at setup is the organisation's one: registration makes no second key.
   expect(recoveryKey).toBeNull();
 
@@ -66,7 +69,7 @@ async function twoDesks(srv: SyncServer) {
   const screen2 = await page();
   await signInWithKeyboard(screen2, two.launchUrl(), 'zhao.mgr', 'Manager2026', '赵经理');
   await screen2.keyboard.press('Alt+6');
-  await screen2.getByLabel('服务器地址').fill(srv.url);
+  await screen2.getByLabel('服务器地址').fill(url);
   await screen2.getByLabel('站点编号').last().fill('site_hall');
   await screen2.getByTestId('sync-enrol').click();
   await screen2.getByTestId('pairing-code').waitFor();
@@ -94,6 +97,7 @@ afterEach(async (context) => {
   for (const each of desks.splice(0)) await each.close();
   await server?.stop().catch(() => undefined);
   server = null;
+  for (const each of proxies.splice(0)) await each.close();
 });
 
 afterAll(async () => {
@@ -149,7 +153,10 @@ describe('two desks and the central server', () => {
 
   it('the server is cut off mid-push and restarted: the status bar says so, and nothing is lost or doubled', async () => {
     const srv = await startServer();
-    const { one, two, manager1, manager2 } = await twoDesks(srv);
+    // The desks reach the server through a proxy that cuts the connection in the middle of a push.
+    const proxy = await startCutProxy(srv.port);
+    proxies.push(proxy);
+    const { one, two, manager1, manager2 } = await twoDesks(srv, proxy.url);
     const screen1 = await page();
     await signInWithKeyboard(screen1, one.launchUrl(), MANAGER.username, MANAGER.password, MANAGER.displayName);
     const a = await client(one, 'staff.a');
@@ -159,26 +166,37 @@ describe('two desks and the central server', () => {
       return expectOk(await a.call('intake.submit', { draftId: draft.id, fields: fields({ name, mobile, idNumber }), consent, customerId: null, customerPresent: true })).intakeId;
     };
     await submit('张伟', '13700000001', '440524188001010014');
+    await expect.poll(async () => expectOk(await manager1.call('sync.status')).pending, SLOW).toBe(0);
+
+    // Mid-push: the server receives and stores the push, the desk never hears the answer; then the server goes down.
+    const cut = proxy.cutNextPush();
+    await submit('王芳', '13700000002', '11010519491231002X');
+    await manager1.call('sync.now');
+    await cut;
     await srv.stop();
     server = null;
     // Entry never waits for the network: saving works with the server gone.
-    await submit('王芳', '13700000002', '11010519491231002X');
+    await submit('陈静', '13700000003', '110105198001010032');
     await expect.poll(() => screen1.getByTestId('sync-problem').getAttribute('data-problem').catch(() => null), SLOW).toBe('server_unreachable');
     expect(await screen1.getByTestId('sync-problem').textContent()).toContain('无法连接服务器');
     expect(await screen1.getByTestId('sync-connection').textContent()).toBe('离线');
     expect(await screen1.getByTestId('sync-pending').textContent()).not.toBe('没有待同步的更改');
 
-    await startServer({ dataDir: srv.dataDir, port: srv.port });
+    const restarted = await startServer({ dataDir: srv.dataDir, port: srv.port });
     await expect.poll(() => screen1.getByTestId('sync-pending').textContent(), SLOW).toBe('没有待同步的更改');
     await expect.poll(() => screen1.getByTestId('sync-problem').count(), SLOW).toBe(0);
     const status1 = expectOk(await manager1.call('sync.status'));
     expect(status1).toMatchObject({ pending: 0, state: 'connected', problem: null });
-    await expect.poll(async () => {
-      await manager2.call('sync.now');
-      const [customer] = expectOk(await manager2.call('customers.search', { query: '13700000002' }));
-      return customer ? 1 : 0;
-    }, SLOW).toBe(1);
+    // The server holds each op once, although the cut push arrived twice.
+    const doubled = await restarted.query<{ n: number }>('SELECT count(*)::int AS n FROM (SELECT device_id, seq FROM ops GROUP BY device_id, seq HAVING count(*) > 1) AS twice');
+    expect(doubled[0]?.n).toBe(0);
+    for (const mobile of ['13700000002', '13700000003']) {
+      await expect.poll(async () => {
+        await manager2.call('sync.now');
+        return expectOk(await manager2.call('customers.search', { query: mobile })).length;
+      }, SLOW).toBe(1);
+    }
     const b = await client(two, 'zhao.mgr', 'Manager2026');
-    expect(expectOk(await b.call('customers.search', { query: '13700000001' }))).toHaveLength(1);
+    for (const mobile of ['13700000001', '13700000002', '13700000003']) expect(expectOk(await b.call('customers.search', { query: mobile }))).toHaveLength(1);
   });
 });

@@ -15,9 +15,9 @@ let mine = '';
 beforeAll(async () => {
   core = openCore({ dataDir: tempDataDir('queues'), keyHex: generateKeyHex(), appVersion: 'test', now: () => TEST_CLOCK_START });
   const managerId = await initializeDesk(core.services, { organisationName: '队列', siteName: '队列', deskName: '队列', manager: { username: 'queue.manager', displayName: '队列经理', password: 'Queues2026x' } });
-  const other = (await createStaff(core.services, managerId, { username: 'other.one', displayName: '他人', role: 'specialist', certified: true, password: 'Password123' })).id;
-  mine = (await createStaff(core.services, managerId, { username: 'me.myself', displayName: '本人', role: 'specialist', certified: true, password: 'Password123' })).id;
-  const lead = (await createStaff(core.services, managerId, { username: 'lead.one', displayName: '组长', role: 'group_lead', certified: true, password: 'Password123' })).id;
+  const other = (await createStaff(core.services, managerId, { username: 'other.one', displayName: '他人', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true })).id;
+  mine = (await createStaff(core.services, managerId, { username: 'me.myself', displayName: '本人', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true })).id;
+  const lead = (await createStaff(core.services, managerId, { username: 'lead.one', displayName: '组长', role: 'group_lead', certified: true, password: 'Password123', passwordSetByStaff: true })).id;
   // Other people's records first (older), then this person's: more than one page of each.
   core.services.transact(() => writeDemoHistory(core.services, { specialists: [other, other], lead, manager: managerId }, 3200, seededRandom(3), TEST_CLOCK_START - 30 * 86_400_000));
   core.services.transact(() => writeDemoHistory(core.services, { specialists: [mine, other], lead, manager: managerId }, 1200, seededRandom(4), TEST_CLOCK_START - 10 * 86_400_000));
