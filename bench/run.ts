@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'platform') await benchPlatform(distDir);
   if (only === undefined || only === 'oplog') benchOplog();
   if (only === undefined || only === 'server') await benchServerPush();
-  if (only === undefined || only === 'sync') benchSyncPull(Number(argument('sync-ops') ?? 100_000), Number(argument('pull-ops') ?? 1_000_000));
+  if (only === undefined || only === 'sync') await benchSyncPull(Number(argument('sync-ops') ?? 100_000), Number(argument('pull-ops') ?? 1_000_000));
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
 }
 
