@@ -14,8 +14,8 @@ export const migration0014: Migration = {
   name: 'queue_indexes',
   up(db) {
     db.exec(`
-      CREATE INDEX intakes_queue ON intakes (status, status_since, id, customer_id, source, submitted_at, entered_by, flags, assigned_to);
-      CREATE INDEX intakes_queue_by_enterer ON intakes (status, entered_by, status_since, id, customer_id, source, submitted_at, flags, assigned_to);
+      CREATE INDEX IF NOT EXISTS intakes_queue ON intakes (status, status_since, id, customer_id, source, submitted_at, entered_by, flags, assigned_to);
+      CREATE INDEX IF NOT EXISTS intakes_queue_by_enterer ON intakes (status, entered_by, status_since, id, customer_id, source, submitted_at, flags, assigned_to);
       DROP INDEX IF EXISTS intakes_by_status_since;
       DROP INDEX IF EXISTS intakes_by_status_enterer;
     `);
