@@ -23,6 +23,7 @@ import { applyOpenedBatch } from '../electron/core/sync/sync-engine';
 import { formatHlc } from '../shared/domain/hlc';
 import { demoCustomer, seededRandom } from '../shared/domain/demo';
 import { rawInserts } from './oplog';
+import { ed25519VerifyRate } from './verify-rate';
 
 const BATCH = 1_000;
 const SOURCE = 'dev_benchsource';
@@ -81,6 +82,7 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
     line('baseline: raw SQLCipher inserts of the same rows (op + projection)', count / raw, 'ops/s');
     line('  of which verify (thread pool) + decrypt, per second of it', count / pull.openSeconds, 'ops/s');
     line('  of which apply through OpLog.apply + commit, per second of it', count / (pull.seconds - pull.openSeconds), 'ops/s');
+    line('baseline: Ed25519 verifications alone (thread pool), this machine now', await ed25519VerifyRate(), '/s');
     console.log(`${'ratio to raw inserts of the same rows (target >= 0.4)'.padEnd(64)}${(rate / (count / raw)).toFixed(2).padStart(12)}`);
     if (rssCount > 0) {
       const big = await run(rssCount, 'rss');
