@@ -1,11 +1,12 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|start|server|sync]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
 import path from 'node:path';
 import { benchOplog } from './oplog';
 import { benchPlatform } from './platform';
+import { benchStartToSignIn } from './start';
 import { benchServerPush } from './server';
 import { benchSyncPull } from './sync';
 import { benchRealPath } from './real-path';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(customers) || customers < 1 || !Number.isInteger(samples) || samples < 1) throw new Error('--customers and --samples need positive whole numbers');
   const only = argument('only');
   if (only === undefined || only === 'platform') await benchPlatform(distDir);
+  if (only === undefined || only === 'platform' || only === 'start') await benchStartToSignIn(distDir);
   if (only === undefined || only === 'oplog') benchOplog();
   if (only === undefined || only === 'server') await benchServerPush();
   if (only === undefined || only === 'sync') await benchSyncPull(Number(argument('sync-ops') ?? 100_000), Number(argument('pull-ops') ?? 1_000_000));
