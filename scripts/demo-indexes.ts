@@ -10,8 +10,11 @@ import type { Db } from '../electron/core/db/connection';
 
 const META_KEY = 'demo_deferred_indexes';
 const TABLES = ['ops', 'customers', 'intakes', 'review_events', 'customer_search', 'field_writes'];
-/** Read while applying ops (review status derivation, search-key replacement): these stay. */
-const READ_BY_APPLY = ['review_events_by_intake', 'customer_search_by_customer'];
+/**
+ * These stay: read while applying ops (review status derivation, search-key replacement), or named
+ * by a query (`INDEXED BY`), which does not even prepare without its index — the core would not open.
+ */
+const KEPT = ['review_events_by_intake', 'customer_search_by_customer', 'customers_summary', 'customers_by_grade_time', 'intakes_by_customer_filters'];
 
 interface IndexDef {
   name: string;
@@ -24,7 +27,7 @@ export function deferIndexes(db: Db): number {
     const indexes = db
       .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${TABLES.map(() => '?').join(', ')}) ORDER BY name`)
       .all(...TABLES) as IndexDef[];
-    const deferred = indexes.filter((index) => !READ_BY_APPLY.includes(index.name));
+    const deferred = indexes.filter((index) => !KEPT.includes(index.name));
     if (deferred.length === 0) return 0;
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(META_KEY, JSON.stringify(deferred));
     // Names come from sqlite_schema, not from input.

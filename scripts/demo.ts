@@ -5,16 +5,17 @@
  * entries (scripts/demo-history.ts). A new folder is set up with a demo manager whose credentials
  * are printed, and demo staff (same password).
  */
+import fs from 'node:fs';
 import { version } from '../package.json';
 import { openCore } from '../electron/core/core';
-import type { Db } from '../electron/core/db/connection';
+import { openDatabase, type Db } from '../electron/core/db/connection';
 import { withBulkCache } from '../electron/core/customers/import';
 import { DEMO_STAFF, writeDemoHistory } from './demo-history';
 import { markBatch, rawBaseline, type BatchMark } from './demo-baseline';
 import { deferIndexes, restoreIndexes } from './demo-indexes';
 import { confirmRecoveryKey, pendingRecoveryKey } from '../electron/core/backup/keyring';
 import { readOrCreateKeyFile } from '../electron/core/db/key-file';
-import { defaultDataDir } from '../electron/core/paths';
+import { databasePath, defaultDataDir } from '../electron/core/paths';
 import { createStaff, initializeDesk, isSetUp } from '../electron/core/staff/staff-service';
 import { seededRandom } from '../shared/domain/demo';
 
@@ -37,7 +38,17 @@ async function main(): Promise<void> {
   const count = Number(argument('customers', '1000'));
   if (!Number.isInteger(count) || count < 1) throw new Error('--customers needs a positive whole number');
   const dataDir = argument('data-dir', defaultDataDir());
-  const core = openCore({ dataDir, keyHex: readOrCreateKeyFile(dataDir), appVersion: version });
+  const keyHex = readOrCreateKeyFile(dataDir);
+  if (fs.existsSync(databasePath(dataDir))) {
+    // A run that died half way left indexes dropped: put them back before the core prepares its queries.
+    const plain = openDatabase(databasePath(dataDir), keyHex);
+    try {
+      if (restoreIndexes(plain) > 0) console.log('restored the indexes an interrupted demo run had deferred');
+    } finally {
+      plain.close();
+    }
+  }
+  const core = openCore({ dataDir, keyHex, appVersion: version });
   try {
     if (!isSetUp(core.services)) {
       const managerId = await initializeDesk(core.services, { organisationName: '演示滑雪度假区', siteName: '演示雪场', deskName: '演示柜台', manager: DEMO_MANAGER });
@@ -55,8 +66,6 @@ async function main(): Promise<void> {
     const team = { specialists: [id('demo.specialist1'), id('demo.specialist2')], lead: id('demo.lead'), manager: manager.id };
     const random = seededRandom(Number(argument('seed', '20261122')));
     const batch = Math.min(BATCH, count);
-    // A run that died half way left its indexes dropped: put them back first.
-    if (restoreIndexes(core.db) > 0) console.log('restored the indexes an interrupted demo run had deferred');
     const rowsBefore = projectedRows(core.db);
     const customersBefore = (core.db.prepare('SELECT count(*) AS n FROM customers').get() as { n: number }).n;
     const started = performance.now();
