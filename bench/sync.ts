@@ -47,7 +47,7 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
 
     // As the sync service pulls (pullBatch): the batch's signatures verified on libuv's thread pool,
     // then everything applied through OpLog.apply in one transaction. Timed in two parts.
-    const run = async (total: number, label: string): Promise<{ seconds: number; openSeconds: number; maxRss: number }> => {
+    const run = async (total: number, label: string): Promise<{ seconds: number; openSeconds: number; maxRss: number; startRss: number }> => {
       const target = openCore({ dataDir: path.join(root, label), keyHex: generateKeyHex(), appVersion: 'bench' });
       const store = target.services.sync.store;
       target.services.transact(() => {
@@ -56,7 +56,8 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
       });
       let seconds = 0;
       let openSeconds = 0;
-      let maxRss = process.memoryUsage().rss;
+      const startRss = process.memoryUsage().rss;
+      let maxRss = startRss;
       for (let index = 0; index < total; index += BATCH) {
         const wire = Array.from({ length: Math.min(BATCH, total - index) }, (_, k) => sealOp(opAt(index + k), 'site_bench', keyring, signer));
         const started = performance.now();
@@ -69,7 +70,7 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
         maxRss = Math.max(maxRss, process.memoryUsage().rss);
       }
       target.close();
-      return { seconds, openSeconds, maxRss };
+      return { seconds, openSeconds, maxRss, startRss };
     };
 
     const pull = await run(count, 'pull');
@@ -87,6 +88,7 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
     if (rssCount > 0) {
       const big = await run(rssCount, 'rss');
       line(`RSS peak during a ${rssCount.toLocaleString('en')}-op pull (target < 300 MB)`, big.maxRss / 1024 / 1024, 'MB');
+      line('  RSS of this process when that pull started', big.startRss / 1024 / 1024, 'MB');
       line(`ops pulled in that run`, rssCount / big.seconds, 'ops/s');
     }
   } finally {
