@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|server|sync|online|online-desk]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|start|server|sync|online|online-desk]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { benchOplog } from './oplog';
 import { benchPlatform } from './platform';
+import { benchStartToSignIn } from './start';
 import { benchServerPush } from './server';
 import { benchOnlineSubmissions } from './online';
 import { benchSyncPull } from './sync';
@@ -26,10 +28,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(customers) || customers < 1 || !Number.isInteger(samples) || samples < 1) throw new Error('--customers and --samples need positive whole numbers');
   const only = argument('only');
   if (only === undefined || only === 'platform') await benchPlatform(distDir);
+  if (only === undefined || only === 'platform' || only === 'start') await benchStartToSignIn(distDir);
   if (only === undefined || only === 'oplog') benchOplog();
   if (only === undefined || only === 'server') await benchServerPush();
   if (only === undefined || only === 'online') await benchOnlineSubmissions(Number(argument('submissions') ?? 2_000));
-  if (only === undefined || only === 'sync') benchSyncPull(100_000, Number(argument('pull-ops') ?? 1_000_000));
+  if (only === undefined || only === 'sync') {
+    await benchSyncPull(Number(argument('sync-ops') ?? 100_000), 0);
+    // The desk's RSS through a long pull, in a fresh process: nothing of the run above is counted.
+    const pullOps = Number(argument('pull-ops') ?? 1_000_000);
+    if (pullOps > 0) spawnSync(process.execPath, [__filename, '--only', 'sync-rss', '--pull-ops', String(pullOps)], { stdio: 'inherit' });
+  }
+  if (only === 'sync-rss') await benchSyncPull(0, Number(argument('pull-ops') ?? 1_000_000));
   if (only === undefined || only === 'online-desk') await benchOnlineDesk(Math.min(samples, 500));
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
 }

@@ -14,6 +14,7 @@ import { openPglite, openPostgres, quoteIdent, type Database } from '../server/s
 import { migrate } from '../server/src/migrations';
 import { httpTransport, TestDesk } from '../server/src/test-support';
 import type { PushResponse, WireOp } from '../shared/api/sync-contract';
+import { ed25519VerifyRate } from './verify-rate';
 
 const BATCH = 1_000;
 
@@ -85,6 +86,7 @@ export async function benchServerPush(count = 20_000): Promise<void> {
     console.log(`\nServer push on loopback (${label}, ${count} ops in batches of ${BATCH})`);
     console.log(`  push over HTTP (verify request + every op, store once, ack): ${Math.round(pushRate).toLocaleString('en')} ops/s`);
     console.log(`  raw INSERT of the same rows (baseline):                     ${Math.round(rawRate).toLocaleString('en')} ops/s`);
+    console.log(`  Ed25519 verifications alone, thread pool, this machine now:  ${Math.round(await ed25519VerifyRate()).toLocaleString('en')} /s (every pushed op is verified: the ceiling)`);
     console.log(`  ratio ${(pushRate / rawRate).toFixed(2)}×; target ≥ 5,000 ops/s to PostgreSQL: ${pushRate >= 5000 ? 'met' : 'not met'}`);
   } finally {
     await done();

@@ -22,7 +22,9 @@ function newestMtime(entry) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
   for (const child of fs.readdirSync(full)) {
-    if (child === 'node_modules' || child === 'dist') continue;
+    // Hidden folders hold data, not sources (bench/.data: the benchmark's cached databases, written
+    // while it runs); counting them made every `npm start` after a bench rebuild everything.
+    if (child === 'node_modules' || child === 'dist' || child.startsWith('.')) continue;
     newest = Math.max(newest, newestMtime(path.join(entry, child)));
   }
   return newest;

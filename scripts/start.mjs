@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { NATIVE_MODULE, ensureNodeBinding, loadsIn, root } from './native.mjs';
+import { isStale } from './build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -48,8 +49,11 @@ function forward(child) {
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
-const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// Checked here, without a second Node process, when nothing is stale (the usual start).
+if (isStale()) {
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 if (process.env.INTAKE_DESK_SHELL === 'browser') {
   runBrowserHost();

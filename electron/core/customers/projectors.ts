@@ -56,6 +56,7 @@ export function projectCustomer(db: Db, op: StoredOp): void {
   const fieldHlc: Record<string, string> = row ? (JSON.parse(row.field_hlc) as Record<string, string>) : {};
   const asOf = typeof op.changes[AS_OF] === 'string' ? op.changes[AS_OF] : op.hlc;
   let changed = !row;
+  const keyedBefore = row ? searchedFields(doc) : null;
   const seen = typeof op.changes[SEEN] === 'string' ? (JSON.parse(op.changes[SEEN]) as Record<string, string>) : {};
   const intakeId = typeof op.changes[VIA_INTAKE] === 'string' ? op.changes[VIA_INTAKE] : null;
   for (const [field, value] of Object.entries(op.changes)) {
@@ -85,10 +86,17 @@ export function projectCustomer(db: Db, op: StoredOp): void {
     createdAt,
     hlc: updatedHlc,
   });
+  // The search keys follow from the name, mobile and ID number alone: unchanged, they stay as they are.
+  if (keyedBefore !== null && keyedBefore === searchedFields(doc)) return;
   searchDelete.run(op.entityId);
   for (const key of searchKeysFor({ name: text(doc['name']), mobile: text(doc['mobile']), idNumber: text(doc['idNumber']) })) {
     searchInsert.run({ ...key, customerId: op.entityId });
   }
+}
+
+/** What a customer's search keys are made from. */
+function searchedFields(doc: Record<string, unknown>): string {
+  return JSON.stringify([text(doc['name']), text(doc['mobile']), text(doc['idNumber'])]);
 }
 
 /** Intake op fields → intakes columns. */

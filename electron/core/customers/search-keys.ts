@@ -13,11 +13,23 @@ export interface SearchKey {
 
 const MAX_READINGS = 16;
 
+/** Readings per character (and surname position): a bounded set (the Han characters), asked for per name. */
+const readingsCache = new Map<string, string[]>();
+
 function readingsOf(char: string, isSurname: boolean): string[] {
-  if (!/\p{Script=Han}/u.test(char)) return [char.toLowerCase()];
-  const readings = new Set<string>(pinyin(char, { toneType: 'none', type: 'array', multiple: true }));
-  if (isSurname) for (const reading of pinyin(char, { toneType: 'none', type: 'array', surname: 'head' })) readings.add(reading);
-  return [...readings].filter(Boolean);
+  const cacheKey = isSurname ? `s${char}` : char;
+  const cached = readingsCache.get(cacheKey);
+  if (cached) return cached;
+  let found: string[];
+  if (!/\p{Script=Han}/u.test(char)) found = [char.toLowerCase()];
+  else {
+    const readings = new Set<string>(pinyin(char, { toneType: 'none', type: 'array', multiple: true }));
+    if (isSurname) for (const reading of pinyin(char, { toneType: 'none', type: 'array', surname: 'head' })) readings.add(reading);
+    found = [...readings].filter(Boolean);
+  }
+  if (readingsCache.size >= 50_000) readingsCache.clear();
+  readingsCache.set(cacheKey, found);
+  return found;
 }
 
 /** Every full-pinyin spelling of a name (capped), e.g. 曾乐 → zengle, cengle, zengyue, … */

@@ -133,7 +133,9 @@ export class OpLog {
     const opId = header.success ? header.data.opId : `unreadable:${JSON.stringify(raw).slice(0, 40)}`;
     if (!header.success) return this.quarantine(opId, raw, `invalid_header: ${header.error.issues[0]?.path.join('.') ?? ''}`);
     const op = raw as StoredOp;
-    const existing = this.byIdStmt.get({ opId: op.opId });
+    // An op made here has a fresh random id and the next sequence: it cannot be stored already (and
+    // the table's keys would refuse it if it were), so only foreign ops are looked up.
+    const existing = madeHere ? undefined : this.byIdStmt.get({ opId: op.opId });
     if (existing) return { outcome: 'duplicate', op: rowToOp(existing) };
     if (op.schemaVersion > SCHEMA_VERSION) return this.quarantine(op.opId, op, `newer_schema: ${op.schemaVersion} > ${SCHEMA_VERSION}`);
     const kind = op.kind ?? op.entity;
@@ -145,7 +147,7 @@ export class OpLog {
       const issue = payload.error.issues[0];
       return this.quarantine(op.opId, op, `invalid_payload: ${issue ? `${issue.path.join('.')} ${issue.message}` : ''}`);
     }
-    const sameSeq = this.bySeqStmt.get({ deviceId: op.deviceId, seq: op.seq });
+    const sameSeq = madeHere ? undefined : this.bySeqStmt.get({ deviceId: op.deviceId, seq: op.seq });
     if (sameSeq) return this.quarantine(op.opId, op, `sequence_taken: ${op.deviceId}#${op.seq} is ${sameSeq.op_id}`);
     if (madeHere) {
       // Nothing to advance: append already took the sequence and the clock.

@@ -13,7 +13,7 @@
 import type { KeyObject } from 'node:crypto';
 import { OpRefused, rowToOp, type OpRow } from '../oplog/oplog';
 import type { Services } from '../services';
-import { openOp, sealOp, sealedSize, type SealedOp } from './envelope';
+import { openOp, openOpAsync, sealOp, sealedSize, type OpenResult, type SealedOp } from './envelope';
 import type { SyncStore } from './sync-store';
 
 /** The server's body limit is 1 MB: a batch and its framing stay under it. */
@@ -66,36 +66,57 @@ export interface ApplyReport {
   reasons: string[];
 }
 
-/** Verify, decrypt and apply a pulled batch in one transaction. */
+/**
+ * Verify, decrypt and apply a pulled batch. Opening (signatures, AES-GCM) happens before the
+ * transaction, so the write transaction other requests may wait behind holds only the apply.
+ */
 export function applyPulledBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void): ApplyReport {
   const keyring = store.keyring();
   if (!keyring) throw new Error('this desk is not enrolled: it holds no keyring');
+  const opened = sealed.map((raw) => openOp(raw, keyring.siteId, keyring, (deviceId) => store.signerKey(deviceId)));
+  return applyOpenedBatch(services, sealed, opened, alsoInTransaction);
+}
+
+/**
+ * `applyPulledBatch` as the sync service runs it: the batch's signatures are verified on libuv's
+ * thread pool (every core, the core's thread free meanwhile), then everything that opened is applied
+ * through `OpLog.apply` in one transaction.
+ */
+export async function pullBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void): Promise<ApplyReport> {
+  const keyring = store.keyring();
+  if (!keyring) throw new Error('this desk is not enrolled: it holds no keyring');
+  const opened = await Promise.all(sealed.map((raw) => openOpAsync(raw, keyring.siteId, keyring, (deviceId) => store.signerKey(deviceId))));
+  return applyOpenedBatch(services, sealed, opened, alsoInTransaction);
+}
+
+/** Apply what opened, quarantine what did not (still sealed), in one transaction. */
+export function applyOpenedBatch(services: Services, sealed: readonly unknown[], opened: readonly OpenResult[], alsoInTransaction?: () => void): ApplyReport {
   const report: ApplyReport = { applied: 0, duplicate: 0, quarantined: 0, reasons: [] };
-  const signer = (deviceId: string) => store.signerKey(deviceId);
   services.transact(() => {
-    for (const raw of sealed) {
-      const opened = openOp(raw, keyring.siteId, keyring, signer);
-      if (!opened.ok) {
-        services.ops.quarantineSealed(opIdOf(raw), raw, `${opened.reason} ${opened.detail}`);
+    sealed.forEach((raw, index) => {
+      const result = opened[index];
+      if (!result?.ok) {
+        const reason = result ? `${result.reason} ${result.detail}` : 'malformed missing';
+        services.ops.quarantineSealed(opIdOf(raw), raw, reason);
         report.quarantined += 1;
-        report.reasons.push(opened.reason);
-        continue;
+        report.reasons.push(result?.reason ?? 'malformed');
+        return;
       }
       try {
-        const result = services.ops.apply(opened.op);
-        if (result.outcome === 'applied') report.applied += 1;
-        else if (result.outcome === 'duplicate') report.duplicate += 1;
+        const applied = services.ops.apply(result.op);
+        if (applied.outcome === 'applied') report.applied += 1;
+        else if (applied.outcome === 'duplicate') report.duplicate += 1;
         else {
           report.quarantined += 1;
-          report.reasons.push(result.reason);
+          report.reasons.push(applied.reason);
         }
       } catch (error) {
         if (!(error instanceof OpRefused)) throw error;
-        services.ops.quarantineSealed(opened.op.opId, raw, `${error.reason} ${error.message}`);
+        services.ops.quarantineSealed(result.op.opId, raw, `${error.reason} ${error.message}`);
         report.quarantined += 1;
         report.reasons.push(error.reason);
       }
-    }
+    });
     alsoInTransaction?.();
   });
   return report;

@@ -30,7 +30,7 @@ import {
   type Keyring,
 } from './keyring';
 import { pullBlob, pushBlob } from './blobs';
-import { acknowledge, applyPulledBatch, backoffDelay, nextPushBatch, retryQuarantined } from './sync-engine';
+import { acknowledge, backoffDelay, nextPushBatch, pullBatch, retryQuarantined } from './sync-engine';
 import { SyncClient, SyncError, normaliseServerUrl, type SyncProblem } from './sync-client';
 import { SyncStore } from './sync-store';
 
@@ -542,7 +542,7 @@ export class SyncService {
       const page = await client.call('pull', undefined, { cursor, limit: String(SYNC_LIMITS.pullOps) });
       if (page.ops.length > 0) {
         const ops = page.ops.map(({ cursor: _cursor, ...op }) => op);
-        const report = applyPulledBatch(this.services, this.store, ops, () => this.store.setPullCursor(page.nextCursor));
+        const report = await pullBatch(this.services, this.store, ops, () => this.store.setPullCursor(page.nextCursor));
         pulled += report.applied;
         if (report.quarantined > 0) log.warn('pulled ops kept in quarantine', { count: report.quarantined, reasons: [...new Set(report.reasons)].join(',') });
       } else if (page.nextCursor !== cursor) this.services.transact(() => this.store.setPullCursor(page.nextCursor));

@@ -1,5 +1,5 @@
 /** A labelled input with its hint and its error, wired for screen readers and react-hook-form. */
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { forwardRef, memo, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 
 interface FieldShellProps {
@@ -34,13 +34,19 @@ function FieldShell({ label, hint, error, children }: FieldShellProps) {
 
 type InputProps = InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string | undefined; error?: string | undefined };
 
-export const TextField = forwardRef<HTMLInputElement, InputProps>(function TextField({ label, hint, error, ...input }, ref) {
-  return (
-    <FieldShell label={label} hint={hint} error={error}>
-      {({ id, describedBy, invalid }) => <input ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid} {...input} />}
-    </FieldShell>
-  );
-});
+/**
+ * Memoised: a form re-rendered for one keystroke re-renders only the fields whose props changed
+ * (issue 12: keystroke → next paint within one frame). Pass stable handlers to benefit.
+ */
+export const TextField = memo(
+  forwardRef<HTMLInputElement, InputProps>(function TextField({ label, hint, error, ...input }, ref) {
+    return (
+      <FieldShell label={label} hint={hint} error={error}>
+        {({ id, describedBy, invalid }) => <input ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid} {...input} />}
+      </FieldShell>
+    );
+  }),
+);
 
 type TextAreaProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: string | undefined; error?: string | undefined; value: string; maxLength: number };
 
@@ -64,31 +70,41 @@ export const TextAreaField = forwardRef<HTMLTextAreaElement, TextAreaProps>(func
 
 type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string | undefined; options: Array<{ value: string; label: string }> };
 
-export const SelectField = forwardRef<HTMLSelectElement, SelectProps>(function SelectField({ label, error, options, ...select }, ref) {
-  return (
-    <FieldShell label={label} error={error}>
-      {({ id, describedBy, invalid }) => (
-        <select ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid} {...select}>
-          {options.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      )}
-    </FieldShell>
-  );
+/** A select's options, rendered again only when the list itself changes (a region list has 250). */
+const OptionList = memo(function OptionList({ options }: { options: SelectProps['options'] }) {
+  return options.map((option) => (
+    <option key={option.value} value={option.value}>
+      {option.label}
+    </option>
+  ));
 });
 
-export const CheckboxField = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { label: string }>(function CheckboxField({ label, ...input }, ref) {
-  const id = useId();
-  return (
-    <div className="field field--checkbox">
-      <input ref={ref} id={id} type="checkbox" {...input} />
-      <label htmlFor={id}>{label}</label>
-    </div>
-  );
-});
+/** Memoised like TextField; keep `options` the same array between renders to skip its options too. */
+export const SelectField = memo(
+  forwardRef<HTMLSelectElement, SelectProps>(function SelectField({ label, error, options, ...select }, ref) {
+    return (
+      <FieldShell label={label} error={error}>
+        {({ id, describedBy, invalid }) => (
+          <select ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid} {...select}>
+            <OptionList options={options} />
+          </select>
+        )}
+      </FieldShell>
+    );
+  }),
+);
+
+export const CheckboxField = memo(
+  forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { label: string }>(function CheckboxField({ label, ...input }, ref) {
+    const id = useId();
+    return (
+      <div className="field field--checkbox">
+        <input ref={ref} id={id} type="checkbox" {...input} />
+        <label htmlFor={id}>{label}</label>
+      </div>
+    );
+  }),
+);
 
 export function FormError({ message }: { message: string | null }) {
   if (!message) return null;

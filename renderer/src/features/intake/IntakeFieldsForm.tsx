@@ -1,10 +1,28 @@
 /** The customer fields of an intake, in the order a counter conversation goes; hidden per site config. */
+import { useLayoutEffect, useMemo, useRef, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, TEXT_LIMITS, type FieldConfig, type FieldName, type IntakeFields, type TextFieldName } from '../../../../shared/domain/intake/fields';
+import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, TEXT_LIMITS, emptyIntakeFields, type FieldConfig, type FieldName, type IntakeFields, type TextFieldName } from '../../../../shared/domain/intake/fields';
 import type { FieldIssue, IntakeValidation } from '../../../../shared/domain/intake/validate';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { cities, districts, provinces, type Place } from './address';
 import { MAINLAND, REGIONS } from '../../../../shared/domain/regions';
+
+interface Option {
+  value: string;
+  label: string;
+}
+
+/** Option lists by language and what they list, made once (a few hundred lists at most: selects and places). */
+const OPTION_LISTS = new Map<string, Option[]>();
+
+function optionsOnce(key: string, make: () => Option[]): Option[] {
+  let options = OPTION_LISTS.get(key);
+  if (!options) {
+    options = make();
+    OPTION_LISTS.set(key, options);
+  }
+  return options;
+}
 
 interface Props {
   fields: IntakeFields;
@@ -31,11 +49,39 @@ interface Props {
 
 export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, onConfirmRecord, suggestedPlace, onTakeSuggestedPlace, fromCard }: Props) {
   const { t, i18n } = useTranslation();
-  const regionOptions = REGIONS.map(([code, zh, en]) => ({ value: code, label: `${i18n.language.startsWith('zh') ? zh : en} (${code})` }));
+  // One keystroke re-renders this form; the fields (memoised) re-render only when their own props
+  // change, so their handlers and option lists stay the same objects from render to render.
+  const latest = useRef({ onInput, onBlur });
+  useLayoutEffect(() => {
+    latest.current = { onInput, onBlur };
+  });
+  const handlers = useMemo(() => {
+    const byField = {} as Record<FieldName, { change: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => void; blur: () => void }>;
+    for (const field of Object.keys(emptyIntakeFields()) as FieldName[]) {
+      byField[field] = {
+        change: (event) => {
+          const target = event.target;
+          const value = target instanceof HTMLInputElement && target.type === 'checkbox' ? target.checked : target.value;
+          latest.current.onInput(field, value, target);
+          // A new province or city empties what lay under the old one.
+          if (field === 'addressProvince') {
+            latest.current.onInput('addressCity', '', target);
+            latest.current.onInput('addressDistrict', '', target);
+          }
+          if (field === 'addressCity') latest.current.onInput('addressDistrict', '', target);
+        },
+        blur: () => latest.current.onBlur(field),
+      };
+    }
+    return byField;
+  }, []);
+  const language = i18n.language;
+  const regionOptions = useMemo(() => REGIONS.map(([code, zh, en]) => ({ value: code, label: `${language.startsWith('zh') ? zh : en} (${code})` })), [language]);
+  const cachedOptions = (key: string, make: () => Option[]) => optionsOnce(`${language}\u0000${key}`, make);
   /** Nationality and address country: mainland by default, reached by Tab (Enter skips them, so a mainland entry costs no extra key). */
   const regionSelect = (field: 'nationality' | 'addressCountry') => (
     <div className="field-with-clear" key={field}>
-      <SelectField label={label(field)} name={field} value={fields[field]} error={message(field)} data-skip-enter options={regionOptions} onChange={(event) => onInput(field, event.target.value, event.target)} onBlur={() => onBlur(field)} />
+      <SelectField label={label(field)} name={field} value={fields[field]} error={message(field)} data-skip-enter options={regionOptions} onChange={handlers[field].change} onBlur={handlers[field].blur} />
       {recordMark(field)}
     </div>
   );
@@ -101,8 +147,8 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       readOnly={extra.readOnly}
       autoComplete="off"
       spellCheck={false}
-      onChange={(event) => onInput(field, event.target.value, event.target)}
-      onBlur={() => onBlur(field)}
+      onChange={handlers[field].change}
+      onBlur={handlers[field].blur}
     />
     );
     return (
@@ -127,9 +173,9 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       name={field}
       value={String(fields[field])}
       error={message(field)}
-      options={values.map((value) => ({ value, label: value === '' ? t('intake.option.choose') : t(`intake.option.${optionKey}.${value}`) }))}
-      onChange={(event) => onInput(field, event.target.value, event.target)}
-      onBlur={() => onBlur(field)}
+      options={cachedOptions(`${optionKey}:${values.join('|')}`, () => values.map((value) => ({ value, label: value === '' ? t('intake.option.choose') : t(`intake.option.${optionKey}.${value}`) })))}
+      onChange={handlers[field].change}
+      onBlur={handlers[field].blur}
     />
     {recordMark(field, optionKey)}
     {cardMark(field)}
@@ -138,7 +184,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   );
   const check = (field: 'helmet' | 'lessons') => (
     <div className="field-with-clear" key={field}>
-      <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={(event) => onInput(field, event.target.checked, event.target)} />
+      <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={handlers[field].change} />
       {recordMark(field)}
       {clearControl(field)}
     </div>
@@ -150,13 +196,9 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       name={field}
       value={fields[field]}
       error={message(field)}
-      options={[{ value: '', label: t('intake.option.choose') }, ...values.map((value) => ({ value, label: value }))]}
-      onChange={(event) => {
-        onInput(field, event.target.value, event.target);
-        if (field === 'addressProvince') { onInput('addressCity', '', event.target); onInput('addressDistrict', '', event.target); }
-        if (field === 'addressCity') onInput('addressDistrict', '', event.target);
-      }}
-      onBlur={() => onBlur(field)}
+      options={cachedOptions(`place:${values.join('|')}`, () => [{ value: '', label: t('intake.option.choose') }, ...values.map((value) => ({ value, label: value }))])}
+      onChange={handlers[field].change}
+      onBlur={handlers[field].blur}
     />
     {recordMark(field)}
     {cardMark(field)}
@@ -179,7 +221,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
         {fromId ? (
           <>
             <TextField label={label('birthDate')} name="birthDate" value={validation.derived.birthDate ?? ''} readOnly tabIndex={-1} hint={`${t('intake.age', { age: validation.derived.age })} · ${t('intake.fromId')}`} data-testid="derived-birth-date" />
-            <SelectField label={label('gender')} name="gender" value={validation.derived.gender ?? 'unspecified'} disabled options={['unspecified', 'male', 'female'].map((value) => ({ value, label: t(`intake.option.gender.${value}`) }))} data-testid="derived-gender" />
+            <SelectField label={label('gender')} name="gender" value={validation.derived.gender ?? 'unspecified'} disabled options={cachedOptions('gender:unspecified|male|female', () => ['unspecified', 'male', 'female'].map((value) => ({ value, label: t(`intake.option.gender.${value}`) })))} data-testid="derived-gender" />
           </>
         ) : fromMaskedId ? (
           <>
