@@ -68,7 +68,7 @@ describe('an online submission at the counter', () => {
     const manager = await connect(desk);
     clients.push(manager);
     await setUpDesk(manager);
-    expectOk(await manager.call('staff.create', { username: 'staff.a', displayName: '甲专员', role: 'specialist', certified: true, password: 'Password123' }));
+    expectOk(await manager.call('staff.create', { username: 'staff.a', displayName: '甲专员', role: 'specialist', certified: true, password: 'Password123', passwordSetByStaff: true }));
     expectOk(await manager.call('sync.register', { serverUrl: server.url, organisationId: 'org_lodge', siteId: 'site_hall' }));
     // The customer was here last season.
     const draft = expectOk(await manager.call('intake.draft.start', { customerId: null }));

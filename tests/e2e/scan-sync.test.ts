@@ -50,7 +50,7 @@ describe('scans travel with sync', () => {
     const manager1 = await connect(one);
     clients.push(manager1);
     await setUpDesk(manager1);
-    expectOk(await manager1.call('staff.create', { username: 'lead.l', displayName: '丙组长', role: 'group_lead', certified: true, password: 'Password123' }));
+    expectOk(await manager1.call('staff.create', { username: 'lead.l', displayName: '丙组长', role: 'group_lead', certified: true, password: 'Password123', passwordSetByStaff: true }));
     expectOk(await manager1.call('sync.register', { serverUrl: server.url, organisationId: 'org_lodge', siteId: 'site_hall' }));
 
     const two = await startDesk();
