@@ -27,7 +27,7 @@ const PAGE = 500;
 interface Filters {
   grade: '' | 'vip' | 'ordinary';
   status: string;
-  source: '' | 'walk_in';
+  source: '' | 'walk_in' | 'paper_form' | 'online';
   from: string;
   to: string;
 }
@@ -147,6 +147,8 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
           <select value={filters.source} onChange={(event) => setFilters({ ...filters, source: event.target.value as Filters['source'] })}>
             <option value="">{t('search.any')}</option>
             <option value="walk_in">{t('search.source.walk_in')}</option>
+            <option value="paper_form">{t('search.source.paper_form')}</option>
+            <option value="online">{t('search.source.online')}</option>
           </select>
         </label>
         <label>

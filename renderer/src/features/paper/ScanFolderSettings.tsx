@@ -53,7 +53,7 @@ export function ScanFolderSettings() {
       )}
       {current?.lastError && <p className="field__error">{t(`settings.scanFolder.problem.${current.lastError}`)}</p>}
       <FormError message={formError} />
-      {saved && <p role="status" className="success">{t('settings.saved')}</p>}
+      {saved && <p role="status" className="success">{t('paper.scanFolderSaved')}</p>}
       <button type="submit" className="primary">{t('common.save')}</button>
       {current?.folder && <button type="button" onClick={(event) => void save(event, null)}>{t('settings.scanFolder.stop')}</button>}
     </form>
