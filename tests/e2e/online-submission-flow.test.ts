@@ -179,8 +179,9 @@ describe('an online submission from the phone to a valid record', () => {
     const reviewed = expectOk(await a.call('customers.card', { id: customer!.id }));
     expect(reviewed.intakes.find((intake) => intake.id === intakeId)).toMatchObject({ status: 'valid', source: 'online' });
 
-    // The lead at the queue before 90 minutes: no alert yet.
-    await page.keyboard.press('Alt+5');
+    // The lead at the queue (Alt+6 for a lead, whose navigation also has the staff list): no alert yet.
+    await page.keyboard.press('Alt+6');
+    await page.getByRole('heading', { name: '线上提交' }).waitFor();
     await expect.poll(() => page!.getByTestId('online-item').count(), SLOW).toBe(1);
     expect(await page.getByTestId('online-alerts').count()).toBe(0);
 
@@ -196,7 +197,7 @@ describe('an online submission from the phone to a valid record', () => {
       await next.clock.setSystemTime(at);
       page = next;
       await signInWithKeyboard(next, desk.launchUrl(), 'lead.l', 'Password123', '丙组长');
-      await next.keyboard.press('Alt+5');
+      await next.keyboard.press('Alt+6');
       await next.getByRole('heading', { name: '线上提交' }).waitFor();
       return next;
     };
@@ -228,5 +229,5 @@ describe('an online submission from the phone to a valid record', () => {
     expect(breachedAt - secondReceivedAt!).toBeGreaterThanOrEqual(120 * MINUTE);
     expect(breachedAt - secondReceivedAt!).toBeLessThan(121 * MINUTE);
     expect(await seriousAxeViolations(lead)).toEqual([]);
-  });
+  }, 300_000); // a phone, a server, three restarts of the desk and WebCrypto on a busy machine: a limit, never a timing
 });
