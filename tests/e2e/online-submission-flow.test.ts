@@ -2,7 +2,8 @@
 // phone's viewport and touch, on a real central server (Fastify + PGlite on loopback), and gets the
 // receipt code; the desk (registered with that server, online submissions turned on) syncs; the
 // 线上提交 queue shows the countdown from the server's receipt; a specialist loads the submission by
-// its receipt code at the walk-in screen (F8), confirms the ID shown and saves; a colleague
+// its receipt code at the walk-in screen (F8), confirms the ID shown and saves (and a submission
+// loaded by mistake is given back when the entry is discarded: no claim holds it); a colleague
 // cross-checks and the lead approves, and the record is valid. A second submission left alone alerts
 // the lead at 90 minutes and is recorded as a breach at 120. Time moves on the injected clocks only:
 // the server's `now`, the desk's core clock (restarted on the same data with an offset) and the
@@ -149,6 +150,9 @@ describe('an online submission from the phone to a valid record', () => {
     await page.getByTestId('self-review').waitFor();
     await page.keyboard.press('Enter');
     await page.getByTestId('intake-submitted').waitFor();
+    // Enter: the next customer's entry.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page!.getByTestId('intake-submitted').count(), SLOW).toBe(0);
     const [customer] = expectOk(await a.call('customers.search', { query: FIRST.mobile }));
     const card = expectOk(await a.call('customers.card', { id: customer!.id }));
     expect(card.intakes.map((intake) => intake.source)).toEqual(['online']);
@@ -158,6 +162,24 @@ describe('an online submission from the phone to a valid record', () => {
     await page.keyboard.press('Alt+5');
     await expect.poll(() => page!.getByTestId('online-item').count(), SLOW).toBe(1);
     expect(await page.getByTestId('online-item').getAttribute('data-receipt')).toBe(second.display);
+
+    // Loaded by mistake and the entry discarded: the submission is given back, not held by a claim.
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('heading', { name: '现场登记' }).waitFor();
+    await page.keyboard.press('F8');
+    await page.keyboard.type(second.display);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('online-loaded').waitFor();
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => page!.getByTestId('online-claim').textContent(), SLOW).toBe('由我办理');
+    await page.keyboard.press('Alt+2');
+    await page.getByTestId('online-loaded').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: '放弃录入' }).click();
+    await expect.poll(() => page!.getByTestId('online-loaded').count(), SLOW).toBe(0);
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => page!.getByTestId('online-item').count(), SLOW).toBe(1);
+    expect(await page.getByTestId('online-claim').count()).toBe(0);
 
     // Review: a colleague cross-checks (P), the lead approves (A); the record is valid.
     await switchUser(page, 'staff.b', '乙专员');
