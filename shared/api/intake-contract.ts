@@ -98,7 +98,8 @@ export const INTAKE_METHODS = {
     access: { permission: 'intake.create' },
     mutates: true,
   }),
-  'intake.draft.discard': method({ input: z.object({ id: draftIdSchema }), output: z.object({ done: z.literal(true) }), access: { permission: 'intake.create' }, mutates: true }),
+  // With the online submission loaded into the entry (issue 15): discarding the entry gives it back.
+  'intake.draft.discard': method({ input: z.object({ id: draftIdSchema, onlineSubmissionId: submissionIdSchema.optional() }), output: z.object({ done: z.literal(true) }), access: { permission: 'intake.create' }, mutates: true }),
   'intake.matches': method({
     input: z.object({ mobile: z.string().max(40).default(''), idNumber: z.string().max(40).default(''), name: z.string().max(50).default(''), birthDate: z.string().max(10).default('') }),
     output: z.array(customerSummarySchema),

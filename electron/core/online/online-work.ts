@@ -139,6 +139,19 @@ export function releaseSubmission(services: Services, staffId: string, submissio
 }
 
 /**
+ * The entry a submission was loaded into is discarded: the person's claim on it ends at once (rather
+ * than when it runs out), so a colleague can take it. Inside the caller's transaction; nothing when
+ * the claim is not theirs or the submission was processed or is unknown, so the discard never fails.
+ */
+export function releaseLoadedOnDiscard(services: Services, staffId: string, submissionId: string): boolean {
+  const row = onlineStore(services).byId(submissionId);
+  if (!row || row.claimed_by !== staffId || row.processed_at !== null) return false;
+  services.ops.append(staffId, { entity: 'online_submission', entityId: row.id, changes: { claimedBy: null, claimUntil: null } });
+  services.audit.append(staffId, 'online.release', row.id);
+  return true;
+}
+
+/**
  * At the counter: the receipt code the customer shows (typed, or scanned by a barcode wedge) loads
  * the submission into the walk-in form. It is claimed for this person; the returning-customer offer
  * and the ID check follow on the screen, and `submitWalkIn` with `online` saves it.

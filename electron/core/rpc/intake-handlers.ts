@@ -2,6 +2,7 @@
 import { customerCard, resolveConflict, revealField, searchCustomers, type SearchFilters } from '../customers/customer-service';
 import { currentDraft, customerRecord, findMatches, markArrived, registerOnline, revealDraftField, saveDraft, startDraft, submitWalkIn } from '../intake/intake-service';
 import { revealIntakeField } from '../review/review-reveal';
+import { releaseLoadedOnDiscard } from '../online/online-work';
 import type { MaskedField } from '../../../shared/domain/masking';
 import { assign, decide, myEntriesToday, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
@@ -59,11 +60,12 @@ export const INTAKE_HANDLERS = {
   'intake.draft.save': (input: Parameters<typeof saveDraft>[2], call: CallContext) => saveDraft(call.services, staffIdOf(call), input),
   'intake.draft.arrived': (input: { id: string }, call: CallContext) => markArrived(call.services, staffIdOf(call), input.id),
   'intake.draft.reveal': (input: { id: string; field: MaskedField }, call: CallContext) => revealDraftField(call.services, staffIdOf(call), input.id, input.field),
-  'intake.draft.discard': (input: { id: string }, call: CallContext) => {
+  'intake.draft.discard': (input: { id: string; onlineSubmissionId?: string | undefined }, call: CallContext) => {
     const staffId = staffIdOf(call);
     call.services.transact(() => {
       call.services.drafts.delete(input.id, staffId);
       call.services.audit.append(staffId, 'intake.discard', input.id);
+      if (input.onlineSubmissionId) releaseLoadedOnDiscard(call.services, staffId, input.onlineSubmissionId);
     });
     return { done: true as const };
   },

@@ -545,7 +545,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
                 {t('paper.transcribe.later')}
               </button>
             ) : (
-              <button type="button" onClick={() => { if (window.confirm(t('intake.discardConfirm'))) void api.call('intake.draft.discard', { id: draft.id }).then(() => next()); }}>
+              <button type="button" onClick={() => { if (window.confirm(t('intake.discardConfirm'))) void api.call('intake.draft.discard', { id: draft.id, ...(online ? { onlineSubmissionId: online.submissionId } : {}) }).then(() => next()); }}>
                 {t('intake.discard')}
               </button>
             )}
