@@ -5,9 +5,9 @@
 // scan beside the record; the figures count it all.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard } from '../support/browser';
+import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard, typeCredentials } from '../support/browser';
 import { seriousAxeViolations } from '../support/axe';
-import { expectOk, staffedDesk, type RpcClient } from '../support/desk';
+import { MANAGER, expectOk, staffedDesk, type RpcClient } from '../support/desk';
 import { typeWalkIn } from '../support/walk-in';
 import { needsDoubleEntry } from '../../shared/domain/paper/double-entry';
 import { defaultConsent } from '../../shared/domain/intake/consent';
@@ -195,6 +195,15 @@ describe('paper transcription', () => {
     const figures = lead.getByTestId('paper-figures');
     await figures.getByTestId('figures-staff').getByRole('row', { name: /staff\.a/ }).waitFor();
     await figures.getByTestId('figures-fields').getByRole('row', { name: /紧急联系人手机/ }).getByText('1 / 1').waitFor();
+    // The next person at this desk does not see what the lead's work came to.
+    await lead.getByTestId('paper-work-done').first().waitFor();
+    await lead.keyboard.press('Control+l');
+    await lead.getByRole('heading', { name: '录入台已锁定' }).waitFor();
+    await lead.getByRole('button', { name: '切换用户' }).click();
+    await typeCredentials(lead, MANAGER.username, MANAGER.password, MANAGER.displayName);
+    await lead.keyboard.press('Alt+1');
+    await lead.getByTestId('paper-batches').waitFor();
+    expect(await lead.getByTestId('paper-work-done').count()).toBe(0);
     await lead.close();
 
     // The cross-checker opens the reconciled paper intake and sees its scan beside the record.
