@@ -159,10 +159,15 @@ describe('scans that read themselves', () => {
 
       await p.keyboard.press('Alt+1');
       await p.getByTestId('paper-batches').waitFor();
+      // The batch's sheet list is open while the scanner writes: it shows the scan once attached, without leaving the page.
+      await p.getByTestId('batch-DEMO').getByRole('button', { name: '逐张处理' }).click();
+      await p.getByTestId('sheet-0002').waitFor();
+      expect(await p.getByTestId('sheet-0002').getByText('已附扫描件').count()).toBe(0);
       fs.writeFileSync(path.join(folder, 'Scan_20260615_0002.pdf'), fs.readFileSync(path.join(SAMPLES, 'DEMO-0002.pdf')));
       const inbox = p.getByTestId('scan-inbox');
       await inbox.getByText('原文件已从文件夹中删除').waitFor({ timeout: 30_000 });
       await inbox.getByTestId('scan-item-Scan_20260615_0002.pdf').getByText('已按二维码附到 DEMO-0002').waitFor({ timeout: 30_000 });
+      await p.getByTestId('sheet-0002').getByText('已附扫描件').waitFor();
       expect(fs.readdirSync(folder)).toEqual([]);
       const sheets = expectOk(await desk.manager.call('paper.batch.get', { batchId: batch.id })).sheets;
       expect(sheets.map((sheet) => sheet.scanId !== null)).toEqual([false, true, false, false]);

@@ -79,7 +79,8 @@ function OpenBatchForm({ onOpened }: { onOpened: () => void }) {
   );
 }
 
-function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead: boolean; onChanged: () => void }) {
+/** `refresh` changes whenever the panel reloads (e.g. a scan from the scanner folder was attached), so the open sheet list follows. */
+function BatchSheets({ batch, isLead, onChanged, refresh }: { batch: BatchSummary; isLead: boolean; onChanged: () => void; refresh: number }) {
   const { t } = useTranslation();
   const [sheets, setSheets] = useState<SheetView[]>([]);
   const [asking, setAsking] = useState<{ serial: number; state: 'void' | 'missing' } | null>(null);
@@ -94,7 +95,7 @@ function BatchSheets({ batch, isLead, onChanged }: { batch: BatchSummary; isLead
       if (result.ok) setSheets(result.value.sheets);
     });
   }, [batch.id]);
-  useEffect(load, [load]);
+  useEffect(load, [load, refresh]);
 
   const mark = async (serial: number, state: 'void' | 'missing', reason: string) => {
     const result = await api.call('paper.sheet.mark', { batchId: batch.id, serial, state, reason });
@@ -195,9 +196,11 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
   const lastMessage = usePaperWork((state) => state.message);
   // Back from a sheet: its batch stays open in the list.
   const [openId, setOpenId] = useState<string | null>(() => usePaperWork.getState().lastBatchId);
+  const [refresh, setRefresh] = useState(0);
   const load = useCallback(() => {
     void api.call('paper.batch.list', { open: true }).then((result) => {
       if (result.ok) setBatches(result.value);
+      setRefresh((count) => count + 1);
     });
   }, []);
   useEffect(load, [load]);
@@ -227,7 +230,7 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
                 </button>
               )}
               {canEnter && <PrintFormsButton batchId={batch.id} />}
-              {openId === batch.id && <BatchSheets batch={batch} isLead={isLead} onChanged={load} />}
+              {openId === batch.id && <BatchSheets batch={batch} isLead={isLead} onChanged={load} refresh={refresh} />}
             </li>
           ))}
         </ul>
