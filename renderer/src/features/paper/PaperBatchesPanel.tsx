@@ -209,7 +209,7 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
 
   if (!isLead && batches.length === 0) return null;
   return (
-    <section className="card card--wide" aria-labelledby="paper-batches-title" data-testid="paper-batches">
+    <section className="card card--full" aria-labelledby="paper-batches-title" data-testid="paper-batches">
       <h2 id="paper-batches-title">{t('paper.batchesTitle')}</h2>
       {lastMessage && <p role="status" className="success" data-testid="paper-work-done">{lastMessage}</p>}
       {isLead && <AwaitingReconciliation />}
