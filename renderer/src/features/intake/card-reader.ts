@@ -31,7 +31,7 @@ export interface CardReaderSource {
  */
 export const WEDGE_TIMING = { minChars: 18, maxGapMs: 120, maxMedianGapMs: 25 } as const;
 
-interface Stroke {
+export interface Stroke {
   at: number;
   text: string;
   field: string | null;
@@ -44,6 +44,23 @@ export function isReaderSpeed(times: readonly number[], timing: typeof WEDGE_TIM
   if (gaps.some((gap) => gap > timing.maxGapMs)) return false;
   const sorted = [...gaps].sort((a, b) => a - b);
   return (sorted[Math.floor((sorted.length - 1) / 2)] ?? Infinity) <= timing.maxMedianGapMs;
+}
+
+/**
+ * The card a line of keystrokes ending in Enter (at `enterAt`) reads as, if any: the longest tail of
+ * the strokes that came at reader speed and parses as a card. A person's keys just before the read
+ * (a phone number typed a moment earlier, in another field) are not part of the line.
+ */
+export function readFromStrokes(strokes: readonly Stroke[], enterAt: number, today?: Date): { read: CardRead; line: Stroke[] } | null {
+  const last = strokes[strokes.length - 1];
+  if (!last || enterAt - last.at > WEDGE_TIMING.maxGapMs) return null;
+  for (let from = 0; from + WEDGE_TIMING.minChars <= strokes.length; from += 1) {
+    const line = strokes.slice(from);
+    if (!isReaderSpeed([...line.map((stroke) => stroke.at), enterAt])) continue;
+    const read = parseCardRead(line.map((stroke) => stroke.text).join(''), today ? { today } : {});
+    if (read) return { read, line };
+  }
+  return null;
 }
 
 /**
@@ -84,15 +101,13 @@ export function wedgeReader(root: HTMLElement | Window, options: { today?: () =>
         }
         const burst = strokes;
         strokes = [];
-        const last = burst[burst.length - 1];
-        if (!last || key.timeStamp - last.at > WEDGE_TIMING.maxGapMs) return;
-        if (burst.length < WEDGE_TIMING.minChars || !isReaderSpeed([...burst.map((stroke) => stroke.at), key.timeStamp])) return;
-        const read = parseCardRead(burst.map((stroke) => stroke.text).join(''), options.today ? { today: options.today() } : {});
-        if (!read) return;
+        const found = readFromStrokes(burst, key.timeStamp, options.today ? options.today() : undefined);
+        if (!found) return;
+        const { read, line } = found;
         key.preventDefault();
         key.stopPropagation();
         const typedInto: TypedInto[] = [];
-        for (const stroke of burst) {
+        for (const stroke of line) {
           if (stroke.field && !typedInto.some((each) => each.field === stroke.field)) typedInto.push({ field: stroke.field, valueBefore: stroke.valueBefore });
         }
         onRead(read, typedInto);
