@@ -17,8 +17,6 @@ import { openCore } from '../electron/core/core';
 import { openDatabase } from '../electron/core/db/connection';
 import { generateKeyHex, readOrCreateKeyFile } from '../electron/core/db/key-file';
 import { databasePath } from '../electron/core/paths';
-import { MIGRATIONS } from '../electron/core/db/migrations';
-import { migration0013 } from '../electron/core/db/migrations/0013_queue_indexes';
 import type { MethodInput, MethodName } from '../shared/api/contract';
 import type { RpcResult } from '../shared/api/envelope';
 import { demoCustomer, seededRandom } from '../shared/domain/demo';
@@ -247,14 +245,6 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     baselineSamples: await sample(samples, () => ['pending_cross_check', 'pending_lead_approval', 'pending_final_review', 'returned', 'rejected'].map((status) => q.queue.all(status))),
   });
   printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, [await queueFigure()]);
-  if (!MIGRATIONS.some((migration) => migration.version === migration0013.version)) {
-    // Version 14's covering queue indexes wait for versions 9–13 to be registered (issue 12's
-    // branches merging); until then the bench adds them to its own database and measures again.
-    const writer = openDatabase(databasePath(dataDir), keyHex);
-    writer.transaction(() => migration0013.up(writer)).immediate();
-    writer.close();
-    printFigures("Review queues again, with version 13's covering queue indexes added to this database", [await queueFigure()]);
-  }
 
   // Submit through the real path, beside a raw durable INSERT in a scratch SQLCipher database.
   const submitRandom = seededRandom(99);
