@@ -81,7 +81,9 @@ export const REVIEW_METHODS = {
       flags: z.array(z.string()),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
-      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), doubtful: z.boolean().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), doubtful: z.boolean().optional(), notes: z.record(z.string(), z.string()).optional(),
+        /** A double-entered paper sheet's submit: the other typist's name, and the reconciling lead's. */
+        coEntrantNames: z.array(z.string()).optional(), reconciledByName: z.string().optional() })),
       /** For a possible duplicate: the stored customers it may duplicate (masked), to compare side by side. */
       possibleDuplicates: z.array(customerSummarySchema).default([]),
       /** Stored decisions that did not apply under the rules they were made by: a lead should look. */

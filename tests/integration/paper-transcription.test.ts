@@ -21,7 +21,7 @@ import {
   submitTranscription,
   updateDoubleEntrySettings,
 } from '../../electron/core/paper/transcription-service';
-import { reviewDetail } from '../../electron/core/review/review-service';
+import { decide, queuesFor, reviewDetail } from '../../electron/core/review/review-service';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { tempDataDir } from '../support/desk';
@@ -216,6 +216,59 @@ describe('transcribing paper forms', () => {
     expect(figures.fields[0]).toEqual({ field: 'emergencyMobile', compared: 2, differing: 1, disagreementRate: 0.5 });
     expect(figures.fields.find((row) => row.field === 'name')).toMatchObject({ compared: 2, differing: 0, disagreementRate: 0 });
     rebuildsIdentically(core);
+  });
+
+  it('a reconciled intake is the typists\' record: the first typist enters it, history names both typists and the reconciling lead, who may approve but not cross-check it', () => {
+    const core = desk();
+    const { services } = core;
+    const CHECKER = { staffId: 'stf_checker-00000c', role: 'specialist' as const };
+    const MANAGER = { staffId: 'stf_manager-00000m', role: 'manager' as const };
+    services.transact(() => {
+      for (const [actor, name] of [[CHECKER, '核对员周'], [MANAGER, '经理孙']] as const) {
+        services.ops.append(null, { entity: 'staff', entityId: actor.staffId, changes: { username: actor.staffId, displayName: name, role: actor.role, certified: true, active: true, passwordHash: 'x', createdAt: clock.now } });
+      }
+    });
+    updateDoubleEntrySettings(services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(services, LEAD, BATCH);
+    transcribe(core, TYPIST_A.staffId, batch.id, 1, SHEET);
+    transcribe(core, TYPIST_B.staffId, batch.id, 1, { ...SHEET, emergencyMobile: '13900001117' });
+    const { intakeId } = reconcile(services, LEAD, { batchId: batch.id, serial: 1, choices: { emergencyMobile: { pick: 'a' } } });
+
+    // The first typist is the enterer; the submit in the history names the other typist and the lead.
+    expect((core.db.prepare('SELECT entered_by FROM intakes WHERE id = ?').get(intakeId) as { entered_by: string }).entered_by).toBe(TYPIST_A.staffId);
+    const detail = reviewDetail(services, CHECKER.staffId, intakeId);
+    expect(detail.enteredBy).toBe(TYPIST_A.staffId);
+    expect(detail.events[0]).toMatchObject({ kind: 'submitted', byStaff: TYPIST_A.staffId, byName: '录入员李', coEntrantNames: ['录入员张'], reconciledByName: '组长王' });
+    // The audit log says who acted (the lead) in whose name.
+    const submit = core.db.prepare("SELECT staff_id, details FROM audit_log WHERE action = 'intake.submit' AND target = ?").get(intakeId) as { staff_id: string; details: string };
+    expect(submit.staff_id).toBe(LEAD.staffId);
+    expect(JSON.parse(submit.details)).toMatchObject({ enteredBy: TYPIST_A.staffId, coEntrants: TYPIST_B.staffId, reconciledBy: LEAD.staffId });
+
+    // Neither typist nor the reconciling lead cross-checks it; a colleague does.
+    for (const actor of [TYPIST_A, TYPIST_B, LEAD]) {
+      expect(queuesFor(services, actor).crossCheck.map((item) => item.intakeId)).not.toContain(intakeId);
+      expect(refusal(() => decide(services, actor, { intakeId, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false })).details).toMatchObject({ refusal: 'own_record' });
+    }
+    expect(queuesFor(services, CHECKER).crossCheck.map((item) => item.intakeId)).toContain(intakeId);
+    expect(decide(services, CHECKER, { intakeId, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: true })).toEqual({ status: 'pending_lead_approval' });
+    // The lead who reconciled approves the colleague's cross-check (it was the lead's own record before).
+    expect(queuesFor(services, LEAD).leadApproval.map((item) => item.intakeId)).toContain(intakeId);
+    expect(decide(services, LEAD, { intakeId, decision: 'lead_approved', notes: {}, reason: '', doubtful: false })).toEqual({ status: 'pending_final_review' });
+    expect(queuesFor(services, MANAGER).finalReview.map((item) => item.intakeId)).toContain(intakeId);
+    rebuildsIdentically(core);
+  });
+
+  it('agreeing double entry: the second typist enters it and the first is a co-entrant, so neither cross-checks it', () => {
+    const core = desk();
+    const { services } = core;
+    updateDoubleEntrySettings(services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(services, LEAD, BATCH);
+    transcribe(core, TYPIST_A.staffId, batch.id, 1, SHEET);
+    const { intakeId } = transcribe(core, TYPIST_B.staffId, batch.id, 1, SHEET);
+    expect(reviewDetail(services, LEAD.staffId, intakeId as string).events[0]).toMatchObject({ byStaff: TYPIST_B.staffId, coEntrantNames: ['录入员李'] });
+    expect(queuesFor(services, TYPIST_A).crossCheck.map((item) => item.intakeId)).not.toContain(intakeId);
+    expect(refusal(() => decide(services, TYPIST_A, { intakeId: intakeId as string, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false })).details).toMatchObject({ refusal: 'own_record' });
+    expect(queuesFor(services, LEAD).crossCheck.map((item) => item.intakeId)).toContain(intakeId);
   });
 
   it('a share of the sheets: the same sheets on every desk, about that share of them', () => {

@@ -182,6 +182,16 @@ export function registerOnline(services: Services, staffId: string, input: Omit<
   return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
 }
 
+/**
+ * Who entered a double-entered paper sheet (issue 13): the first typist is its enterer, the other
+ * typist a co-entrant, and the lead who decided differing values its reconciler.
+ */
+export interface PaperAuthors {
+  enteredBy: string;
+  coEntrants: string[];
+  reconciledBy?: string | undefined;
+}
+
 /** The paper sheet an intake transcribes (source `paper_form`): its batch and serial go on the intake. */
 export interface PaperOrigin {
   batchId: string;
@@ -207,9 +217,12 @@ export function checkSubmission(services: Services, staffId: string, input: { fi
 }
 
 /** Stores an intake; the caller's transaction (if any) holds it together with what led to it. */
-export function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; paper?: PaperOrigin | undefined; alsoInTransaction?: (intakeId: string) => void }) {
+export function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; paper?: PaperOrigin | undefined; alsoInTransaction?: (intakeId: string) => void; authors?: PaperAuthors | undefined }) {
   const staff = services.staff.byId(staffId);
   if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  // A double-entered paper sheet is entered by its typists, whoever's desk makes the intake (issue 13).
+  const entrant = origin.authors ? services.staff.byId(origin.authors.enteredBy) : staff;
+  if (!entrant) throw new DomainError('NOT_FOUND', 'the typist of this sheet is not on the roster');
   const draft = { startedAt: origin.startedAt };
 
   const now = services.ctx.now();
@@ -253,7 +266,7 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
         changes: JSON.stringify(capture.changes),
         consent: JSON.stringify(input.consent),
         flags: JSON.stringify(flags),
-        enteredBy: staffId,
+        enteredBy: entrant.id,
         startedAt: draft.startedAt,
         submittedAt: now,
         durationMs,
@@ -264,10 +277,16 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
     if (paperSheet) recordTranscribed(services, staffId, { ...paperSheet, intakeId, scanId: null });
     origin.alsoInTransaction?.(intakeId);
-    services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
+    const authors = origin.authors
+      ? { enteredBy: origin.authors.enteredBy, ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants.join(',') } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
+      : {};
+    services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(','), ...authors });
     // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
     const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');
-    recordEvent(services, intakeId, { kind: 'submitted', by: { staffId, role: staff.role }, at: now, needsFinal });
+    const paperAuthors = origin.authors
+      ? { ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
+      : {};
+    recordEvent(services, intakeId, { kind: 'submitted', by: { staffId: entrant.id, role: entrant.role }, at: now, needsFinal, ...paperAuthors }, staffId);
   });
   return { intakeId, customerId, status: 'pending_cross_check' as const, durationMs, flags };
 }

@@ -17,7 +17,7 @@ import type { Draft } from '../../../shared/api/intake-contract';
 import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
-import { checkSubmission, submitIntake } from '../intake/intake-service';
+import { checkSubmission, submitIntake, type PaperAuthors } from '../intake/intake-service';
 import type { Services } from '../services';
 import { batchSheets } from './batch-service';
 
@@ -192,8 +192,8 @@ export function submitTranscription(services: Services, staffId: string, input: 
     });
     services.audit.append(staffId, 'paper.transcribed', batchId, { serial, doubleEntry: context.double, entry: context.entries.length + 1 });
   };
-  const submitAsIntake = (): string =>
-    submitIntake(services, staffId, { draftId: draft.id, fields: input.fields, consent, customerId: input.customerId, customerPresent: false, cleared: input.cleared }, { source: 'paper_form', startedAt: draft.startedAt, draftId: draft.id, paper }).intakeId;
+  const submitAsIntake = (authors?: PaperAuthors): string =>
+    submitIntake(services, staffId, { draftId: draft.id, fields: input.fields, consent, customerId: input.customerId, customerPresent: false, cleared: input.cleared }, { source: 'paper_form', startedAt: draft.startedAt, draftId: draft.id, paper, authors }).intakeId;
 
   if (!context.double) {
     return services.transact(() => {
@@ -222,7 +222,8 @@ export function submitTranscription(services: Services, staffId: string, input: 
   return services.transact(() => {
     keep();
     if (comparison.differing.length === 0) {
-      const intakeId = submitAsIntake();
+      // Both typists entered it: the first is a co-entrant, so neither cross-checks nor approves it.
+      const intakeId = submitAsIntake({ enteredBy: staffId, coEntrants: [first.staff_id] });
       services.ops.append(staffId, decision('agreed', intakeId));
       services.audit.append(staffId, 'paper.double_entry_agreed', batchId, { serial, compared: comparison.compared.length, intakeId });
       return { outcome: 'agreed' as const, intakeId, formNo: context.formNo, differing: 0 };
@@ -328,9 +329,11 @@ export function reconcile(services: Services, actor: Actor, input: { batchId: st
   const paper = { batchId: input.batchId, serial: input.serial };
   const startedAt = Math.min(found.rowA.started_at, found.rowB.started_at);
   return services.transact(() => {
-    const { intakeId } = submitIntake(services, actor.staffId, { draftId: '', fields, consent: paperConsent(consent, found.context.formNo), customerId, customerPresent: false, cleared }, { source: 'paper_form', startedAt, draftId: null, paper });
+    // The record is the typists' (the first is its enterer), the lead its reconciler (docs/decisions/0016).
+    const authors: PaperAuthors = { enteredBy: found.rowA.staff_id, coEntrants: [found.rowB.staff_id], reconciledBy: actor.staffId };
+    const { intakeId } = submitIntake(services, actor.staffId, { draftId: '', fields, consent: paperConsent(consent, found.context.formNo), customerId, customerPresent: false, cleared }, { source: 'paper_form', startedAt, draftId: null, paper, authors });
     services.ops.append(actor.staffId, { entity: 'paper_decision', entityId: sheetKey(input.batchId, input.serial), changes: { outcome: 'reconciled', choices: JSON.stringify(kept), intakeId, by: actor.staffId, at: now } });
-    services.audit.append(actor.staffId, 'paper.reconciled', input.batchId, { serial: input.serial, choices: Object.entries(kept).map(([key, pick]) => `${key}=${pick}`).join(','), intakeId });
+    services.audit.append(actor.staffId, 'paper.reconciled', input.batchId, { serial: input.serial, choices: Object.entries(kept).map(([key, pick]) => `${key}=${pick}`).join(','), intakeId, typists: `${found.rowA.staff_id},${found.rowB.staff_id}` });
     return { intakeId };
   });
 }

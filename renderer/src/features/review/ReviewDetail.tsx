@@ -270,6 +270,8 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         {detail.events.map((event, index) => (
           <li key={index}>
             {new Date(event.at).toLocaleString(i18n.language)} · {t(`review.event.${event.kind}`)} · {event.byName}
+            {event.coEntrantNames ? ` · ${t('review.coEntrants', { names: event.coEntrantNames.join(t('common.clauseSeparator')) })}` : ''}
+            {event.reconciledByName ? ` · ${t('review.reconciledBy', { name: event.reconciledByName })}` : ''}
             {event.reason ? ` · ${event.reason}` : ''}
             {event.notes ? ` · ${Object.entries(event.notes).map(([field, note]) => `${t(`intake.field.${field}`, { defaultValue: field })}${t('common.labelSeparator')}${note}`).join(t('common.clauseSeparator'))}` : ''}
           </li>
