@@ -26,6 +26,8 @@ export const queueItemSchema = z.object({
   submittedAt: z.number(),
   enteredBy: z.string(),
   flags: z.array(z.string()),
+  /** A paper form's required fields the customer left blank (表上未填): the details this record still needs. */
+  blankOnForm: z.array(z.string()).optional(),
   /** Who the lead assigned the cross-check to, or whom the desk suggests (fewest open checks, not the enterer). */
   assignedTo: z.object({ id: z.string(), name: z.string() }).nullable(),
   suggested: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -79,6 +81,8 @@ export const REVIEW_METHODS = {
       /** For a known customer, how each carried field relates to what is stored (values stay out). */
       marks: z.partialRecord(fieldNameSchema, z.enum(CHANGE_KINDS)),
       flags: z.array(z.string()),
+      /** A paper form's required fields the customer left blank (表上未填): the details this record still needs. */
+      blankOnForm: z.array(z.string()).default([]),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
       events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), doubtful: z.boolean().optional(), notes: z.record(z.string(), z.string()).optional(),

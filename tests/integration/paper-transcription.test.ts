@@ -271,6 +271,56 @@ describe('transcribing paper forms', () => {
     expect(queuesFor(services, LEAD).crossCheck.map((item) => item.intakeId)).toContain(intakeId);
   });
 
+  it('a required field left blank on the paper form: marked 表上未填 it is kept empty (paper only, never a filled field, never the ID number with its consent ticked), and the record shows what it still needs', () => {
+    const core = desk();
+    const { services } = core;
+    const batch = openBatch(services, LEAD, BATCH);
+    const noPhone = { ...SHEET, mobile: '' };
+    const draft = openTranscription(services, TYPIST_A.staffId, { batchId: batch.id, serial: 1 });
+    // The mark is kept with the draft: reopening the sheet shows it.
+    saveDraft(services, TYPIST_A.staffId, { id: draft.id, fields: noPhone, consent: CONSENT, customerId: null, cleared: [], blankOnForm: ['mobile'] });
+    expect(openTranscription(services, TYPIST_A.staffId, { batchId: batch.id, serial: 1 }).blankOnForm).toEqual(['mobile']);
+    const submit = (fields: IntakeFields, blankOnForm: Array<keyof IntakeFields>, consent = CONSENT) => submitTranscription(services, TYPIST_A.staffId, { draftId: draft.id, fields, consent, customerId: null, cleared: [], blankOnForm });
+    // Unmarked, the blank is refused as before; a mark on a filled field, or on the ID number with its consent ticked, is refused naming the field.
+    expect(refusal(() => submit(noPhone, [])).fields).toEqual({ mobile: 'required' });
+    expect(refusal(() => submit(noPhone, ['mobile', 'name'])).fields).toEqual({ name: 'blank_on_form_not_blank' });
+    expect(refusal(() => submit({ ...noPhone, idNumber: '' }, ['mobile', 'idNumber'])).fields).toMatchObject({ idNumber: 'blank_on_form_id_consent' });
+    // A walk-in is completed with the customer there: no marks.
+    const walkIn = startDraft(services, TYPIST_B.staffId, { customerId: null, source: 'walk_in', reason: '' });
+    expect(refusal(() => submitWalkIn(services, TYPIST_B.staffId, { draftId: walkIn.id, fields: noPhone, consent: CONSENT, customerId: null, customerPresent: true, blankOnForm: ['mobile'] })).fields).toEqual({ mobile: 'blank_on_form_paper_only' });
+
+    const done = submit(noPhone, ['mobile']);
+    expect(done.outcome).toBe('transcribed');
+    const intakeId = done.intakeId as string;
+    const stored = core.db.prepare('SELECT fields, flags, blank_on_form FROM intakes WHERE id = ?').get(intakeId) as { fields: string; flags: string; blank_on_form: string };
+    expect(JSON.parse(stored.fields)).toMatchObject({ mobile: '' });
+    expect(JSON.parse(stored.flags)).toContain('blank_on_form');
+    expect(JSON.parse(stored.blank_on_form)).toEqual(['mobile']);
+    // The cross-checker and the lead see what it still needs, in the queue and on the record.
+    expect(reviewDetail(services, TYPIST_B.staffId, intakeId).blankOnForm).toEqual(['mobile']);
+    expect(queuesFor(services, TYPIST_B).crossCheck.find((item) => item.intakeId === intakeId)).toMatchObject({ flags: expect.arrayContaining(['blank_on_form']), blankOnForm: ['mobile'] });
+    expect(queuesFor(services, LEAD).crossCheck.find((item) => item.intakeId === intakeId)?.blankOnForm).toEqual(['mobile']);
+    rebuildsIdentically(core);
+  });
+
+  it('double entry compares the 表上未填 mark: a mark against a typed phone differs, the lead sees which side marked it, and the record keeps the mark the lead picks', () => {
+    const core = desk();
+    const { services } = core;
+    updateDoubleEntrySettings(services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(services, LEAD, BATCH);
+    const typeSheet = (staffId: string, fields: IntakeFields, blankOnForm: Array<keyof IntakeFields>) => {
+      const draft = openTranscription(services, staffId, { batchId: batch.id, serial: 1 });
+      return submitTranscription(services, staffId, { draftId: draft.id, fields, consent: CONSENT, customerId: null, cleared: [], blankOnForm });
+    };
+    typeSheet(TYPIST_A.staffId, { ...SHEET, mobile: '' }, ['mobile']);
+    expect(typeSheet(TYPIST_B.staffId, SHEET, [])).toMatchObject({ outcome: 'disagreed', differing: 1 });
+    const view = reconciliationView(services, LEAD, batch.id, 1);
+    expect(view.rows.find((row) => row.key === 'mobile')).toEqual({ key: 'mobile', differs: true, a: '', b: '13812345678', aBlankOnForm: true });
+    const { intakeId } = reconcile(services, LEAD, { batchId: batch.id, serial: 1, choices: { mobile: { pick: 'a' } } });
+    expect(JSON.parse((core.db.prepare('SELECT blank_on_form FROM intakes WHERE id = ?').get(intakeId) as { blank_on_form: string }).blank_on_form)).toEqual(['mobile']);
+    rebuildsIdentically(core);
+  });
+
   it('a share of the sheets: the same sheets on every desk, about that share of them', () => {
     const core = desk();
     const { services } = core;

@@ -22,6 +22,7 @@ import type { Services } from '../services';
 import type { StaffRecord } from '../staff/staff-repo';
 import { toReviewEvent } from './projector';
 import { revealOptions } from './review-reveal';
+import { BLANK_ON_FORM_FLAG } from '../../../shared/domain/paper/blank-on-form';
 
 const QUEUE_COLUMNS = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.started_at, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name AS customer_name';
 
@@ -45,6 +46,12 @@ const q = statementsFor((db: Db) => ({
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
   enteredSince: db.prepare<[string, number], IntakeRow & { name: string | null }>('SELECT i.*, c.name AS name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.entered_by = ? AND i.submitted_at >= ? ORDER BY i.submitted_at DESC LIMIT 500'),
 }));
+
+/** A paper intake's required fields the customer left blank on the form (表上未填). */
+function blankOnFormOf(intake: IntakeRow): string[] {
+  const stored = (intake as IntakeRow & { blank_on_form?: string }).blank_on_form;
+  return stored ? (JSON.parse(stored) as string[]) : [];
+}
 
 /** "My entries today": what this person entered since local midnight, each with its status (names masked). */
 export function myEntriesToday(services: Services, staffId: string) {
@@ -206,6 +213,8 @@ interface QueueContext {
   deadlines: typeof DEFAULT_DEADLINES;
   /** Who entered (and reconciled) a queued record; read from its events only for paper intakes. */
   authors: (row: QueueRow) => { enterers: string[]; all: string[] };
+  /** The fields a paper intake still needs (read only for intakes flagged so). */
+  blankOnForm: (intakeId: string) => string[];
 }
 
 /**
@@ -249,6 +258,7 @@ export function assign(services: Services, actor: { staffId: string; role: Role 
 }
 
 function item(row: QueueRow, context: QueueContext): QueueItem {
+  const flags = JSON.parse(row.flags) as string[];
   const assignee = row.assigned_to ? context.staff.get(row.assigned_to) : undefined;
   return {
     assignedTo: assignee ? { id: assignee.id, name: assignee.displayName } : null,
@@ -261,7 +271,8 @@ function item(row: QueueRow, context: QueueContext): QueueItem {
     since: row.status_since,
     submittedAt: row.submitted_at,
     enteredBy: row.entered_by,
-    flags: JSON.parse(row.flags) as string[],
+    flags,
+    ...(flags.includes(BLANK_ON_FORM_FLAG) ? { blankOnForm: context.blankOnForm(row.id) } : {}),
   };
 }
 
@@ -287,6 +298,7 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
     now: services.ctx.now(),
     deadlines: { ...DEFAULT_DEADLINES, returnedDueMinutes: services.config.review().returnedDueMinutes },
     authors: (row) => authorsOf(services, row),
+    blankOnForm: (intakeId) => blankOnFormOf(intakeRow(services, intakeId)),
   };
   const items = (list: QueueRow[]) => list.map((row) => item(row, context)).sort(byUrgency);
   return {
@@ -357,6 +369,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     reveal: revealOptions(services, actorId, intake, state.returnNotes),
     marks: marksOf(services, intake),
     flags: JSON.parse(intake.flags) as string[],
+    blankOnForm: blankOnFormOf(intake),
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,
     attention: state.attention.map((note) => ({ kind: note.kind, at: note.at, byStaff: note.by, refusal: note.refusal })),
