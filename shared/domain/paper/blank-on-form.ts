@@ -30,14 +30,14 @@ export function applyBlankOnForm<T extends FieldIssue>(
   marks: readonly FieldName[],
   consent: { idConsent: boolean },
 ): { errors: Partial<Record<FieldName, T | FieldIssue>>; refused: Partial<Record<FieldName, string>> } {
-  const remaining: Partial<Record<FieldName, T | FieldIssue>> = { ...errors };
   const refused: Partial<Record<FieldName, string>> = {};
+  const lifted = new Set<FieldName>();
   for (const field of new Set(marks)) {
     const refusal = blankMarkRefusal(field, errors[field], fields, consent);
-    if (refusal) {
-      refused[field] = refusal;
-      remaining[field] = { code: refusal };
-    } else delete remaining[field];
+    if (refusal) refused[field] = refusal;
+    else lifted.add(field);
   }
+  const remaining = Object.fromEntries(Object.entries(errors).filter(([field]) => !lifted.has(field as FieldName))) as Partial<Record<FieldName, T | FieldIssue>>;
+  for (const [field, code] of Object.entries(refused)) remaining[field as FieldName] = { code };
   return { errors: remaining, refused };
 }
