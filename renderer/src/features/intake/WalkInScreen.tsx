@@ -11,6 +11,7 @@ import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 import { validateConsent, type Consent } from '../../../../shared/domain/intake/consent';
 import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
+import { applyBlankOnForm, blankMarkRefusal } from '../../../../shared/domain/paper/blank-on-form';
 import { normalizeDocumentInput, parseIdentityNumber } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
 import { COMPLETE_MOBILE, normalizeMobile } from '../../../../shared/domain/phone';
@@ -120,7 +121,13 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     // A known customer: an empty field is "not asked" and keeps the stored value (the core checks the merged record).
     const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !confirmedMasked.has(field) && !(draft.customerId && code === 'required');
     const filter = <T extends { code: string } | undefined,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field, issue]) => keep(field, (issue as { code: string } | undefined)?.code))) as Partial<Record<FieldName, T>>;
-    return { ...result, errors: filter(result.errors), warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
+    const errors = filter(result.errors);
+    // A paper form: a required field the customer left blank can be marked so (表上未填) and is then not an error.
+    const markable = new Set<FieldName>(
+      draft.paper ? (Object.keys(errors) as FieldName[]).filter((field) => blankMarkRefusal(field, errors[field], draft.fields, draft.consent) === null) : [],
+    );
+    const marked = draft.paper ? applyBlankOnForm(errors, draft.fields, draft.blankOnForm ?? [], draft.consent).errors : errors;
+    return { ...result, errors: marked as typeof errors, markable, warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
   }, [draft, config, stillMasked, confirmedMasked]);
   // A known customer's stored ID number needs this visit's separate consent too (the core checks the merged record).
   const storedId = Boolean(draft?.customerId && record && typeof record.fields['idNumber'] === 'string' && record.fields['idNumber'] !== '' && !draft.cleared.includes('idNumber'));
@@ -238,6 +245,11 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       } else if (event.key === 'F4' && offered) {
         event.preventDefault();
         void loadCustomer(offered.id);
+      } else if (event.key === 'F8' && paper) {
+        // 表上未填: the field being typed was left blank on the paper form (or is no longer).
+        event.preventDefault();
+        const name = document.activeElement?.getAttribute('name') as FieldName | null;
+        if (name && (validation?.markable.has(name) || draft?.blankOnForm?.includes(name))) toggleBlank(name);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -367,6 +379,15 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     });
   };
 
+  /** A paper form's required field the customer left blank: marked 表上未填 (or unmarked). */
+  function toggleBlank(field: FieldName): void {
+    if (!draft) return;
+    const marks = draft.blankOnForm ?? [];
+    touch(field);
+    setServerErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)));
+    update({ blankOnForm: marks.includes(field) ? marks.filter((each) => each !== field) : [...marks, field] });
+  }
+
   /** A loaded submission fills the form as if typed; the cursor goes to the ID check. */
   const loadSubmission = (loaded: LoadedSubmission): void => {
     if (!started) markArrived();
@@ -380,7 +401,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
     if (paper) {
-      const typed = await api.call('paper.transcribe.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, cleared: draft.cleared });
+      const typed = await api.call('paper.transcribe.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, cleared: draft.cleared, blankOnForm: draft.blankOnForm ?? [] });
       if (!typed.ok) {
         setServerErrors(typed.error.fields ?? {});
         setSubmitError(errorMessage(t, typed.error));
@@ -461,6 +482,11 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
         </span>
       </header>
       {draft.source === 'correction' && <p className="banner banner--warning" role="status" data-testid="correction-banner">{t('intake.correcting')}</p>}
+      {paper && (
+        <p className="muted" data-testid="blank-on-form-hint">
+          {t('paper.blankOnForm.hint')} <kbd>F8</kbd>
+        </p>
+      )}
       {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}
       {draft.customerId && (
         <p className="banner banner--notice" role="status" data-testid="linked-customer">
@@ -532,6 +558,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
           suggestedPlace={suggestedPlace}
           onTakeSuggestedPlace={takeSuggestedPlace}
           fromCard={cardFields}
+          blankOnForm={paper ? { marks: draft.blankOnForm ?? [], markable: validation.markable, onToggle: toggleBlank } : undefined}
         />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} paperFormNo={paper?.formNo} />
         <FormError message={submitError} />
