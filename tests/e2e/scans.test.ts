@@ -84,6 +84,13 @@ describe('scans that read themselves', () => {
       const noQr = item('DEMO-0004-no-qr.jpg');
       await noQr.getByRole('alert').filter({ hasText: '这份扫描件上没有读到表上的二维码：请选择它是哪一张表' }).waitFor();
       await noQr.getByLabel('DEMO-0004-no-qr.jpg 是哪一张表').selectOption({ label: 'DEMO-0004' });
+      // Leaving the page and coming back: the file still waits, with the sheet already chosen.
+      await p.keyboard.press('Alt+3');
+      await row.waitFor({ state: 'detached' });
+      await p.keyboard.press('Alt+1');
+      await row.getByRole('button', { name: '逐张处理' }).click();
+      await noQr.getByRole('alert').filter({ hasText: '这份扫描件上没有读到表上的二维码：请选择它是哪一张表' }).waitFor();
+      expect(await noQr.getByLabel('DEMO-0004-no-qr.jpg 是哪一张表').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent)).toBe('DEMO-0004');
       await noQr.getByRole('button', { name: '附到这张表' }).click();
       await noQr.getByText('已附到 DEMO-0004').waitFor();
 
