@@ -232,7 +232,7 @@ describe('paper transcription', () => {
     expect(expectOk(await desk.client('lead.l').call('review.decide', { intakeId: reconciled.intakeId, decision: 'lead_approved', notes: {}, reason: '', doubtful: false })).status).toBe('valid');
   });
 
-  it('a phone left blank on the paper form: F8 marks it 表上未填, the mark survives leaving the sheet, the record goes in and the cross-checker sees 需补充：手机号码', async () => {
+  it('a phone left blank on the paper form: F9 marks it 表上未填, the mark survives leaving the sheet, the record goes in and the cross-checker sees 需补充：手机号码', async () => {
     expectOk(await desk.manager.call('paper.doubleEntry.update', { mode: 'none', percent: 10 }));
     expectOk(await desk.client('lead.l').call('paper.batch.open', { code: 'N1', place: '售票窗口', collectedOn: '2026-01-10', firstSerial: 1, count: 1 }));
     const typist = await newDeskPage(browser);
@@ -241,11 +241,11 @@ describe('paper transcription', () => {
     await openSheets(typist, 'N1');
     await typist.getByTestId('sheet-0001').getByRole('button', { name: '录入', exact: true }).click();
     await typist.getByTestId('transcribe-screen').waitFor();
-    await typist.getByTestId('blank-on-form-hint').getByText('F8').waitFor();
+    await typist.getByTestId('blank-on-form-hint').getByText('F9').waitFor();
     await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
     await typist.keyboard.type('孙空号');
     await typist.keyboard.press('Enter');
-    await typist.keyboard.press('F8');
+    await typist.keyboard.press('F9');
     await typist.getByTestId('blank-on-form-mobile').waitFor();
     // Leaving the sheet and coming back keeps the mark (it is saved with the draft).
     await expect.poll(() => typist.getByTestId('draft-save-state').textContent()).toContain('自动保存');
@@ -253,9 +253,9 @@ describe('paper transcription', () => {
     await openSheets(typist, 'N1');
     await typist.getByTestId('sheet-0001').getByRole('button', { name: '录入', exact: true }).click();
     await typist.getByTestId('blank-on-form-mobile').waitFor();
-    // F8 on the marked field takes the mark off (and the next F8, typing the sheet through, puts it back).
+    // F9 on the marked field takes the mark off (and the next F9, typing the sheet through, puts it back).
     await typist.locator('[name="mobile"]').focus();
-    await typist.keyboard.press('F8');
+    await typist.keyboard.press('F9');
     await typist.getByTestId('blank-on-form-mobile').waitFor({ state: 'detached' });
     await typist.locator('[name="name"]').fill('');
     await typist.locator('[name="name"]').focus();

@@ -20,8 +20,8 @@ export async function typeWalkIn(page: Page, customer: WalkInKeys, heading: stri
   await page.keyboard.type(customer.name);
   await press('Enter');
   if (customer.mobile === '') {
-    // A paper form whose phone the customer left blank: F8 marks it 表上未填, Enter moves on.
-    await press('F8');
+    // A paper form whose phone the customer left blank: F9 marks it 表上未填, Enter moves on.
+    await press('F9');
     await press('Enter');
   } else await page.keyboard.type(customer.mobile); // a full mobile moves on to the document type
   await press('Enter'); // keep 居民身份证

@@ -124,7 +124,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       </div>
     );
   };
-  /** 表上未填: offered under a required field shown empty (F8 on the field does the same); kept out of the Enter order. */
+  /** 表上未填: offered under a required field shown empty (F9 on the field does the same); kept out of the Enter order. */
   const blankControl = (field: FieldName) => {
     if (!blankOnForm) return null;
     const marked = blankOnForm.marks.includes(field);
@@ -132,8 +132,8 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
     return (
       <div className={marked ? 'clear-mark clear-mark--on' : 'clear-mark'}>
         {marked && <span className="badge-flag" data-testid={`blank-on-form-${field}`}>{t('paper.blankOnForm.marked')}</span>}
-        <button type="button" className="link" data-skip-enter data-testid={`toggle-blank-${field}`} aria-keyshortcuts="F8" onClick={() => blankOnForm.onToggle(field)}>
-          {marked ? t('paper.blankOnForm.undo') : t('paper.blankOnForm.mark')} <kbd>F8</kbd>
+        <button type="button" className="link" data-skip-enter data-testid={`toggle-blank-${field}`} aria-keyshortcuts="F9" onClick={() => blankOnForm.onToggle(field)}>
+          {marked ? t('paper.blankOnForm.undo') : t('paper.blankOnForm.mark')} <kbd>F9</kbd>
         </button>
       </div>
     );

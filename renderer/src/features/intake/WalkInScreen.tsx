@@ -245,7 +245,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       } else if (event.key === 'F4' && offered) {
         event.preventDefault();
         void loadCustomer(offered.id);
-      } else if (event.key === 'F8' && paper) {
+      } else if (event.key === 'F9' && paper) {
         // 表上未填: the field being typed was left blank on the paper form (or is no longer).
         event.preventDefault();
         const name = document.activeElement?.getAttribute('name') as FieldName | null;
@@ -484,7 +484,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       {draft.source === 'correction' && <p className="banner banner--warning" role="status" data-testid="correction-banner">{t('intake.correcting')}</p>}
       {paper && (
         <p className="muted" data-testid="blank-on-form-hint">
-          {t('paper.blankOnForm.hint')} <kbd>F8</kbd>
+          {t('paper.blankOnForm.hint')} <kbd>F9</kbd>
         </p>
       )}
       {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}

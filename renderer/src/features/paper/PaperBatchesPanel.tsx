@@ -18,6 +18,7 @@ import { PrintFormsButton } from './PrintFormsButton';
 import { ScanDrop } from './ScanDrop';
 import { usePaperWork } from './work';
 import { useDesk } from '../../app/store';
+import { formatMinutes } from '../../lib/elapsed';
 import { ScanImport, ScanInbox } from './ScanImport';
 
 interface SheetView {
@@ -205,7 +206,7 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
   }, []);
   useEffect(load, [load]);
 
-  const age = (minutes: number): string => (minutes >= 24 * 60 ? t('paper.ageDays', { count: Math.floor(minutes / (24 * 60)) }) : minutes >= 60 ? t('paper.ageHours', { count: Math.floor(minutes / 60) }) : t('paper.ageMinutes', { count: minutes }));
+  const age = (minutes: number): string => formatMinutes(t, minutes);
 
   if (!isLead && batches.length === 0) return null;
   return (
