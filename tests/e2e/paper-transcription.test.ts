@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard, typeCredentials } from '../support/browser';
 import { seriousAxeViolations } from '../support/axe';
 import { MANAGER, expectOk, staffedDesk, type RpcClient } from '../support/desk';
-import { typeWalkIn } from '../support/walk-in';
+import { HUMAN_KEY_DELAY_MS, typeWalkIn } from '../support/walk-in';
 import { needsDoubleEntry } from '../../shared/domain/paper/double-entry';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields } from '../../shared/domain/intake/fields';
@@ -232,6 +232,36 @@ describe('paper transcription', () => {
     expect(expectOk(await desk.client('lead.l').call('review.decide', { intakeId: reconciled.intakeId, decision: 'lead_approved', notes: {}, reason: '', doubtful: false })).status).toBe('valid');
   });
 
+  it('Tab after the phone moved on by itself is not taken twice: Tab, Tab and the ID number goes into the ID number, the birth date comes from it', async () => {
+    expectOk(await desk.manager.call('paper.doubleEntry.update', { mode: 'none', percent: 10 }));
+    expectOk(await desk.client('lead.l').call('paper.batch.open', { code: 'T1', place: '售票窗口', collectedOn: '2026-01-10', firstSerial: 1, count: 1 }));
+    const typist = await newDeskPage(browser);
+    page = typist;
+    await signInWithKeyboard(typist, desk.desk.launchUrl(), 'staff.b', 'Password123', 'staff.b');
+    await openSheets(typist, 'T1');
+    await typist.getByTestId('sheet-0001').getByRole('button', { name: '录入', exact: true }).click();
+    await typist.getByTestId('transcribe-screen').waitFor();
+    await typist.locator('[name="name"]').waitFor();
+    await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+    await typist.keyboard.type('周表格');
+    await typist.keyboard.press('Enter');
+    // A full mobile moves on to the document type by itself; a typist who leaves fields with Tab presses
+    // Tab (leaving the phone: already done, so it stays on the document type) and Tab again (on to the
+    // ID number), at typing pace, without looking. Before, the second Tab landed in the birth date.
+    await typist.keyboard.type('13812345678', { delay: HUMAN_KEY_DELAY_MS });
+    await typist.keyboard.press('Tab', { delay: HUMAN_KEY_DELAY_MS });
+    await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('idType');
+    await typist.keyboard.press('Tab', { delay: HUMAN_KEY_DELAY_MS });
+    await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('idNumber');
+    await typist.keyboard.type('11010519491231002X', { delay: HUMAN_KEY_DELAY_MS });
+    expect(await typist.locator('[name="idNumber"]').inputValue()).toBe('11010519491231002X');
+    await typist.getByTestId('derived-birth-date').waitFor();
+    expect(await typist.getByTestId('derived-birth-date').inputValue()).toBe('1949-12-31');
+    expect(await typist.locator('[name="mobile"]').inputValue()).toBe('13812345678');
+    await typist.close();
+    page = undefined;
+  });
+
   it('a phone left blank on the paper form: F9 marks it 表上未填, the mark survives leaving the sheet, the record goes in and the cross-checker sees 需补充：手机号码', async () => {
     expectOk(await desk.manager.call('paper.doubleEntry.update', { mode: 'none', percent: 10 }));
     expectOk(await desk.client('lead.l').call('paper.batch.open', { code: 'N1', place: '售票窗口', collectedOn: '2026-01-10', firstSerial: 1, count: 1 }));
@@ -242,6 +272,7 @@ describe('paper transcription', () => {
     await typist.getByTestId('sheet-0001').getByRole('button', { name: '录入', exact: true }).click();
     await typist.getByTestId('transcribe-screen').waitFor();
     await typist.getByTestId('blank-on-form-hint').getByText('F9').waitFor();
+    await typist.locator('[name="name"]').waitFor();
     await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
     await typist.keyboard.type('孙空号');
     await typist.keyboard.press('Enter');

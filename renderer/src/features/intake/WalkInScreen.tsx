@@ -82,6 +82,13 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
+  /**
+   * Where a full mobile or ID number just moved the cursor by itself. A Tab pressed next (the typist
+   * leaving the field they typed, as they would without the auto-advance) is already done and is
+   * not taken again: otherwise it skipped a field and the ID number went into the birth date (user
+   * trial of issue 13). Any other key, or the cursor going elsewhere, ends this.
+   */
+  const advancedTo = useRef<Element | null>(null);
   /** A customer's online submission loaded by its receipt code (issue 15), and whether the ID shown was checked against it. */
   const [online, setOnline] = useState<LoadedSubmission | null>(null);
   const [idChecked, setIdChecked] = useState(false);
@@ -286,6 +293,12 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
 
   const onKeyDown = (event: KeyboardEvent<HTMLFormElement>): void => {
     const target = event.target as HTMLElement;
+    const advanced = advancedTo.current === target;
+    advancedTo.current = null;
+    if (advanced && event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && event.ctrlKey) {
       event.preventDefault();
       setReviewing(true);
@@ -320,6 +333,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     flushSync(() => update({ fields: { [field]: value } }));
     touch(field);
     moveFocus(element);
+    advancedTo.current = document.activeElement !== element ? document.activeElement : null;
   };
 
   /**
@@ -527,7 +541,10 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       {!draft.customerId && offers.length > 0 && (
         <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
       )}
-      <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onFocus={paper ? (event) => paper.onField((event.target as HTMLElement).getAttribute('name')) : undefined} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
+      <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onFocus={(event) => {
+          if (event.target !== advancedTo.current) advancedTo.current = null;
+          paper?.onField((event.target as HTMLElement).getAttribute('name'));
+        }} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
         {online && (
           <LoadedSubmissionBanner
             loaded={online}
