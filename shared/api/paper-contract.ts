@@ -47,6 +47,11 @@ export const sheetSchema = z.object({
   typedBy: z.array(z.string()).default([]),
   /** The two transcriptions differ: it waits for the group lead. */
   reconcile: z.boolean().default(false),
+  /**
+   * More than one intake names this sheet (two desks, offline, each took its second entry): every
+   * one of them, first submitted first, for the lead to keep one and send the others back.
+   */
+  intakes: z.array(z.string()).optional(),
 });
 
 export const batchSummarySchema = z.object({

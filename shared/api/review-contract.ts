@@ -93,7 +93,7 @@ export const REVIEW_METHODS = {
       /** Stored decisions that did not apply under the rules they were made by: a lead should look. */
       attention: z.array(z.object({ kind: z.string(), at: z.number(), byStaff: z.string(), refusal: z.string() })).default([]),
       /** Transcribed from a paper form: which sheet, and whether its scan can be shown beside the record. */
-      paper: z.object({ batchId: z.string(), serial: z.number().int(), formNo: z.string(), hasScan: z.boolean() }).nullable().default(null),
+      paper: z.object({ batchId: z.string(), serial: z.number().int(), formNo: z.string(), hasScan: z.boolean(), /** Other intakes made from the same sheet (two desks offline). */ otherIntakes: z.array(z.string()).optional() }).nullable().default(null),
     }),
     access: { permission: 'review.act' },
     mutates: false,

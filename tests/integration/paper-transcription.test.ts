@@ -37,9 +37,9 @@ const TYPIST_A = { staffId: 'stf_typist-000000a', role: 'specialist' as const };
 const TYPIST_B = { staffId: 'stf_typist-000000b', role: 'specialist' as const };
 const NAMES: Record<string, string> = { [LEAD.staffId]: '组长王', [TYPIST_A.staffId]: '录入员李', [TYPIST_B.staffId]: '录入员张' };
 
-function desk(): Core {
+function desk(tag = 'tr'): Core {
   let n = 0;
-  const core = openCore({ dataDir: tempDataDir('transcribe'), keyHex: 'ab'.repeat(32), appVersion: 'test', now: () => clock.now, randomId: (prefix) => `${prefix}_tr-${String(++n).padStart(12, '0')}` });
+  const core = openCore({ dataDir: tempDataDir('transcribe'), keyHex: 'ab'.repeat(32), appVersion: 'test', now: () => clock.now, randomId: (prefix) => `${prefix}_${tag}-${String(++n).padStart(12, '0')}` });
   opened.push(core);
   core.services.transact(() => {
     for (const actor of [LEAD, TYPIST_A, TYPIST_B]) {
@@ -319,6 +319,38 @@ describe('transcribing paper forms', () => {
     const { intakeId } = reconcile(services, LEAD, { batchId: batch.id, serial: 1, choices: { mobile: { pick: 'a' } } });
     expect(JSON.parse((core.db.prepare('SELECT blank_on_form FROM intakes WHERE id = ?').get(intakeId) as { blank_on_form: string }).blank_on_form)).toEqual(['mobile']);
     rebuildsIdentically(core);
+  });
+
+  it('two desks offline each take the second entry of one sheet: both intakes are kept, and the sheet names both for the lead on every desk', () => {
+    const one = desk('d1');
+    updateDoubleEntrySettings(one.services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(one.services, LEAD, BATCH);
+    transcribe(one, TYPIST_A.staffId, batch.id, 1, SHEET);
+    // The second desk has everything so far (the staff, the batch, the first entry), then both go offline.
+    const two = desk('d2');
+    const ops = allOps(one.db);
+    two.services.transact(() => {
+      for (const op of ops) two.services.ops.apply(op);
+    });
+    const first = transcribe(one, TYPIST_B.staffId, batch.id, 1, SHEET);
+    const second = transcribe(two, TYPIST_B.staffId, batch.id, 1, SHEET);
+    expect([first.outcome, second.outcome]).toEqual(['agreed', 'agreed']);
+    // Back online: each desk gets the other's ops.
+    const [fromOne, fromTwo] = [allOps(one.db), allOps(two.db)];
+    one.services.transact(() => {
+      for (const op of fromTwo) one.services.ops.apply(op);
+    });
+    two.services.transact(() => {
+      for (const op of fromOne) two.services.ops.apply(op);
+    });
+    for (const core of [one, two]) {
+      const sheet = batchDetail(core.services, batch.id).sheets[0];
+      expect(sheet?.state).toBe('transcribed');
+      expect(new Set(sheet?.intakes)).toEqual(new Set([first.intakeId, second.intakeId]));
+      expect(batchDetail(core.services, batch.id).sheets[1]?.intakes).toBeUndefined();
+    }
+    // Each record tells its reviewer the sheet made another one too.
+    expect(reviewDetail(one.services, LEAD.staffId, second.intakeId as string).paper?.otherIntakes).toEqual([first.intakeId]);
   });
 
   it('a share of the sheets: the same sheets on every desk, about that share of them', () => {

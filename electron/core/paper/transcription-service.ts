@@ -19,7 +19,7 @@ import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
 import { checkSubmission, submitIntake, type PaperAuthors } from '../intake/intake-service';
 import type { Services } from '../services';
-import { batchSheets } from './batch-service';
+import { batchSheets, sheetIntakes } from './batch-service';
 
 export interface Actor {
   staffId: string;
@@ -357,13 +357,15 @@ export function reconcile(services: Services, actor: Actor, input: { batchId: st
 }
 
 /** The paper form an intake was transcribed from, for the cross-checker (null: not from a paper form). */
-export function paperOfIntake(services: Services, intakeId: string): { batchId: string; serial: number; formNo: string; hasScan: boolean } | null {
+export function paperOfIntake(services: Services, intakeId: string): { batchId: string; serial: number; formNo: string; hasScan: boolean; otherIntakes?: string[] } | null {
   const row = statements(services.ctx.db).intakePaper.get(intakeId) as { paper_batch_id: string | null; paper_serial: number | null } | undefined;
   if (!row?.paper_batch_id || row.paper_serial === null) return null;
   const batch = statements(services.ctx.db).batch.get(row.paper_batch_id) as { code: string } | undefined;
   if (!batch) return null;
   const sheet = batchSheets(services, row.paper_batch_id).find((each) => each.serial === row.paper_serial);
-  return { batchId: row.paper_batch_id, serial: row.paper_serial, formNo: paperFormNumber(batch.code, row.paper_serial), hasScan: Boolean(sheet?.scanId) };
+  // The same sheet became another intake too (two desks offline): the reviewer is told which.
+  const others = (sheetIntakes(services, row.paper_batch_id).get(row.paper_serial) ?? []).filter((id) => id !== intakeId);
+  return { batchId: row.paper_batch_id, serial: row.paper_serial, formNo: paperFormNumber(batch.code, row.paper_serial), hasScan: Boolean(sheet?.scanId), ...(others.length > 0 ? { otherIntakes: others } : {}) };
 }
 
 /** Per sheet, for the batch list: how far transcription is (ids of who typed, never values). */

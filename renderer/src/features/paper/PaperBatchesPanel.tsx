@@ -29,6 +29,8 @@ interface SheetView {
   doubleEntry: boolean;
   typedBy: string[];
   reconcile: boolean;
+  /** More than one intake made from this sheet (two desks offline). */
+  intakes?: string[] | undefined;
 }
 
 function localDate(now: Date): string {
@@ -128,6 +130,9 @@ function BatchSheets({ batch, isLead, onChanged, refresh }: { batch: BatchSummar
             </span>
             {sheet.state === 'pending' && sheet.doubleEntry && <span className="badge-flag">{t('paper.doubleEntryBadge')}</span>}
             {sheet.reason && <span className="muted">{sheet.reason}</span>}
+            {sheet.intakes && sheet.intakes.length > 1 && (
+              <small className="field__error" role="alert" data-testid="sheet-duplicate-intakes">{t('paper.sheet.duplicateIntakes', { count: sheet.intakes.length })}</small>
+            )}
             {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} scanId={sheet.scanId} onAttached={load} />}
             {sheet.state === 'pending' && !sheet.reconcile && me !== null && !sheet.typedBy.includes(me) && (
               <button type="button" className="primary" onClick={() => start({ kind: 'transcribe', batchId: batch.id, serial: sheet.serial, formNo: paperFormNumber(batch.code, sheet.serial) })}>

@@ -166,6 +166,11 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
           </p>
         ))}
       <DuplicateCompare fields={detail.fields} duplicates={detail.possibleDuplicates} />
+      {detail.paper?.otherIntakes && detail.paper.otherIntakes.length > 0 && (
+        <p className="banner banner--warning" role="status" data-testid="paper-other-intakes">
+          {t('review.paperOtherIntakes', { formNo: detail.paper.formNo, count: detail.paper.otherIntakes.length })}
+        </p>
+      )}
       {detail.blankOnForm.length > 0 && (
         <p className="banner banner--warning" role="status" data-testid="needs-details">
           {t('review.needsDetails', { fields: detail.blankOnForm.map((field) => t(`intake.field.${field}`, { defaultValue: field })).join(t('common.listSeparator')) })}
