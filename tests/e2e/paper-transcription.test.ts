@@ -290,7 +290,7 @@ describe('paper transcription', () => {
     await typist.getByTestId('blank-on-form-mobile').waitFor({ state: 'detached' });
     await typist.locator('[name="name"]').fill('');
     await typist.locator('[name="name"]').focus();
-    await typeWalkIn(typist, { name: '孙空号', mobile: '', idNumber: '110105199003070025' }, '录入纸质表 N1-0001');
+    await typeWalkIn(typist, { name: '孙空号', mobile: '', idNumber: '22020419920315456X' }, '录入纸质表 N1-0001');
     await typist.getByTestId('blank-on-form-mobile').waitFor();
     await typist.keyboard.press('Control+Enter');
     await expect.poll(() => typist.getByTestId('self-review').textContent()).toContain('所有必填项已填写');
