@@ -294,6 +294,7 @@ describe('paper transcription', () => {
     await typist.getByTestId('blank-on-form-mobile').waitFor();
     await typist.keyboard.press('Control+Enter');
     await expect.poll(() => typist.getByTestId('self-review').textContent()).toContain('所有必填项已填写');
+    expect(await typist.getByTestId('self-review-blank-on-form').textContent()).toBe('需补充：手机号码');
     expect(await seriousAxeViolations(typist)).toEqual([]);
     await typist.keyboard.press('Enter');
     await typist.getByTestId('paper-work-done').waitFor();

@@ -597,7 +597,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
         )}
       </form>
       {reviewing && (
-        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} askPresent={!paper} />
+        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} askPresent={!paper} blankOnForm={paper ? draft.blankOnForm : undefined} />
       )}
     </section>
   );
