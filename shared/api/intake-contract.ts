@@ -1,11 +1,11 @@
 /** RPC methods for entering customers (walk-in drafts, duplicate checks, submit) and finding them. */
 import { z } from 'zod';
-import { CONFIGURABLE_FIELDS, GRADES, intakeFieldsSchema, storedIntakeFieldsSchema } from '../domain/intake/fields';
+import { CONFIGURABLE_FIELDS, FIELD_NAMES, GRADES, intakeFieldsSchema, storedIntakeFieldsSchema } from '../domain/intake/fields';
 import { consentSchema } from '../domain/intake/consent';
 import { INPUT_LIMITS } from '../domain/limits';
 import { MASKED_FIELDS } from '../domain/masking';
 import { checkReason, REASON_MAX_CHARS, reasonSchema } from '../domain/reason';
-import { SENSITIVE_FIELDS, clearedSchema } from '../domain/intake/changes';
+import { SENSITIVE_FIELDS, clearedSchema, fieldNameSchema } from '../domain/intake/changes';
 import { customerIdSchema, draftIdSchema, intakeIdSchema } from '../domain/ids';
 import { draftSourceSchema, intakeSourceSchema } from '../domain/intake/sources';
 import { method } from './method';
@@ -27,6 +27,8 @@ export const draftSchema = z.object({
    * (`intake.draft.reveal`) or retyped; a field sent back still showing its mask is unchanged.
    */
   masked: z.array(z.enum(MASKED_FIELDS)).optional(),
+  /** A paper form being transcribed: required fields the customer left blank on it, marked so (表上未填). */
+  blankOnForm: z.array(fieldNameSchema).max(FIELD_NAMES.length).optional(),
   /** A paper form being transcribed: its batch and serial (the number printed on it is `formNo`). */
   paper: z.object({ batchId: z.string(), serial: z.number().int(), formNo: z.string() }).optional(),
 });
@@ -80,7 +82,7 @@ export const INTAKE_METHODS = {
     mutates: true,
   }),
   'intake.draft.save': method({
-    input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }),
+    input: z.object({ id: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema, blankOnForm: clearedSchema }),
     output: z.object({ savedAt: z.number() }),
     access: { permission: 'intake.create' },
     mutates: true,

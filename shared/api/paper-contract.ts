@@ -47,6 +47,11 @@ export const sheetSchema = z.object({
   typedBy: z.array(z.string()).default([]),
   /** The two transcriptions differ: it waits for the group lead. */
   reconcile: z.boolean().default(false),
+  /**
+   * More than one intake names this sheet (two desks, offline, each took its second entry): every
+   * one of them, first submitted first, for the lead to keep one and send the others back.
+   */
+  intakes: z.array(z.string()).optional(),
 });
 
 export const batchSummarySchema = z.object({
@@ -171,7 +176,7 @@ export const PAPER_METHODS = {
   }),
   /** Checked like a walk-in; kept; typed once it is an intake, the second of two is compared field by field. */
   'paper.transcribe.submit': method({
-    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema }).strict(),
+    input: z.object({ draftId: draftIdSchema, fields: intakeFieldsSchema, consent: consentSchema, customerId: customerIdSchema.nullable(), cleared: clearedSchema, blankOnForm: clearedSchema }).strict(),
     output: z.object({ outcome: z.enum(['transcribed', 'awaiting_second', 'agreed', 'disagreed']), intakeId: intakeIdSchema.nullable(), formNo: z.string(), differing: z.number().int() }),
     access: { permission: 'intake.create' },
     mutates: true,
@@ -191,7 +196,7 @@ export const PAPER_METHODS = {
       serial: z.number().int(),
       formNo: z.string(),
       typists: z.object({ a: z.string(), b: z.string() }),
-      rows: z.array(z.object({ key: z.string(), differs: z.boolean(), a: z.union([z.string(), z.boolean(), z.null()]), b: z.union([z.string(), z.boolean(), z.null()]) })),
+      rows: z.array(z.object({ key: z.string(), differs: z.boolean(), a: z.union([z.string(), z.boolean(), z.null()]), b: z.union([z.string(), z.boolean(), z.null()]), aBlankOnForm: z.boolean().optional(), bBlankOnForm: z.boolean().optional() })),
     }),
     access: { permission: 'review.act' },
     mutates: true,

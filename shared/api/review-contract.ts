@@ -26,6 +26,8 @@ export const queueItemSchema = z.object({
   submittedAt: z.number(),
   enteredBy: z.string(),
   flags: z.array(z.string()),
+  /** A paper form's required fields the customer left blank (表上未填): the details this record still needs. */
+  blankOnForm: z.array(z.string()).optional(),
   /** Who the lead assigned the cross-check to, or whom the desk suggests (fewest open checks, not the enterer). */
   assignedTo: z.object({ id: z.string(), name: z.string() }).nullable(),
   suggested: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -79,15 +81,19 @@ export const REVIEW_METHODS = {
       /** For a known customer, how each carried field relates to what is stored (values stay out). */
       marks: z.partialRecord(fieldNameSchema, z.enum(CHANGE_KINDS)),
       flags: z.array(z.string()),
+      /** A paper form's required fields the customer left blank (表上未填): the details this record still needs. */
+      blankOnForm: z.array(z.string()).default([]),
       returnNotes: z.record(z.string(), z.string()),
       lastReason: z.string().nullable(),
-      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), doubtful: z.boolean().optional(), notes: z.record(z.string(), z.string()).optional() })),
+      events: z.array(z.object({ kind: z.string(), byStaff: z.string(), byName: z.string(), at: z.number(), reason: z.string().optional(), doubtful: z.boolean().optional(), notes: z.record(z.string(), z.string()).optional(),
+        /** A double-entered paper sheet's submit: the other typist's name, and the reconciling lead's. */
+        coEntrantNames: z.array(z.string()).optional(), reconciledByName: z.string().optional() })),
       /** For a possible duplicate: the stored customers it may duplicate (masked), to compare side by side. */
       possibleDuplicates: z.array(customerSummarySchema).default([]),
       /** Stored decisions that did not apply under the rules they were made by: a lead should look. */
       attention: z.array(z.object({ kind: z.string(), at: z.number(), byStaff: z.string(), refusal: z.string() })).default([]),
       /** Transcribed from a paper form: which sheet, and whether its scan can be shown beside the record. */
-      paper: z.object({ batchId: z.string(), serial: z.number().int(), formNo: z.string(), hasScan: z.boolean() }).nullable().default(null),
+      paper: z.object({ batchId: z.string(), serial: z.number().int(), formNo: z.string(), hasScan: z.boolean(), /** Other intakes made from the same sheet (two desks offline). */ otherIntakes: z.array(z.string()).optional() }).nullable().default(null),
     }),
     access: { permission: 'review.act' },
     mutates: false,

@@ -127,7 +127,7 @@ describe('an online submission from the phone to a valid record', () => {
     for (const { display } of [first, second]) {
       const item = page.locator(`[data-testid="online-item"][data-receipt="${display}"]`);
       await expect.poll(() => item.count(), SLOW).toBe(1);
-      expect(await item.getByTestId('deadline').textContent()).toMatch(/^剩余 (11[5-9]|120) 分钟$/);
+      expect(await item.getByTestId('deadline').textContent()).toMatch(/^剩余 (1 小时 5[5-9] 分钟|2 小时)$/);
     }
     const firstItem = page.locator(`[data-testid="online-item"][data-receipt="${first.display}"]`);
     expect(await firstItem.textContent()).toContain('欧阳**');

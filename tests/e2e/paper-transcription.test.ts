@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard, typeCredentials } from '../support/browser';
 import { seriousAxeViolations } from '../support/axe';
 import { MANAGER, expectOk, staffedDesk, type RpcClient } from '../support/desk';
-import { typeWalkIn } from '../support/walk-in';
+import { HUMAN_KEY_DELAY_MS, typeWalkIn } from '../support/walk-in';
 import { needsDoubleEntry } from '../../shared/domain/paper/double-entry';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields } from '../../shared/domain/intake/fields';
@@ -218,6 +218,97 @@ describe('paper transcription', () => {
     await checker.getByRole('heading', { name: `纸质表 ${code}-0001` }).waitFor();
     await expect.poll(() => checker.getByTestId('scan-viewer-image').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     expect(await seriousAxeViolations(checker)).toEqual([]);
+    // The record is the typists': entered by the first, the history names the second and the reconciling lead.
+    const submitted = checker.getByTestId('review-history').locator('li').first();
+    await expect.poll(() => submitted.textContent()).toContain('staff.a');
+    expect(await submitted.textContent()).toContain('双人录入：staff.b');
+    expect(await submitted.textContent()).toContain('组长核对差异：lead.l');
+    await checker.close();
+    page = undefined;
+    // The lead who reconciled it may not cross-check it, but approves the colleague's cross-check.
+    const reconciled = expectOk(await desk.client('check.c').call('review.queues', {})).crossCheck.find((item) => item.customerName.startsWith('赵') && item.source === 'paper_form')!;
+    expect(expectOk(await desk.client('lead.l').call('review.queues', {})).crossCheck.map((item) => item.intakeId)).not.toContain(reconciled.intakeId);
+    expectOk(await desk.client('check.c').call('review.decide', { intakeId: reconciled.intakeId, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false }));
+    expect(expectOk(await desk.client('lead.l').call('review.decide', { intakeId: reconciled.intakeId, decision: 'lead_approved', notes: {}, reason: '', doubtful: false })).status).toBe('valid');
+  });
+
+  it('Tab after the phone moved on by itself is not taken twice: Tab, Tab and the ID number goes into the ID number, the birth date comes from it', async () => {
+    expectOk(await desk.manager.call('paper.doubleEntry.update', { mode: 'none', percent: 10 }));
+    expectOk(await desk.client('lead.l').call('paper.batch.open', { code: 'T1', place: '售票窗口', collectedOn: '2026-01-10', firstSerial: 1, count: 1 }));
+    const typist = await newDeskPage(browser);
+    page = typist;
+    await signInWithKeyboard(typist, desk.desk.launchUrl(), 'staff.b', 'Password123', 'staff.b');
+    await openSheets(typist, 'T1');
+    await typist.getByTestId('sheet-0001').getByRole('button', { name: '录入', exact: true }).click();
+    await typist.getByTestId('transcribe-screen').waitFor();
+    await typist.locator('[name="name"]').waitFor();
+    await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+    await typist.keyboard.type('周表格');
+    await typist.keyboard.press('Enter');
+    // A full mobile moves on to the document type by itself; a typist who leaves fields with Tab presses
+    // Tab (leaving the phone: already done, so it stays on the document type) and Tab again (on to the
+    // ID number), at typing pace, without looking. Before, the second Tab landed in the birth date.
+    await typist.keyboard.type('13812345678', { delay: HUMAN_KEY_DELAY_MS });
+    await typist.keyboard.press('Tab', { delay: HUMAN_KEY_DELAY_MS });
+    await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('idType');
+    await typist.keyboard.press('Tab', { delay: HUMAN_KEY_DELAY_MS });
+    await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('idNumber');
+    await typist.keyboard.type('11010519491231002X', { delay: HUMAN_KEY_DELAY_MS });
+    expect(await typist.locator('[name="idNumber"]').inputValue()).toBe('11010519491231002X');
+    await typist.getByTestId('derived-birth-date').waitFor();
+    expect(await typist.getByTestId('derived-birth-date').inputValue()).toBe('1949-12-31');
+    expect(await typist.locator('[name="mobile"]').inputValue()).toBe('13812345678');
+    await typist.close();
+    page = undefined;
+  });
+
+  it('a phone left blank on the paper form: F9 marks it 表上未填, the mark survives leaving the sheet, the record goes in and the cross-checker sees 需补充：手机号码', async () => {
+    expectOk(await desk.manager.call('paper.doubleEntry.update', { mode: 'none', percent: 10 }));
+    expectOk(await desk.client('lead.l').call('paper.batch.open', { code: 'N1', place: '售票窗口', collectedOn: '2026-01-10', firstSerial: 1, count: 1 }));
+    const typist = await newDeskPage(browser);
+    page = typist;
+    await signInWithKeyboard(typist, desk.desk.launchUrl(), 'staff.a', 'Password123', 'staff.a');
+    await openSheets(typist, 'N1');
+    await typist.getByTestId('sheet-0001').getByRole('button', { name: '录入', exact: true }).click();
+    await typist.getByTestId('transcribe-screen').waitFor();
+    await typist.getByTestId('blank-on-form-hint').getByText('F9').waitFor();
+    await typist.locator('[name="name"]').waitFor();
+    await expect.poll(() => typist.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+    await typist.keyboard.type('孙空号');
+    await typist.keyboard.press('Enter');
+    await typist.keyboard.press('F9');
+    await typist.getByTestId('blank-on-form-mobile').waitFor();
+    // Leaving the sheet and coming back keeps the mark (it is saved with the draft).
+    await expect.poll(() => typist.getByTestId('draft-save-state').textContent()).toContain('自动保存');
+    await typist.getByRole('button', { name: /返回批次/ }).click();
+    await openSheets(typist, 'N1');
+    await typist.getByTestId('sheet-0001').getByRole('button', { name: '录入', exact: true }).click();
+    await typist.getByTestId('blank-on-form-mobile').waitFor();
+    // F9 on the marked field takes the mark off (and the next F9, typing the sheet through, puts it back).
+    await typist.locator('[name="mobile"]').focus();
+    await typist.keyboard.press('F9');
+    await typist.getByTestId('blank-on-form-mobile').waitFor({ state: 'detached' });
+    await typist.locator('[name="name"]').fill('');
+    await typist.locator('[name="name"]').focus();
+    await typeWalkIn(typist, { name: '孙空号', mobile: '', idNumber: '22020419920315456X' }, '录入纸质表 N1-0001');
+    await typist.getByTestId('blank-on-form-mobile').waitFor();
+    await typist.keyboard.press('Control+Enter');
+    await expect.poll(() => typist.getByTestId('self-review').textContent()).toContain('所有必填项已填写');
+    expect(await typist.getByTestId('self-review-blank-on-form').textContent()).toBe('需补充：手机号码');
+    expect(await seriousAxeViolations(typist)).toEqual([]);
+    await typist.keyboard.press('Enter');
+    await typist.getByTestId('paper-work-done').waitFor();
+    await typist.close();
+
+    const checker = await newDeskPage(browser);
+    page = checker;
+    await signInWithKeyboard(checker, desk.desk.launchUrl(), 'check.c', 'Password123', 'check.c');
+    await checker.keyboard.press('Alt+4');
+    await checker.getByRole('tab', { name: /待我交叉审核/ }).click();
+    const item = checker.getByTestId('queue-item').filter({ hasText: '孙*' });
+    await item.getByTestId('queue-needs-details').filter({ hasText: '需补充：手机号码' }).waitFor();
+    await item.click();
+    await checker.getByTestId('needs-details').filter({ hasText: '需补充：手机号码' }).waitFor();
     await checker.close();
     page = undefined;
   });

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateFormPdf, loadFormFont, loadNotice } from '../../electron/core/paper/form-pdf';
 import { FIELD_PRESETS } from '../../shared/domain/intake/fields';
 import { seriousAxeViolations } from '../support/axe';
-import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard } from '../support/browser';
+import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard, typeCredentials } from '../support/browser';
 import { expectOk, MANAGER, staffedDesk, tempDataDir } from '../support/desk';
 
 const SAMPLES = path.resolve(__dirname, '../../resources/sample-scans');
@@ -84,6 +84,13 @@ describe('scans that read themselves', () => {
       const noQr = item('DEMO-0004-no-qr.jpg');
       await noQr.getByRole('alert').filter({ hasText: '这份扫描件上没有读到表上的二维码：请选择它是哪一张表' }).waitFor();
       await noQr.getByLabel('DEMO-0004-no-qr.jpg 是哪一张表').selectOption({ label: 'DEMO-0004' });
+      // Leaving the page and coming back: the file still waits, with the sheet already chosen.
+      await p.keyboard.press('Alt+3');
+      await row.waitFor({ state: 'detached' });
+      await p.keyboard.press('Alt+1');
+      await row.getByRole('button', { name: '逐张处理' }).click();
+      await noQr.getByRole('alert').filter({ hasText: '这份扫描件上没有读到表上的二维码：请选择它是哪一张表' }).waitFor();
+      expect(await noQr.getByLabel('DEMO-0004-no-qr.jpg 是哪一张表').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent)).toBe('DEMO-0004');
       await noQr.getByRole('button', { name: '附到这张表' }).click();
       await noQr.getByText('已附到 DEMO-0004').waitFor();
 
@@ -104,6 +111,16 @@ describe('scans that read themselves', () => {
       expect((await shown.boundingBox())?.width ?? 0).toBeGreaterThan(300);
       expect(await seriousAxeViolations(p)).toEqual([]);
       expect(problems).toEqual([]);
+      // Another person at the desk does not see what the lead imported (the list outlives the page, not the person).
+      expect(await importer.getByRole('listitem').count()).toBe(6);
+      await p.keyboard.press('Control+l');
+      await p.getByRole('heading', { name: '录入台已锁定' }).waitFor();
+      await p.getByRole('button', { name: '切换用户' }).click();
+      await typeCredentials(p, MANAGER.username, MANAGER.password, MANAGER.displayName);
+      await p.keyboard.press('Alt+1');
+      await row.getByRole('button', { name: '逐张处理' }).click();
+      await row.getByTestId('sheet-0004').waitFor();
+      expect(await importer.getByRole('listitem').count()).toBe(0);
     } finally {
       await desk.close();
     }

@@ -21,7 +21,7 @@ import {
   submitTranscription,
   updateDoubleEntrySettings,
 } from '../../electron/core/paper/transcription-service';
-import { reviewDetail } from '../../electron/core/review/review-service';
+import { decide, queuesFor, reviewDetail } from '../../electron/core/review/review-service';
 import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { tempDataDir } from '../support/desk';
@@ -37,9 +37,9 @@ const TYPIST_A = { staffId: 'stf_typist-000000a', role: 'specialist' as const };
 const TYPIST_B = { staffId: 'stf_typist-000000b', role: 'specialist' as const };
 const NAMES: Record<string, string> = { [LEAD.staffId]: '组长王', [TYPIST_A.staffId]: '录入员李', [TYPIST_B.staffId]: '录入员张' };
 
-function desk(): Core {
+function desk(tag = 'tr'): Core {
   let n = 0;
-  const core = openCore({ dataDir: tempDataDir('transcribe'), keyHex: 'ab'.repeat(32), appVersion: 'test', now: () => clock.now, randomId: (prefix) => `${prefix}_tr-${String(++n).padStart(12, '0')}` });
+  const core = openCore({ dataDir: tempDataDir('transcribe'), keyHex: 'ab'.repeat(32), appVersion: 'test', now: () => clock.now, randomId: (prefix) => `${prefix}_${tag}-${String(++n).padStart(12, '0')}` });
   opened.push(core);
   core.services.transact(() => {
     for (const actor of [LEAD, TYPIST_A, TYPIST_B]) {
@@ -216,6 +216,141 @@ describe('transcribing paper forms', () => {
     expect(figures.fields[0]).toEqual({ field: 'emergencyMobile', compared: 2, differing: 1, disagreementRate: 0.5 });
     expect(figures.fields.find((row) => row.field === 'name')).toMatchObject({ compared: 2, differing: 0, disagreementRate: 0 });
     rebuildsIdentically(core);
+  });
+
+  it('a reconciled intake is the typists\' record: the first typist enters it, history names both typists and the reconciling lead, who may approve but not cross-check it', () => {
+    const core = desk();
+    const { services } = core;
+    const CHECKER = { staffId: 'stf_checker-00000c', role: 'specialist' as const };
+    const MANAGER = { staffId: 'stf_manager-00000m', role: 'manager' as const };
+    services.transact(() => {
+      for (const [actor, name] of [[CHECKER, '核对员周'], [MANAGER, '经理孙']] as const) {
+        services.ops.append(null, { entity: 'staff', entityId: actor.staffId, changes: { username: actor.staffId, displayName: name, role: actor.role, certified: true, active: true, passwordHash: 'x', createdAt: clock.now } });
+      }
+    });
+    updateDoubleEntrySettings(services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(services, LEAD, BATCH);
+    transcribe(core, TYPIST_A.staffId, batch.id, 1, SHEET);
+    transcribe(core, TYPIST_B.staffId, batch.id, 1, { ...SHEET, emergencyMobile: '13900001117' });
+    const { intakeId } = reconcile(services, LEAD, { batchId: batch.id, serial: 1, choices: { emergencyMobile: { pick: 'a' } } });
+
+    // The first typist is the enterer; the submit in the history names the other typist and the lead.
+    expect((core.db.prepare('SELECT entered_by FROM intakes WHERE id = ?').get(intakeId) as { entered_by: string }).entered_by).toBe(TYPIST_A.staffId);
+    const detail = reviewDetail(services, CHECKER.staffId, intakeId);
+    expect(detail.enteredBy).toBe(TYPIST_A.staffId);
+    expect(detail.events[0]).toMatchObject({ kind: 'submitted', byStaff: TYPIST_A.staffId, byName: '录入员李', coEntrantNames: ['录入员张'], reconciledByName: '组长王' });
+    // The audit log says who acted (the lead) in whose name.
+    const submit = core.db.prepare("SELECT staff_id, details FROM audit_log WHERE action = 'intake.submit' AND target = ?").get(intakeId) as { staff_id: string; details: string };
+    expect(submit.staff_id).toBe(LEAD.staffId);
+    expect(JSON.parse(submit.details)).toMatchObject({ enteredBy: TYPIST_A.staffId, coEntrants: TYPIST_B.staffId, reconciledBy: LEAD.staffId });
+
+    // Neither typist nor the reconciling lead cross-checks it; a colleague does.
+    for (const actor of [TYPIST_A, TYPIST_B, LEAD]) {
+      expect(queuesFor(services, actor).crossCheck.map((item) => item.intakeId)).not.toContain(intakeId);
+      expect(refusal(() => decide(services, actor, { intakeId, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false })).details).toMatchObject({ refusal: 'own_record' });
+    }
+    expect(queuesFor(services, CHECKER).crossCheck.map((item) => item.intakeId)).toContain(intakeId);
+    expect(decide(services, CHECKER, { intakeId, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: true })).toEqual({ status: 'pending_lead_approval' });
+    // The lead who reconciled approves the colleague's cross-check (it was the lead's own record before).
+    expect(queuesFor(services, LEAD).leadApproval.map((item) => item.intakeId)).toContain(intakeId);
+    expect(decide(services, LEAD, { intakeId, decision: 'lead_approved', notes: {}, reason: '', doubtful: false })).toEqual({ status: 'pending_final_review' });
+    expect(queuesFor(services, MANAGER).finalReview.map((item) => item.intakeId)).toContain(intakeId);
+    rebuildsIdentically(core);
+  });
+
+  it('agreeing double entry: the second typist enters it and the first is a co-entrant, so neither cross-checks it', () => {
+    const core = desk();
+    const { services } = core;
+    updateDoubleEntrySettings(services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(services, LEAD, BATCH);
+    transcribe(core, TYPIST_A.staffId, batch.id, 1, SHEET);
+    const { intakeId } = transcribe(core, TYPIST_B.staffId, batch.id, 1, SHEET);
+    expect(reviewDetail(services, LEAD.staffId, intakeId as string).events[0]).toMatchObject({ byStaff: TYPIST_B.staffId, coEntrantNames: ['录入员李'] });
+    expect(queuesFor(services, TYPIST_A).crossCheck.map((item) => item.intakeId)).not.toContain(intakeId);
+    expect(refusal(() => decide(services, TYPIST_A, { intakeId: intakeId as string, decision: 'cross_check_passed', notes: {}, reason: '', doubtful: false })).details).toMatchObject({ refusal: 'own_record' });
+    expect(queuesFor(services, LEAD).crossCheck.map((item) => item.intakeId)).toContain(intakeId);
+  });
+
+  it('a required field left blank on the paper form: marked 表上未填 it is kept empty (paper only, never a filled field, never the ID number with its consent ticked), and the record shows what it still needs', () => {
+    const core = desk();
+    const { services } = core;
+    const batch = openBatch(services, LEAD, BATCH);
+    const noPhone = { ...SHEET, mobile: '' };
+    const draft = openTranscription(services, TYPIST_A.staffId, { batchId: batch.id, serial: 1 });
+    // The mark is kept with the draft: reopening the sheet shows it.
+    saveDraft(services, TYPIST_A.staffId, { id: draft.id, fields: noPhone, consent: CONSENT, customerId: null, cleared: [], blankOnForm: ['mobile'] });
+    expect(openTranscription(services, TYPIST_A.staffId, { batchId: batch.id, serial: 1 }).blankOnForm).toEqual(['mobile']);
+    const submit = (fields: IntakeFields, blankOnForm: Array<keyof IntakeFields>, consent = CONSENT) => submitTranscription(services, TYPIST_A.staffId, { draftId: draft.id, fields, consent, customerId: null, cleared: [], blankOnForm });
+    // Unmarked, the blank is refused as before; a mark on a filled field, or on the ID number with its consent ticked, is refused naming the field.
+    expect(refusal(() => submit(noPhone, [])).fields).toEqual({ mobile: 'required' });
+    expect(refusal(() => submit(noPhone, ['mobile', 'name'])).fields).toEqual({ name: 'blank_on_form_not_blank' });
+    expect(refusal(() => submit({ ...noPhone, idNumber: '' }, ['mobile', 'idNumber'])).fields).toMatchObject({ idNumber: 'blank_on_form_id_consent' });
+    // A walk-in is completed with the customer there: no marks.
+    const walkIn = startDraft(services, TYPIST_B.staffId, { customerId: null, source: 'walk_in', reason: '' });
+    expect(refusal(() => submitWalkIn(services, TYPIST_B.staffId, { draftId: walkIn.id, fields: noPhone, consent: CONSENT, customerId: null, customerPresent: true, blankOnForm: ['mobile'] })).fields).toEqual({ mobile: 'blank_on_form_paper_only' });
+
+    const done = submit(noPhone, ['mobile']);
+    expect(done.outcome).toBe('transcribed');
+    const intakeId = done.intakeId as string;
+    const stored = core.db.prepare('SELECT fields, flags, blank_on_form FROM intakes WHERE id = ?').get(intakeId) as { fields: string; flags: string; blank_on_form: string };
+    expect(JSON.parse(stored.fields)).toMatchObject({ mobile: '' });
+    expect(JSON.parse(stored.flags)).toContain('blank_on_form');
+    expect(JSON.parse(stored.blank_on_form)).toEqual(['mobile']);
+    // The cross-checker and the lead see what it still needs, in the queue and on the record.
+    expect(reviewDetail(services, TYPIST_B.staffId, intakeId).blankOnForm).toEqual(['mobile']);
+    expect(queuesFor(services, TYPIST_B).crossCheck.find((item) => item.intakeId === intakeId)).toMatchObject({ flags: expect.arrayContaining(['blank_on_form']), blankOnForm: ['mobile'] });
+    expect(queuesFor(services, LEAD).crossCheck.find((item) => item.intakeId === intakeId)?.blankOnForm).toEqual(['mobile']);
+    rebuildsIdentically(core);
+  });
+
+  it('double entry compares the 表上未填 mark: a mark against a typed phone differs, the lead sees which side marked it, and the record keeps the mark the lead picks', () => {
+    const core = desk();
+    const { services } = core;
+    updateDoubleEntrySettings(services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(services, LEAD, BATCH);
+    const typeSheet = (staffId: string, fields: IntakeFields, blankOnForm: Array<keyof IntakeFields>) => {
+      const draft = openTranscription(services, staffId, { batchId: batch.id, serial: 1 });
+      return submitTranscription(services, staffId, { draftId: draft.id, fields, consent: CONSENT, customerId: null, cleared: [], blankOnForm });
+    };
+    typeSheet(TYPIST_A.staffId, { ...SHEET, mobile: '' }, ['mobile']);
+    expect(typeSheet(TYPIST_B.staffId, SHEET, [])).toMatchObject({ outcome: 'disagreed', differing: 1 });
+    const view = reconciliationView(services, LEAD, batch.id, 1);
+    expect(view.rows.find((row) => row.key === 'mobile')).toEqual({ key: 'mobile', differs: true, a: '', b: '13812345678', aBlankOnForm: true });
+    const { intakeId } = reconcile(services, LEAD, { batchId: batch.id, serial: 1, choices: { mobile: { pick: 'a' } } });
+    expect(JSON.parse((core.db.prepare('SELECT blank_on_form FROM intakes WHERE id = ?').get(intakeId) as { blank_on_form: string }).blank_on_form)).toEqual(['mobile']);
+    rebuildsIdentically(core);
+  });
+
+  it('two desks offline each take the second entry of one sheet: both intakes are kept, and the sheet names both for the lead on every desk', () => {
+    const one = desk('d1');
+    updateDoubleEntrySettings(one.services, LEAD.staffId, { mode: 'every', percent: 20 });
+    const batch = openBatch(one.services, LEAD, BATCH);
+    transcribe(one, TYPIST_A.staffId, batch.id, 1, SHEET);
+    // The second desk has everything so far (the staff, the batch, the first entry), then both go offline.
+    const two = desk('d2');
+    const ops = allOps(one.db);
+    two.services.transact(() => {
+      for (const op of ops) two.services.ops.apply(op);
+    });
+    const first = transcribe(one, TYPIST_B.staffId, batch.id, 1, SHEET);
+    const second = transcribe(two, TYPIST_B.staffId, batch.id, 1, SHEET);
+    expect([first.outcome, second.outcome]).toEqual(['agreed', 'agreed']);
+    // Back online: each desk gets the other's ops.
+    const [fromOne, fromTwo] = [allOps(one.db), allOps(two.db)];
+    one.services.transact(() => {
+      for (const op of fromTwo) one.services.ops.apply(op);
+    });
+    two.services.transact(() => {
+      for (const op of fromOne) two.services.ops.apply(op);
+    });
+    for (const core of [one, two]) {
+      const sheet = batchDetail(core.services, batch.id).sheets[0];
+      expect(sheet?.state).toBe('transcribed');
+      expect(new Set(sheet?.intakes)).toEqual(new Set([first.intakeId, second.intakeId]));
+      expect(batchDetail(core.services, batch.id).sheets[1]?.intakes).toBeUndefined();
+    }
+    // Each record tells its reviewer the sheet made another one too.
+    expect(reviewDetail(one.services, LEAD.staffId, second.intakeId as string).paper?.otherIntakes).toEqual([first.intakeId]);
   });
 
   it('a share of the sheets: the same sheets on every desk, about that share of them', () => {

@@ -19,7 +19,11 @@ export async function typeWalkIn(page: Page, customer: WalkInKeys, heading: stri
   await page.getByRole('heading', { name: heading }).waitFor();
   await page.keyboard.type(customer.name);
   await press('Enter');
-  await page.keyboard.type(customer.mobile); // a full mobile moves on to the document type
+  if (customer.mobile === '') {
+    // A paper form whose phone the customer left blank: F9 marks it 表上未填, Enter moves on.
+    await press('F9');
+    await press('Enter');
+  } else await page.keyboard.type(customer.mobile); // a full mobile moves on to the document type
   await press('Enter'); // keep 居民身份证
   // Typed at a person's pace (an ID card reader types a whole line far faster, see tests/e2e/id-card-reader.test.ts).
   await page.keyboard.type(customer.idNumber, { delay: HUMAN_KEY_DELAY_MS }); // a full ID moves on, filling birth date, gender and age

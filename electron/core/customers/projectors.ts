@@ -20,11 +20,11 @@ const statements = statementsFor((db: Db) => ({
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),
       intakeUpsert: db.prepare(
-        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc, changes, captured_hlc, paper_batch_id, paper_serial)
-         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc, :changes, :captured_hlc, :paper_batch_id, :paper_serial)
+        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc, changes, captured_hlc, paper_batch_id, paper_serial, blank_on_form)
+         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc, :changes, :captured_hlc, :paper_batch_id, :paper_serial, :blank_on_form)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, fields = excluded.fields, consent = excluded.consent, flags = excluded.flags, assigned_to = excluded.assigned_to,
            updated_hlc = excluded.updated_hlc, changes = excluded.changes, captured_hlc = excluded.captured_hlc,
-           paper_batch_id = excluded.paper_batch_id, paper_serial = excluded.paper_serial`,
+           paper_batch_id = excluded.paper_batch_id, paper_serial = excluded.paper_serial, blank_on_form = excluded.blank_on_form`,
       ),
 }));
 
@@ -103,7 +103,7 @@ function searchedFields(doc: Record<string, unknown>): string {
 const INTAKE_COLUMNS: Record<string, string> = {
   customerId: 'customer_id', source: 'source', status: 'status', fields: 'fields', consent: 'consent', flags: 'flags', enteredBy: 'entered_by',
   startedAt: 'started_at', submittedAt: 'submitted_at', durationMs: 'duration_ms', customerPresent: 'customer_present', assignedTo: 'assigned_to',
-  changes: 'changes', paperBatchId: 'paper_batch_id', paperSerial: 'paper_serial',
+  changes: 'changes', paperBatchId: 'paper_batch_id', paperSerial: 'paper_serial', blankOnForm: 'blank_on_form',
 };
 
 /** Per-field last-writer-wins by HLC, like customers: any order of the same ops gives the same row. */
@@ -111,7 +111,7 @@ export function projectIntake(db: Db, op: StoredOp): void {
   const { intakeGet, intakeUpsert, intakeFieldHlc } = statements(db);
   const current = intakeGet.get(op.entityId) as (Record<string, unknown> & { field_hlc?: string; updated_hlc?: string }) | undefined;
   const fieldHlc: Record<string, string> = current?.field_hlc ? (JSON.parse(current.field_hlc) as Record<string, string>) : {};
-  const next: Record<string, unknown> = { assigned_to: null, changes: null, captured_hlc: '', paper_batch_id: null, paper_serial: null, ...current, id: op.entityId };
+  const next: Record<string, unknown> = { assigned_to: null, changes: null, captured_hlc: '', paper_batch_id: null, paper_serial: null, blank_on_form: '[]', ...current, id: op.entityId };
   let changed = !current;
   for (const [field, value] of Object.entries(op.changes)) {
     const column = Object.hasOwn(INTAKE_COLUMNS, field) ? INTAKE_COLUMNS[field] : undefined;

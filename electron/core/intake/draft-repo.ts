@@ -17,6 +17,7 @@ interface DraftRow {
   cleared: string;
   paper_batch_id: string | null;
   paper_serial: number | null;
+  blank_on_form?: string;
 }
 
 const toDraft = (row: DraftRow): Draft => ({
@@ -26,6 +27,7 @@ const toDraft = (row: DraftRow): Draft => ({
   consent: JSON.parse(row.consent) as Consent,
   customerId: row.customer_id,
   cleared: JSON.parse(row.cleared) as FieldName[],
+  ...(row.paper_batch_id !== null ? { blankOnForm: JSON.parse(row.blank_on_form ?? '[]') as FieldName[] } : {}),
   startedAt: row.started_at,
   updatedAt: row.updated_at,
   ...(row.paper_batch_id !== null && row.paper_serial !== null ? { paper: { batchId: row.paper_batch_id, serial: row.paper_serial, formNo: '' } } : {}),
@@ -45,8 +47,8 @@ export class DraftRepo {
     this.insertStmt = db.prepare(
       'INSERT INTO drafts (id, staff_id, source, fields, consent, customer_id, started_at, updated_at, paper_batch_id, paper_serial) VALUES (:id, :staffId, :source, :fields, :consent, :customerId, :startedAt, :startedAt, :paperBatchId, :paperSerial)',
     );
-    this.saveStmt = db.prepare<{ id: string; staffId: string; fields: string; consent: string; customerId: string | null; updatedAt: number; cleared: string }>(
-      'UPDATE drafts SET fields = :fields, consent = :consent, customer_id = :customerId, updated_at = :updatedAt, cleared = :cleared WHERE id = :id AND staff_id = :staffId',
+    this.saveStmt = db.prepare<{ id: string; staffId: string; fields: string; consent: string; customerId: string | null; updatedAt: number; cleared: string; blankOnForm: string }>(
+      'UPDATE drafts SET fields = :fields, consent = :consent, customer_id = :customerId, updated_at = :updatedAt, cleared = :cleared, blank_on_form = :blankOnForm WHERE id = :id AND staff_id = :staffId',
     );
     this.restartStmt = db.prepare<{ id: string; staffId: string; now: number }>('UPDATE drafts SET started_at = :now WHERE id = :id AND staff_id = :staffId');
     // The walk-in screen's draft: a paper form being transcribed belongs to its sheet, not to the counter.
@@ -62,8 +64,8 @@ export class DraftRepo {
   }
 
   /** False when the draft does not exist or belongs to someone else. */
-  save(id: string, staffId: string, fields: IntakeFields, consent: Consent, customerId: string | null, now: number, cleared: readonly FieldName[] = []): boolean {
-    return this.saveStmt.run({ id, staffId, fields: JSON.stringify(fields), consent: JSON.stringify(consent), customerId, updatedAt: now, cleared: JSON.stringify(cleared) }).changes === 1;
+  save(id: string, staffId: string, fields: IntakeFields, consent: Consent, customerId: string | null, now: number, cleared: readonly FieldName[] = [], blankOnForm: readonly FieldName[] = []): boolean {
+    return this.saveStmt.run({ id, staffId, fields: JSON.stringify(fields), consent: JSON.stringify(consent), customerId, updatedAt: now, cleared: JSON.stringify(cleared), blankOnForm: JSON.stringify(blankOnForm) }).changes === 1;
   }
 
   /** The timer starts now (the customer arrived); false when the draft does not exist or is someone else's. */

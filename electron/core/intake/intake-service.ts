@@ -15,6 +15,7 @@ import { summarize, type CustomerRow } from '../customers/customer-repo';
 import { VIA_INTAKE, isFieldKey } from '../customers/projectors';
 import { pinyinSpellings } from '../customers/search-keys';
 import { recordEvent } from '../review/review-service';
+import { BLANK_ON_FORM_FLAG, applyBlankOnForm } from '../../../shared/domain/paper/blank-on-form';
 import { readCapture, type Capture } from './capture';
 import { prepareProcessing } from '../online/online-work';
 import { DomainError } from '../errors';
@@ -42,12 +43,14 @@ export function currentDraft(services: Services, staffId: string): Draft | null 
 }
 
 /** Save what the screen holds; in a correction, a field still showing its mask keeps the stored value. */
-export function saveDraft(services: Services, staffId: string, input: { id: string; fields: IntakeFields; consent: Consent; customerId: string | null; cleared: FieldName[] }): { savedAt: number } {
+export function saveDraft(services: Services, staffId: string, input: { id: string; fields: IntakeFields; consent: Consent; customerId: string | null; cleared: FieldName[]; blankOnForm?: FieldName[] | undefined }): { savedAt: number } {
   const now = services.ctx.now();
   const stored = services.drafts.get(input.id, staffId);
   if (!stored) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   const fields = stored.source === 'correction' ? unmaskUnchanged(input.fields, stored.fields) : input.fields;
-  if (!services.drafts.save(input.id, staffId, fields, input.consent, input.customerId, now, input.cleared)) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
+  // "Blank on form" marks belong to a paper form's transcription only.
+  const blankOnForm = stored.paper ? (input.blankOnForm ?? []) : [];
+  if (!services.drafts.save(input.id, staffId, fields, input.consent, input.customerId, now, input.cleared, blankOnForm)) throw new DomainError('NOT_FOUND', 'this entry is no longer open');
   return { savedAt: now };
 }
 
@@ -159,6 +162,8 @@ export interface SubmitInput {
   customerPresent: boolean;
   /** Stored values this capture clears on purpose (a known customer only). */
   cleared?: FieldName[] | undefined;
+  /** A paper form's required fields the customer left blank, marked so by the transcriber (paper intakes only). */
+  blankOnForm?: FieldName[] | undefined;
   /** A customer's online submission loaded at the counter by its receipt code, and whether staff checked the ID the customer shows. */
   online?: { submissionId: string; idChecked: boolean } | undefined;
 }
@@ -182,6 +187,16 @@ export function registerOnline(services: Services, staffId: string, input: Omit<
   return submitIntake(services, staffId, { ...input, draftId: '', customerPresent: false }, { source: 'online', startedAt: now, draftId: null });
 }
 
+/**
+ * Who entered a double-entered paper sheet (issue 13): the first typist is its enterer, the other
+ * typist a co-entrant, and the lead who decided differing values its reconciler.
+ */
+export interface PaperAuthors {
+  enteredBy: string;
+  coEntrants: string[];
+  reconciledBy?: string | undefined;
+}
+
 /** The paper sheet an intake transcribes (source `paper_form`): its batch and serial go on the intake. */
 export interface PaperOrigin {
   batchId: string;
@@ -193,27 +208,36 @@ export interface PaperOrigin {
  * customer, validated as a whole, with consent; refused naming each field (issue 13: a paper
  * transcription is checked like a walk-in before it is kept or compared).
  */
-export function checkSubmission(services: Services, staffId: string, input: { fields: IntakeFields; consent: Consent; customerId: string | null; cleared?: FieldName[] | undefined }, now: number): Capture {
+export function checkSubmission(services: Services, staffId: string, input: { fields: IntakeFields; consent: Consent; customerId: string | null; cleared?: FieldName[] | undefined; blankOnForm?: readonly FieldName[] | undefined }, now: number): Capture {
   const staff = services.staff.byId(staffId);
   if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
   const capture = readCapture(services, input.customerId, input.fields, input.cleared ?? [], now);
   const validation = capture.validation;
   const consentIssues = validateConsent(input.consent, { minor: validation.derived.minor, hasIdNumber: validation.normalized.idNumber.trim() !== '' });
+  // A paper form's required field left blank by the customer, marked so: allowed empty (issue 13).
+  const { errors } = applyBlankOnForm(validation.errors, validation.normalized, input.blankOnForm ?? [], input.consent);
   const fieldErrors: Record<string, string> = {};
-  for (const [field, issue] of Object.entries(validation.errors)) if (issue) fieldErrors[field] = issue.code;
+  for (const [field, issue] of Object.entries(errors)) if (issue) fieldErrors[field] = issue.code;
   for (const [field, code] of Object.entries(consentIssues)) if (code) fieldErrors[`consent.${field}`] = code;
   if (Object.keys(fieldErrors).length > 0) throw new DomainError('VALIDATION', 'the entry is not complete', fieldErrors);
   return capture;
 }
 
 /** Stores an intake; the caller's transaction (if any) holds it together with what led to it. */
-export function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; paper?: PaperOrigin | undefined; alsoInTransaction?: (intakeId: string) => void }) {
+export function submitIntake(services: Services, staffId: string, input: SubmitInput, origin: { source: IntakeSource; startedAt: number; draftId: string | null; paper?: PaperOrigin | undefined; alsoInTransaction?: (intakeId: string) => void; authors?: PaperAuthors | undefined }) {
   const staff = services.staff.byId(staffId);
   if (!staff?.certified) throw new DomainError('FORBIDDEN', 'only certified staff may enter real customer records', undefined, { reason: 'not_certified' });
+  // A double-entered paper sheet is entered by its typists, whoever's desk makes the intake (issue 13).
+  const entrant = origin.authors ? services.staff.byId(origin.authors.enteredBy) : staff;
+  if (!entrant) throw new DomainError('NOT_FOUND', 'the typist of this sheet is not on the roster');
   const draft = { startedAt: origin.startedAt };
 
   const now = services.ctx.now();
-  const capture = checkSubmission(services, staffId, input, now);
+  const blankOnForm = [...new Set(input.blankOnForm ?? [])];
+  if (blankOnForm.length > 0 && origin.source !== 'paper_form') {
+    throw new DomainError('VALIDATION', 'only a paper form can have fields left blank on it', Object.fromEntries(blankOnForm.map((field) => [field, 'blank_on_form_paper_only'])));
+  }
+  const capture = checkSubmission(services, staffId, { ...input, blankOnForm }, now);
   const validation = capture.validation;
 
   const fields = validation.normalized;
@@ -232,6 +256,8 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
   if (possibleDuplicate) flags.push('possible_duplicate');
   if (fields.grade === 'vip') flags.push('vip');
   if (validation.derived.minor) flags.push('minor');
+  // Details the customer left off the paper form: the record waits for them (shown to the cross-checker and the lead).
+  if (blankOnForm.length > 0) flags.push(BLANK_ON_FORM_FLAG);
   if (origin.source === 'walk_in' && !input.customerPresent) flags.push('customer_left');
   if (origin.source === 'walk_in' && now - draft.startedAt > services.config.review().walkInTargetMinutes * 60_000) flags.push('over_target');
 
@@ -253,21 +279,28 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
         changes: JSON.stringify(capture.changes),
         consent: JSON.stringify(input.consent),
         flags: JSON.stringify(flags),
-        enteredBy: staffId,
+        enteredBy: entrant.id,
         startedAt: draft.startedAt,
         submittedAt: now,
         durationMs,
         customerPresent: input.customerPresent,
         ...(origin.paper ? { paperBatchId: origin.paper.batchId, paperSerial: origin.paper.serial } : {}),
+        ...(blankOnForm.length > 0 ? { blankOnForm: JSON.stringify(blankOnForm) } : {}),
       },
     });
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
     if (paperSheet) recordTranscribed(services, staffId, { ...paperSheet, intakeId, scanId: null });
     origin.alsoInTransaction?.(intakeId);
-    services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(',') });
+    const authors = origin.authors
+      ? { enteredBy: origin.authors.enteredBy, ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants.join(',') } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
+      : {};
+    services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(','), ...authors });
     // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
     const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');
-    recordEvent(services, intakeId, { kind: 'submitted', by: { staffId, role: staff.role }, at: now, needsFinal });
+    const paperAuthors = origin.authors
+      ? { ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
+      : {};
+    recordEvent(services, intakeId, { kind: 'submitted', by: { staffId: entrant.id, role: entrant.role }, at: now, needsFinal, ...paperAuthors }, staffId);
   });
   return { intakeId, customerId, status: 'pending_cross_check' as const, durationMs, flags };
 }

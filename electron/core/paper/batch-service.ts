@@ -53,11 +53,14 @@ export interface Sheet {
   scanId: string | null;
   by: string;
   at: number;
+  /** Set only when more than one intake names the sheet (see `sheetIntakes`). */
+  intakes?: string[];
 }
 
 const statements = statementsFor((db: Db) => ({
   batch: db.prepare('SELECT * FROM paper_batches WHERE id = ?'),
   byCode: db.prepare('SELECT id FROM paper_batches WHERE code = ? COLLATE NOCASE'),
+  sheetIntakes: db.prepare('SELECT id, paper_serial FROM intakes INDEXED BY intakes_paper_sheet WHERE paper_batch_id = ? AND paper_batch_id IS NOT NULL ORDER BY paper_serial, submitted_at, id'),
   open: db.prepare('SELECT * FROM paper_batches WHERE closed_at IS NULL ORDER BY opened_at, id'),
   all: db.prepare('SELECT * FROM paper_batches ORDER BY opened_at DESC, id LIMIT 200'),
   sheets: db.prepare("SELECT serial, state, reason, intake_id, scan_id, by_staff, at FROM paper_sheets WHERE batch_id = ? ORDER BY serial"),
@@ -134,7 +137,12 @@ export function batchDetail(services: Services, batchId: string): { batch: Batch
   const row = batchRow(services, batchId);
   // How far each pending sheet's transcription is (who typed it, never what), for the sheet list.
   const settings = doubleEntrySettings(services);
-  const sheets = batchSheets(services, batchId).map((sheet) => (sheet.state === 'pending' ? { ...sheet, ...transcriptionState(services, batchId, row.code, sheet.serial, settings) } : sheet));
+  const doubled = sheetIntakes(services, batchId);
+  const sheets = batchSheets(services, batchId).map((sheet) => {
+    const typed = sheet.state === 'pending' ? { ...sheet, ...transcriptionState(services, batchId, row.code, sheet.serial, settings) } : sheet;
+    const intakes = doubled.get(sheet.serial);
+    return intakes ? { ...typed, intakes } : typed;
+  });
   return { batch: summary(services, row), sheets };
 }
 
@@ -163,6 +171,20 @@ export function markSheet(services: Services, actor: Actor, input: { batchId: st
 export function recordTranscribed(services: Services, staffId: string, input: { batchId: string; serial: number; intakeId: string; scanId: string | null }): void {
   requireOpenSerial(services, input.batchId, input.serial);
   services.ops.append(staffId, { entity: 'paper_sheet', entityId: sheetId(input.batchId, input.serial), changes: { batchId: input.batchId, serial: input.serial, state: 'transcribed', reason: '', intakeId: input.intakeId, ...(input.scanId ? { scanId: input.scanId } : {}), by: staffId, at: services.ctx.now() } });
+}
+
+/**
+ * Sheets more than one intake names, with those intakes, first submitted first. Two desks offline
+ * can each take the second entry of the same double-entered sheet and each make the intake; sync
+ * keeps both (and the sheet names the later writer's), so the lead is shown every one of them.
+ */
+export function sheetIntakes(services: Services, batchId: string): Map<number, string[]> {
+  const bySerial = new Map<number, string[]>();
+  for (const row of statements(services.ctx.db).sheetIntakes.all(batchId) as Array<{ id: string; paper_serial: number }>) {
+    bySerial.set(row.paper_serial, [...(bySerial.get(row.paper_serial) ?? []), row.id]);
+  }
+  for (const [serial, ids] of bySerial) if (ids.length < 2) bySerial.delete(serial);
+  return bySerial;
 }
 
 /** Closes a batch once every serial is transcribed, void or missing; otherwise names what is left. */

@@ -22,6 +22,7 @@ const ENTRY_FIELDS = {
   submittedAt: 'submitted_at',
   durationMs: 'duration_ms',
   doubleEntry: 'double_entry',
+  blankOnForm: 'blank_on_form',
 } as const;
 
 const DECISION_FIELDS = {
@@ -41,11 +42,11 @@ const DECISION_FIELDS = {
 const statements = statementsFor((db: Db) => ({
   entryGet: db.prepare('SELECT * FROM paper_entries WHERE id = ?'),
   entryPut: db.prepare(
-    `INSERT INTO paper_entries (id, batch_id, serial, staff_id, fields, consent, customer_id, cleared, started_at, submitted_at, duration_ms, double_entry, updated_hlc, field_hlc)
-     VALUES (:id, :batch_id, :serial, :staff_id, :fields, :consent, :customer_id, :cleared, :started_at, :submitted_at, :duration_ms, :double_entry, :updated_hlc, :field_hlc)
+    `INSERT INTO paper_entries (id, batch_id, serial, staff_id, fields, consent, customer_id, cleared, started_at, submitted_at, duration_ms, double_entry, blank_on_form, updated_hlc, field_hlc)
+     VALUES (:id, :batch_id, :serial, :staff_id, :fields, :consent, :customer_id, :cleared, :started_at, :submitted_at, :duration_ms, :double_entry, :blank_on_form, :updated_hlc, :field_hlc)
      ON CONFLICT (id) DO UPDATE SET batch_id = excluded.batch_id, serial = excluded.serial, staff_id = excluded.staff_id, fields = excluded.fields, consent = excluded.consent,
        customer_id = excluded.customer_id, cleared = excluded.cleared, started_at = excluded.started_at, submitted_at = excluded.submitted_at,
-       duration_ms = excluded.duration_ms, double_entry = excluded.double_entry, updated_hlc = excluded.updated_hlc, field_hlc = excluded.field_hlc`,
+       duration_ms = excluded.duration_ms, double_entry = excluded.double_entry, blank_on_form = excluded.blank_on_form, updated_hlc = excluded.updated_hlc, field_hlc = excluded.field_hlc`,
   ),
   decisionGet: db.prepare('SELECT * FROM paper_decisions WHERE id = ?'),
   decisionPut: db.prepare(
@@ -65,11 +66,11 @@ export const DECISION_OUTCOMES = ['agreed', 'disagreed', 'reconciled'] as const;
 
 export const PAPER_ENTRY_OPS: OpKind = {
   payload: z
-    .object({ batchId: text(80), serial: count, staffId: text(80), fields: json, consent: json, customerId: text(80).nullable(), cleared: json, startedAt: z.number(), submittedAt: z.number(), durationMs: z.number(), doubleEntry: z.boolean() })
+    .object({ batchId: text(80), serial: count, staffId: text(80), fields: json, consent: json, customerId: text(80).nullable(), cleared: json, startedAt: z.number(), submittedAt: z.number(), durationMs: z.number(), doubleEntry: z.boolean(), blankOnForm: json })
     .partial()
     .strict(),
   project: lastWriterWins('paper_entries', { get: (db) => statements(db).entryGet, put: (db) => statements(db).entryPut }, ENTRY_FIELDS, {
-    batch_id: '', serial: 0, staff_id: '', fields: '{}', consent: '{}', customer_id: null, cleared: '[]', started_at: 0, submitted_at: 0, duration_ms: 0, double_entry: 0,
+    batch_id: '', serial: 0, staff_id: '', fields: '{}', consent: '{}', customer_id: null, cleared: '[]', started_at: 0, submitted_at: 0, duration_ms: 0, double_entry: 0, blank_on_form: '[]',
   }),
 };
 

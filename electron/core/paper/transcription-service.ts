@@ -17,9 +17,9 @@ import type { Draft } from '../../../shared/api/intake-contract';
 import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 import { DomainError } from '../errors';
-import { checkSubmission, submitIntake } from '../intake/intake-service';
+import { checkSubmission, submitIntake, type PaperAuthors } from '../intake/intake-service';
 import type { Services } from '../services';
-import { batchSheets } from './batch-service';
+import { batchSheets, sheetIntakes } from './batch-service';
 
 export interface Actor {
   staffId: string;
@@ -39,6 +39,7 @@ interface EntryRow {
   submitted_at: number;
   duration_ms: number;
   double_entry: number;
+  blank_on_form: string;
 }
 
 interface DecisionRow {
@@ -146,12 +147,15 @@ interface TranscriptionInput {
   consent: Consent;
   customerId: string | null;
   cleared: FieldName[];
+  /** Required fields the customer left blank on the paper form (表上未填). */
+  blankOnForm?: FieldName[] | undefined;
 }
 
 const consentBoxes = (consent: Consent): Record<(typeof COMPARED_CONSENT)[number], boolean> => ({ idConsent: consent.idConsent, guardianConsent: consent.guardianConsent, marketing: consent.marketing });
 
-function parseEntry(row: EntryRow): { fields: IntakeFields; consent: Consent; customerId: string | null; cleared: FieldName[] } {
+function parseEntry(row: EntryRow): { fields: IntakeFields; consent: Consent; customerId: string | null; cleared: FieldName[]; blankOnForm: FieldName[] } {
   return {
+    blankOnForm: JSON.parse(row.blank_on_form || '[]') as FieldName[],
     fields: { ...emptyIntakeFields(), ...(JSON.parse(row.fields) as Partial<IntakeFields>) },
     consent: { ...defaultConsent(), ...(JSON.parse(row.consent) as Partial<Consent>) },
     customerId: row.customer_id,
@@ -171,7 +175,8 @@ export function submitTranscription(services: Services, staffId: string, input: 
   refuseSecondTyping(context, staffId);
   const consent = paperConsent(input.consent, context.formNo);
   const now = services.ctx.now();
-  const capture = checkSubmission(services, staffId, { ...input, consent }, now);
+  const blankOnForm = [...new Set(input.blankOnForm ?? [])];
+  const capture = checkSubmission(services, staffId, { ...input, consent, blankOnForm }, now);
   const paper = { batchId, serial };
 
   const keep = (): void => {
@@ -188,12 +193,13 @@ export function submitTranscription(services: Services, staffId: string, input: 
         submittedAt: now,
         durationMs: Math.max(0, now - draft.startedAt),
         doubleEntry: context.double,
+        ...(blankOnForm.length > 0 ? { blankOnForm: JSON.stringify(blankOnForm) } : {}),
       },
     });
     services.audit.append(staffId, 'paper.transcribed', batchId, { serial, doubleEntry: context.double, entry: context.entries.length + 1 });
   };
-  const submitAsIntake = (): string =>
-    submitIntake(services, staffId, { draftId: draft.id, fields: input.fields, consent, customerId: input.customerId, customerPresent: false, cleared: input.cleared }, { source: 'paper_form', startedAt: draft.startedAt, draftId: draft.id, paper }).intakeId;
+  const submitAsIntake = (authors?: PaperAuthors): string =>
+    submitIntake(services, staffId, { draftId: draft.id, fields: input.fields, consent, customerId: input.customerId, customerPresent: false, cleared: input.cleared, blankOnForm }, { source: 'paper_form', startedAt: draft.startedAt, draftId: draft.id, paper, authors }).intakeId;
 
   if (!context.double) {
     return services.transact(() => {
@@ -211,8 +217,8 @@ export function submitTranscription(services: Services, staffId: string, input: 
   }
   const a = parseEntry(first);
   const comparison = compareTranscriptions(
-    { fields: a.fields, consent: consentBoxes(a.consent), customerId: a.customerId },
-    { fields: capture.validation.normalized, consent: consentBoxes(consent), customerId: input.customerId },
+    { fields: a.fields, consent: consentBoxes(a.consent), customerId: a.customerId, blankOnForm: a.blankOnForm },
+    { fields: capture.validation.normalized, consent: consentBoxes(consent), customerId: input.customerId, blankOnForm },
   );
   const decision = (outcome: 'agreed' | 'disagreed', intakeId: string | null) => ({
     entity: 'paper_decision' as const,
@@ -222,7 +228,8 @@ export function submitTranscription(services: Services, staffId: string, input: 
   return services.transact(() => {
     keep();
     if (comparison.differing.length === 0) {
-      const intakeId = submitAsIntake();
+      // Both typists entered it: the first is a co-entrant, so neither cross-checks nor approves it.
+      const intakeId = submitAsIntake({ enteredBy: staffId, coEntrants: [first.staff_id] });
       services.ops.append(staffId, decision('agreed', intakeId));
       services.audit.append(staffId, 'paper.double_entry_agreed', batchId, { serial, compared: comparison.compared.length, intakeId });
       return { outcome: 'agreed' as const, intakeId, formNo: context.formNo, differing: 0 };
@@ -285,7 +292,15 @@ export function reconciliationView(services: Services, actor: Actor, batchId: st
     serial,
     formNo: found.context.formNo,
     typists: { a: name(found.rowA.staff_id), b: name(found.rowB.staff_id) },
-    rows: found.compared.map((key) => ({ key, differs: differing.has(key), a: show(key, valueOf(found.a, key)), b: show(key, valueOf(found.b, key)) })),
+    rows: found.compared.map((key) => ({
+      key,
+      differs: differing.has(key),
+      a: show(key, valueOf(found.a, key)),
+      b: show(key, valueOf(found.b, key)),
+      // Left blank by the customer and marked so (表上未填), rather than typed empty.
+      ...(found.a.blankOnForm.includes(key as FieldName) ? { aBlankOnForm: true } : {}),
+      ...(found.b.blankOnForm.includes(key as FieldName) ? { bBlankOnForm: true } : {}),
+    })),
   };
 }
 
@@ -304,6 +319,8 @@ export function reconcile(services: Services, actor: Actor, input: { batchId: st
   const consent: Consent = { ...found.a.consent };
   let customerId = found.a.customerId;
   let cleared = found.a.cleared;
+  // Blank-on-form marks: as both typed them where they agree; for a differing field, the chosen side's (a typed third value has none).
+  const blankOnForm = new Set(found.a.blankOnForm);
   const kept: Record<string, 'a' | 'b' | 'other'> = {};
   for (const key of found.differing) {
     const choice = input.choices[key] as Choice;
@@ -320,6 +337,8 @@ export function reconcile(services: Services, actor: Actor, input: { batchId: st
     } else {
       const field = key as FieldName;
       const value = side ? side.fields[field] : typed;
+      if (side?.blankOnForm.includes(field)) blankOnForm.add(field);
+      else blankOnForm.delete(field);
       if (typeof fields[field] === 'boolean') (fields as Record<FieldName, string | boolean>)[field] = typeof value === 'boolean' ? value : value === 'true';
       else (fields as Record<FieldName, string | boolean>)[field] = String(value);
     }
@@ -328,21 +347,25 @@ export function reconcile(services: Services, actor: Actor, input: { batchId: st
   const paper = { batchId: input.batchId, serial: input.serial };
   const startedAt = Math.min(found.rowA.started_at, found.rowB.started_at);
   return services.transact(() => {
-    const { intakeId } = submitIntake(services, actor.staffId, { draftId: '', fields, consent: paperConsent(consent, found.context.formNo), customerId, customerPresent: false, cleared }, { source: 'paper_form', startedAt, draftId: null, paper });
+    // The record is the typists' (the first is its enterer), the lead its reconciler (docs/decisions/0016).
+    const authors: PaperAuthors = { enteredBy: found.rowA.staff_id, coEntrants: [found.rowB.staff_id], reconciledBy: actor.staffId };
+    const { intakeId } = submitIntake(services, actor.staffId, { draftId: '', fields, consent: paperConsent(consent, found.context.formNo), customerId, customerPresent: false, cleared, blankOnForm: [...blankOnForm] }, { source: 'paper_form', startedAt, draftId: null, paper, authors });
     services.ops.append(actor.staffId, { entity: 'paper_decision', entityId: sheetKey(input.batchId, input.serial), changes: { outcome: 'reconciled', choices: JSON.stringify(kept), intakeId, by: actor.staffId, at: now } });
-    services.audit.append(actor.staffId, 'paper.reconciled', input.batchId, { serial: input.serial, choices: Object.entries(kept).map(([key, pick]) => `${key}=${pick}`).join(','), intakeId });
+    services.audit.append(actor.staffId, 'paper.reconciled', input.batchId, { serial: input.serial, choices: Object.entries(kept).map(([key, pick]) => `${key}=${pick}`).join(','), intakeId, typists: `${found.rowA.staff_id},${found.rowB.staff_id}` });
     return { intakeId };
   });
 }
 
 /** The paper form an intake was transcribed from, for the cross-checker (null: not from a paper form). */
-export function paperOfIntake(services: Services, intakeId: string): { batchId: string; serial: number; formNo: string; hasScan: boolean } | null {
+export function paperOfIntake(services: Services, intakeId: string): { batchId: string; serial: number; formNo: string; hasScan: boolean; otherIntakes?: string[] } | null {
   const row = statements(services.ctx.db).intakePaper.get(intakeId) as { paper_batch_id: string | null; paper_serial: number | null } | undefined;
   if (!row?.paper_batch_id || row.paper_serial === null) return null;
   const batch = statements(services.ctx.db).batch.get(row.paper_batch_id) as { code: string } | undefined;
   if (!batch) return null;
   const sheet = batchSheets(services, row.paper_batch_id).find((each) => each.serial === row.paper_serial);
-  return { batchId: row.paper_batch_id, serial: row.paper_serial, formNo: paperFormNumber(batch.code, row.paper_serial), hasScan: Boolean(sheet?.scanId) };
+  // The same sheet became another intake too (two desks offline): the reviewer is told which.
+  const others = (sheetIntakes(services, row.paper_batch_id).get(row.paper_serial) ?? []).filter((id) => id !== intakeId);
+  return { batchId: row.paper_batch_id, serial: row.paper_serial, formNo: paperFormNumber(batch.code, row.paper_serial), hasScan: Boolean(sheet?.scanId), ...(others.length > 0 ? { otherIntakes: others } : {}) };
 }
 
 /** Per sheet, for the batch list: how far transcription is (ids of who typed, never values). */

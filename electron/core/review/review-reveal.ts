@@ -32,7 +32,7 @@ function basisFor(services: Services, staffId: string, intake: IntakeRow & { ass
   if (!staff?.active) return null;
   const assignee = intake.assigned_to ?? null;
   // An unassigned check is open to every eligible colleague, so taking it up is the assignment.
-  if (intake.status === 'pending_cross_check' && (assignee === staffId || assignee === null) && eligibleCheckers(services, intake.entered_by).some((checker) => checker.id === staffId)) {
+  if (intake.status === 'pending_cross_check' && (assignee === staffId || assignee === null) && eligibleCheckers(services, intake).some((checker) => checker.id === staffId)) {
     return { basis: 'assigned_check', fields: MASKED_FIELDS };
   }
   if ((intake.status === 'returned' || intake.status === 'rejected') && intake.entered_by === staffId && staff.certified) {

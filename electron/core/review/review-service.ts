@@ -22,6 +22,7 @@ import type { Services } from '../services';
 import type { StaffRecord } from '../staff/staff-repo';
 import { toReviewEvent } from './projector';
 import { revealOptions } from './review-reveal';
+import { BLANK_ON_FORM_FLAG } from '../../../shared/domain/paper/blank-on-form';
 
 const QUEUE_COLUMNS = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.started_at, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name AS customer_name';
 
@@ -45,6 +46,12 @@ const q = statementsFor((db: Db) => ({
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
   enteredSince: db.prepare<[string, number], IntakeRow & { name: string | null }>('SELECT i.*, c.name AS name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.entered_by = ? AND i.submitted_at >= ? ORDER BY i.submitted_at DESC LIMIT 500'),
 }));
+
+/** A paper intake's required fields the customer left blank on the form (表上未填). */
+function blankOnFormOf(intake: IntakeRow): string[] {
+  const stored = (intake as IntakeRow & { blank_on_form?: string }).blank_on_form;
+  return stored ? (JSON.parse(stored) as string[]) : [];
+}
 
 /** "My entries today": what this person entered since local midnight, each with its status (names masked). */
 export function myEntriesToday(services: Services, staffId: string) {
@@ -73,7 +80,7 @@ function intakeRow(services: Services, intakeId: string): IntakeRow {
 }
 
 /** Check an event against the machine, then write it as an op with its audit entry. */
-export function recordEvent(services: Services, intakeId: string, undecided: ReviewEvent): ReviewState {
+export function recordEvent(services: Services, intakeId: string, undecided: ReviewEvent, actorId: string = undecided.by.staffId): ReviewState {
   const today = policy(services);
   // The event keeps the policy it was decided under, so a later policy change never re-judges it.
   const event: ReviewEvent = { ...undecided, policy: today };
@@ -84,13 +91,15 @@ export function recordEvent(services: Services, intakeId: string, undecided: Rev
   const { kind, by, at, ...rest } = event;
   const payload: Record<string, unknown> = { ...rest };
   if (kind === 'cross_check_failed') payload['fieldsAtCheck'] = JSON.parse(intakeRow(services, intakeId).fields) as unknown;
-  services.ops.append(by.staffId, {
+  // The op and the audit entry are the acting person's (a lead reconciling a paper sheet submits it in the first typist's name).
+  services.ops.append(actorId, {
     entity: 'review_event',
     entityId: services.ctx.randomId('rev'),
     changes: { intakeId, kind, byStaff: by.staffId, byRole: by.role, at, payload: JSON.stringify(payload) },
   });
   const reason = 'reason' in event ? event.reason : null;
-  services.audit.append(by.staffId, `review.${kind}`, intakeId, { status: next.state.status, ...(reason ? { reason } : {}), ...('notes' in event ? { fields: Object.keys(event.notes).join(',') } : {}) });
+  const authors: Record<string, string> = event.kind === 'submitted' && actorId !== by.staffId ? { enteredBy: by.staffId } : {};
+  services.audit.append(actorId, `review.${kind}`, intakeId, { status: next.state.status, ...authors, ...(reason ? { reason } : {}), ...('notes' in event ? { fields: Object.keys(event.notes).join(',') } : {}) });
   if (next.state.status === 'valid') applyToCustomer(services, by.staffId, intakeRow(services, intakeId));
   return next.state;
 }
@@ -202,17 +211,34 @@ interface QueueContext {
   checkers: StaffRecord[];
   now: number;
   deadlines: typeof DEFAULT_DEADLINES;
+  /** Who entered (and reconciled) a queued record; read from its events only for paper intakes. */
+  authors: (row: QueueRow) => { enterers: string[]; all: string[] };
+  /** The fields a paper intake still needs (read only for intakes flagged so). */
+  blankOnForm: (intakeId: string) => string[];
 }
 
-/** Colleagues who may cross-check this record: active, certified, reviewing roles, not the enterer. */
-export function eligibleCheckers(services: Services, enteredBy: string) {
-  return services.staff.all().filter((staff) => staff.active && staff.certified && staff.id !== enteredBy && isCheckerRole(staff.role));
+/**
+ * Who entered a record and who decided its values: its enterer and, for a double-entered paper
+ * sheet, the other typist and the lead who reconciled it. None of them cross-checks it or gives it
+ * the final review (docs/decisions/0016); the enterers do not approve it either.
+ */
+export function authorsOf(services: Services, intake: { id: string; entered_by: string; source: string }): { enterers: string[]; all: string[] } {
+  if (intake.source !== 'paper_form') return { enterers: [intake.entered_by], all: [intake.entered_by] };
+  const state = deriveTolerant(eventsOf(services, intake.id), policy(services));
+  const enterers = [intake.entered_by, ...(state.coEntrants ?? [])];
+  return { enterers, all: state.reconciledBy ? [...enterers, state.reconciledBy] : enterers };
 }
 
-function suggestChecker(row: QueueRow, context: QueueContext) {
+/** Colleagues who may cross-check this record: active, certified, reviewing roles, none of its authors. */
+export function eligibleCheckers(services: Services, intake: { id: string; entered_by: string; source: string }) {
+  const authors = authorsOf(services, intake).all;
+  return services.staff.all().filter((staff) => staff.active && staff.certified && !authors.includes(staff.id) && isCheckerRole(staff.role));
+}
+
+function suggestChecker(row: QueueRow, context: QueueContext, authors: readonly string[]) {
   let pick: StaffRecord | undefined;
   for (const staff of context.checkers) {
-    if (staff.id === row.entered_by) continue;
+    if (authors.includes(staff.id)) continue;
     if (!pick || (context.load.get(staff.id) ?? 0) < (context.load.get(pick.id) ?? 0)) pick = staff;
   }
   return pick ? { id: pick.id, name: pick.displayName } : null;
@@ -222,8 +248,8 @@ export function assign(services: Services, actor: { staffId: string; role: Role 
   if (!isLeadRole(actor.role)) throw new DomainError('FORBIDDEN', 'only a group lead or manager assigns cross-checks', undefined, { refusal: 'role_not_allowed' });
   const intake = intakeRow(services, intakeId);
   if (intake.status !== 'pending_cross_check') throw new DomainError('CONFLICT', 'this record is not waiting for a cross-check', undefined, { refusal: 'wrong_status' });
-  if (!eligibleCheckers(services, intake.entered_by).some((staff) => staff.id === staffId)) {
-    throw new DomainError('CONFLICT', 'that person cannot cross-check this record', undefined, { refusal: staffId === intake.entered_by ? 'own_record' : 'role_not_allowed' });
+  if (!eligibleCheckers(services, intake).some((staff) => staff.id === staffId)) {
+    throw new DomainError('CONFLICT', 'that person cannot cross-check this record', undefined, { refusal: authorsOf(services, intake).all.includes(staffId) ? 'own_record' : 'role_not_allowed' });
   }
   services.transact(() => {
     services.ops.append(actor.staffId, { entity: 'intake', entityId: intakeId, changes: { assignedTo: staffId } });
@@ -232,10 +258,11 @@ export function assign(services: Services, actor: { staffId: string; role: Role 
 }
 
 function item(row: QueueRow, context: QueueContext): QueueItem {
+  const flags = JSON.parse(row.flags) as string[];
   const assignee = row.assigned_to ? context.staff.get(row.assigned_to) : undefined;
   return {
     assignedTo: assignee ? { id: assignee.id, name: assignee.displayName } : null,
-    suggested: row.status === 'pending_cross_check' && !assignee ? suggestChecker(row, context) : null,
+    suggested: row.status === 'pending_cross_check' && !assignee ? suggestChecker(row, context, context.authors(row).all) : null,
     intakeId: row.id,
     source: row.source,
     deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.source === 'online' ? row.started_at : row.submitted_at, statusSince: row.status_since }, context.now, context.deadlines),
@@ -244,7 +271,8 @@ function item(row: QueueRow, context: QueueContext): QueueItem {
     since: row.status_since,
     submittedAt: row.submitted_at,
     enteredBy: row.entered_by,
-    flags: JSON.parse(row.flags) as string[],
+    flags,
+    ...(flags.includes(BLANK_ON_FORM_FLAG) ? { blankOnForm: context.blankOnForm(row.id) } : {}),
   };
 }
 
@@ -269,14 +297,16 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
     checkers: allStaff.filter((staff) => staff.active && staff.certified && isCheckerRole(staff.role)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
     now: services.ctx.now(),
     deadlines: { ...DEFAULT_DEADLINES, returnedDueMinutes: services.config.review().returnedDueMinutes },
+    authors: (row) => authorsOf(services, row),
+    blankOnForm: (intakeId) => blankOnFormOf(intakeRow(services, intakeId)),
   };
   const items = (list: QueueRow[]) => list.map((row) => item(row, context)).sort(byUrgency);
   return {
     returnedToMe: items([...mine('returned'), ...mine('rejected')]),
     // Assigned checks go to the assignee; unassigned ones are open to every colleague (leads see all, to assign them).
-    crossCheck: certified ? items(pendingChecks.filter((row) => row.entered_by !== actor.staffId && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))) : [],
-    leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => row.entered_by !== actor.staffId)) : [],
-    finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => row.entered_by !== actor.staffId)) : [],
+    crossCheck: certified ? items(pendingChecks.filter((row) => !context.authors(row).all.includes(actor.staffId) && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))) : [],
+    leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => !context.authors(row).enterers.includes(actor.staffId))) : [],
+    finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => !context.authors(row).all.includes(actor.staffId))) : [],
     // Records with a stored decision that does not apply under its rules (e.g. after a policy change).
     attention: lead ? items(statements.needingAttention.all() as QueueRow[]) : [],
   };
@@ -311,6 +341,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
   const events = eventsOf(services, intakeId);
   const state = deriveTolerant(events, policy(services));
   services.audit.append(actorId, 'review.open', intakeId, { status: state.status });
+  const nameOf = (staffId: string): string => services.staff.byId(staffId)?.displayName ?? staffId;
   const fields = JSON.parse(intake.fields) as IntakeFields;
   const lastFailure = [...events].reverse().find((event) => event.kind === 'cross_check_failed') as (ReviewEvent & { fieldsAtCheck?: IntakeFields }) | undefined;
   const changedSinceCheck: Record<string, { before: string; after: string }> = {};
@@ -338,6 +369,7 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     reveal: revealOptions(services, actorId, intake, state.returnNotes),
     marks: marksOf(services, intake),
     flags: JSON.parse(intake.flags) as string[],
+    blankOnForm: blankOnFormOf(intake),
     returnNotes: state.returnNotes,
     lastReason: state.lastReason,
     attention: state.attention.map((note) => ({ kind: note.kind, at: note.at, byStaff: note.by, refusal: note.refusal })),
@@ -346,11 +378,13 @@ export function reviewDetail(services: Services, actorId: string, intakeId: stri
     events: events.map((event) => ({
       kind: event.kind,
       byStaff: event.by.staffId,
-      byName: services.staff.byId(event.by.staffId)?.displayName ?? event.by.staffId,
+      byName: nameOf(event.by.staffId),
       at: event.at,
       ...('reason' in event && event.reason !== undefined ? { reason: event.reason } : {}),
       ...('doubtful' in event && event.doubtful ? { doubtful: true } : {}),
       ...('notes' in event ? { notes: event.notes } : {}),
+      ...('coEntrants' in event && event.coEntrants ? { coEntrantNames: event.coEntrants.map(nameOf) } : {}),
+      ...('reconciledBy' in event && event.reconciledBy ? { reconciledByName: nameOf(event.reconciledBy) } : {}),
     })),
   };
 }

@@ -143,6 +143,7 @@ export function Shell({ session }: { session: ActiveSession }) {
               <dt><kbd>F6</kbd></dt><dd>{t('shortcut.place')}</dd>
               <dt><kbd>F7</kbd></dt><dd>{t('shortcut.arrived')}</dd>
               <dt><kbd>F8</kbd></dt><dd>{t('onlineDesk.shortcut')}</dd>
+              <dt><kbd>F9</kbd></dt><dd>{t('shortcut.blankOnForm')}</dd>
               <dt><kbd>Ctrl+Enter</kbd></dt><dd>{t('shortcut.selfReview')}</dd>
               <dt><kbd>Esc</kbd></dt><dd>{t('shortcut.escape')}</dd>
               <dt><kbd>↑</kbd> <kbd>↓</kbd> <kbd>Enter</kbd></dt><dd>{t('shortcut.lists')}</dd>

@@ -23,6 +23,14 @@ describe('blind double entry', () => {
     expect(compareTranscriptions(a, b).differing).toEqual(['name', 'consent.marketing', 'customerId']);
   });
 
+  it('compares the "blank on form" marks: a blank marked against a typed value or an unmarked blank differs, two marks agree', () => {
+    const marked = { ...typed({ name: '赵纸表' }), blankOnForm: ['mobile' as const] };
+    expect(compareTranscriptions(marked, typed({ name: '赵纸表', mobile: '13812345678' })).differing).toEqual(['mobile']);
+    expect(compareTranscriptions(marked, typed({ name: '赵纸表' })).differing).toEqual(['mobile']);
+    const both = compareTranscriptions(marked, { ...typed({ name: '赵纸表' }), blankOnForm: ['mobile'] });
+    expect(both.differing).toEqual([]);
+  });
+
   it('picks the same share of sheets on every desk: all, none, or about the percent asked', () => {
     expect(needsDoubleEntry({ mode: 'every', percent: 1 }, 'B7', 3)).toBe(true);
     expect(needsDoubleEntry({ mode: 'none', percent: 99 }, 'B7', 3)).toBe(false);

@@ -49,6 +49,8 @@ export interface Transcription {
   fields: IntakeFields;
   consent: Record<(typeof COMPARED_CONSENT)[number], boolean>;
   customerId: string | null;
+  /** Required fields marked "blank on form" (表上未填): compared too, a mark against a value or no mark differs. */
+  blankOnForm?: readonly FieldName[];
 }
 
 const NAME_FIELDS = new Set<FieldName>(['name', 'emergencyName', 'guardianName']);
@@ -83,10 +85,11 @@ export function compareTranscriptions(a: Transcription, b: Transcription): Compa
   for (const field of FIELD_NAMES) {
     const left = comparable(field, a.fields[field]);
     const right = comparable(field, b.fields[field]);
-    if (left === '' && right === '') continue;
+    const marked = (a.blankOnForm ?? []).includes(field) !== (b.blankOnForm ?? []).includes(field);
+    if (left === '' && right === '' && !marked) continue;
     if (typeof a.fields[field] === 'boolean' && left === 'false' && right === 'false') continue;
     compared.push(field);
-    if (left !== right) differing.push(field);
+    if (left !== right || marked) differing.push(field);
   }
   for (const box of COMPARED_CONSENT) {
     const key = `consent.${box}` as const;

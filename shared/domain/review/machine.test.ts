@@ -18,6 +18,22 @@ describe('review state machine', () => {
     expect(state).toMatchObject({ status: 'valid', enteredBy: 'a', crossCheckedBy: 'b', since: 3 });
   });
 
+  it('a double-entered paper record: neither typist nor the reconciling lead cross-checks it; the lead approves a colleague\'s check; only the enterer resubmits; the manager who reconciled does not final-review it', () => {
+    const C: Actor = { staffId: 'c', role: 'specialist' };
+    const submitted = derive([{ kind: 'submitted', by: A, at: 1, needsFinal: true, coEntrants: ['b'], reconciledBy: 'l' }]);
+    expect(submitted).toMatchObject({ enteredBy: 'a', coEntrants: ['b'], reconciledBy: 'l' });
+    for (const by of [A, B, LEAD]) expect(apply(submitted, { kind: 'cross_check_passed', by, at: 2, doubtful: false })).toEqual({ ok: false, refusal: 'own_record' });
+    const failed = apply(submitted, { kind: 'cross_check_failed', by: C, at: 2, notes: { mobile: '少一位' } });
+    expect(failed.ok && apply(failed.state, { kind: 'resubmitted', by: B, at: 3 })).toEqual({ ok: false, refusal: 'not_enterer' });
+    const checked = apply(submitted, { kind: 'cross_check_passed', by: C, at: 2, doubtful: false });
+    if (!checked.ok) throw new Error('the colleague may cross-check');
+    expect(apply(checked.state, { kind: 'lead_approved', by: { staffId: 'b', role: 'group_lead' }, at: 3 })).toEqual({ ok: false, refusal: 'own_record' });
+    const approved = apply(checked.state, { kind: 'lead_approved', by: LEAD, at: 3 });
+    expect(approved.ok && approved.state.status).toBe('pending_final_review');
+    const byManager = derive([{ kind: 'submitted', by: A, at: 1, needsFinal: true, coEntrants: ['b'], reconciledBy: 'm' }, { kind: 'cross_check_passed', by: C, at: 2, doubtful: false }, { kind: 'lead_approved', by: LEAD, at: 3 }]);
+    expect(apply(byManager, { kind: 'final_approved', by: MANAGER, at: 4 })).toEqual({ ok: false, refusal: 'own_record' });
+  });
+
   it('returns a failed cross-check to the enterer with field notes, who alone can resubmit', () => {
     const returned = derive([
       { kind: 'submitted', by: A, at: 1, needsFinal: false },

@@ -21,7 +21,13 @@ interface Decided {
 
 export type ReviewEvent = Decided &
   (
-  | { kind: 'submitted'; by: Actor; at: number; needsFinal: boolean }
+  | {
+      kind: 'submitted'; by: Actor; at: number; needsFinal: boolean;
+      /** A double-entered paper sheet (issue 13): the other typist, who entered the record too. */
+      coEntrants?: string[];
+      /** A double-entered paper sheet whose transcriptions differed: the lead who decided the values. */
+      reconciledBy?: string;
+    }
   | { kind: 'cross_check_passed'; by: Actor; at: number; doubtful: boolean; /** Why the checker doubts it (shown to the lead and manager). */ reason?: string }
   | { kind: 'cross_check_failed'; by: Actor; at: number; notes: Record<string, string> }
   | { kind: 'resubmitted'; by: Actor; at: number }
@@ -43,6 +49,10 @@ export interface AttentionNote {
 export interface ReviewState {
   status: ReviewStatus;
   enteredBy: string | null;
+  /** Others who entered the record too (the second typist of a double-entered paper sheet). */
+  coEntrants?: readonly string[];
+  /** The lead who reconciled a double-entered paper sheet's differing values. */
+  reconciledBy?: string | null;
   crossCheckedBy: string | null;
   /** VIP, flagged doubtful by the cross-checker, identity warnings or a possible duplicate. */
   needsFinal: boolean;
@@ -91,16 +101,25 @@ function step(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy, stri
   /** A rule about who decides or what policy allows: enforced on new decisions only. */
   const breaks = (broken: boolean): boolean => strict && broken;
   const to = (status: ReviewStatus, changes: Partial<ReviewState> = {}): Transition => ({ ok: true, state: { ...state, ...changes, status, since: event.at } });
-  const isEnterer = event.by.staffId === state.enteredBy;
+  const isEnterer = event.by.staffId === state.enteredBy || (state.coEntrants ?? []).includes(event.by.staffId);
+  // Separation of duties: whoever entered a record, or decided its values in a reconciliation,
+  // never cross-checks it nor gives it the final review; the reconciling lead may still approve
+  // the cross-check an independent colleague did (docs/decisions/0016).
+  const isAuthor = isEnterer || (state.reconciledBy !== undefined && state.reconciledBy !== null && event.by.staffId === state.reconciledBy);
 
   switch (event.kind) {
     case 'submitted':
       if (state.status !== 'draft') return refuse('wrong_status');
-      return to('pending_cross_check', { enteredBy: event.by.staffId, needsFinal: event.needsFinal });
+      return to('pending_cross_check', {
+        enteredBy: event.by.staffId,
+        needsFinal: event.needsFinal,
+        ...(event.coEntrants && event.coEntrants.length > 0 ? { coEntrants: event.coEntrants } : {}),
+        ...(event.reconciledBy ? { reconciledBy: event.reconciledBy } : {}),
+      });
     case 'cross_check_passed':
     case 'cross_check_failed': {
       if (state.status !== 'pending_cross_check') return refuse('wrong_status');
-      if (breaks(isEnterer)) return refuse('own_record');
+      if (breaks(isAuthor)) return refuse('own_record');
       if (breaks(!isCheckerRole(event.by.role))) return refuse('role_not_allowed');
       if (event.kind === 'cross_check_failed') {
         if (breaks(Object.keys(event.notes).length === 0)) return refuse('notes_required');
@@ -110,7 +129,7 @@ function step(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy, stri
     }
     case 'resubmitted':
       if (state.status !== 'returned' && state.status !== 'rejected') return refuse('wrong_status');
-      if (breaks(!isEnterer)) return refuse('not_enterer');
+      if (breaks(event.by.staffId !== state.enteredBy)) return refuse('not_enterer');
       return to('pending_cross_check', { crossCheckedBy: null });
     case 'lead_approved':
     case 'lead_sent_back':
@@ -127,7 +146,7 @@ function step(state: ReviewState, event: ReviewEvent, policy: ReviewPolicy, stri
     case 'final_rejected':
       if (state.status !== 'pending_final_review') return refuse('wrong_status');
       if (breaks(event.by.role !== 'manager')) return refuse('role_not_allowed');
-      if (breaks(isEnterer)) return refuse('own_record');
+      if (breaks(isAuthor)) return refuse('own_record');
       if (event.kind === 'final_rejected') {
         if (breaks(event.reason.trim() === '')) return refuse('reason_required');
         return to('rejected', { lastReason: event.reason });

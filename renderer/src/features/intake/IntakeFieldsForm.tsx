@@ -45,9 +45,11 @@ interface Props {
   onTakeSuggestedPlace?: (() => void) | undefined;
   /** Fields read from an ID card (issue 11 item 14): marked so, until edited. */
   fromCard?: ReadonlySet<FieldName> | undefined;
+  /** A paper form (issue 13): required fields the customer left blank, marked 表上未填, and those that may be. */
+  blankOnForm?: { marks: readonly FieldName[]; markable: ReadonlySet<FieldName>; onToggle: (field: FieldName) => void } | undefined;
 }
 
-export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, onConfirmRecord, suggestedPlace, onTakeSuggestedPlace, fromCard }: Props) {
+export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput, onBlur, masked, cleared, onToggleClear, fromRecord, onConfirmRecord, suggestedPlace, onTakeSuggestedPlace, fromCard, blankOnForm }: Props) {
   const { t, i18n } = useTranslation();
   // One keystroke re-renders this form; the fields (memoised) re-render only when their own props
   // change, so their handlers and option lists stay the same objects from render to render.
@@ -122,6 +124,20 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       </div>
     );
   };
+  /** 表上未填: offered under a required field shown empty (F9 on the field does the same); kept out of the Enter order. */
+  const blankControl = (field: FieldName) => {
+    if (!blankOnForm) return null;
+    const marked = blankOnForm.marks.includes(field);
+    if (!marked && !(blankOnForm.markable.has(field) && issueFor(field)?.code === 'required')) return null;
+    return (
+      <div className={marked ? 'clear-mark clear-mark--on' : 'clear-mark'}>
+        {marked && <span className="badge-flag" data-testid={`blank-on-form-${field}`}>{t('paper.blankOnForm.marked')}</span>}
+        <button type="button" className="link" data-skip-enter data-testid={`toggle-blank-${field}`} aria-keyshortcuts="F9" onClick={() => blankOnForm.onToggle(field)}>
+          {marked ? t('paper.blankOnForm.undo') : t('paper.blankOnForm.mark')} <kbd>F9</kbd>
+        </button>
+      </div>
+    );
+  };
   const label = (field: FieldName): string => t(`intake.field.${field}`);
   const message = (field: FieldName): string | undefined => {
     const issue = issueFor(field);
@@ -163,6 +179,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
         {recordMark(field)}
         {cardMark(field)}
         {clearControl(field)}
+        {blankControl(field)}
       </div>
     );
   };
@@ -180,6 +197,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
     {recordMark(field, optionKey)}
     {cardMark(field)}
     {clearControl(field)}
+    {blankControl(field)}
     </div>
   );
   const check = (field: 'helmet' | 'lessons') => (
@@ -264,6 +282,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
               )}
               {placeSelect('addressProvince', provinces())}
               {clearControl('addressProvince')}
+              {blankControl('addressProvince')}
               {placeSelect('addressCity', cities(fields.addressProvince))}
               {placeSelect('addressDistrict', districts(fields.addressProvince, fields.addressCity))}
               {shown('addressDetail') && text('addressDetail')}

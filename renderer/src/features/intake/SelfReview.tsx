@@ -21,9 +21,11 @@ interface Props {
   onConfirm: (customerPresent: boolean) => void;
   /** Whether to ask if the customer is still here (not for a paper form, typed after they left). */
   askPresent?: boolean;
+  /** A paper form's required fields the customer left blank (表上未填): read back as such. */
+  blankOnForm?: readonly FieldName[] | undefined;
 }
 
-export function SelfReview({ fields, cleared = [], validation, consentIssues, onBack, onConfirm, askPresent = true }: Props) {
+export function SelfReview({ fields, cleared = [], validation, consentIssues, onBack, onConfirm, askPresent = true, blankOnForm = [] }: Props) {
   const { t, i18n } = useTranslation();
   const [present, setPresent] = useState(true);
   const errors = Object.entries(validation.errors);
@@ -99,6 +101,11 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
             ))}
           </ul>
         </>
+      )}
+      {blankOnForm.length > 0 && (
+        <p className="banner banner--warning" data-testid="self-review-blank-on-form">
+          {t('review.needsDetails', { fields: blankOnForm.map((field) => t(`intake.field.${field}`)).join(t('common.listSeparator')) })}
+        </p>
       )}
       {askPresent && (
         <label className="field--checkbox field">

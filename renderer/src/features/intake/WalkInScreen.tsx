@@ -11,6 +11,7 @@ import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 import { validateConsent, type Consent } from '../../../../shared/domain/intake/consent';
 import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
 import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
+import { applyBlankOnForm, blankMarkRefusal } from '../../../../shared/domain/paper/blank-on-form';
 import { normalizeDocumentInput, parseIdentityNumber } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
 import { COMPLETE_MOBILE, normalizeMobile } from '../../../../shared/domain/phone';
@@ -81,6 +82,13 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
+  /**
+   * Where a full mobile or ID number just moved the cursor by itself. A Tab pressed next (the typist
+   * leaving the field they typed, as they would without the auto-advance) is already done and is
+   * not taken again: otherwise it skipped a field and the ID number went into the birth date (user
+   * trial of issue 13). Any other key, or the cursor going elsewhere, ends this.
+   */
+  const advancedTo = useRef<Element | null>(null);
   /** A customer's online submission loaded by its receipt code (issue 15), and whether the ID shown was checked against it. */
   const [online, setOnline] = useState<LoadedSubmission | null>(null);
   const [idChecked, setIdChecked] = useState(false);
@@ -120,7 +128,13 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     // A known customer: an empty field is "not asked" and keeps the stored value (the core checks the merged record).
     const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !confirmedMasked.has(field) && !(draft.customerId && code === 'required');
     const filter = <T extends { code: string } | undefined,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field, issue]) => keep(field, (issue as { code: string } | undefined)?.code))) as Partial<Record<FieldName, T>>;
-    return { ...result, errors: filter(result.errors), warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
+    const errors = filter(result.errors);
+    // A paper form: a required field the customer left blank can be marked so (表上未填) and is then not an error.
+    const markable = new Set<FieldName>(
+      draft.paper ? (Object.keys(errors) as FieldName[]).filter((field) => blankMarkRefusal(field, errors[field], draft.fields, draft.consent) === null) : [],
+    );
+    const marked = draft.paper ? applyBlankOnForm(errors, draft.fields, draft.blankOnForm ?? [], draft.consent).errors : errors;
+    return { ...result, errors: marked as typeof errors, markable, warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
   }, [draft, config, stillMasked, confirmedMasked]);
   // A known customer's stored ID number needs this visit's separate consent too (the core checks the merged record).
   const storedId = Boolean(draft?.customerId && record && typeof record.fields['idNumber'] === 'string' && record.fields['idNumber'] !== '' && !draft.cleared.includes('idNumber'));
@@ -238,6 +252,11 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       } else if (event.key === 'F4' && offered) {
         event.preventDefault();
         void loadCustomer(offered.id);
+      } else if (event.key === 'F9' && paper) {
+        // 表上未填: the field being typed was left blank on the paper form (or is no longer).
+        event.preventDefault();
+        const name = document.activeElement?.getAttribute('name') as FieldName | null;
+        if (name && (validation?.markable.has(name) || draft?.blankOnForm?.includes(name))) toggleBlank(name);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -274,6 +293,12 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
 
   const onKeyDown = (event: KeyboardEvent<HTMLFormElement>): void => {
     const target = event.target as HTMLElement;
+    const advanced = advancedTo.current === target;
+    advancedTo.current = null;
+    if (advanced && event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && event.ctrlKey) {
       event.preventDefault();
       setReviewing(true);
@@ -308,6 +333,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     flushSync(() => update({ fields: { [field]: value } }));
     touch(field);
     moveFocus(element);
+    advancedTo.current = document.activeElement !== element ? document.activeElement : null;
   };
 
   /**
@@ -367,6 +393,15 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     });
   };
 
+  /** A paper form's required field the customer left blank: marked 表上未填 (or unmarked). */
+  function toggleBlank(field: FieldName): void {
+    if (!draft) return;
+    const marks = draft.blankOnForm ?? [];
+    touch(field);
+    setServerErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)));
+    update({ blankOnForm: marks.includes(field) ? marks.filter((each) => each !== field) : [...marks, field] });
+  }
+
   /** A loaded submission fills the form as if typed; the cursor goes to the ID check. */
   const loadSubmission = (loaded: LoadedSubmission): void => {
     if (!started) markArrived();
@@ -380,7 +415,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
     if (paper) {
-      const typed = await api.call('paper.transcribe.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, cleared: draft.cleared });
+      const typed = await api.call('paper.transcribe.submit', { draftId: draft.id, fields: draft.fields, consent: draft.consent, customerId: draft.customerId, cleared: draft.cleared, blankOnForm: draft.blankOnForm ?? [] });
       if (!typed.ok) {
         setServerErrors(typed.error.fields ?? {});
         setSubmitError(errorMessage(t, typed.error));
@@ -461,6 +496,11 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
         </span>
       </header>
       {draft.source === 'correction' && <p className="banner banner--warning" role="status" data-testid="correction-banner">{t('intake.correcting')}</p>}
+      {paper && (
+        <p className="muted" data-testid="blank-on-form-hint">
+          {t('paper.blankOnForm.hint')} <kbd>F9</kbd>
+        </p>
+      )}
       {restored && <p className="banner banner--notice" role="status">{t('intake.restored', { time: new Date(draft.startedAt).toLocaleTimeString(i18n.language) })}</p>}
       {draft.customerId && (
         <p className="banner banner--notice" role="status" data-testid="linked-customer">
@@ -501,7 +541,10 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       {!draft.customerId && offers.length > 0 && (
         <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
       )}
-      <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onFocus={paper ? (event) => paper.onField((event.target as HTMLElement).getAttribute('name')) : undefined} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
+      <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onFocus={(event) => {
+          if (event.target !== advancedTo.current) advancedTo.current = null;
+          paper?.onField((event.target as HTMLElement).getAttribute('name'));
+        }} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
         {online && (
           <LoadedSubmissionBanner
             loaded={online}
@@ -532,6 +575,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
           suggestedPlace={suggestedPlace}
           onTakeSuggestedPlace={takeSuggestedPlace}
           fromCard={cardFields}
+          blankOnForm={paper ? { marks: draft.blankOnForm ?? [], markable: validation.markable, onToggle: toggleBlank } : undefined}
         />
         <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} paperFormNo={paper?.formNo} />
         <FormError message={submitError} />
@@ -553,7 +597,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
         )}
       </form>
       {reviewing && (
-        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} askPresent={!paper} />
+        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} askPresent={!paper} blankOnForm={paper ? draft.blankOnForm : undefined} />
       )}
     </section>
   );

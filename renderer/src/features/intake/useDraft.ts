@@ -98,7 +98,7 @@ export function useDraft(paper?: PaperSheet) {
     while (pending.current) {
       const next = pending.current;
       pending.current = null;
-      const result = await api.call('intake.draft.save', { id: next.id, fields: next.fields, consent: next.consent, customerId: next.customerId, cleared: next.cleared });
+      const result = await api.call('intake.draft.save', { id: next.id, fields: next.fields, consent: next.consent, customerId: next.customerId, cleared: next.cleared, blankOnForm: next.blankOnForm ?? [] });
       if (!result.ok) setSaveState({ kind: 'failed', error: result.error });
       else if (!pending.current) setSaveState({ kind: 'saved', at: result.value.savedAt });
     }
@@ -106,7 +106,7 @@ export function useDraft(paper?: PaperSheet) {
   }, []);
 
   const update = useCallback(
-    (change: { fields?: Partial<IntakeFields>; consent?: Partial<Consent>; customerId?: string | null; cleared?: FieldName[] }) => {
+    (change: { fields?: Partial<IntakeFields>; consent?: Partial<Consent>; customerId?: string | null; cleared?: FieldName[]; blankOnForm?: FieldName[] }) => {
       setDraft((current) => {
         if (!current) return current;
         const next: Draft = {
@@ -117,6 +117,10 @@ export function useDraft(paper?: PaperSheet) {
           // Typing a value into a field marked to be cleared takes the mark off; so does making it a new customer.
           cleared:
             change.customerId === null ? [] : change.cleared ?? current.cleared.filter((field) => !(change.fields && field in change.fields && change.fields[field] !== '')),
+          // A paper form's "blank on form" mark goes when a value is typed into its field.
+          ...(current.paper
+            ? { blankOnForm: change.blankOnForm ?? (current.blankOnForm ?? []).filter((field) => !(change.fields && field in change.fields && change.fields[field] !== '')) }
+            : {}),
         };
         pending.current = next;
         queueMicrotask(() => void flush());

@@ -18,6 +18,7 @@ import { PrintFormsButton } from './PrintFormsButton';
 import { ScanDrop } from './ScanDrop';
 import { usePaperWork } from './work';
 import { useDesk } from '../../app/store';
+import { formatMinutes } from '../../lib/elapsed';
 import { ScanImport, ScanInbox } from './ScanImport';
 
 interface SheetView {
@@ -28,6 +29,8 @@ interface SheetView {
   doubleEntry: boolean;
   typedBy: string[];
   reconcile: boolean;
+  /** More than one intake made from this sheet (two desks offline). */
+  intakes?: string[] | undefined;
 }
 
 function localDate(now: Date): string {
@@ -127,6 +130,9 @@ function BatchSheets({ batch, isLead, onChanged, refresh }: { batch: BatchSummar
             </span>
             {sheet.state === 'pending' && sheet.doubleEntry && <span className="badge-flag">{t('paper.doubleEntryBadge')}</span>}
             {sheet.reason && <span className="muted">{sheet.reason}</span>}
+            {sheet.intakes && sheet.intakes.length > 1 && (
+              <small className="field__error" role="alert" data-testid="sheet-duplicate-intakes">{t('paper.sheet.duplicateIntakes', { count: sheet.intakes.length })}</small>
+            )}
             {sheet.state !== 'void' && sheet.state !== 'missing' && <ScanDrop batchId={batch.id} serial={sheet.serial} scanId={sheet.scanId} onAttached={load} />}
             {sheet.state === 'pending' && !sheet.reconcile && me !== null && !sheet.typedBy.includes(me) && (
               <button type="button" className="primary" onClick={() => start({ kind: 'transcribe', batchId: batch.id, serial: sheet.serial, formNo: paperFormNumber(batch.code, sheet.serial) })}>
@@ -205,7 +211,7 @@ export function PaperBatchesPanel({ isLead, canEnter }: { isLead: boolean; canEn
   }, []);
   useEffect(load, [load]);
 
-  const age = (minutes: number): string => (minutes >= 24 * 60 ? t('paper.ageDays', { count: Math.floor(minutes / (24 * 60)) }) : minutes >= 60 ? t('paper.ageHours', { count: Math.floor(minutes / 60) }) : t('paper.ageMinutes', { count: minutes }));
+  const age = (minutes: number): string => formatMinutes(t, minutes);
 
   if (!isLead && batches.length === 0) return null;
   return (

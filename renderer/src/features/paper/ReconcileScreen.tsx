@@ -38,7 +38,9 @@ export function ReconcileScreen({ work }: { work: PaperWork }) {
     if (key.startsWith('consent.')) return t(`intake.consent.${key.slice('consent.'.length)}`);
     return t(`intake.field.${key}`, { defaultValue: key });
   };
-  const shown = (key: string, value: string | boolean | null): string => {
+  const shown = (key: string, value: string | boolean | null, blankOnForm = false): string => {
+    // Left blank by the customer and marked so by the typist (表上未填), not just typed empty.
+    if (blankOnForm) return t('paper.blankOnForm.marked');
     if (key === 'customerId') return value ? t('paper.reconcile.returning') : t('paper.reconcile.newCustomer');
     if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
     if (value === null || value === '') return t('paper.reconcile.empty');
@@ -80,11 +82,11 @@ export function ReconcileScreen({ work }: { work: PaperWork }) {
                 <legend>{label(row.key)}</legend>
                 <label className="field--checkbox field">
                   <input type="radio" name={name} checked={picks[row.key] === 'a'} autoFocus={index === 0} onChange={() => setPicks({ ...picks, [row.key]: 'a' })} />
-                  <span>{t('paper.reconcile.fromA', { name: view?.typists.a })}</span> <strong className="mono">{shown(row.key, row.a)}</strong>
+                  <span>{t('paper.reconcile.fromA', { name: view?.typists.a })}</span> <strong className="mono">{shown(row.key, row.a, row.aBlankOnForm)}</strong>
                 </label>
                 <label className="field--checkbox field">
                   <input type="radio" name={name} checked={picks[row.key] === 'b'} onChange={() => setPicks({ ...picks, [row.key]: 'b' })} />
-                  <span>{t('paper.reconcile.fromB', { name: view?.typists.b })}</span> <strong className="mono">{shown(row.key, row.b)}</strong>
+                  <span>{t('paper.reconcile.fromB', { name: view?.typists.b })}</span> <strong className="mono">{shown(row.key, row.b, row.bBlankOnForm)}</strong>
                 </label>
                 {row.key !== 'customerId' && (
                   <label className="field--checkbox field">
@@ -119,7 +121,7 @@ export function ReconcileScreen({ work }: { work: PaperWork }) {
               {agreeing.map((row) => (
                 <div key={row.key} className="facts__row">
                   <dt>{label(row.key)}</dt>
-                  <dd>{shown(row.key, row.a)}</dd>
+                  <dd>{shown(row.key, row.a, row.aBlankOnForm)}</dd>
                 </div>
               ))}
             </dl>

@@ -12,21 +12,20 @@ import { paperFormNumber } from '../../../../shared/domain/paper/serial';
 import { api } from '../../lib/api';
 import type { PreparedScan } from '../../lib/scan-render';
 import { attachFile, fromBase64, prepare, scanMessage, upload } from './scan-upload';
+import { nextScanKey, useScanPicks, type ScanItem } from './scan-picks';
 
-interface Item {
-  key: string;
-  name: string;
-  state: 'working' | 'attached' | 'refused' | 'pick';
-  message: string;
-  serial?: number;
-  file?: File;
-  prepared?: PreparedScan;
-}
+const NO_ITEMS: ScanItem[] = [];
 
-function SerialPicker({ label, serials, batchCode, onPick }: { label: string; serials: number[]; batchCode: string; onPick: (serial: number) => void }) {
+type Item = ScanItem;
+
+/** The serial chosen is kept in the store (by `pickKey`), so it is still chosen after leaving the page. */
+function SerialPicker({ label, serials, batchCode, pickKey, onPick }: { label: string; serials: number[]; batchCode: string; pickKey: string; onPick: (serial: number) => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const [serial, setSerial] = useState(serials[0] ?? 0);
+  const chosen = useScanPicks((state) => state.chosen[pickKey]);
+  const choose = useScanPicks((state) => state.choose);
+  const serial = chosen !== undefined && serials.includes(chosen) ? chosen : (serials[0] ?? 0);
+  const setSerial = (value: number) => choose(pickKey, value);
   return (
     <span className="scan-pick">
       <label htmlFor={id}>{label}</label>
@@ -56,11 +55,13 @@ function ItemRow({ item, children }: { item: Item; children?: ReactNode }) {
 export function ScanImport({ batch, pending, onAttached }: { batch: BatchSummary; pending: number[]; onAttached: () => void }) {
   const { t } = useTranslation();
   const id = useId();
-  const [items, setItems] = useState<Item[]>([]);
+  // Kept in a store: leaving the page and coming back shows the files still waiting for their sheet.
+  const items = useScanPicks((state) => state.imports[batch.id]) ?? NO_ITEMS;
+  const addImport = useScanPicks((state) => state.addImport);
+  const updateImport = useScanPicks((state) => state.updateImport);
   const [over, setOver] = useState(false);
-  const counter = useRef(0);
 
-  const update = (key: string, patch: Partial<Item>) => setItems((current) => current.map((item) => (item.key === key ? { ...item, ...patch } : item)));
+  const update = (key: string, patch: Partial<Item>) => updateImport(batch.id, key, patch);
 
   const send = async (key: string, file: File, serial?: number, prepared?: PreparedScan) => {
     update(key, { state: 'working', message: t('paper.scan.working') });
@@ -77,9 +78,8 @@ export function ScanImport({ batch, pending, onAttached }: { batch: BatchSummary
   const queue = useRef<Promise<void>>(Promise.resolve());
   const add = (files: FileList | File[]) => {
     for (const file of Array.from(files)) {
-      counter.current += 1;
-      const key = `${counter.current}`;
-      setItems((current) => [...current, { key, name: file.name, state: 'working', message: t('paper.scan.waiting'), file }]);
+      const key = nextScanKey();
+      addImport(batch.id, { key, name: file.name, state: 'working', message: t('paper.scan.waiting'), file });
       queue.current = queue.current.then(() => send(key, file));
     }
   };
@@ -99,7 +99,7 @@ export function ScanImport({ batch, pending, onAttached }: { batch: BatchSummary
           {items.map((item) => (
             <ItemRow key={item.key} item={item}>
               {item.state === 'pick' && item.file && (
-                <SerialPicker label={t('paper.scan.pickSerial', { name: item.name })} serials={pending} batchCode={batch.code} onPick={(serial) => item.file && void send(item.key, item.file, serial, item.prepared)} />
+                <SerialPicker label={t('paper.scan.pickSerial', { name: item.name })} serials={pending} batchCode={batch.code} pickKey={item.key} onPick={(serial) => item.file && void send(item.key, item.file, serial, item.prepared)} />
               )}
             </ItemRow>
           ))}
@@ -123,7 +123,8 @@ export function ScanInbox({ batches, onAttached }: { batches: BatchSummary[]; on
   const { t } = useTranslation();
   const [scans, setScans] = useState<InboxScan[]>([]);
   const [state, setState] = useState<Record<string, Item>>({});
-  const [pick, setPick] = useState<Record<string, { batchId: string; pending: number[] }>>({});
+  const pick = useScanPicks((state) => state.inboxBatch);
+  const chooseBatch = useScanPicks((state) => state.chooseBatch);
   const tried = useRef(new Set<string>());
 
   const load = useCallback(() => {
@@ -175,7 +176,7 @@ export function ScanInbox({ batches, onAttached }: { batches: BatchSummary[]; on
 
   const choose = async (scanId: string, batchId: string) => {
     const result = await api.call('paper.batch.get', { batchId });
-    if (result.ok) setPick((current) => ({ ...current, [scanId]: { batchId, pending: result.value.sheets.filter((sheet) => sheet.state === 'pending').map((sheet) => sheet.serial) } }));
+    if (result.ok) chooseBatch(scanId, { batchId, pending: result.value.sheets.filter((sheet) => sheet.state === 'pending').map((sheet) => sheet.serial) });
   };
 
   const waiting = scans.filter((scan) => state[scan.scanId]?.state !== 'attached');
@@ -207,6 +208,7 @@ export function ScanInbox({ batches, onAttached }: { batches: BatchSummary[]; on
                       label={t('paper.scan.pickSerial', { name: item.name })}
                       serials={picking.pending}
                       batchCode={batches.find((batch) => batch.id === picking.batchId)?.code ?? ''}
+                      pickKey={`${item.key}:${picking.batchId}`}
                       onPick={(serial) => void assign(scan, { batchId: picking.batchId, serial }, item.prepared)}
                     />
                   )}

@@ -166,6 +166,16 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
           </p>
         ))}
       <DuplicateCompare fields={detail.fields} duplicates={detail.possibleDuplicates} />
+      {detail.paper?.otherIntakes && detail.paper.otherIntakes.length > 0 && (
+        <p className="banner banner--warning" role="status" data-testid="paper-other-intakes">
+          {t('review.paperOtherIntakes', { formNo: detail.paper.formNo, count: detail.paper.otherIntakes.length })}
+        </p>
+      )}
+      {detail.blankOnForm.length > 0 && (
+        <p className="banner banner--warning" role="status" data-testid="needs-details">
+          {t('review.needsDetails', { fields: detail.blankOnForm.map((field) => t(`intake.field.${field}`, { defaultValue: field })).join(t('common.listSeparator')) })}
+        </p>
+      )}
       {detail.flags.length > 0 && <p>{detail.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}</p>}
       <p className="muted" data-testid="masked-notice">
         {detail.reveal.mode === 'key' && keyOf.size > 0 ? t('review.keyHint') : detail.reveal.mode === 'reason' ? t('review.reasonHint') : t('review.maskedNotice')}
@@ -270,6 +280,8 @@ export function ReviewDetail({ intakeId, queue, onDone, onBack }: Props) {
         {detail.events.map((event, index) => (
           <li key={index}>
             {new Date(event.at).toLocaleString(i18n.language)} · {t(`review.event.${event.kind}`)} · {event.byName}
+            {event.coEntrantNames ? ` · ${t('review.coEntrants', { names: event.coEntrantNames.join(t('common.listSeparator')) })}` : ''}
+            {event.reconciledByName ? ` · ${t('review.reconciledBy', { name: event.reconciledByName })}` : ''}
             {event.reason ? ` · ${event.reason}` : ''}
             {event.notes ? ` · ${Object.entries(event.notes).map(([field, note]) => `${t(`intake.field.${field}`, { defaultValue: field })}${t('common.labelSeparator')}${note}`).join(t('common.clauseSeparator'))}` : ''}
           </li>

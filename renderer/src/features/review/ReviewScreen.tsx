@@ -145,7 +145,10 @@ export function ReviewScreen({ role }: { role: string }) {
               <strong>{item.customerName}</strong>
               <span>{t(`review.source.${item.source}`, { defaultValue: item.source })}</span>
               <span>{t(`review.status.${item.status}`)}</span>
-              {item.flags.map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}
+              {item.blankOnForm && item.blankOnForm.length > 0 ? (
+                <span className="badge-flag" data-testid="queue-needs-details">{t('review.needsDetails', { fields: item.blankOnForm.map((field) => t(`intake.field.${field}`, { defaultValue: field })).join(t('common.listSeparator')) })}</span>
+              ) : null}
+              {item.flags.filter((flag) => !(flag === 'blank_on_form' && item.blankOnForm && item.blankOnForm.length > 0)).map((flag) => <span key={flag} className="badge-flag">{t(`review.flag.${flag}`, { defaultValue: flag })}</span>)}
               <DeadlineBadge deadline={item.deadline} since={item.since} now={loadedAt} />
               {queue === 'crossCheck' && <Assignment item={item} canAssign={isLeadRole(role)} staff={staff} onAssigned={() => void load()} />}
             </li>
