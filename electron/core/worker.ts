@@ -19,6 +19,22 @@ const port = parentPort;
 if (!port) throw new Error('the core must run in a worker thread');
 
 const post = (message: FromCore): void => port.postMessage(message);
+
+/**
+ * Background work (idle locks, checkpoints, the backup schedule) that meets a full or failing disk
+ * must not take the core down with it: everyone signed in would be signed out and what they were
+ * typing would have nowhere to go. The failure is logged by kind (never with data) and tried again
+ * at the next tick; the person's next save answers with the same kind of failure (DISK_FULL, …).
+ */
+function periodic(task: string, work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    const kind = classifyStorageError(error);
+    if (kind) log.error('storage error in background work', { task, kind });
+    else log.error('background work failed', { task, error: error instanceof Error ? error.name : 'unknown' });
+  }
+}
 const data = workerData as CoreWorkerData;
 
 try {
@@ -55,8 +71,8 @@ try {
     core.services.scanFolder.tick().catch(() => log.error('a look at the scanner folder failed'));
   }, 2_000).unref();
   setInterval(() => {
-    core.sweepIdle();
-    core.maintain();
+    periodic('idle sweep', () => core.sweepIdle());
+    periodic('maintenance', () => core.maintain());
   }, 5_000).unref();
   // A restore that just happened goes into the audit log; a backup missed while the desk was off runs now.
   recordRestore(core.services);
