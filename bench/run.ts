@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|start|server|sync|online|online-desk]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|start|server|sync|online|online-desk|backup]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
@@ -13,6 +13,7 @@ import { benchOnlineSubmissions } from './online';
 import { benchSyncPull } from './sync';
 import { benchRealPath } from './real-path';
 import { benchOnlineDesk } from './online-desk';
+import { benchBackupDuringEntry } from './backup';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   }
   if (only === 'sync-rss') await benchSyncPull(0, Number(argument('pull-ops') ?? 1_000_000));
   if (only === undefined || only === 'online-desk') await benchOnlineDesk(Math.min(samples, 500));
+  if (only === undefined || only === 'backup') await benchBackupDuringEntry(distDir, Number(argument('backup-customers') ?? 20_000), Math.min(samples, 500));
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
 }
 

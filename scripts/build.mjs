@@ -92,7 +92,7 @@ export async function build() {
     external: ['electron', 'better-sqlite3-multiple-ciphers', 'playwright-core'],
   };
   await Promise.all([
-    esbuild({ ...node, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'browser-host': 'electron/browser-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...node, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'checkpoint-worker': 'electron/core/checkpoint-worker.ts', 'browser-host': 'electron/browser-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
     // A sandboxed preload may only require('electron'); everything else is bundled in.
     esbuild({ ...node, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, sourcemap: false }),
     esbuild({ ...node, entryPoints: { 'audit-verify': 'scripts/audit-verify.ts', demo: 'scripts/demo.ts', fuzz: 'scripts/fuzz.ts', rebuild: 'scripts/rebuild.ts', converge: 'scripts/converge.ts', backup: 'scripts/backup.ts', restore: 'scripts/restore.ts', 'form-pdf': 'scripts/form-pdf.ts', 'sample-scans': 'scripts/sample-scans.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),

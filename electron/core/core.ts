@@ -32,6 +32,11 @@ export interface CoreOptions {
   emit?: Emit;
   /** Where long reads run (the worker passes a reader worker); absent: in this thread. */
   longReads?: LongReads;
+  /**
+   * 'elsewhere': a checkpointer thread copies the write-ahead log (the worker starts one, see
+   * checkpoint-worker.ts), so `maintain` leaves it alone; default 'here' (tools and tests).
+   */
+  checkpoints?: 'here' | 'elsewhere';
 }
 
 export interface Core {
@@ -41,7 +46,7 @@ export interface Core {
   clientClosed(clientId: string): void;
   /** Lock sessions that have been idle too long (the dispatcher also checks on every call). */
   sweepIdle(): void;
-  /** Periodic upkeep off the commit path: a passive WAL checkpoint, so submits do not pay for it; a due backup. */
+  /** Periodic upkeep off the commit path: a passive WAL checkpoint (unless a checkpointer thread does it), so submits do not pay for it; a due backup. */
   maintain(): void;
   close(): void;
 }
@@ -85,7 +90,7 @@ export function openCore(options: CoreOptions): Core {
       },
       maintain: () => {
         services.refusals.flushEnded();
-        db.pragma('wal_checkpoint(PASSIVE)');
+        if (options.checkpoints !== 'elsewhere') db.pragma('wal_checkpoint(PASSIVE)');
         services.backups.tick();
       },
       close: () => {

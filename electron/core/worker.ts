@@ -3,7 +3,8 @@
  * (Electron main or the browser host) through CoreSupervisor; talks only through `parentPort`.
  */
 import path from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import type { CheckpointerData } from './checkpoint-worker';
 import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
 import { warmUpSearch } from './customers/customer-service';
@@ -19,6 +20,25 @@ const port = parentPort;
 if (!port) throw new Error('the core must run in a worker thread');
 
 const post = (message: FromCore): void => port.postMessage(message);
+
+/**
+ * Background work (idle locks, checkpoints, the backup schedule) that meets a full or failing disk
+ * must not take the core down with it: everyone signed in would be signed out and what they were
+ * typing would have nowhere to go. The failure is logged by kind (never with data) and tried again
+ * at the next tick; the person's next save answers with the same kind of failure (DISK_FULL, …).
+ */
+function periodic(task: string, work: () => void): void {
+  const started = performance.now();
+  try {
+    work();
+    const ms = Math.round(performance.now() - started);
+    if (ms >= 50) log.warn('slow background work', { task, ms });
+  } catch (error) {
+    const kind = classifyStorageError(error);
+    if (kind) log.error('storage error in background work', { task, kind });
+    else log.error('background work failed', { task, error: error instanceof Error ? error.name : 'unknown' });
+  }
+}
 const data = workerData as CoreWorkerData;
 
 try {
@@ -30,7 +50,13 @@ try {
     emit: (clientId, event, payload) => post({ type: 'event', clientId, event: { event, payload } }),
     // Long reads (audit verification) on a second, read-only connection in a worker of their own.
     longReads: workerLongReads(path.join(__dirname, 'reader-worker.cjs'), { dataDir: data.dataDir, keyHex: data.keyHex }),
+    checkpoints: 'elsewhere',
   });
+  // Checkpoints in a thread of their own (checkpoint-worker.ts): a request never waits for one.
+  const checkpointer: CheckpointerData = { dataDir: data.dataDir, keyHex: data.keyHex, intervalMs: 5_000 };
+  new Worker(path.join(__dirname, 'checkpoint-worker.cjs'), { workerData: checkpointer, name: 'intake-desk-checkpoint' })
+    .on('error', () => log.error('the checkpointer stopped; the database checkpoints itself on commit'))
+    .unref();
   port.on('message', (message: ToCore) => {
     if (message.type === 'client_closed') {
       core.clientClosed(message.clientId);
@@ -55,8 +81,8 @@ try {
     core.services.scanFolder.tick().catch(() => log.error('a look at the scanner folder failed'));
   }, 2_000).unref();
   setInterval(() => {
-    core.sweepIdle();
-    core.maintain();
+    periodic('idle sweep', () => core.sweepIdle());
+    periodic('maintenance', () => core.maintain());
   }, 5_000).unref();
   // A restore that just happened goes into the audit log; a backup missed while the desk was off runs now.
   recordRestore(core.services);

@@ -23,7 +23,8 @@ export const syncStatusSchema = z.object({
   lastSyncAt: z.number().nullable(),
   problem: syncProblemSchema.nullable(),
   quarantined: z.number().int(),
-  pairing: z.object({ code: z.string(), sas: z.string().nullable() }).nullable(),
+  /** `restored`: a desk restored from a backup its recovery key can no longer bring back, paired again by a manager. */
+  pairing: z.object({ code: z.string(), sas: z.string().nullable(), restored: z.boolean().optional() }).nullable(),
 });
 export type SyncStatusView = z.infer<typeof syncStatusSchema>;
 

@@ -222,6 +222,52 @@ describe('a restored desk rejoins sync', () => {
     expect(await restored.services.sync.compareDigest()).toEqual({ gaps: 0 });
   });
 
+  it('whose recovery key was replaced after the backup waits to be paired by a manager, then hands in what it never sent and catches up', async () => {
+    const srv = await server();
+    const { one, recoveryKey: old } = await firstDesk(srv);
+    submit(one, 0);
+    await one.services.sync.syncNow();
+    const two = desk('two');
+    const { pairingCode } = await two.services.sync.enrol({ serverUrl: srv.url, siteId: 'site_hall' });
+    await one.services.sync.approve(pairingCode);
+    await two.services.sync.syncNow();
+    expect(two.services.sync.confirmPairing(true)).toBe(true);
+    await two.services.sync.syncNow();
+    submit(two, 1);
+    await two.services.sync.syncNow();
+    submit(two, 2); // never reaches the server: desk two's disk fails after tonight's backup
+    const file = path.join(tempDataDir('backups'), 'two.idbk');
+    await createBackup({ dataDir: two.dataDir, keyHex: KEY, out: file, appVersion: 'test', now: clock.now });
+    close(two);
+    // Afterwards a manager makes a new recovery key: the one desk two's backup holds approves nothing now.
+    createRecoveryKey(one.services, STAFF);
+    await one.services.sync.syncNow();
+    submit(one, 3);
+    await one.services.sync.syncNow();
+
+    const target = tempDataDir('restored');
+    await restoreBackup({ from: file, dataDir: target, recoveryKey: old, now: clock.now });
+    const restored = desk('restored', target);
+    await restored.services.sync.syncNow();
+    const waiting = restored.services.sync.status();
+    expect(waiting).toMatchObject({ problem: 'desk_pending', pairing: { code: restored.services.ctx.deviceId, sas: null, restored: true } });
+
+    // The manager pairs it from desk one as any new desk; both screens show the same digits.
+    const shown = await one.services.sync.previewPairing(restored.services.ctx.deviceId);
+    await one.services.sync.approve(restored.services.ctx.deviceId);
+    await restored.services.sync.syncNow();
+    expect(restored.services.sync.status().pairing).toMatchObject({ sas: shown.sas, restored: true });
+    expect(restored.services.sync.confirmPairing(true)).toBe(true);
+    await restored.services.sync.syncNow();
+    await restored.services.sync.syncNow();
+    expect(restored.services.sync.status()).toMatchObject({ enrolled: true, pending: 0, problem: null, pairing: null, quarantined: 0 });
+    await one.services.sync.syncNow();
+    // Desk two's unsent visitor reached desk one; the restored desk has desk one's later one.
+    expect(digest(one)).toBe(digest(restored));
+    expect(opCount(one)).toBe(opCount(restored));
+    expect(await restored.services.sync.compareDigest()).toEqual({ gaps: 0 });
+  });
+
   it('hands in what the lost desk wrote before the backup and never sent', async () => {
     const srv = await server();
     const { one, recoveryKey } = await firstDesk(srv);

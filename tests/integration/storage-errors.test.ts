@@ -1,11 +1,15 @@
 // A full disk during entry: the core answers DISK_FULL (never a crash or a half-saved record), the
 // typed record is still the renderer's to resend, and the log names the kind of failure without any
-// personal data. The disk is made "full" for real with SQLite's own limit on the database size.
+// personal data. The disk is made "full" for real with SQLite's own limit on the database size; the
+// background-work test fills a real tmpfs (tests/support/full-disk.ts).
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
 import { generateKeyHex } from '../../electron/core/db/key-file';
 import { defaultConsent } from '../../shared/domain/intake/consent';
-import { MANAGER, TEST_CLOCK_START, tempDataDir } from '../support/desk';
+import { MANAGER, TEST_CLOCK_START, connect, setUpDesk, signedIn, startDesk, tempDataDir } from '../support/desk';
+import { canMountSmallDisk, fillDisk, mountSmallDisk, unmountSmallDisk } from '../support/full-disk';
 import { customer } from '../support/backup';
 
 let core: Core | undefined;
@@ -61,5 +65,47 @@ describe('storage errors', () => {
     const saved = await call('intake.submit', { draftId: (draft.value as { id: string }).id, fields: person, consent, customerId: null, customerPresent: true });
     expect(saved.ok).toBe(true);
     expect(countOf('customers')).toBe(full.n + 1);
+  });
+});
+
+describe('storage errors in background work', () => {
+  let host: Awaited<ReturnType<typeof startDesk>> | undefined;
+  let disk: string | undefined;
+  afterEach(async () => {
+    await host?.close();
+    host = undefined;
+    if (disk) unmountSmallDisk(disk);
+    disk = undefined;
+  });
+
+  it.runIf(canMountSmallDisk())('a checkpoint that finds the disk full is logged by kind and retried; the core stays up and nobody is signed out', async () => {
+    disk = mountSmallDisk();
+    const dataDir = path.join(disk, 'desk');
+    fs.mkdirSync(dataDir);
+    host = await startDesk({ dataDir });
+    const admin = await connect(host);
+    await setUpDesk(admin);
+    admin.close();
+    const manager = await signedIn(host, MANAGER.username, MANAGER.password);
+    const logged: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      logged.push(String(chunk));
+      return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stderr.write;
+    try {
+      // Everything set-up wrote is still in the write-ahead log: the next checkpoint must grow the
+      // database file, and there is no room for it.
+      const filler = fillDisk(disk);
+      await expect.poll(() => logged.some((line) => line.includes('storage error in background work') && line.includes('"kind":"full"')), { timeout: 20_000, interval: 200 }).toBe(true);
+      expect(logged.some((line) => line.includes('core worker stopped'))).toBe(false);
+      const session = await manager.call('auth.heartbeat', {});
+      expect(session.ok).toBe(true);
+      fs.rmSync(filler);
+      expect((await manager.call('staff.list', {})).ok).toBe(true);
+    } finally {
+      process.stderr.write = write;
+      manager.close();
+    }
   });
 });

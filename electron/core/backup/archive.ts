@@ -94,6 +94,9 @@ export interface ArchiveSource {
 }
 
 /** Write an archive to `out` (through `out.partial`, renamed when complete and synced to disk). */
+/** How much of an archive is written before it is flushed to the disk (see writeArchive). */
+const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
+
 export async function writeArchive(
   out: string,
   header: Omit<ArchiveHeader, 'format' | 'iv' | 'payloadBytes'>,
@@ -122,11 +125,19 @@ export async function writeArchive(
   const handle = await fs.promises.open(partial, 'w', 0o600);
   const hash = createHash('sha256');
   let written = 0;
+  let unsynced = 0;
   const write = async (bytes: Buffer): Promise<void> => {
     if (bytes.length === 0) return;
     hash.update(bytes);
     written += bytes.length;
     await handle.write(bytes);
+    // Flushed as it goes, a few MB at a time: hundreds of MB left for one fsync at the end make the
+    // disk busy for a second or more, and a submit's own fsync waits behind them.
+    unsynced += bytes.length;
+    if (unsynced >= SYNC_EVERY_BYTES) {
+      unsynced = 0;
+      await handle.datasync();
+    }
   };
   try {
     const aad = Buffer.concat([prefix, headerBytes]);

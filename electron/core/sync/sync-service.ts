@@ -51,7 +51,7 @@ export interface SyncStatus {
   problem: SyncProblem | null;
   quarantined: number;
   /** A new desk waiting to be paired: the code to read to the manager, and the 6 digits once the keys arrived. */
-  pairing: { code: string; sas: string | null } | null;
+  pairing: { code: string; sas: string | null; restored?: boolean } | null;
 }
 
 /** How often a connected desk syncs when nothing prompts it, and how often it compares digests. */
@@ -77,6 +77,12 @@ export class SyncService {
   private rounds = 0;
   /** A keyring unwrapped at pairing, held until staff confirm the 6 digits match. */
   private pendingKeyring: { keyring: Keyring; sas: string } | null = null;
+  /**
+   * A restored desk its recovery key cannot bring back (the key was replaced after the backup was
+   * made, or the site's recovery desk is gone): it waits to be paired by a manager at an enrolled desk
+   * like a new one. `keys`: the keyring that manager's desk wrapped for it, once it has come.
+   */
+  private rejoinPairing: { keys: { keyring: Keyring; sas: string } | null; confirmed: boolean } | null = null;
 
   constructor(
     private readonly services: Services,
@@ -101,7 +107,11 @@ export class SyncService {
       lastSyncAt: this.store.lastSyncAt,
       problem: serverUrl === null ? null : this.problem,
       quarantined: this.services.ops.quarantinedSealed().length,
-      pairing: enrolling ? { code: this.store.deviceId, sas: this.pendingKeyring?.sas ?? null } : null,
+      pairing: enrolling
+        ? { code: this.store.deviceId, sas: this.pendingKeyring?.sas ?? null }
+        : this.rejoinPairing && !this.rejoinPairing.confirmed
+          ? { code: this.store.deviceId, sas: this.rejoinPairing.keys?.sas ?? null, restored: true }
+          : null,
     };
   }
 
@@ -278,18 +288,20 @@ export class SyncService {
 
   /**
    * A restored desk (new device id, see SyncStore.rejoinPending): enrol again, approved by the
-   * recovery desk of the key in its keyring; hand in what its previous self had not sent; then it
-   * pulls what it missed like any desk.
+   * recovery desk of the key in its keyring, or, where that key no longer approves anything, paired by
+   * a manager like a new desk (false until then); hand in what its previous self had not sent; then
+   * it pulls what it missed like any desk.
    */
-  private async rejoin(client: SyncClient): Promise<void> {
+  private async rejoin(client: SyncClient): Promise<boolean> {
     const keyring = this.store.keyring();
-    const key = keyring?.recoveryKey ?? heldRecoveryKey(this.services);
-    if (!keyring || !key) return;
+    if (!keyring) return true;
     const me = this.store.publicSelf();
-    const rescuer = recoveryDesk(key);
-    const rescue = new SyncClient(client.baseUrl, { siteId: keyring.siteId, deskId: rescuer.deskId, signingKey: privateKeyOf(rescuer.identity.signPrivate) }, this.services.ctx.now);
     await client.call('enrol', { siteId: keyring.siteId, desk: { deskId: me.deskId, signPublicKey: me.signPublic, boxPublicKey: me.boxPublic } });
-    await rescue.call('approve', { deskId: me.deskId, keys: [wrapKeyringFor(keyring, me, rescuer)] });
+    if (!this.rejoinPairing?.confirmed && !(await this.approvedByRecoveryKey(client, keyring, me))) {
+      await this.awaitRejoinPairing(client);
+      return false;
+    }
+    this.rejoinPairing = null;
     const previous = this.store.previous();
     if (previous) {
       const before = new SyncClient(client.baseUrl, { siteId: keyring.siteId, deskId: previous.deskId, signingKey: privateKeyOf(previous.identity.signPrivate) }, this.services.ctx.now);
@@ -315,6 +327,45 @@ export class SyncService {
     }
     this.services.transact(() => this.store.finishRejoin());
     log.info('restored desk rejoined sync under a new device id');
+    return true;
+  }
+
+  /** The recovery desk of the key this desk holds approves it; false when that desk can no longer (key replaced, desk gone). */
+  private async approvedByRecoveryKey(client: SyncClient, keyring: Keyring, me: ReturnType<SyncStore['publicSelf']>): Promise<boolean> {
+    const key = keyring.recoveryKey ?? heldRecoveryKey(this.services);
+    if (!key) return false;
+    const rescuer = recoveryDesk(key);
+    const rescue = new SyncClient(client.baseUrl, { siteId: keyring.siteId, deskId: rescuer.deskId, signingKey: privateKeyOf(rescuer.identity.signPrivate) }, this.services.ctx.now);
+    try {
+      await rescue.call('approve', { deskId: me.deskId, keys: [wrapKeyringFor(keyring, me, rescuer)] });
+      return true;
+    } catch (error) {
+      if (error instanceof SyncError && (error.code === 'unknown_desk' || error.code === 'desk_revoked' || error.code === 'desk_pending')) {
+        log.warn('the recovery key this desk was restored with no longer approves desks; a manager pairs it', { code: error.code });
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Waiting to be paired: once a manager's desk has wrapped the keyring for this one, show the digits to compare. */
+  private async awaitRejoinPairing(client: SyncClient): Promise<void> {
+    this.rejoinPairing ??= { keys: null, confirmed: false };
+    if (this.rejoinPairing.keys) return;
+    const { desks } = await client.call('listDesks');
+    const { keys } = await client.call('getKeys');
+    for (const wrapped of keys) {
+      const wrapper = desks.find((d) => d.deskId === wrapped.wrappedBy && d.state === 'active');
+      if (!wrapper) continue;
+      try {
+        const opened = unwrapKeyring(wrapped, this.self(), wrapper.boxPublicKey);
+        if (opened.siteId !== this.store.siteId) continue;
+        this.rejoinPairing.keys = { keyring: opened, sas: shortAuthString(this.store.publicSelf(), toDeskPublic(wrapper)) };
+        return;
+      } catch {
+        log.warn('a wrapped keyring did not open', { wrappedBy: wrapped.wrappedBy });
+      }
+    }
   }
 
   /** A new desk asks to join a site: it is pending until a manager pairs it. Returns the pairing code. */
@@ -354,6 +405,20 @@ export class SyncService {
 
   /** On the new desk: staff confirm (or deny) that the digits match the manager's screen. */
   confirmPairing(matches: boolean): boolean {
+    const rejoining = this.rejoinPairing;
+    if (rejoining?.keys && !rejoining.confirmed) {
+      const offered = rejoining.keys;
+      if (!matches) {
+        log.warn('pairing denied: the short authentication strings differed');
+        rejoining.keys = null;
+        return false;
+      }
+      const mine = this.store.keyring();
+      this.services.transact(() => this.store.setKeyring(mine ? mergeKeyrings(mine, offered.keyring) : offered.keyring));
+      rejoining.confirmed = true;
+      this.kick();
+      return true;
+    }
     const pending = this.pendingKeyring;
     if (!pending) return false;
     this.pendingKeyring = null;
@@ -450,7 +515,11 @@ export class SyncService {
     this.state = 'syncing';
     try {
       const client = this.client();
-      if (this.store.rejoinPending) await this.rejoin(client);
+      if (this.store.rejoinPending && !(await this.rejoin(client))) {
+        this.state = 'connected';
+        this.problem = 'desk_pending';
+        return { pushed: 0, pulled: 0 };
+      }
       const desks = await this.refreshDesksAndKeys(client);
       if (!this.store.keyring()) {
         this.state = 'connected';

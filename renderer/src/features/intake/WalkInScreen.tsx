@@ -89,6 +89,23 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
    * trial of issue 13). Any other key, or the cursor going elsewhere, ends this.
    */
   const advancedTo = useRef<Element | null>(null);
+  // Leaving the self-review (back, or a refused submit) puts the cursor where the person can go on
+  // with the keyboard alone: the first field the core named, else the submit button (Ctrl+Enter again).
+  const wasReviewing = useRef(false);
+  useEffect(() => {
+    if (reviewing) {
+      wasReviewing.current = true;
+      return;
+    }
+    if (!wasReviewing.current) return;
+    wasReviewing.current = false;
+    const form = formRef.current;
+    if (!form) return;
+    const named = Object.keys(serverErrors)
+      .map((field) => form.querySelector<HTMLElement>(`[name="${CSS.escape(field)}"]`))
+      .find((element): element is HTMLElement => element !== null);
+    (named ?? form.querySelector<HTMLElement>('button[type="submit"]'))?.focus();
+  }, [reviewing, serverErrors]);
   /** A customer's online submission loaded by its receipt code (issue 15), and whether the ID shown was checked against it. */
   const [online, setOnline] = useState<LoadedSubmission | null>(null);
   const [idChecked, setIdChecked] = useState(false);

@@ -99,6 +99,7 @@ export function SyncSettings() {
 
       {pairing && (
         <div data-testid="sync-pairing">
+          {pairing.restored && <p data-testid="pairing-restored">{t('settings.sync.restoredPairing')}</p>}
           <p className="mono" data-testid="pairing-code">{t('settings.sync.pairingCode', { code: pairing.code })}</p>
           {pairing.sas === null ? (
             <p className="muted">{t('settings.sync.pairingWait')}</p>
