@@ -88,7 +88,8 @@ export function projectCustomer(db: Db, op: StoredOp): void {
   });
   // The search keys follow from the name, mobile and ID number alone: unchanged, they stay as they are.
   if (keyedBefore !== null && keyedBefore === searchedFields(doc)) return;
-  searchDelete.run(op.entityId);
+  // A customer seen for the first time has no keys to take away (they are written with its row).
+  if (row) searchDelete.run(op.entityId);
   for (const key of searchKeysFor({ name: text(doc['name']), mobile: text(doc['mobile']), idNumber: text(doc['idNumber']) })) {
     searchInsert.run({ ...key, customerId: op.entityId });
   }
