@@ -80,8 +80,6 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
         seconds += (performance.now() - started) / 1000;
         openSeconds += (verified - started) / 1000;
         if (report.applied !== wire.length) throw new Error(`only ${report.applied} of ${wire.length} applied (${report.reasons[0] ?? ''})`);
-        const g = (globalThis as { gc?: () => void }).gc;
-        if (process.env.TRACE_GC && g && (index / BATCH) % 10 === 0) { g(); { const m = process.memoryUsage(); console.log('after gc', index, 'used', Math.round(m.heapUsed / 1e6), 'total', Math.round(m.heapTotal / 1e6), 'rss', Math.round(m.rss / 1e6)); } }
         const memory = process.memoryUsage();
         maxRss = Math.max(maxRss, memory.rss);
         maxHeap = Math.max(maxHeap, memory.heapUsed);
