@@ -139,6 +139,9 @@ export function projectIntake(db: Db, op: StoredOp): void {
 export const CUSTOMER_OPS: OpKind = { payload: payloadOf([...FIELD_NAMES, AS_OF, VIA_INTAKE, SEEN]), project: projectCustomer };
 export const INTAKE_OPS: OpKind = { payload: payloadOf(Object.keys(INTAKE_COLUMNS)), project: projectIntake };
 
+/** The same record with its keys in code-unit order (what `<` on strings compares), built directly: it runs twice per applied op. */
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted: Record<string, T> = {};
+  for (const key of Object.keys(record).sort()) sorted[key] = record[key] as T;
+  return sorted;
 }
