@@ -55,7 +55,7 @@ describe('pulling a batch', () => {
     expect(reports[0]).toEqual(reports[1]);
   });
 
-  it('opens a batch signed once by a manifest: each op against its hash, a swapped payload or another desk’s manifest refused, an unknown signer kept with its manifest until known', async () => {
+  it('opens a batch signed once by a manifest: each op against its hash, a swapped payload or another desk’s manifest refused, an unknown signer kept sealed, its manifest kept once, until the signer is known', async () => {
     const source = desk('manifest-source');
     importCustomers(source.services, null, Array.from({ length: 30 }, (_, i) => demoCustomer(seededRandom(200 + i))));
     const ops = allOps(source.db).filter((op) => op.entity === 'customer');
@@ -90,8 +90,16 @@ describe('pulling a batch', () => {
     later.services.transact(() => store.setKeyring(keyring));
     const report = await pullBatch(later.services, store, wire, undefined, [manifest]);
     expect(report).toMatchObject({ applied: 0, quarantined: ops.length, reasons: Array.from({ length: ops.length }, () => 'unknown_desk') });
+    // The manifest is kept once, not once per waiting op.
+    const manifests = (): number => (later.db.prepare("SELECT count(*) AS n FROM meta WHERE key LIKE 'sync_manifest:%'").get() as { n: number }).n;
+    expect(manifests()).toBe(1);
+    // Still unknown: nothing opens, and the manifest stays for the ops that wait.
+    expect(retryQuarantined(later.services, store)).toBe(0);
+    expect(manifests()).toBe(1);
     later.services.transact(() => store.trustDesk({ deskId: deviceId, signPublic: sender.signPublic, boxPublic: sender.boxPublic }));
     expect(retryQuarantined(later.services, store)).toBe(ops.length);
     expect((later.db.prepare('SELECT count(*) AS n FROM customers').get() as { n: number }).n).toBe(ops.length);
+    // Nothing waits for it any more: let go.
+    expect(manifests()).toBe(0);
   });
 });

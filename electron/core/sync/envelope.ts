@@ -94,11 +94,9 @@ export class ManifestBook {
     }
   }
 
-  /** The sealed op with the manifest that signs it attached (`proof`), to be opened again later from quarantine. */
-  withProof(raw: unknown): unknown {
-    const id = (raw as { manifestId?: unknown } | null)?.manifestId;
-    const manifest = typeof id === 'string' ? this.manifests.get(id) : undefined;
-    return manifest ? { ...(raw as object), proof: manifest } : raw;
+  /** The manifest of that id, if the book holds it. */
+  manifest(id: string): OpManifest | undefined {
+    return this.manifests.get(id);
   }
 
   private before(id: string): ManifestCheck | { ok: true; manifest: OpManifest; key: KeyObject } {
@@ -150,12 +148,6 @@ export class ManifestBook {
   }
 }
 
-/** A book of the one manifest a quarantined op was kept with (`ManifestBook.withProof`). */
-export function proofBook(raw: unknown, siteId: string, signerKey: SignerKey): ManifestBook {
-  const proof = (raw as { proof?: unknown } | null)?.proof;
-  return new ManifestBook(proof === undefined ? [] : [proof], siteId, signerKey);
-}
-
 /** Shape and site, and the signer's key unless a manifest signs the op. */
 function checkSealed(raw: unknown, siteId: string, signerKey: SignerKey): Checked | { ok: true; wire: WireOp & { manifestId: string }; key: null } {
   const parsed = wireOpSchema.safeParse(raw);
@@ -179,7 +171,7 @@ function vouchedBy(check: ManifestCheck, book: ManifestBook, wire: WireOp & { ma
  * undefined; `book` holds the manifests that sign ops naming one. Never throws: what does not open
  * goes to quarantine with the reason.
  */
-export function openOp(raw: unknown, siteId: string, keyring: Keyring, signerKey: SignerKey, book: ManifestBook = proofBook(raw, siteId, signerKey)): OpenResult {
+export function openOp(raw: unknown, siteId: string, keyring: Keyring, signerKey: SignerKey, book: ManifestBook = new ManifestBook([], siteId, signerKey)): OpenResult {
   const checked = checkSealed(raw, siteId, signerKey);
   if (!checked.ok) return checked;
   if (checked.key === null) {
@@ -195,7 +187,7 @@ export function openOp(raw: unknown, siteId: string, keyring: Keyring, signerKey
  * the core's thread stays free (issue 10's pull throughput); a manifest is verified once for all the
  * ops it signs. The same answers as `openOp`.
  */
-export async function openOpAsync(raw: unknown, siteId: string, keyring: Keyring, signerKey: SignerKey, book: ManifestBook = proofBook(raw, siteId, signerKey)): Promise<OpenResult> {
+export async function openOpAsync(raw: unknown, siteId: string, keyring: Keyring, signerKey: SignerKey, book: ManifestBook = new ManifestBook([], siteId, signerKey)): Promise<OpenResult> {
   const checked = checkSealed(raw, siteId, signerKey);
   if (!checked.ok) return checked;
   if (checked.key === null) {

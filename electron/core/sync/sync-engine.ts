@@ -119,7 +119,8 @@ export function applyOpenedBatch(services: Services, sealed: readonly unknown[],
       const result = opened[index];
       if (!result?.ok) {
         const reason = result ? `${result.reason} ${result.detail}` : 'malformed missing';
-        services.ops.quarantineSealed(opIdOf(raw), book ? book.withProof(raw) : raw, reason);
+        keepManifestOf(services, raw, book);
+        services.ops.quarantineSealed(opIdOf(raw), raw, reason);
         report.quarantined += 1;
         report.reasons.push(result?.reason ?? 'malformed');
         return;
@@ -134,7 +135,8 @@ export function applyOpenedBatch(services: Services, sealed: readonly unknown[],
         }
       } catch (error) {
         if (!(error instanceof OpRefused)) throw error;
-        services.ops.quarantineSealed(result.op.opId, book ? book.withProof(raw) : raw, `${error.reason} ${error.message}`);
+        keepManifestOf(services, raw, book);
+        services.ops.quarantineSealed(result.op.opId, raw, `${error.reason} ${error.message}`);
         report.quarantined += 1;
         report.reasons.push(error.reason);
       }
@@ -144,27 +146,60 @@ export function applyOpenedBatch(services: Services, sealed: readonly unknown[],
   return report;
 }
 
+/**
+ * A quarantined op signed by a manifest needs that manifest to be opened again later: it is kept
+ * once per manifest in `meta` (`sync_manifest:<id>`), however many of its ops wait, and let go when
+ * none waits any more (`retryQuarantined`).
+ */
+const MANIFEST_KEY = 'sync_manifest:';
+
+function keepManifestOf(services: Services, raw: unknown, book: ManifestBook | undefined): void {
+  const id = manifestIdOf(raw);
+  const manifest = id === null ? undefined : book?.manifest(id);
+  if (manifest && services.meta.get(MANIFEST_KEY + manifest.manifestId) === undefined) services.meta.set(MANIFEST_KEY + manifest.manifestId, JSON.stringify(manifest));
+}
+
+function manifestIdOf(raw: unknown): string | null {
+  const id = (raw as { manifestId?: unknown } | null)?.manifestId;
+  return typeof id === 'string' ? id : null;
+}
+
 /** Sealed ops kept back earlier (unknown desk, unknown key version, clock): try again now. */
 export function retryQuarantined(services: Services, store: SyncStore): number {
   const keyring = store.keyring();
   if (!keyring) return 0;
   const held = services.ops.quarantinedSealed();
   if (held.length === 0) return 0;
+  const ids = new Set(held.map(({ sealed }) => manifestIdOf(sealed)).filter((id): id is string => id !== null));
+  const kept = [...ids].map((id) => services.meta.get(MANIFEST_KEY + id)).filter((text): text is string => text !== undefined);
+  const book = new ManifestBook(
+    kept.map((text) => JSON.parse(text) as unknown),
+    keyring.siteId,
+    (id) => store.signerKey(id),
+  );
   let released = 0;
   services.transact(() => {
+    const waiting = new Set<string>();
     for (const { opId, sealed } of held) {
-      const opened = openOp(sealed, keyring.siteId, keyring, (id) => store.signerKey(id));
-      if (!opened.ok) continue;
-      try {
-        const result = services.ops.apply(opened.op);
-        if (result.outcome !== 'quarantined') {
-          services.ops.release(opId);
-          released += 1;
+      const opened = openOp(sealed, keyring.siteId, keyring, (id) => store.signerKey(id), book);
+      let out = false;
+      if (opened.ok) {
+        try {
+          const result = services.ops.apply(opened.op);
+          if (result.outcome !== 'quarantined') {
+            services.ops.release(opId);
+            released += 1;
+            out = true;
+          }
+        } catch (error) {
+          if (!(error instanceof OpRefused)) throw error;
         }
-      } catch (error) {
-        if (!(error instanceof OpRefused)) throw error;
       }
+      const id = manifestIdOf(sealed);
+      if (!out && id !== null) waiting.add(id);
     }
+    const forget = services.ctx.db.prepare<{ key: string }>('DELETE FROM meta WHERE key = :key');
+    for (const id of ids) if (!waiting.has(id)) forget.run({ key: MANIFEST_KEY + id });
   });
   return released;
 }
