@@ -145,7 +145,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
     if (options.tls) void reply.header('strict-transport-security', 'max-age=31536000');
     requests += 1;
-    if (requests % 1000 === 0) void store.forgetNoncesBefore(now() - 2 * SIGNATURE_WINDOW_MS).catch(() => undefined);
+    if (requests % 1000 === 0) {
+      void store.forgetNoncesBefore(now() - 2 * SIGNATURE_WINDOW_MS).catch(() => undefined);
+      // Idle longer than it takes to fill up again (and at least the signature window): full, so forgotten.
+      void store.forgetIdleBucketsBefore(now() - Math.max(2 * SIGNATURE_WINDOW_MS, (1000 * rateLimit.burst) / rateLimit.perSecond)).catch(() => undefined);
+    }
   });
   if (options.log) {
     const log = options.log;

@@ -5,6 +5,7 @@ import type { DigestResponse, PullResponse, PushResponse, WireOp } from '../../s
 import { signOp } from '../../electron/core/sync/wire-signing';
 import { buildServer, type ServerOptions } from './app';
 import { migrate, MIGRATIONS, schemaVersion } from './migrations';
+import { Store } from './store';
 import { runFuzz } from './fuzz-run';
 import { BACKENDS, injectTransport, TestDesk, type OpenedBackend, type Transport } from './test-support';
 
@@ -261,6 +262,13 @@ describe.each(BACKENDS)('sync server on $name', (backend) => {
       now += 1000;
       expect((await manager.call(http, 'GET', '/v1/desks')).status).toBe(200);
       expect((await manager.call(second, 'GET', '/v1/desks')).status).toBe(429);
+      // Buckets of desks idle long enough to be full again are dropped: a missing row is a full bucket.
+      now += 10 * 60_000;
+      await new Store(b.db).forgetIdleBucketsBefore(now - 60_000);
+      expect((await b.db.query('SELECT 1 FROM rate_buckets')).length).toBe(0);
+      const refilled = [];
+      for (let i = 0; i < 4; i += 1) refilled.push((await manager.call(i % 2 === 0 ? http : second, 'GET', '/v1/desks')).status);
+      expect(refilled).toEqual([200, 200, 200, 429]);
     } finally {
       await replica.close();
     }

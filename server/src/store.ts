@@ -148,6 +148,15 @@ export class Store {
   }
 
   /**
+   * Drops the buckets of desks idle since `time`: a bucket idle that long has filled up again, and a
+   * missing row is a full bucket, so nothing changes but the table's size (self-signed enrolments
+   * under fresh desk ids would otherwise leave a row each).
+   */
+  async forgetIdleBucketsBefore(time: number): Promise<void> {
+    await this.db.query('DELETE FROM rate_buckets WHERE at < $1', [time]);
+  }
+
+  /**
    * Stores one device's ops for one site, each once (device + seq), with the manifests that sign
    * them. Takes the site's row lock so the site's cursor grows in commit order (a puller never skips
    * an op committed later at a lower cursor). An op already held at its device + seq with the same
