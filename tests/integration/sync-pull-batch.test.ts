@@ -82,6 +82,11 @@ describe('pulling a batch', () => {
       expect(target.services.ops.quarantinedSealed().map((held) => held.opId).sort()).toEqual([ops[3]!.opId, ops[5]!.opId].sort());
       // Without the page's manifests nothing verifies.
       expect((await run(target.services, store, [wire[5]!])).reasons).toEqual(['bad_signature']);
+      // A trusted desk's own manifest vouches for nothing written under another desk's id.
+      target.services.transact(() => store.trustDesk({ deskId: 'dev_otherdesk01', signPublic: stranger.signPublic, boxPublic: stranger.boxPublic }));
+      const borrowed = sealOps([ops[5]!], 'dev_otherdesk01', 'site_pull', keyring, privateKeyOf(stranger.signPrivate));
+      expect(borrowed.ops[0]!.deviceId).toBe(deviceId);
+      expect((await run(target.services, store, borrowed.ops, undefined, [borrowed.manifest])).reasons).toEqual(['bad_signature']);
     }
 
     // A desk not yet known: kept sealed with the manifest that signs it, opened once the desk is trusted.
