@@ -35,11 +35,12 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'online') await benchOnlineSubmissions(Number(argument('submissions') ?? 2_000));
   if (only === undefined || only === 'sync') {
     await benchSyncPull(Number(argument('sync-ops') ?? 100_000), 0);
-    // The desk's RSS through a long pull, in a fresh process: nothing of the run above is counted.
+    // The desk's RSS through a long pull, in a fresh process that loads the core alone (bench/sync-rss.ts):
+    // nothing of the run above, nor of the other benchmarks' bundle, is counted.
     const pullOps = Number(argument('pull-ops') ?? 1_000_000);
-    if (pullOps > 0) spawnSync(process.execPath, [__filename, '--only', 'sync-rss', '--pull-ops', String(pullOps)], { stdio: 'inherit' });
+    if (pullOps > 0) spawnSync(process.execPath, [path.join(path.dirname(__filename), 'sync-rss.cjs'), '--pull-ops', String(pullOps)], { stdio: 'inherit' });
   }
-  if (only === 'sync-rss') await benchSyncPull(0, Number(argument('pull-ops') ?? 1_000_000));
+  if (only === 'sync-rss') spawnSync(process.execPath, [path.join(path.dirname(__filename), 'sync-rss.cjs'), '--pull-ops', argument('pull-ops') ?? '1000000'], { stdio: 'inherit' });
   if (only === undefined || only === 'online-desk') await benchOnlineDesk(Math.min(samples, 500));
   if (only === undefined || only === 'backup') await benchBackupDuringEntry(distDir, Number(argument('backup-customers') ?? 20_000), Math.min(samples, 500));
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);

@@ -1,6 +1,7 @@
 /**
- * The desk's first pull (issue 10): sealed ops as they arrive from the server — verified (Ed25519),
- * decrypted (AES-256-GCM) and applied through the one apply path in one transaction per batch of
+ * The desk's first pull (issue 10): sealed ops as they arrive from the server — verified (one
+ * Ed25519 manifest per page of 1,000, each op's hash against it: decision 0022), decrypted
+ * (AES-256-GCM) and applied through the one apply path in one transaction per batch of
  * 1,000 — beside raw SQLCipher inserts of the same rows, measured in the same run. Targets:
  * ≥ 20,000 ops/s, ≥ 0.4× raw inserts, and the desk's RSS under 300 MB through a 1M-op pull
  * (`npm run bench -- --only sync --pull-ops 1000000`).
@@ -16,9 +17,8 @@ import { generateKeyHex } from '../electron/core/db/key-file';
 import { importCustomers } from '../electron/core/customers/import';
 import { allOps } from '../electron/core/oplog/digest';
 import type { StoredOp } from '../electron/core/oplog/types';
-import { sealOp } from '../electron/core/sync/envelope';
+import { ManifestBook, openOpAsync, sealOps } from '../electron/core/sync/envelope';
 import { createDeskIdentity, createKeyring, privateKeyOf } from '../electron/core/sync/keyring';
-import { openOpAsync } from '../electron/core/sync/envelope';
 import { applyOpenedBatch } from '../electron/core/sync/sync-engine';
 import { formatHlc } from '../shared/domain/hlc';
 import { demoCustomer, seededRandom } from '../shared/domain/demo';
@@ -45,9 +45,10 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
     const sender = createDeskIdentity();
     const signer = privateKeyOf(sender.signPrivate);
 
-    // As the sync service pulls (pullBatch): the batch's signatures verified on libuv's thread pool,
-    // then everything applied through OpLog.apply in one transaction. Timed in two parts.
-    const run = async (total: number, label: string): Promise<{ seconds: number; openSeconds: number; maxRss: number; startRss: number }> => {
+    // As the sync service pulls (pullBatch): the page's manifest verified once on libuv's thread pool
+    // and each op's hash checked against it, payloads decrypted, then everything applied through
+    // OpLog.apply in one transaction. Timed in two parts.
+    const run = async (total: number, label: string): Promise<{ seconds: number; openSeconds: number; maxRss: number; startRss: number; maxHeap: number; maxExternal: number }> => {
       const target = openCore({ dataDir: path.join(root, label), keyHex: generateKeyHex(), appVersion: 'bench' });
       const store = target.services.sync.store;
       target.services.transact(() => {
@@ -58,19 +59,34 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
       let openSeconds = 0;
       const startRss = process.memoryUsage().rss;
       let maxRss = startRss;
+      let maxHeap = 0;
+      let maxExternal = 0;
+      const signerKey = (deviceId: string): string | undefined => store.signerKey(deviceId);
       for (let index = 0; index < total; index += BATCH) {
-        const wire = Array.from({ length: Math.min(BATCH, total - index) }, (_, k) => sealOp(opAt(index + k), 'site_bench', keyring, signer));
+        const { ops: wire, manifest } = sealOps(
+          Array.from({ length: Math.min(BATCH, total - index) }, (_, k) => opAt(index + k)),
+          SOURCE,
+          'site_bench',
+          keyring,
+          signer,
+        );
+        // As the client hands them over: parsed from the page's JSON.
+        const page = JSON.parse(JSON.stringify({ ops: wire, manifests: [manifest] })) as { ops: unknown[]; manifests: unknown[] };
         const started = performance.now();
-        const opened = await Promise.all(wire.map((raw) => openOpAsync(raw, keyring.siteId, keyring, (deviceId) => store.signerKey(deviceId))));
+        const book = new ManifestBook(page.manifests, keyring.siteId, signerKey);
+        const opened = await Promise.all(page.ops.map((raw) => openOpAsync(raw, keyring.siteId, keyring, signerKey, book)));
         const verified = performance.now();
-        const report = applyOpenedBatch(target.services, wire, opened);
+        const report = applyOpenedBatch(target.services, page.ops, opened, undefined, book);
         seconds += (performance.now() - started) / 1000;
         openSeconds += (verified - started) / 1000;
         if (report.applied !== wire.length) throw new Error(`only ${report.applied} of ${wire.length} applied (${report.reasons[0] ?? ''})`);
-        maxRss = Math.max(maxRss, process.memoryUsage().rss);
+        const memory = process.memoryUsage();
+        maxRss = Math.max(maxRss, memory.rss);
+        maxHeap = Math.max(maxHeap, memory.heapUsed);
+        maxExternal = Math.max(maxExternal, memory.external);
       }
       target.close();
-      return { seconds, openSeconds, maxRss, startRss };
+      return { seconds, openSeconds, maxRss, startRss, maxHeap, maxExternal };
     };
 
     const line = (label: string, value: number, unit: string): void => console.log(`${label.padEnd(64)}${Math.round(value).toLocaleString('en').padStart(12)} ${unit}`);
@@ -82,7 +98,7 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
       console.log(`\nSync: first pull (${count.toLocaleString('en')} sealed customer ops, batches of 1,000 per transaction)`);
       line('ops pulled (verify + decrypt + apply) (target >= 20,000)', rate, 'ops/s');
       line('baseline: raw SQLCipher inserts of the same rows (op + projection)', count / raw, 'ops/s');
-      line('  of which verify (thread pool) + decrypt, per second of it', count / pull.openSeconds, 'ops/s');
+      line('  of which verify (manifests + op hashes) + decrypt, per second of it', count / pull.openSeconds, 'ops/s');
       line('  of which apply through OpLog.apply + commit, per second of it', count / (pull.seconds - pull.openSeconds), 'ops/s');
       line('baseline: Ed25519 verifications alone (thread pool), this machine now', await ed25519VerifyRate(), '/s');
       console.log(`${'ratio to raw inserts of the same rows (target >= 0.4)'.padEnd(64)}${(rate / (count / raw)).toFixed(2).padStart(12)}`);
@@ -92,6 +108,8 @@ export async function benchSyncPull(count = 100_000, rssCount = 0): Promise<void
       const big = await run(rssCount, 'rss');
       line(`RSS peak during a ${rssCount.toLocaleString('en')}-op pull (target < 300 MB)`, big.maxRss / 1024 / 1024, 'MB');
       line('  RSS of this process when that pull started', big.startRss / 1024 / 1024, 'MB');
+      line('  JS heap used, peak', big.maxHeap / 1024 / 1024, 'MB');
+      line('  external (buffers), peak', big.maxExternal / 1024 / 1024, 'MB');
       line(`ops pulled in that run`, rssCount / big.seconds, 'ops/s');
     }
   } finally {

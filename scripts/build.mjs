@@ -96,7 +96,7 @@ export async function build() {
     // A sandboxed preload may only require('electron'); everything else is bundled in.
     esbuild({ ...node, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, sourcemap: false }),
     esbuild({ ...node, entryPoints: { 'audit-verify': 'scripts/audit-verify.ts', demo: 'scripts/demo.ts', fuzz: 'scripts/fuzz.ts', rebuild: 'scripts/rebuild.ts', converge: 'scripts/converge.ts', backup: 'scripts/backup.ts', restore: 'scripts/restore.ts', 'form-pdf': 'scripts/form-pdf.ts', 'sample-scans': 'scripts/sample-scans.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),
-    esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { run: 'bench/run.ts' }, outdir: 'dist/bench', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { run: 'bench/run.ts', 'sync-rss': 'bench/sync-rss.ts' }, outdir: 'dist/bench', outExtension: { '.js': '.cjs' } }),
     // The sync server: PGlite loads its WebAssembly next to its own module, and pg has an optional native part.
     esbuild({ ...node, external: [...node.external, '@electric-sql/pglite', 'pg-native'], entryPoints: { server: 'server/src/main.ts', 'fuzz-server': 'server/src/fuzz.ts' }, outdir: 'dist/server', outExtension: { '.js': '.cjs' } }),
     // Chaos runs the server and desk cores together (issue 10).

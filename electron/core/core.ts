@@ -9,6 +9,7 @@ import { randomIdFactory, type Clock, type CoreContext } from './context';
 import { deriveDeskKeys } from './crypto/desk-keys';
 import { openDatabase, type Db } from './db/connection';
 import { MetaRepo } from './db/meta-repo';
+import { boundHeapGrowth } from './memory';
 import { migrate } from './db/migrations';
 import { databasePath } from './paths';
 import type { LongReads } from './long-reads';
@@ -59,6 +60,7 @@ export function clockFrom(real: Clock, start: number | undefined): Clock {
 }
 
 export function openCore(options: CoreOptions): Core {
+  boundHeapGrowth();
   const db = openDatabase(databasePath(options.dataDir), options.keyHex);
   try {
     migrate(db);

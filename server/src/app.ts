@@ -44,10 +44,9 @@ import {
   type SyncErrorCode,
   type WireOp,
 } from '../../shared/api/sync-contract';
-import { publicKeyFromRaw, sha256Hex, verifyOpAsync, verifySignature } from '../../electron/core/sync/wire-signing';
+import { opHash, publicKeyFromRaw, sha256Hex, verifyManifestAsync, verifyOpAsync, verifySignature } from '../../electron/core/sync/wire-signing';
 import type { Database } from './db';
 import { DuplicateError, Store } from './store';
-import { RateLimiter } from './rate-limit';
 import { registerOnlineRoutes, type OnlineOptions } from './online-routes';
 import packageJson from '../../package.json';
 
@@ -59,7 +58,7 @@ export interface ServerOptions extends OnlineOptions {
   now?: () => number;
   /** When set, `POST /v1/register` requires this token. */
   registrationToken?: string;
-  /** Per-desk token bucket: burst size and refill per second. */
+  /** Per-desk token bucket: burst size and refill per second, counted in the database (shared by every replica). */
   rateLimit?: { burst: number; perSecond: number };
   /** One line per request (method, route pattern, status, duration): never a value from the request. */
   log?: (line: string) => void;
@@ -112,7 +111,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const now = options.now ?? Date.now;
   const store = new Store(options.db);
-  const limiter = new RateLimiter(options.rateLimit ?? { burst: 300, perSecond: 100 }, now);
+  const rateLimit = options.rateLimit ?? { burst: 300, perSecond: 100 };
   const keyCache = new Map<string, KeyObject>();
   const keyOf = (raw: string): KeyObject => {
     let key = keyCache.get(raw);
@@ -146,7 +145,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
     if (options.tls) void reply.header('strict-transport-security', 'max-age=31536000');
     requests += 1;
-    if (requests % 1000 === 0) void store.forgetNoncesBefore(now() - 2 * SIGNATURE_WINDOW_MS).catch(() => undefined);
+    if (requests % 1000 === 0) {
+      void store.forgetNoncesBefore(now() - 2 * SIGNATURE_WINDOW_MS).catch(() => undefined);
+      // Idle longer than it takes to fill up again (and at least the signature window): full, so forgotten.
+      void store.forgetIdleBucketsBefore(now() - Math.max(2 * SIGNATURE_WINDOW_MS, (1000 * rateLimit.burst) / rateLimit.perSecond)).catch(() => undefined);
+    }
   });
   if (options.log) {
     const log = options.log;
@@ -207,7 +210,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const text = canonicalRequest({ method: request.method, path: request.url, bodySha256Hex: sha256Hex(raw), siteId, deskId, timestamp, nonce });
     if (!verifySignature(keyOf(signKey), text, h[SIGNED_HEADERS.signature])) throw new ApiError(401, 'bad_signature', 'request signature does not verify', SIGNED_HEADERS.signature);
     if (!(await store.useNonce(siteId, deskId, nonce, now()))) throw new ApiError(401, 'replayed', 'request nonce was already used', SIGNED_HEADERS.nonce);
-    if (!limiter.take(`${siteId}\n${deskId}`)) throw new ApiError(429, 'rate_limited', 'too many requests from this desk; retry later');
+    if (!(await store.takeToken(siteId, deskId, rateLimit, now()))) throw new ApiError(429, 'rate_limited', 'too many requests from this desk; retry later');
     return { siteId, deskId };
   }
 
@@ -354,14 +357,30 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const key = keyOf(who.desk.signPublicKey);
     const rejected: { opId: string; seq: number; code: SyncErrorCode; message: string }[] = [];
     const good: WireOp[] = [];
-    const verified = await Promise.all(body.ops.map((op) => (op.siteId === who.siteId && op.deviceId === who.desk.deskId ? verifyOpAsync(key, op) : Promise.resolve(false))));
+    // Batch signatures (decision 0022): each manifest of this desk is verified once; an op it signs
+    // must hash to one of its lines. Ops signed one by one are verified one by one, as before.
+    const manifests = new Map((body.manifests ?? []).map((manifest) => [manifest.manifestId, manifest]));
+    const vouched = new Map<string, Set<string> | null>();
+    await Promise.all(
+      [...manifests.values()].map(async (manifest) => {
+        vouched.set(manifest.manifestId, manifest.siteId === who.siteId && manifest.deviceId === who.desk.deskId ? await verifyManifestAsync(key, manifest) : null);
+      }),
+    );
+    const mine = (op: WireOp): boolean => op.siteId === who.siteId && op.deviceId === who.desk.deskId;
+    const verified = await Promise.all(
+      body.ops.map((op) => {
+        if (!mine(op)) return Promise.resolve(false);
+        if (op.manifestId !== undefined) return Promise.resolve(vouched.get(op.manifestId)?.has(opHash(op)) === true);
+        return verifyOpAsync(key, op);
+      }),
+    );
     body.ops.forEach((op, index) => {
       if (op.siteId !== who.siteId) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'op belongs to another site' });
       else if (op.deviceId !== who.desk.deskId) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'op was written by another desk' });
       else if (!verified[index]) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'op signature does not verify' });
       else good.push(op);
     });
-    const outcome = await store.push(who.siteId, who.desk.deskId, good, now());
+    const outcome = await store.push(who.siteId, who.desk.deskId, good, now(), [...manifests.values()]);
     for (const op of outcome.conflicts) rejected.push({ opId: op.opId, seq: op.seq, code: 'op_rejected', message: 'a different op is held at this device and sequence' });
     return send(reply, pushResponseSchema, {
       stored: outcome.stored,
@@ -377,9 +396,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const who = await caller(request, raw);
     const after = Number(query.cursor);
     if (!Number.isSafeInteger(after)) throw new ApiError(400, 'bad_request', 'cursor is out of range', 'query.cursor');
-    const { ops, more } = await store.pull(who.siteId, after, query.limit);
+    const { ops, manifests, more } = await store.pull(who.siteId, after, query.limit);
     const nextCursor = ops.at(-1)?.cursor ?? query.cursor;
-    return send(reply, pullResponseSchema, { ops, nextCursor, more });
+    return send(reply, pullResponseSchema, { ops, nextCursor, more, ...(manifests.length > 0 ? { manifests } : {}) });
   });
 
   app.get('/v1/ops/digest', async (request, reply) => {

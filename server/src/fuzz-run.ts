@@ -109,7 +109,7 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
     if (depth > 3 || roll < 0.5) return pick(scalars);
     if (roll < 0.75) return Array.from({ length: int(4) }, () => randomValue(depth + 1));
     const object: Record<string, unknown> = {};
-    const keys = ['ops', 'desk', 'deskId', 'siteId', 'organisationId', 'keys', 'seq', 'opId', 'cursor', 'signPublicKey', 'boxPublicKey', '__proto__', 'constructor', 'x'];
+    const keys = ['ops', 'manifests', 'manifestId', 'opHashes', 'desk', 'deskId', 'siteId', 'organisationId', 'keys', 'seq', 'opId', 'cursor', 'signPublicKey', 'boxPublicKey', '__proto__', 'constructor', 'x'];
     for (let i = 0; i < int(5); i += 1) object[pick(keys)] = randomValue(depth + 1);
     return object;
   };
@@ -134,6 +134,19 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
     // Break one field with a value no field accepts.
     op[pick(Object.keys(op))] = pick(BROKEN);
     return op;
+  };
+
+  /** A push's manifest (decision 0022) with one field broken. */
+  const almostManifest = (): Record<string, unknown> => {
+    const manifest: Record<string, unknown> = {
+      manifestId: 'a'.repeat(64),
+      siteId,
+      deviceId: deskId,
+      opHashes: Array.from({ length: 1 + int(3) }, () => Buffer.alloc(32, int(256)).toString('base64')),
+      signature: Buffer.alloc(64).toString('base64'),
+    };
+    manifest[pick(Object.keys(manifest))] = pick([...BROKEN, Array.from({ length: 2001 }, () => 'A'.repeat(44))]);
+    return manifest;
   };
 
   /** A registration or enrolment of a fresh desk with one field broken (labels get control characters too). */
@@ -164,7 +177,8 @@ export async function runFuzz(args: { db: Database; requests: number; seed: numb
       method = endpoint.method;
       url = endpoint.path;
       const roll = random();
-      const shape = roll < 0.4 ? { ops: Array.from({ length: 1 + int(3) }, almostOp) } : roll < 0.6 ? almostRegistration() : randomValue(0);
+      const manifests = random() < 0.5 ? { manifests: Array.from({ length: 1 + int(2) }, almostManifest) } : {};
+      const shape = roll < 0.4 ? { ops: Array.from({ length: 1 + int(3) }, () => ({ ...almostOp(), ...(random() < 0.5 ? { manifestId: 'a'.repeat(64) } : {}) })), ...manifests } : roll < 0.6 ? almostRegistration() : randomValue(0);
       body = method === 'GET' ? undefined : JSON.stringify(shape);
       // A random shape may by chance be valid (e.g. {"siteId":"x"}): then a signature fault is always added.
       const fault = roll < 0.6 ? int(6) : int(5);

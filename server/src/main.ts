@@ -30,6 +30,11 @@ async function main(): Promise<void> {
   const certFile = option(args, '--tls-cert');
   const keyFile = option(args, '--tls-key');
   if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  // Each desk's token bucket (counted in the database, shared by every replica): burst and refill per second.
+  const burst = Number(option(args, '--rate-burst') ?? 300);
+  const perSecond = Number(option(args, '--rate-per-second') ?? 100);
+  if (!Number.isInteger(burst) || burst < 1) throw new Error('--rate-burst must be a whole number of at least 1');
+  if (!Number.isFinite(perSecond) || perSecond <= 0) throw new Error('--rate-per-second must be a number above 0');
 
   let db: Database;
   const url = process.env.DATABASE_URL;
@@ -47,6 +52,7 @@ async function main(): Promise<void> {
     ...(process.env.INTAKE_REGISTRATION_TOKEN ? { registrationToken: process.env.INTAKE_REGISTRATION_TOKEN } : {}),
     ...(certFile && keyFile ? { tls: { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) } } : {}),
     trustProxy: args.includes('--trust-proxy'),
+    rateLimit: { burst, perSecond },
     // The customer's page is built next to this bundle (scripts/build.mjs: dist/online-page).
     pageDir: path.join(__dirname, '..', 'online-page'),
     ...((option(args, '--public-url') ?? process.env.INTAKE_PUBLIC_URL) ? { publicUrl: option(args, '--public-url') ?? process.env.INTAKE_PUBLIC_URL } : {}),

@@ -154,6 +154,35 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX online_submissions_by_receipt ON online_submissions (site_id, receipt_code);
       CREATE INDEX online_submissions_held ON online_submissions (site_id, received_at) WHERE envelope IS NOT NULL;`,
   },
+  {
+    version: 6,
+    name: 'batch signatures (op manifests) and rate limits counted in the database',
+    // An op is signed by its own signature (as before) or by the manifest of its push (decision 0022):
+    // the manifest lists the hashes of that push's ops, one per line, signed once by the desk. A
+    // manifest is named by its content hash, so the same push sent twice stores it once.
+    // Rate limits: one token bucket per desk, updated in one statement by whichever replica answers,
+    // so every replica counts the same requests.
+    sql: `
+      ALTER TABLE ops ALTER COLUMN signature DROP NOT NULL;
+      ALTER TABLE ops ADD COLUMN manifest_id text;
+      CREATE TABLE op_manifests (
+        site_id text NOT NULL REFERENCES sites (site_id),
+        manifest_id text NOT NULL,
+        device_id text NOT NULL,
+        op_hashes text NOT NULL,
+        signature text NOT NULL,
+        stored_at bigint NOT NULL,
+        PRIMARY KEY (site_id, manifest_id)
+      );
+      CREATE TABLE rate_buckets (
+        site_id text NOT NULL,
+        desk_id text NOT NULL,
+        tokens double precision NOT NULL,
+        at bigint NOT NULL,
+        granted boolean NOT NULL,
+        PRIMARY KEY (site_id, desk_id)
+      );`,
+  },
 ];
 
 const LOCK_KEY = 719_304_211; // any constant: the advisory lock that serialises migrations across replicas

@@ -10,10 +10,10 @@ const SERVER = path.resolve('dist/server/server.cjs');
 vi.setConfig({ testTimeout: 120_000 });
 
 /** Starts the built server as its own process on this PostgreSQL schema; resolves with its base URL. */
-function startReplica(schema: string, children: ChildProcess[]): Promise<string> {
+function startReplica(schema: string, children: ChildProcess[], extra: readonly string[] = []): Promise<string> {
   const separator = (url ?? '').includes('?') ? '&' : '?';
   const databaseUrl = `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const child = spawn(process.execPath, [SERVER, '--port', '0', '--quiet'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER, '--port', '0', '--quiet', ...extra], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -70,5 +70,22 @@ describe.skipIf(!url)('two server replicas on one PostgreSQL', () => {
     expect((await manager.call(one, 'POST', '/v1/desks/revoke', { deskId: desk.deskId })).status).toBe(200);
     const refused = await desk.call(two, 'GET', '/v1/ops/pull');
     expect([refused.status, (refused.body as { error: { code: string } }).error.code]).toEqual([403, 'desk_revoked']);
+  });
+
+  it('count each desk’s requests in the database: the two replicas share one limit per desk', async () => {
+    opened = await postgresBackend(url ?? '').open();
+    const clock = (): number => Date.now();
+    // A bucket of 4 that refills one request in 1,000 s: nothing refills while the test runs.
+    const limits = ['--rate-burst', '4', '--rate-per-second', '0.001'];
+    const [one, two] = (await Promise.all([startReplica(opened.schema ?? '', children, limits), startReplica(opened.schema ?? '', children, limits)])).map(httpTransport) as [Transport, Transport];
+    const manager = new TestDesk('site_l', 'dev_limit_manager', clock);
+    expect((await manager.call(one, 'POST', '/v1/register', { organisationId: 'org_l', siteId: 'site_l', desk: manager.keys() })).status).toBe(201);
+    const statuses: number[] = [];
+    for (const replica of [two, one, two, one, two]) statuses.push((await manager.call(replica, 'GET', '/v1/desks')).status);
+    // Registration took one of four: three more in all, whichever replica answers, then refused at both.
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    // Another desk has a bucket of its own.
+    const other = new TestDesk('site_l', 'dev_limit_other', clock);
+    expect((await other.call(two, 'POST', '/v1/desks/enrol', { siteId: 'site_l', desk: other.keys() })).status).toBe(201);
   });
 });

@@ -5,6 +5,7 @@ import type { DigestResponse, PullResponse, PushResponse, WireOp } from '../../s
 import { signOp } from '../../electron/core/sync/wire-signing';
 import { buildServer, type ServerOptions } from './app';
 import { migrate, MIGRATIONS, schemaVersion } from './migrations';
+import { Store } from './store';
 import { runFuzz } from './fuzz-run';
 import { BACKENDS, injectTransport, TestDesk, type OpenedBackend, type Transport } from './test-support';
 
@@ -102,6 +103,15 @@ describe.each(BACKENDS)('sync server on $name', (backend) => {
     const again = await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', { ops: [op2, op3, op3] });
     expect(again.body).toMatchObject({ stored: 1, duplicates: 2, acked: [{ deviceId: desk.deskId, highestContiguousSeq: 4 }] });
 
+    // A desk that pushes again seals its ops again (fresh nonce, ciphertext and signature), one by
+    // one or under a new manifest: the same op ids at the same sequences are duplicates, not conflicts.
+    const resealed = [op1, op2].map((op) => desk.resealed(key, op!, { n: op!.seq }));
+    expect(resealed[0]!.signature).not.toBe(op1!.signature);
+    const repushed = await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', { ops: resealed });
+    expect(repushed.body).toMatchObject({ stored: 0, duplicates: 2, rejected: [] });
+    const repushedBatch = await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', desk.manifest([op3!, op4!].map((op) => desk.resealed(key, op, { n: op.seq }))));
+    expect(repushedBatch.body).toMatchObject({ stored: 0, duplicates: 2, rejected: [] });
+
     // A different op at a held sequence, another desk's op, a forged signature: refused one by one.
     const clash = signOp(desk.signKey, { ...op1!, opId: 'op_somethingelse1', signature: undefined } as unknown as WireOp);
     const foreign = { ...desk.op(key, { n: 5 }), deviceId: 'dev_someoneelse' };
@@ -151,6 +161,57 @@ describe.each(BACKENDS)('sync server on $name', (backend) => {
     expect(b.body.ops.map((op) => op.cursor)).toEqual(['1', '2']);
   });
 
+  it('takes a push signed once by a manifest, hands pullers the manifests their page names, and refuses what it does not sign', async () => {
+    const { http } = await start();
+    const desk = await registered(http);
+    const other = await enrolledAndApproved(http, desk, 'dev_site_a_second');
+    const key = randomBytes(32);
+    const legacy = desk.op(key, { n: 1 });
+    expect((await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', { ops: [legacy] })).body.stored).toBe(1);
+    const batch = desk.manifest([2, 3, 4].map((n) => desk.op(key, { n })));
+    expect(batch.ops.every((op) => op.signature === undefined && op.manifestId === batch.manifests[0]?.manifestId)).toBe(true);
+    const pushed = await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', batch);
+    expect(pushed.body).toMatchObject({ stored: 3, duplicates: 0, acked: [{ deviceId: desk.deskId, highestContiguousSeq: 4 }], rejected: [] });
+
+    // The page carries each op as pushed (its own signature, or its manifest id) and the manifests it names.
+    const page = await other.call<PullResponse>(http, 'GET', '/v1/ops/pull');
+    expect(page.body.ops.map((op) => [op.seq, op.signature === undefined, op.manifestId ?? null])).toEqual([
+      [1, false, null],
+      [2, true, batch.manifests[0]!.manifestId],
+      [3, true, batch.manifests[0]!.manifestId],
+      [4, true, batch.manifests[0]!.manifestId],
+    ]);
+    expect(page.body.manifests).toEqual(batch.manifests);
+    const legacyOnly = await other.call<PullResponse>(http, 'GET', '/v1/ops/pull?limit=1');
+    expect(legacyOnly.body.manifests).toBeUndefined();
+
+    // An op whose payload was swapped after signing, a manifest missing, one signed by another desk: refused one by one.
+    const next = desk.manifest([5, 6].map((n) => desk.op(key, { n })));
+    const swapped = { ...next.ops[0]!, ciphertext: next.ops[1]!.ciphertext };
+    const noManifest = await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', { ops: next.ops });
+    expect(noManifest.body.rejected.map((r) => [r.seq, r.code])).toEqual([
+      [5, 'op_rejected'],
+      [6, 'op_rejected'],
+    ]);
+    const tampered = await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', { ops: [swapped, next.ops[1]!], manifests: next.manifests });
+    expect(tampered.body).toMatchObject({ stored: 1, rejected: [{ seq: 5, code: 'op_rejected', message: 'op signature does not verify' }] });
+    const stolen = other.manifest([other.op(key, { n: 1 })]);
+    const foreign = await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', { ops: [{ ...desk.op(key, { n: 7 }), signature: undefined, manifestId: stolen.manifests[0]!.manifestId }], manifests: stolen.manifests });
+    expect(foreign.body).toMatchObject({ stored: 0, rejected: [{ seq: 7, code: 'op_rejected' }] });
+  });
+
+  it('ends a pull page rather than name more manifests than a page may carry', async () => {
+    const { http } = await start();
+    const desk = await registered(http);
+    const key = randomBytes(32);
+    // Each push its own manifest: one more than a page may name.
+    for (let n = 1; n <= 17; n += 1) expect((await desk.call<PushResponse>(http, 'POST', '/v1/ops/push', desk.manifest([desk.op(key, { n })]))).body.stored).toBe(1);
+    const first = await desk.call<PullResponse>(http, 'GET', '/v1/ops/pull');
+    expect([first.body.ops.length, first.body.manifests?.length, first.body.more]).toEqual([16, 16, true]);
+    const second = await desk.call<PullResponse>(http, 'GET', `/v1/ops/pull?cursor=${first.body.nextCursor}`);
+    expect([second.body.ops.map((op) => op.seq), second.body.manifests?.length, second.body.more]).toEqual([[17], 1, false]);
+  });
+
   it('refuses bad signatures, replays, skewed clocks, unknown and revoked desks', async () => {
     const { http } = await start();
     const manager = await registered(http);
@@ -184,6 +245,33 @@ describe.each(BACKENDS)('sync server on $name', (backend) => {
     expect([refused.status, code(refused)]).toEqual([403, 'desk_revoked']);
     const reEnrol = await desk.call(http, 'POST', '/v1/desks/enrol', { siteId: 'site_a', desk: desk.keys() });
     expect([reEnrol.status, code(reEnrol)]).toEqual([403, 'desk_revoked']);
+  });
+
+  it('counts each desk’s requests in the database, so two replicas on it share one limit', async () => {
+    const { http, backend: b } = await start({ rateLimit: { burst: 3, perSecond: 1 } });
+    const replica = await buildServer({ db: b.db, now: clock, rateLimit: { burst: 3, perSecond: 1 } });
+    try {
+      const second = injectTransport(replica);
+      const manager = await registered(http);
+      const desk = await enrolledAndApproved(http, manager, 'dev_site_a_second');
+      // Registration and approval took two of the manager's three tokens; one is left, on either replica.
+      const statuses = [(await manager.call(second, 'GET', '/v1/desks')).status, (await manager.call(http, 'GET', '/v1/desks')).status, (await manager.call(second, 'GET', '/v1/desks')).status];
+      expect(statuses).toEqual([200, 429, 429]);
+      // Another desk's bucket is its own.
+      expect((await desk.call(second, 'GET', '/v1/desks')).status).toBe(200);
+      now += 1000;
+      expect((await manager.call(http, 'GET', '/v1/desks')).status).toBe(200);
+      expect((await manager.call(second, 'GET', '/v1/desks')).status).toBe(429);
+      // Buckets of desks idle long enough to be full again are dropped: a missing row is a full bucket.
+      now += 10 * 60_000;
+      await new Store(b.db).forgetIdleBucketsBefore(now - 60_000);
+      expect((await b.db.query('SELECT 1 FROM rate_buckets')).length).toBe(0);
+      const refilled = [];
+      for (let i = 0; i < 4; i += 1) refilled.push((await manager.call(i % 2 === 0 ? http : second, 'GET', '/v1/desks')).status);
+      expect(refilled).toEqual([200, 200, 200, 429]);
+    } finally {
+      await replica.close();
+    }
   });
 
   it('limits each desk’s request rate on its own', async () => {

@@ -3,7 +3,7 @@
  * no statement spans two sites.
  */
 import type { Database, Queryable } from './db';
-import type { Desk, DeskKeys, PulledOp, Site, WireOp, WrappedKey } from '../../shared/api/sync-contract';
+import { SYNC_LIMITS, type Desk, type DeskKeys, type OpManifest, type PulledOp, type Site, type WireOp, type WrappedKey } from '../../shared/api/sync-contract';
 
 interface DeskRow {
   site_id: string;
@@ -148,10 +148,23 @@ export class Store {
   }
 
   /**
-   * Stores one device's ops for one site, each once (device + seq). Takes the site's row lock so the
-   * site's cursor grows in commit order (a puller never skips an op committed later at a lower cursor).
+   * Drops the buckets of desks idle since `time`: a bucket idle that long has filled up again, and a
+   * missing row is a full bucket, so nothing changes but the table's size (self-signed enrolments
+   * under fresh desk ids would otherwise leave a row each).
    */
-  async push(siteId: string, deviceId: string, ops: readonly WireOp[], now: number): Promise<PushOutcome> {
+  async forgetIdleBucketsBefore(time: number): Promise<void> {
+    await this.db.query('DELETE FROM rate_buckets WHERE at < $1', [time]);
+  }
+
+  /**
+   * Stores one device's ops for one site, each once (device + seq), with the manifests that sign
+   * them. Takes the site's row lock so the site's cursor grows in commit order (a puller never skips
+   * an op committed later at a lower cursor). An op already held at its device + seq with the same
+   * op id is a duplicate, acknowledged quietly: a desk that pushes again re-seals its ops, so the
+   * nonce, ciphertext and signature differ, while the op id names the op. A different op id at a
+   * held device + seq is a conflict.
+   */
+  async push(siteId: string, deviceId: string, ops: readonly WireOp[], now: number, manifests: readonly OpManifest[] = []): Promise<PushOutcome> {
     return this.db.transaction(async (tx) => {
       const locked = await tx.query<{ last_cursor: string }>('SELECT last_cursor FROM sites WHERE site_id = $1 FOR UPDATE', [siteId]);
       let cursor = num(locked[0]?.last_cursor ?? 0);
@@ -161,31 +174,40 @@ export class Store {
       for (const op of ops) {
         const seen = bySeq.get(op.seq);
         if (!seen) bySeq.set(op.seq, op);
-        else if (seen.opId === op.opId && seen.signature === op.signature) duplicates += 1;
+        else if (seen.opId === op.opId) duplicates += 1;
         else conflicts.push(op);
       }
-      const held = await tx.query<{ seq: string; op_id: string; signature: string }>(
-        'SELECT seq, op_id, signature FROM ops WHERE site_id = $1 AND device_id = $2 AND seq = ANY($3::bigint[])',
-        [siteId, deviceId, [...bySeq.keys()]],
-      );
+      const held = await tx.query<{ seq: string; op_id: string }>('SELECT seq, op_id FROM ops WHERE site_id = $1 AND device_id = $2 AND seq = ANY($3::bigint[])', [
+        siteId,
+        deviceId,
+        [...bySeq.keys()],
+      ]);
       for (const row of held) {
         const op = bySeq.get(num(row.seq));
         if (!op) continue;
         bySeq.delete(op.seq);
-        if (op.opId === row.op_id && op.signature === row.signature) duplicates += 1;
+        if (op.opId === row.op_id) duplicates += 1;
         else conflicts.push(op);
       }
       const fresh = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
       if (fresh.length > 0) {
-        const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+        const named = new Set(fresh.map((op) => op.manifestId).filter((id): id is string => id !== undefined));
+        for (const manifest of manifests) {
+          if (!named.has(manifest.manifestId)) continue;
+          await tx.query(
+            'INSERT INTO op_manifests (site_id, manifest_id, device_id, op_hashes, signature, stored_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+            [siteId, manifest.manifestId, manifest.deviceId, manifest.opHashes.join('\n'), manifest.signature, now],
+          );
+        }
+        const cols: unknown[][] = Array.from({ length: 15 }, () => []);
         for (const op of fresh) {
           cursor += 1;
-          const values = [cursor, op.opId, op.seq, op.hlc, op.entity, op.entityId, op.kind ?? null, op.schemaVersion, op.keyVersion, op.payloadBytes, op.nonce, op.ciphertext, op.signature, now];
+          const values = [cursor, op.opId, op.seq, op.hlc, op.entity, op.entityId, op.kind ?? null, op.schemaVersion, op.keyVersion, op.payloadBytes, op.nonce, op.ciphertext, op.signature ?? null, op.manifestId ?? null, now];
           values.forEach((value, index) => cols[index]?.push(value));
         }
         await tx.query(
-          `INSERT INTO ops (site_id, device_id, cursor, op_id, seq, hlc, entity, entity_id, kind, schema_version, key_version, payload_bytes, nonce, ciphertext, signature, stored_at)
-           SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::bigint[])`,
+          `INSERT INTO ops (site_id, device_id, cursor, op_id, seq, hlc, entity, entity_id, kind, schema_version, key_version, payload_bytes, nonce, ciphertext, signature, manifest_id, stored_at)
+           SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[])`,
           [siteId, deviceId, ...cols],
         );
         await tx.query('UPDATE sites SET last_cursor = $2 WHERE site_id = $1', [siteId, cursor]);
@@ -195,14 +217,54 @@ export class Store {
     });
   }
 
-  async pull(siteId: string, after: number, limit: number): Promise<{ ops: PulledOp[]; more: boolean }> {
+  /**
+   * The site's ops after `after`, at most `limit`, and the manifests they name. A page names at most
+   * `SYNC_LIMITS.pullManifests` manifests: it ends early (with `more`) rather than name another.
+   */
+  async pull(siteId: string, after: number, limit: number): Promise<{ ops: PulledOp[]; manifests: OpManifest[]; more: boolean }> {
     const rows = await this.db.query<OpRow>(
-      `SELECT cursor, op_id, device_id, seq, hlc, entity, entity_id, kind, schema_version, key_version, payload_bytes, nonce, ciphertext, signature
+      `SELECT cursor, op_id, device_id, seq, hlc, entity, entity_id, kind, schema_version, key_version, payload_bytes, nonce, ciphertext, signature, manifest_id
        FROM ops WHERE site_id = $1 AND cursor > $2 ORDER BY cursor LIMIT $3`,
       [siteId, after, limit + 1],
     );
-    const more = rows.length > limit;
-    return { ops: rows.slice(0, limit).map((row) => opFromRow(siteId, row)), more };
+    const named = new Set<string>();
+    let taken = 0;
+    for (const row of rows.slice(0, limit)) {
+      if (row.manifest_id !== null && !named.has(row.manifest_id)) {
+        if (named.size === SYNC_LIMITS.pullManifests) break;
+        named.add(row.manifest_id);
+      }
+      taken += 1;
+    }
+    const more = rows.length > taken;
+    const manifests =
+      named.size === 0
+        ? []
+        : (
+            await this.db.query<{ manifest_id: string; device_id: string; op_hashes: string; signature: string }>(
+              'SELECT manifest_id, device_id, op_hashes, signature FROM op_manifests WHERE site_id = $1 AND manifest_id = ANY($2::text[]) ORDER BY manifest_id',
+              [siteId, [...named]],
+            )
+          ).map((row) => ({ manifestId: row.manifest_id, siteId, deviceId: row.device_id, opHashes: row.op_hashes.split('\n'), signature: row.signature }));
+    return { ops: rows.slice(0, taken).map((row) => opFromRow(siteId, row)), manifests, more };
+  }
+
+  /**
+   * Takes one request from the desk's token bucket (`burst` at once, refilled at `perSecond`), in one
+   * statement: every replica on this database counts the same requests. False when the bucket is empty.
+   */
+  async takeToken(siteId: string, deskId: string, limits: { burst: number; perSecond: number }, now: number): Promise<boolean> {
+    const rows = await this.db.query<{ granted: boolean }>(
+      `INSERT INTO rate_buckets AS b (site_id, desk_id, tokens, at, granted) VALUES ($1, $2, $3::double precision - 1, $4, true)
+       ON CONFLICT (site_id, desk_id) DO UPDATE SET
+         granted = least($3::double precision, b.tokens + greatest(0, $4 - b.at) * $5::double precision / 1000) >= 1,
+         tokens = least($3::double precision, b.tokens + greatest(0, $4 - b.at) * $5::double precision / 1000)
+           - CASE WHEN least($3::double precision, b.tokens + greatest(0, $4 - b.at) * $5::double precision / 1000) >= 1 THEN 1 ELSE 0 END,
+         at = greatest(b.at, $4)
+       RETURNING granted`,
+      [siteId, deskId, limits.burst, now, limits.perSecond],
+    );
+    return rows[0]?.granted === true;
   }
 
   async digest(siteId: string): Promise<{ devices: { deviceId: string; count: number; highestContiguousSeq: number; highestSeq: number }[]; cursor: number }> {
@@ -252,7 +314,8 @@ interface OpRow {
   payload_bytes: number;
   nonce: string;
   ciphertext: string;
-  signature: string;
+  signature: string | null;
+  manifest_id: string | null;
 }
 
 function opFromRow(siteId: string, row: OpRow): PulledOp {
@@ -271,7 +334,8 @@ function opFromRow(siteId: string, row: OpRow): PulledOp {
     payloadBytes: num(row.payload_bytes),
     nonce: row.nonce,
     ciphertext: row.ciphertext,
-    signature: row.signature,
+    ...(row.signature === null ? {} : { signature: row.signature }),
+    ...(row.manifest_id === null ? {} : { manifestId: row.manifest_id }),
   };
 }
 

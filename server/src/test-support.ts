@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { opSigningInput, type WireOp } from '../../shared/api/sync-contract';
-import { rawPublicKey, signOp, signRequestHeaders } from '../../electron/core/sync/wire-signing';
+import { opSigningInput, type OpManifest, type WireOp } from '../../shared/api/sync-contract';
+import { rawPublicKey, signManifest, signOp, signRequestHeaders } from '../../electron/core/sync/wire-signing';
 import { openPglite, openPostgres, quoteIdent, type Database } from './db';
 import { migrate } from './migrations';
 
@@ -178,6 +178,18 @@ export class TestDesk {
       ...overrides,
     };
     return signOp(this.signKey, base);
+  }
+
+  /** The same ops signed at once by one manifest instead (decision 0022), as a push sends them. */
+  manifest(ops: readonly WireOp[]): { ops: WireOp[]; manifests: OpManifest[] } {
+    const signed = signManifest(this.signKey, this.siteId, this.deskId, ops.map(({ signature: _signature, manifestId: _manifestId, ...op }) => op));
+    return { ops: signed.ops, manifests: [signed.manifest] };
+  }
+
+  /** The op sealed again, as a desk does when it pushes it a second time: fresh nonce, ciphertext and signature, same op id. */
+  resealed(key: Buffer, op: WireOp, payload: Record<string, unknown>): WireOp {
+    const { signature: _signature, manifestId: _manifestId, ...header } = op;
+    return signOp(this.signKey, { ...header, ...seal(key, JSON.stringify(payload)) });
   }
 }
 

@@ -17,8 +17,11 @@
  * ## Ops on the wire
  * A `WireOp` carries the header fields in clear (what the server needs to store, order and dedupe) and
  * the payload as AES-256-GCM ciphertext (base64) with its nonce and data-key version. `staffId` and the
- * field changes travel only inside the ciphertext. The desk signs `opSigningInput(op)` with its Ed25519
- * key; the server checks that signature against the pushing desk's key and that `deviceId` is that desk.
+ * field changes travel only inside the ciphertext. The desk signs its ops with its Ed25519 key: each
+ * push's ops at once through an `OpManifest` (the SHA-256 of every op's `opSigningInput`, signed once;
+ * each op names it by `manifestId`), or, as desks did before, each op's `opSigningInput` alone
+ * (`signature`). The server checks either against the pushing desk's key and that `deviceId` is that
+ * desk; a puller checks them again against the keys of the site's desks.
  */
 import { z } from 'zod';
 
@@ -32,6 +35,10 @@ export const SYNC_LIMITS = {
   pushOps: 2000,
   /** Most ops one pull answers (the desk may ask for fewer). */
   pullOps: 1000,
+  /** Most manifests (batch signatures) in one push. */
+  pushManifests: 4,
+  /** Most manifests one pull page names: the server ends a page early rather than name more. */
+  pullManifests: 16,
   /** Largest ciphertext of one op payload, base64 characters. */
   ciphertextChars: 256 * 1024,
   /** Most wrapped keyring entries in one request. */
@@ -156,13 +163,48 @@ export const wireOpSchema = z.object({
   nonce: base64Bytes(12),
   /** AES-256-GCM ciphertext with its 16-byte tag appended, base64. */
   ciphertext: base64(SYNC_LIMITS.ciphertextChars).min(4),
-  /** Ed25519 signature of the writing desk over `opSigningInput(op)`. */
-  signature: signatureSchema,
+  /**
+   * Ed25519 signature of the writing desk over `opSigningInput(op)` — ops signed one by one (before
+   * batch signatures, decision 0022; still accepted and still verified).
+   */
+  signature: signatureSchema.optional(),
+  /**
+   * The manifest that signs this op instead (`OpManifest.manifestId`): the writing desk signed the
+   * list of its push's op hashes once, and this op's hash is in it. An op carries a signature or a
+   * manifest id; one with neither never verifies.
+   */
+  manifestId: z.string().length(64).regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits').optional(),
 });
 export type WireOp = z.infer<typeof wireOpSchema>;
 
+/** SHA-256 of `opSigningInput(op)`, base64: what a manifest lists for each op. */
+export const opHashSchema = base64Bytes(32);
+
+/**
+ * A batch signature (decision 0022): the writing desk lists the hashes of one push's ops and signs
+ * the list once with its Ed25519 key. `manifestId` is the hex SHA-256 of `manifestSigningInput`, so
+ * a manifest is named by what it says. The server stores manifests beside the ops and hands a pull
+ * page the manifests its ops name; the puller verifies each manifest once and each op's hash
+ * against it. The server cannot forge or alter an op (it holds no desk's private key), nor can one
+ * desk sign for another (the manifest's device must be the op's).
+ */
+export const opManifestSchema = z.object({
+  manifestId: z.string().length(64).regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
+  siteId: siteIdSchema,
+  deviceId: deskIdSchema,
+  opHashes: z.array(opHashSchema).min(1).max(SYNC_LIMITS.pushOps),
+  /** Ed25519 signature of `deviceId` over `manifestSigningInput(manifest)`. */
+  signature: signatureSchema,
+});
+export type OpManifest = z.infer<typeof opManifestSchema>;
+
+/** The exact text a desk signs for a manifest (UTF-8 encoded); its SHA-256 (hex) is the manifest id. */
+export function manifestSigningInput(manifest: Pick<OpManifest, 'siteId' | 'deviceId' | 'opHashes'>): string {
+  return ['intake-desk-manifest-v1', manifest.siteId, manifest.deviceId, String(manifest.opHashes.length), ...manifest.opHashes].join('\n');
+}
+
 /** The exact text a desk signs for an op (UTF-8 encoded): every header field, the nonce and the ciphertext. */
-export function opSigningInput(op: Omit<WireOp, 'signature'>): string {
+export function opSigningInput(op: Omit<WireOp, 'signature' | 'manifestId'>): string {
   return [
     'intake-desk-op-v1',
     op.opId,
@@ -289,7 +331,11 @@ export const revokeResponseSchema = z.object({ desk: deskSchema });
 // ---- push and pull ----
 
 /** `POST /v1/ops/push` (signed by the active desk that wrote every op; all ops of the header's site). */
-export const pushRequestSchema = z.object({ ops: z.array(wireOpSchema).min(1).max(SYNC_LIMITS.pushOps) });
+export const pushRequestSchema = z.object({
+  ops: z.array(wireOpSchema).min(1).max(SYNC_LIMITS.pushOps),
+  /** The manifests that sign this push's ops (decision 0022): at most a few, each of this desk. */
+  manifests: z.array(opManifestSchema).max(SYNC_LIMITS.pushManifests).optional(),
+});
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 export const pushResponseSchema = z.object({
@@ -323,6 +369,8 @@ export const pullResponseSchema = z.object({
   nextCursor: cursorSchema,
   /** True when more ops are waiting after `nextCursor`. */
   more: z.boolean(),
+  /** The manifests the page's ops name (`WireOp.manifestId`); a page names at most `pullManifests`. */
+  manifests: z.array(opManifestSchema).max(SYNC_LIMITS.pullManifests).optional(),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 

@@ -204,6 +204,8 @@ describe('sync between desks through the central server', () => {
     for (let i = 0; i < 30; i += 1) submit(one, visitor(i));
     const small = nextPushBatch(one.services, one.services.sync.store, 8 * 1024);
     expect(small?.bytes).toBeLessThanOrEqual(8 * 1024);
+    // The body as sent, the manifest that signs the batch included, stays inside the estimate.
+    expect(Buffer.byteLength(JSON.stringify({ ops: small?.ops, manifests: small?.manifests }))).toBeLessThanOrEqual(small?.bytes ?? 0);
     expect(small?.ops.length).toBeLessThan(one.services.ops.outboxSize());
     const full = nextPushBatch(one.services, one.services.sync.store);
     expect(full?.bytes).toBeLessThanOrEqual(MAX_BATCH_BYTES);

@@ -88,7 +88,8 @@ export function projectCustomer(db: Db, op: StoredOp): void {
   });
   // The search keys follow from the name, mobile and ID number alone: unchanged, they stay as they are.
   if (keyedBefore !== null && keyedBefore === searchedFields(doc)) return;
-  searchDelete.run(op.entityId);
+  // A customer seen for the first time has no keys to take away (they are written with its row).
+  if (row) searchDelete.run(op.entityId);
   for (const key of searchKeysFor({ name: text(doc['name']), mobile: text(doc['mobile']), idNumber: text(doc['idNumber']) })) {
     searchInsert.run({ ...key, customerId: op.entityId });
   }
@@ -138,6 +139,9 @@ export function projectIntake(db: Db, op: StoredOp): void {
 export const CUSTOMER_OPS: OpKind = { payload: payloadOf([...FIELD_NAMES, AS_OF, VIA_INTAKE, SEEN]), project: projectCustomer };
 export const INTAKE_OPS: OpKind = { payload: payloadOf(Object.keys(INTAKE_COLUMNS)), project: projectIntake };
 
+/** The same record with its keys in code-unit order (what `<` on strings compares), built directly: it runs twice per applied op. */
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted: Record<string, T> = {};
+  for (const key of Object.keys(record).sort()) sorted[key] = record[key] as T;
+  return sorted;
 }

@@ -13,7 +13,9 @@
 import type { KeyObject } from 'node:crypto';
 import { OpRefused, rowToOp, type OpRow } from '../oplog/oplog';
 import type { Services } from '../services';
-import { openOp, openOpAsync, sealOp, sealedSize, type OpenResult, type SealedOp } from './envelope';
+import type { OpManifest } from '../../../shared/api/sync-contract';
+import { ManifestBook, openOp, openOpAsync, sealedSize, sealUnsigned, type OpenResult, type SealedOp } from './envelope';
+import { signManifest } from './wire-signing';
 import type { SyncStore } from './sync-store';
 
 /** The server's body limit is 1 MB: a batch and its framing stay under it. */
@@ -22,13 +24,17 @@ export const MAX_BATCH_OPS = 2000;
 
 export interface PushBatch {
   ops: SealedOp[];
+  /** The one manifest that signs `ops` (decision 0022). */
+  manifests: OpManifest[];
   firstSeq: number;
   lastSeq: number;
   bytes: number;
 }
 
-/** The next push batch, or null when the outbox is empty (or the desk is not enrolled). */
 /**
+ * The next push batch, or null when the outbox is empty (or the desk is not enrolled): the ops
+ * sealed, and signed at once by one manifest of their hashes.
+ *
  * `as`: push another device's ops under its own key — a restored desk's previous self, whose ops
  * made before the backup may never have reached the server.
  */
@@ -41,17 +47,25 @@ export function nextPushBatch(services: Services, store: SyncStore, maxBytes = M
     .all({ deviceId: as?.deviceId ?? store.deviceId, acked, limit: MAX_BATCH_OPS });
   const signingKey = as?.signingKey ?? store.signingKey();
   if (rows.length === 0) return null;
-  const ops: SealedOp[] = [];
-  let bytes = 2;
+  const sealed: Array<Omit<SealedOp, 'signature' | 'manifestId'>> = [];
+  // The body's framing and the manifest's own fields, then per op: the op, its `manifestId` and its
+  // line in the manifest.
+  let bytes = MANIFEST_OVERHEAD_BYTES;
   for (const row of rows) {
-    const sealed = sealOp(rowToOp(row), keyring.siteId, keyring, signingKey);
-    const size = sealedSize(sealed) + 1;
-    if (ops.length > 0 && bytes + size > maxBytes) break;
-    ops.push(sealed);
+    const op = sealUnsigned(rowToOp(row), keyring.siteId, keyring);
+    const size = sealedSize(op) + 1 + PER_OP_MANIFEST_BYTES;
+    if (sealed.length > 0 && bytes + size > maxBytes) break;
+    sealed.push(op);
     bytes += size;
   }
-  return { ops, firstSeq: ops[0]?.seq ?? 0, lastSeq: ops[ops.length - 1]?.seq ?? 0, bytes };
+  const { ops, manifest } = signManifest(signingKey, keyring.siteId, as?.deviceId ?? store.deviceId, sealed);
+  return { ops, manifests: [manifest], firstSeq: ops[0]?.seq ?? 0, lastSeq: ops[ops.length - 1]?.seq ?? 0, bytes };
 }
+
+/** `{"ops":[],"manifests":[{"manifestId":…,"siteId":…,"deviceId":…,"opHashes":[],"signature":…}]}` and a margin. */
+const MANIFEST_OVERHEAD_BYTES = 512;
+/** `,"manifestId":"<64 hex>"` in the op and `"<44 base64>",` in the manifest. */
+const PER_OP_MANIFEST_BYTES = 80 + 47;
 
 /** The server holds every sequence up to `highestContiguous`: those leave the outbox. */
 export function acknowledge(services: Services, store: SyncStore, highestContiguous: number): void {
@@ -70,33 +84,42 @@ export interface ApplyReport {
  * Verify, decrypt and apply a pulled batch. Opening (signatures, AES-GCM) happens before the
  * transaction, so the write transaction other requests may wait behind holds only the apply.
  */
-export function applyPulledBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void): ApplyReport {
+export function applyPulledBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void, manifests: readonly unknown[] = []): ApplyReport {
   const keyring = store.keyring();
   if (!keyring) throw new Error('this desk is not enrolled: it holds no keyring');
-  const opened = sealed.map((raw) => openOp(raw, keyring.siteId, keyring, (deviceId) => store.signerKey(deviceId)));
-  return applyOpenedBatch(services, sealed, opened, alsoInTransaction);
+  const signerKey = (deviceId: string): string | undefined => store.signerKey(deviceId);
+  const book = new ManifestBook(manifests, keyring.siteId, signerKey);
+  const opened = sealed.map((raw) => openOp(raw, keyring.siteId, keyring, signerKey, book));
+  return applyOpenedBatch(services, sealed, opened, alsoInTransaction, book);
 }
 
 /**
  * `applyPulledBatch` as the sync service runs it: the batch's signatures are verified on libuv's
  * thread pool (every core, the core's thread free meanwhile), then everything that opened is applied
- * through `OpLog.apply` in one transaction.
+ * through `OpLog.apply` in one transaction. `manifests`: those of the pull page (decision 0022),
+ * each verified once for all the ops it signs.
  */
-export async function pullBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void): Promise<ApplyReport> {
+export async function pullBatch(services: Services, store: SyncStore, sealed: readonly unknown[], alsoInTransaction?: () => void, manifests: readonly unknown[] = []): Promise<ApplyReport> {
   const keyring = store.keyring();
   if (!keyring) throw new Error('this desk is not enrolled: it holds no keyring');
-  const opened = await Promise.all(sealed.map((raw) => openOpAsync(raw, keyring.siteId, keyring, (deviceId) => store.signerKey(deviceId))));
-  return applyOpenedBatch(services, sealed, opened, alsoInTransaction);
+  const signerKey = (deviceId: string): string | undefined => store.signerKey(deviceId);
+  const book = new ManifestBook(manifests, keyring.siteId, signerKey);
+  const opened = await Promise.all(sealed.map((raw) => openOpAsync(raw, keyring.siteId, keyring, signerKey, book)));
+  return applyOpenedBatch(services, sealed, opened, alsoInTransaction, book);
 }
 
-/** Apply what opened, quarantine what did not (still sealed), in one transaction. */
-export function applyOpenedBatch(services: Services, sealed: readonly unknown[], opened: readonly OpenResult[], alsoInTransaction?: () => void): ApplyReport {
+/**
+ * Apply what opened, quarantine what did not (still sealed, with the manifest that signs it so it
+ * can be opened again later), in one transaction.
+ */
+export function applyOpenedBatch(services: Services, sealed: readonly unknown[], opened: readonly OpenResult[], alsoInTransaction?: () => void, book?: ManifestBook): ApplyReport {
   const report: ApplyReport = { applied: 0, duplicate: 0, quarantined: 0, reasons: [] };
   services.transact(() => {
     sealed.forEach((raw, index) => {
       const result = opened[index];
       if (!result?.ok) {
         const reason = result ? `${result.reason} ${result.detail}` : 'malformed missing';
+        keepManifestOf(services, raw, book);
         services.ops.quarantineSealed(opIdOf(raw), raw, reason);
         report.quarantined += 1;
         report.reasons.push(result?.reason ?? 'malformed');
@@ -112,6 +135,7 @@ export function applyOpenedBatch(services: Services, sealed: readonly unknown[],
         }
       } catch (error) {
         if (!(error instanceof OpRefused)) throw error;
+        keepManifestOf(services, raw, book);
         services.ops.quarantineSealed(result.op.opId, raw, `${error.reason} ${error.message}`);
         report.quarantined += 1;
         report.reasons.push(error.reason);
@@ -122,27 +146,60 @@ export function applyOpenedBatch(services: Services, sealed: readonly unknown[],
   return report;
 }
 
+/**
+ * A quarantined op signed by a manifest needs that manifest to be opened again later: it is kept
+ * once per manifest in `meta` (`sync_manifest:<id>`), however many of its ops wait, and let go when
+ * none waits any more (`retryQuarantined`).
+ */
+const MANIFEST_KEY = 'sync_manifest:';
+
+function keepManifestOf(services: Services, raw: unknown, book: ManifestBook | undefined): void {
+  const id = manifestIdOf(raw);
+  const manifest = id === null ? undefined : book?.manifest(id);
+  if (manifest && services.meta.get(MANIFEST_KEY + manifest.manifestId) === undefined) services.meta.set(MANIFEST_KEY + manifest.manifestId, JSON.stringify(manifest));
+}
+
+function manifestIdOf(raw: unknown): string | null {
+  const id = (raw as { manifestId?: unknown } | null)?.manifestId;
+  return typeof id === 'string' ? id : null;
+}
+
 /** Sealed ops kept back earlier (unknown desk, unknown key version, clock): try again now. */
 export function retryQuarantined(services: Services, store: SyncStore): number {
   const keyring = store.keyring();
   if (!keyring) return 0;
   const held = services.ops.quarantinedSealed();
   if (held.length === 0) return 0;
+  const ids = new Set(held.map(({ sealed }) => manifestIdOf(sealed)).filter((id): id is string => id !== null));
+  const kept = [...ids].map((id) => services.meta.get(MANIFEST_KEY + id)).filter((text): text is string => text !== undefined);
+  const book = new ManifestBook(
+    kept.map((text) => JSON.parse(text) as unknown),
+    keyring.siteId,
+    (id) => store.signerKey(id),
+  );
   let released = 0;
   services.transact(() => {
+    const waiting = new Set<string>();
     for (const { opId, sealed } of held) {
-      const opened = openOp(sealed, keyring.siteId, keyring, (id) => store.signerKey(id));
-      if (!opened.ok) continue;
-      try {
-        const result = services.ops.apply(opened.op);
-        if (result.outcome !== 'quarantined') {
-          services.ops.release(opId);
-          released += 1;
+      const opened = openOp(sealed, keyring.siteId, keyring, (id) => store.signerKey(id), book);
+      let out = false;
+      if (opened.ok) {
+        try {
+          const result = services.ops.apply(opened.op);
+          if (result.outcome !== 'quarantined') {
+            services.ops.release(opId);
+            released += 1;
+            out = true;
+          }
+        } catch (error) {
+          if (!(error instanceof OpRefused)) throw error;
         }
-      } catch (error) {
-        if (!(error instanceof OpRefused)) throw error;
       }
+      const id = manifestIdOf(sealed);
+      if (!out && id !== null) waiting.add(id);
     }
+    const forget = services.ctx.db.prepare<{ key: string }>('DELETE FROM meta WHERE key = :key');
+    for (const id of ids) if (!waiting.has(id)) forget.run({ key: MANIFEST_KEY + id });
   });
   return released;
 }

@@ -311,7 +311,7 @@ export class SyncService {
           const acked = ackedOf.get({ deviceId: previous.deskId })?.acked_seq ?? 0;
           const batch = nextPushBatch(this.services, this.store, undefined, { deviceId: previous.deskId, signingKey: privateKeyOf(previous.identity.signPrivate), acked });
           if (!batch) break;
-          const answer = await before.call('push', { ops: batch.ops });
+          const answer = await before.call('push', { ops: batch.ops, manifests: batch.manifests });
           const top = answer.acked.find((a) => a.deviceId === previous.deskId)?.highestContiguousSeq ?? acked;
           if (top <= acked) break;
           this.services.transact(() =>
@@ -592,7 +592,7 @@ export class SyncService {
       const before = this.store.ackedSeq();
       const batch = nextPushBatch(this.services, this.store);
       if (!batch) return pushed;
-      const answer = await client.call('push', { ops: batch.ops });
+      const answer = await client.call('push', { ops: batch.ops, manifests: batch.manifests });
       const mine = answer.acked.find((a) => a.deviceId === this.store.deviceId);
       if (mine) acknowledge(this.services, this.store, mine.highestContiguousSeq);
       if (answer.rejected.length > 0) log.warn('the server refused ops', { count: answer.rejected.length, code: answer.rejected[0]?.code });
@@ -611,7 +611,7 @@ export class SyncService {
       const page = await client.call('pull', undefined, { cursor, limit: String(SYNC_LIMITS.pullOps) });
       if (page.ops.length > 0) {
         const ops = page.ops.map(({ cursor: _cursor, ...op }) => op);
-        const report = await pullBatch(this.services, this.store, ops, () => this.store.setPullCursor(page.nextCursor));
+        const report = await pullBatch(this.services, this.store, ops, () => this.store.setPullCursor(page.nextCursor), page.manifests ?? []);
         pulled += report.applied;
         if (report.quarantined > 0) log.warn('pulled ops kept in quarantine', { count: report.quarantined, reasons: [...new Set(report.reasons)].join(',') });
       } else if (page.nextCursor !== cursor) this.services.transact(() => this.store.setPullCursor(page.nextCursor));

@@ -3,7 +3,7 @@
  * server and by the desk's sync client. Not for the renderer bundle.
  */
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalRequest, opSigningInput, SIGNED_HEADERS, type WireOp } from '../../../shared/api/sync-contract';
+import { canonicalRequest, manifestSigningInput, opSigningInput, SIGNED_HEADERS, type OpManifest, type WireOp } from '../../../shared/api/sync-contract';
 
 export function sha256Hex(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
@@ -60,24 +60,58 @@ export function verifySignature(publicKey: KeyObject, text: string, signatureBas
   }
 }
 
-export function signOp(privateKey: KeyObject, op: Omit<WireOp, 'signature'>): WireOp {
+export function signOp(privateKey: KeyObject, op: Omit<WireOp, 'signature' | 'manifestId'>): WireOp {
   const signature = sign(null, Buffer.from(opSigningInput(op), 'utf8'), privateKey).toString('base64');
   return { ...op, signature };
 }
 
+/** An op's own signature (ops signed one by one); false for an op without one. */
 export function verifyOp(publicKey: KeyObject, op: WireOp): boolean {
-  return verifySignature(publicKey, opSigningInput(op), op.signature);
+  return op.signature !== undefined && verifySignature(publicKey, opSigningInput(op), op.signature);
 }
 
 /** Like `verifyOp`, on libuv's thread pool: a batch verifies on every core. */
 export function verifyOpAsync(publicKey: KeyObject, op: WireOp): Promise<boolean> {
-  const signature = Buffer.from(op.signature, 'base64');
+  return op.signature === undefined ? Promise.resolve(false) : verifyAsync(publicKey, opSigningInput(op), op.signature);
+}
+
+function verifyAsync(publicKey: KeyObject, text: string, signatureBase64: string): Promise<boolean> {
+  const signature = Buffer.from(signatureBase64, 'base64');
   if (signature.length !== 64) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
-      verify(null, Buffer.from(opSigningInput(op), 'utf8'), publicKey, signature, (error, ok) => resolve(!error && ok));
+      verify(null, Buffer.from(text, 'utf8'), publicKey, signature, (error, ok) => resolve(!error && ok));
     } catch {
       resolve(false);
     }
   });
+}
+
+// ---- batch signatures (decision 0022) ----
+
+/** SHA-256 of the op's signing input, base64: its line in a manifest. */
+export function opHash(op: Omit<WireOp, 'signature' | 'manifestId'>): string {
+  return createHash('sha256').update(opSigningInput(op), 'utf8').digest('base64');
+}
+
+/**
+ * Signs a push's ops at once: one manifest listing their hashes, signed by the writing desk, and the
+ * ops naming it. Every op must be of `deviceId` at `siteId`.
+ */
+export function signManifest(privateKey: KeyObject, siteId: string, deviceId: string, ops: ReadonlyArray<Omit<WireOp, 'signature' | 'manifestId'>>): { manifest: OpManifest; ops: WireOp[] } {
+  const opHashes = ops.map(opHash);
+  const text = manifestSigningInput({ siteId, deviceId, opHashes });
+  const manifestId = sha256Hex(text);
+  const signature = sign(null, Buffer.from(text, 'utf8'), privateKey).toString('base64');
+  return { manifest: { manifestId, siteId, deviceId, opHashes, signature }, ops: ops.map((op) => ({ ...op, manifestId })) };
+}
+
+/**
+ * A manifest checked once: its id is the hash of what it says and its signature verifies under
+ * `publicKey` (on libuv's thread pool). Resolves with the set of op hashes it vouches for, or null.
+ */
+export async function verifyManifestAsync(publicKey: KeyObject, manifest: OpManifest): Promise<Set<string> | null> {
+  const text = manifestSigningInput(manifest);
+  if (sha256Hex(text) !== manifest.manifestId) return null;
+  return (await verifyAsync(publicKey, text, manifest.signature)) ? new Set(manifest.opHashes) : null;
 }
