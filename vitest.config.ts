@@ -9,7 +9,7 @@ export default defineConfig({
           environment: 'node',
           include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/global-build.ts'],
-          testTimeout: 30_000,
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },
