@@ -13,7 +13,7 @@ import { defaultConsent } from '../../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../../shared/domain/intake/fields';
 import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
 import { connect, expectOk, setUpDesk, signedIn, startDesk } from '../support/desk';
-import { typeWalkIn } from '../support/walk-in';
+import { HUMAN_KEY_DELAY_MS, typeWalkIn } from '../support/walk-in';
 
 type Desk = Awaited<ReturnType<typeof startDesk>>;
 let browser: Browser;
@@ -111,6 +111,20 @@ describe('walk-in entry by keyboard', () => {
     expect(JSON.parse(intake.consent)).toMatchObject({ noticeVersion: '2026-11', idConsent: true, method: 'counter', purposes: ['registration', 'service', 'safety'] });
     expect(customer).toMatchObject({ name: '单雪', mobile: '13812345678', id_number: '11010519491231002X', birth_date: '1949-12-31' });
     expect(JSON.parse(customer.doc)).toMatchObject({ addressProvince: '吉林省', addressCity: '吉林市', emergencyMobile: '13900001111', skiDiscipline: 'ski', skiAbility: 'beginner', heightCm: '168', bootMondo: '25.5' });
+  });
+
+  it('a Tab pressed after a look at the screen, once a full phone moved the cursor on, is taken: it goes on to the ID number', async () => {
+    await openDesk();
+    await page.keyboard.press('Alt+2');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+    await type('单雪', { key: 'Enter' });
+    await page.keyboard.type('13812345678', { delay: HUMAN_KEY_DELAY_MS });
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('idType');
+    // The typist sees the cursor has moved to the document type and means "next field" (a Tab at
+    // typing pace would be the habit of leaving the phone, and is not taken twice: paper-transcription.test.ts).
+    await page.waitForTimeout(1_200);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('idNumber');
   });
 
   it('offers the existing customer when the phone is already known', async () => {

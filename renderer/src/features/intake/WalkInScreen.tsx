@@ -33,6 +33,9 @@ import { LoadedSubmissionBanner, ReceiptLoader, loadedFor, rememberLoaded, type 
 /** Where Enter and a full field move to: editable inputs and selects, skipping read-only derived values. */
 const FOCUSABLE = 'input:not([type=hidden]):not([disabled]):not([readonly]), select:not([disabled]):not([data-skip-enter]), textarea:not([disabled]), button:not([disabled]):not([data-skip-enter]):not([data-clear])';
 
+
+/** How soon after an auto-advance a Tab is taken as the habit of leaving the field just typed (see advancedTo). */
+const TAB_AFTER_ADVANCE_MS = 800;
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
@@ -89,6 +92,8 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
    * trial of issue 13). Any other key, or the cursor going elsewhere, ends this.
    */
   const advancedTo = useRef<Element | null>(null);
+  /** When it moved (performance.now()): only a Tab that follows within TAB_AFTER_ADVANCE_MS is the typist's habit. */
+  const advancedAt = useRef(0);
   // Leaving the self-review (back, or a refused submit) puts the cursor where the person can go on
   // with the keyboard alone: the first field the core named, else the submit button (Ctrl+Enter again).
   const wasReviewing = useRef(false);
@@ -310,7 +315,9 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
 
   const onKeyDown = (event: KeyboardEvent<HTMLFormElement>): void => {
     const target = event.target as HTMLElement;
-    const advanced = advancedTo.current === target;
+    // A Tab pressed at once is the typist leaving the field by habit; one pressed after a look at
+    // the screen (the cursor has moved) means "next field" and is taken.
+    const advanced = advancedTo.current === target && performance.now() - advancedAt.current < TAB_AFTER_ADVANCE_MS;
     advancedTo.current = null;
     if (advanced && event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.altKey && !event.metaKey) {
       event.preventDefault();
@@ -351,6 +358,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     touch(field);
     moveFocus(element);
     advancedTo.current = document.activeElement !== element ? document.activeElement : null;
+    advancedAt.current = performance.now();
   };
 
   /**
