@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Builds what is stale: the Node bundles (Electron main and preload, the core worker, the browser
 // host, CLI tools, benchmarks) with esbuild, and the renderer with Vite. `--force` rebuilds all.
-import { build as esbuild } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +60,12 @@ const pageCatalogSubset = {
     });
   },
 };
+
+/** esbuild is loaded when something is built: `npm start` imports this file only to ask `isStale()`. */
+async function esbuild(options) {
+  const { build } = await import('esbuild');
+  return build(options);
+}
 
 export async function buildOnlinePage() {
   await esbuild({

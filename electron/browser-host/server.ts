@@ -32,11 +32,20 @@ export interface BrowserHostOptions {
   clockStartMs?: number;
   /** The clock that expires unused launch links (tests move it instead of waiting). */
   launchClock?: () => number;
+  /**
+   * Serve the renderer while the core is still opening the database (`npm start`): the page loads
+   * and parses meanwhile, and its first calls wait for the core. `startBrowserHost` then resolves
+   * once it listens, and `coreReady` says when the core is up (or why it cannot start). Without it,
+   * it resolves once the core is ready.
+   */
+  serveWhileCoreStarts?: boolean;
 }
 
 export interface BrowserHost {
   readonly origin: string;
   readonly supervisor: CoreSupervisor;
+  /** Resolves when the core is ready or the recovery screen is served; rejects when neither can be. */
+  readonly coreReady: Promise<void>;
   /** A fresh one-time launch URL (each can be opened once). */
   launchUrl(): string;
   close(): Promise<void>;
@@ -65,9 +74,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   // A database that cannot be opened gets the recovery screen, never a crash or an empty desk.
   let recovery: ((request: unknown) => Promise<RpcResponse>) | undefined;
-  try {
-    await supervisor.start();
-  } catch (error) {
+  const coreReady = supervisor.start().catch((error: unknown) => {
     if (!(error instanceof CoreStartError) || !isRecoverable(error.code)) throw error;
     log.error('the database cannot be opened; serving the recovery screen', { code: error.code });
     recovery = recoveryHandler(options.dataDir, error.code, async (restoredKey) => {
@@ -75,7 +82,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       recovery = undefined;
       broadcast(null, { type: 'event', event: 'core.restarted', payload: { reason: 'restored' } });
     });
-  }
+  });
+  /** What requests wait for before they are routed: the core up, or the recovery handler in place. */
+  const routable = coreReady.catch(() => undefined);
+  if (!options.serveWhileCoreStarts) await coreReady;
 
   const clients = new ClientRegistry(options.launchClock);
   const sockets = new Map<WebSocket, string>();
@@ -156,7 +166,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       } catch {
         return answer(ws, { id: -1, result: fail('BAD_REQUEST', 'not JSON') });
       }
-      (recovery ? recovery(parsed) : supervisor.call(clientId, parsed)).then(
+      routable.then(() => (recovery ? recovery(parsed) : supervisor.call(clientId, parsed))).then(
         (reply) => answer(ws, reply),
         () => answer(ws, { id: requestIdOf(parsed), result: fail('INTERNAL', 'internal error') }),
       );
@@ -199,6 +209,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   return {
     origin,
     supervisor,
+    coreReady,
     launchUrl: () => `${origin}/launch?token=${clients.issueToken()}`,
     close: async () => {
       for (const ws of sockets.keys()) ws.terminate();
