@@ -149,6 +149,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
   };
 
+  /** An answer the core serialised: `{"id":…,"result":…}` becomes `{"type":"response","id":…,"result":…}`, without parsing it. */
+  const answerSerialized = (ws: WebSocket, json: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    try {
+      ws.send(`{"type":"response",${json.slice(1)}`);
+    } catch (error) {
+      log.error('an answer could not be sent', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  };
+
   const acceptSocket = (ws: WebSocket, clientId: string): void => {
     sockets.set(ws, clientId);
     let refusedFrame = false;
@@ -166,8 +176,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       } catch {
         return answer(ws, { id: -1, result: fail('BAD_REQUEST', 'not JSON') });
       }
-      routable.then(() => (recovery ? recovery(parsed) : supervisor.call(clientId, parsed))).then(
-        (reply) => answer(ws, reply),
+      routable.then((): Promise<RpcResponse | string> => (recovery ? recovery(parsed) : supervisor.callSerialized(clientId, parsed))).then(
+        (reply) => (typeof reply === 'string' ? answerSerialized(ws, reply) : answer(ws, reply)),
         () => answer(ws, { id: requestIdOf(parsed), result: fail('INTERNAL', 'internal error') }),
       );
     });
