@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|start|server|sync|online|online-desk]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|rss|oplog|platform|start|server|sync|online|online-desk]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
@@ -13,6 +13,7 @@ import { benchOnlineSubmissions } from './online';
 import { benchSyncPull } from './sync';
 import { benchRealPath } from './real-path';
 import { benchOnlineDesk } from './online-desk';
+import { benchSearchSessionRss } from './rss';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   if (only === 'sync-rss') await benchSyncPull(0, Number(argument('pull-ops') ?? 1_000_000));
   if (only === undefined || only === 'online-desk') await benchOnlineDesk(Math.min(samples, 500));
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
+  // In a process of its own (the host's RSS is read from /proc), on the database the real path made.
+  if (only === undefined || only === 'rss') await benchSearchSessionRss(distDir, customers, Number(argument('searches') ?? 20_000));
 }
 
 main().then(
