@@ -13,6 +13,7 @@ import type { BrowserHost } from '../electron/browser-host/server';
 import { demoCustomer, seededRandom } from '../shared/domain/demo';
 import { initialsOf, pinyinSpellings } from '../electron/core/customers/search-keys';
 import { connect } from '../tests/support/desk';
+import { loadAverage } from './real-path';
 
 const UI_LIMIT = 500;
 
@@ -93,6 +94,7 @@ export async function benchSearchSessionRss(distDir: string, count: number, sear
     const atEnd = rssOf(pid);
     client.close();
     console.log(`\nMemory: a long session of searches at ${count.toLocaleString('en')} customers (browser host + core worker, one process) — goal: < 300 MB`);
+    console.log(`Date: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
     console.log(`${'measure'.padEnd(60)}${'MB'.padStart(8)}   baseline (same run)`);
     console.log(`${`RSS after ${sent.toLocaleString('en')} searches (${seconds.toFixed(0)} s)`.padEnd(60)}${atEnd.rss.toFixed(0).padStart(8)}   ${atStart.rss.toFixed(0)} MB: the same process just after sign-in`);
     console.log(`${'RSS, highest sampled during the session'.padEnd(60)}${peakRss.toFixed(0).padStart(8)}`);

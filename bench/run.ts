@@ -14,6 +14,7 @@ import { benchSyncPull } from './sync';
 import { benchRealPath } from './real-path';
 import { benchOnlineDesk } from './online-desk';
 import { benchSearchSessionRss } from './rss';
+import { loadAverage } from './real-path';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const distDir = path.resolve(__dirname, '..');
   console.log(`Intake Desk benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`);
   console.log(`Command: npm run bench -- ${process.argv.slice(2).join(' ')}`);
+  console.log(`Started: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
   const customers = Number(argument('customers') ?? 1_000_000);
   const samples = Number(argument('samples') ?? 200);
   if (!Number.isInteger(customers) || customers < 1 || !Number.isInteger(samples) || samples < 1) throw new Error('--customers and --samples need positive whole numbers');
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
   // In a process of its own (the host's RSS is read from /proc), on the database the real path made.
   if (only === undefined || only === 'rss') await benchSearchSessionRss(distDir, customers, Number(argument('searches') ?? 20_000));
+  console.log(`Finished: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
 }
 
 main().then(
