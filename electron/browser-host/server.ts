@@ -12,7 +12,6 @@ import { MAX_REQUEST_BYTES, fail, requestIdOf, type RpcResponse } from '../../sh
 import { readOrCreateKeyFile } from '../core/db/key-file';
 import { createLogger } from '../core/logger';
 import { CoreStartError, CoreSupervisor } from '../core/supervisor';
-import { isRecoverable, recoveryHandler } from '../core/backup/recovery-handler';
 import { COOKIE_NAME, ClientRegistry, SECURITY_HEADERS, hostAllowed, originAllowed, readCookie } from './security';
 
 const log = createLogger('browser-host');
@@ -74,7 +73,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   // A database that cannot be opened gets the recovery screen, never a crash or an empty desk.
   let recovery: ((request: unknown) => Promise<RpcResponse>) | undefined;
-  const coreReady = supervisor.start().catch((error: unknown) => {
+  const coreReady = supervisor.start().catch(async (error: unknown) => {
+    // The recovery screen's handler (the whole contract, backups, restore) loads only when it is
+    // needed: loading it first held up every start by a few hundred ms (issue 12).
+    const { isRecoverable, recoveryHandler } = await import('../core/backup/recovery-handler');
     if (!(error instanceof CoreStartError) || !isRecoverable(error.code)) throw error;
     log.error('the database cannot be opened; serving the recovery screen', { code: error.code });
     recovery = recoveryHandler(options.dataDir, error.code, async (restoredKey) => {
