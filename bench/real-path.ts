@@ -133,7 +133,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   const dbBytes = fs.statSync(databasePath(dataDir)).size;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\nMachine: ${cpu}, ${os.cpus().length} cores (shared), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB, Node ${process.version}, ${process.platform}/${process.arch}`);
-  console.log(`Date: ${new Date().toISOString()}`);
+  console.log(`Date: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min) at the start`);
   console.log(`Data: ${stats.customers.toLocaleString('en')} customers, ${stats.intakes.toLocaleString('en')} intakes (${stats.pending.toLocaleString('en')} pending review), ${stats.reviewEvents.toLocaleString('en')} review events, ${stats.ops.toLocaleString('en')} ops, ${stats.audit.toLocaleString('en')} audit entries; ${(dbBytes / 1024 ** 2).toFixed(0)} MB encrypted`);
   console.log(`Path: WebSocket client → browser host → supervisor → core worker → SQLCipher; limit ${UI_LIMIT} (the UI's); ${samples} samples per figure unless n says otherwise`);
 
@@ -305,4 +305,13 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   other.close();
   await host.close();
   raw.close();
+  console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
+}
+
+/** The machine's load average: the figures' tails carry other processes' work, so each run says how loaded it was. */
+export function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|oplog|platform|start|server|sync|online|online-desk|backup]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|rss|oplog|platform|start|server|sync|online|online-desk|backup]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
@@ -14,6 +14,8 @@ import { benchSyncPull } from './sync';
 import { benchRealPath } from './real-path';
 import { benchOnlineDesk } from './online-desk';
 import { benchBackupDuringEntry } from './backup';
+import { benchSearchSessionRss } from './rss';
+import { loadAverage } from './real-path';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   const distDir = path.resolve(__dirname, '..');
   console.log(`Intake Desk benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`);
   console.log(`Command: npm run bench -- ${process.argv.slice(2).join(' ')}`);
+  console.log(`Started: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
   const customers = Number(argument('customers') ?? 1_000_000);
   const samples = Number(argument('samples') ?? 200);
   if (!Number.isInteger(customers) || customers < 1 || !Number.isInteger(samples) || samples < 1) throw new Error('--customers and --samples need positive whole numbers');
@@ -44,6 +47,9 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'online-desk') await benchOnlineDesk(Math.min(samples, 500));
   if (only === undefined || only === 'backup') await benchBackupDuringEntry(distDir, Number(argument('backup-customers') ?? 20_000), Math.min(samples, 500));
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
+  // In a process of its own (the host's RSS is read from /proc), on the database the real path made.
+  if (only === undefined || only === 'rss') await benchSearchSessionRss(distDir, customers, Number(argument('searches') ?? 20_000));
+  console.log(`Finished: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
 }
 
 main().then(

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Builds what is stale: the Node bundles (Electron main and preload, the core worker, the browser
 // host, CLI tools, benchmarks) with esbuild, and the renderer with Vite. `--force` rebuilds all.
-import { build as esbuild } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +61,12 @@ const pageCatalogSubset = {
   },
 };
 
+/** esbuild is loaded when something is built: `npm start` imports this file only to ask `isStale()`. */
+async function esbuild(options) {
+  const { build } = await import('esbuild');
+  return build(options);
+}
+
 export async function buildOnlinePage() {
   await esbuild({
     entryPoints: { page: 'server/page/main.ts' },
@@ -104,7 +109,17 @@ export async function build() {
     buildOnlinePage(),
   ]);
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+  // Always React's production build: the test runner calls build() with NODE_ENV=test, which made
+  // Vite emit the development JSX runtime (jsxDEV, several times slower per render), and every later
+  // `npm start` or `npm run bench` found that build up to date and used it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({ configFile: path.join(root, 'vite.config.ts'), mode: 'production', logLevel: quiet ? 'warn' : 'info' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   fs.writeFileSync(STAMP, new Date().toISOString());
 }
 

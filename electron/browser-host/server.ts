@@ -12,7 +12,6 @@ import { MAX_REQUEST_BYTES, fail, requestIdOf, type RpcResponse } from '../../sh
 import { readOrCreateKeyFile } from '../core/db/key-file';
 import { createLogger } from '../core/logger';
 import { CoreStartError, CoreSupervisor } from '../core/supervisor';
-import { isRecoverable, recoveryHandler } from '../core/backup/recovery-handler';
 import { COOKIE_NAME, ClientRegistry, SECURITY_HEADERS, hostAllowed, originAllowed, readCookie } from './security';
 
 const log = createLogger('browser-host');
@@ -32,11 +31,20 @@ export interface BrowserHostOptions {
   clockStartMs?: number;
   /** The clock that expires unused launch links (tests move it instead of waiting). */
   launchClock?: () => number;
+  /**
+   * Serve the renderer while the core is still opening the database (`npm start`): the page loads
+   * and parses meanwhile, and its first calls wait for the core. `startBrowserHost` then resolves
+   * once it listens, and `coreReady` says when the core is up (or why it cannot start). Without it,
+   * it resolves once the core is ready.
+   */
+  serveWhileCoreStarts?: boolean;
 }
 
 export interface BrowserHost {
   readonly origin: string;
   readonly supervisor: CoreSupervisor;
+  /** Resolves when the core is ready or the recovery screen is served; rejects when neither can be. */
+  readonly coreReady: Promise<void>;
   /** A fresh one-time launch URL (each can be opened once). */
   launchUrl(): string;
   close(): Promise<void>;
@@ -65,9 +73,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   // A database that cannot be opened gets the recovery screen, never a crash or an empty desk.
   let recovery: ((request: unknown) => Promise<RpcResponse>) | undefined;
-  try {
-    await supervisor.start();
-  } catch (error) {
+  const coreReady = supervisor.start().catch(async (error: unknown) => {
+    // The recovery screen's handler (the whole contract, backups, restore) loads only when it is
+    // needed: loading it first held up every start by a few hundred ms (issue 12).
+    const { isRecoverable, recoveryHandler } = await import('../core/backup/recovery-handler');
     if (!(error instanceof CoreStartError) || !isRecoverable(error.code)) throw error;
     log.error('the database cannot be opened; serving the recovery screen', { code: error.code });
     recovery = recoveryHandler(options.dataDir, error.code, async (restoredKey) => {
@@ -75,7 +84,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       recovery = undefined;
       broadcast(null, { type: 'event', event: 'core.restarted', payload: { reason: 'restored' } });
     });
-  }
+  });
+  /** What requests wait for before they are routed: the core up, or the recovery handler in place. */
+  const routable = coreReady.catch(() => undefined);
+  if (!options.serveWhileCoreStarts) await coreReady;
 
   const clients = new ClientRegistry(options.launchClock);
   const sockets = new Map<WebSocket, string>();
@@ -139,6 +151,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
   };
 
+  /** An answer the core serialised: `{"id":…,"result":…}` becomes `{"type":"response","id":…,"result":…}`, without parsing it. */
+  const answerSerialized = (ws: WebSocket, json: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    try {
+      ws.send(`{"type":"response",${json.slice(1)}`);
+    } catch (error) {
+      log.error('an answer could not be sent', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  };
+
   const acceptSocket = (ws: WebSocket, clientId: string): void => {
     sockets.set(ws, clientId);
     let refusedFrame = false;
@@ -156,8 +178,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       } catch {
         return answer(ws, { id: -1, result: fail('BAD_REQUEST', 'not JSON') });
       }
-      (recovery ? recovery(parsed) : supervisor.call(clientId, parsed)).then(
-        (reply) => answer(ws, reply),
+      routable.then((): Promise<RpcResponse | string> => (recovery ? recovery(parsed) : supervisor.callSerialized(clientId, parsed))).then(
+        (reply) => (typeof reply === 'string' ? answerSerialized(ws, reply) : answer(ws, reply)),
         () => answer(ws, { id: requestIdOf(parsed), result: fail('INTERNAL', 'internal error') }),
       );
     });
@@ -199,6 +221,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   return {
     origin,
     supervisor,
+    coreReady,
     launchUrl: () => `${origin}/launch?token=${clients.issueToken()}`,
     close: async () => {
       for (const ws of sockets.keys()) ws.terminate();

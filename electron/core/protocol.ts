@@ -1,5 +1,4 @@
 /** Messages between a shell and the core worker. Only the core's own supervisor speaks this. */
-import type { RpcResponse } from '../../shared/api/envelope';
 import type { RpcEvent } from '../../shared/api/events';
 
 export interface CoreWorkerData {
@@ -14,5 +13,9 @@ export type ToCore = { type: 'request'; clientId: string; key: number; request: 
 export type FromCore =
   | { type: 'ready'; deviceId: string }
   | { type: 'fatal'; code: string; message: string }
-  | { type: 'response'; key: number; response: RpcResponse }
+  /**
+   * An answer, serialised once in the worker (issue 12): a string crosses the thread without a
+   * structured clone, and the browser host sends it on as it is.
+   */
+  | { type: 'response'; key: number; json: string }
   | { type: 'event'; clientId: string | null; event: RpcEvent };

@@ -67,10 +67,10 @@ try {
     core
       .handle(message.clientId, message.request)
       .catch((): RpcResponse => ({ id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') }))
-      .then((response) => post({ type: 'response', key: message.key, response }))
+      .then((response) => post({ type: 'response', key: message.key, json: JSON.stringify(response) }))
       .catch(() => {
         log.error('an answer could not be sent to the shell', { key: message.key });
-        post({ type: 'response', key: message.key, response: { id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') } });
+        post({ type: 'response', key: message.key, json: JSON.stringify({ id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') }) });
       });
   });
   // Sync runs here, in the core worker, between short transactions: entry never waits for it.

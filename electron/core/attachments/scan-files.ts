@@ -3,7 +3,6 @@
  * 10 MB, with the camera's EXIF block removed (it can hold the place and time a photo was taken and
  * the phone that took it). A corrupt file is refused here, where it is dropped, not later.
  */
-import { PDFDocument } from 'pdf-lib';
 import { DomainError } from '../errors';
 
 export const SCAN_MAX_BYTES = 10 * 1024 * 1024;
@@ -93,6 +92,8 @@ export async function cleanScan(input: Uint8Array): Promise<CleanScan> {
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (type === 'image/jpeg') return { type, bytes: stripJpegMetadata(bytes), pages: 1 };
   if (type === 'image/png') return { type, bytes: stripPngMetadata(bytes), pages: 1 };
+  // pdf-lib loads when a PDF scan comes in, not when the core starts (issue 12).
+  const { PDFDocument } = await import('pdf-lib');
   let pages: number;
   try {
     const doc = await PDFDocument.load(bytes, { ignoreEncryption: false, throwOnInvalidObject: true, updateMetadata: false });

@@ -9,11 +9,10 @@
  * once per file (about 1.3 MB, however many sheets). Each field's box is returned as a region (points, origin top-left),
  * so the transcription screen can highlight the field being typed on the scan of our own form.
  */
-import fontkit from '@pdf-lib/fontkit';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import QRCode from 'qrcode';
+import type { PDFFont, PDFPage, RGB } from 'pdf-lib';
+import type QRCode from 'qrcode';
 import en from '../../../resources/paper-form/en.json';
 import zhCN from '../../../resources/paper-form/zh-CN.json';
 import { CONSENT_PURPOSES, CURRENT_NOTICE_VERSION } from '../../../shared/domain/intake/consent';
@@ -64,6 +63,16 @@ const BOX_H = 18;
 const CELL_W = 14;
 const LABEL_SIZE = 8;
 const SMALL_SIZE = 7;
+/**
+ * pdf-lib, fontkit and qrcode are half of the core worker's bundle: they load when a form is made,
+ * not when the core starts (issue 12, docs/decisions/0023-one-frame-keystrokes-and-a-small-first-bundle.md).
+ */
+async function pdfLibraries() {
+  const [pdfLib, fontkit, qrcode] = await Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit'), import('qrcode')]);
+  return { PDFDocument: pdfLib.PDFDocument, fontkit: fontkit.default, QRCode: qrcode.default };
+}
+/** pdf-lib's `rgb`, without loading pdf-lib for it. */
+const rgb = (red: number, green: number, blue: number): RGB => ({ type: 'RGB' as RGB['type'], red, green, blue });
 const INK = rgb(0.1, 0.1, 0.1);
 const LINE = rgb(0.35, 0.35, 0.35);
 
@@ -251,8 +260,8 @@ function drawSpec(sheet: Sheet, t: Catalog, spec: Spec, x: number, width: number
   return { field: spec.field, x: bx, y: top, width: right - bx, height: cy + 12 - top };
 }
 
-function drawQr(sheet: Sheet, payload: string, x: number, top: number, size: number): void {
-  const qr = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+function drawQr(qrcode: typeof QRCode, sheet: Sheet, payload: string, x: number, top: number, size: number): void {
+  const qr = qrcode.create(payload, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const quiet = 2;
   const module = size / (n + 2 * quiet);
@@ -265,7 +274,7 @@ function drawQr(sheet: Sheet, payload: string, x: number, top: number, size: num
 }
 
 /** Lays out one sheet; returns the field regions (identical on every sheet). */
-function drawSheet(sheet: Sheet, options: FormPdfOptions, t: Catalog, serial: number): FieldRegion[] {
+function drawSheet(qrcode: typeof QRCode, sheet: Sheet, options: FormPdfOptions, t: Catalog, serial: number): FieldRegion[] {
   const p = t;
   const qrSize = 64;
   // Header: organisation and site, title; serial and QR code top right.
@@ -273,7 +282,7 @@ function drawSheet(sheet: Sheet, options: FormPdfOptions, t: Catalog, serial: nu
   sheet.text(p.title, MARGIN, sheet.y + 16, 16);
   sheet.text(`${p.instructions}`, MARGIN, sheet.y + 38, SMALL_SIZE);
   const serialText = `${p.serial} ${paperFormNumber(options.batch, serial)}`;
-  drawQr(sheet, encodeFormQr({ site: options.siteName, batch: options.batch, serial }), PAGE_W - MARGIN - qrSize, sheet.y - 6, qrSize);
+  drawQr(qrcode, sheet, encodeFormQr({ site: options.siteName, batch: options.batch, serial }), PAGE_W - MARGIN - qrSize, sheet.y - 6, qrSize);
   sheet.text(serialText, PAGE_W - MARGIN - qrSize - 8 - sheet.font.widthOfTextAtSize(serialText, 11), sheet.y + 4, 11);
   sheet.y += qrSize - 4;
 
@@ -358,6 +367,7 @@ export async function generateFormPdf(options: FormPdfOptions): Promise<FormPdf>
   formatSerial(options.firstSerial);
   formatSerial(options.firstSerial + options.count - 1);
   const t = CATALOGS[options.language ?? 'zh-CN'];
+  const { PDFDocument, fontkit, QRCode: qrcode } = await pdfLibraries();
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   doc.setTitle(`${t.title} ${paperFormNumber(options.batch, options.firstSerial)}–${formatSerial(options.firstSerial + options.count - 1)}`);
@@ -375,7 +385,7 @@ export async function generateFormPdf(options: FormPdfOptions): Promise<FormPdf>
   let regions: FieldRegion[] = [];
   for (let i = 0; i < options.count; i += 1) {
     const page = doc.addPage([PAGE_W, PAGE_H]);
-    regions = drawSheet(new Sheet(page, font), options, t, options.firstSerial + i);
+    regions = drawSheet(qrcode, new Sheet(page, font), options, t, options.firstSerial + i);
   }
   const bytes = await doc.save();
   return { bytes, pages: options.count, pageSize: { width: PAGE_W, height: PAGE_H }, regions };

@@ -1,16 +1,36 @@
-/** Chooses the screen from the desk's state: setup, sign-in, locked, or the signed-in frame. */
-import { useEffect } from 'react';
+/**
+ * Chooses the screen from the desk's state: setup, sign-in, locked, or the signed-in frame.
+ *
+ * Only what the sign-in and lock screens need is in the first bundle (issue 12: `npm start` →
+ * sign-in painted < 1.5 s). The signed-in frame with every feature, first-run setup, the
+ * first-password screen and the recovery screen are separate chunks, loaded by dynamic import;
+ * the signed-in frame is fetched as soon as the sign-in screen has painted, so it is there by the
+ * time someone has typed a password (docs/decisions/0023-one-frame-keystrokes-and-a-small-first-bundle.md).
+ */
+import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FirstPasswordScreen } from '../features/auth/FirstPasswordScreen';
 import { LockScreen } from '../features/auth/LockScreen';
 import { LoginForm } from '../features/auth/LoginForm';
-import { SetupScreen } from '../features/setup/SetupScreen';
-import { RecoveryScreen } from '../features/backup/RecoveryScreen';
 import { toggleLanguage } from '../i18n';
 import { api, whenSessionLost } from '../lib/api';
 import { bridge } from '../lib/transport';
-import { Shell } from './Shell';
 import { useDesk } from './store';
+
+const loadShell = () => import('./Shell');
+const Shell = lazy(() => loadShell().then((module) => ({ default: module.Shell })));
+const SetupScreen = lazy(() => import('../features/setup/SetupScreen').then((module) => ({ default: module.SetupScreen })));
+const RecoveryScreen = lazy(() => import('../features/backup/RecoveryScreen').then((module) => ({ default: module.RecoveryScreen })));
+const FirstPasswordScreen = lazy(() => import('../features/auth/FirstPasswordScreen').then((module) => ({ default: module.FirstPasswordScreen })));
+
+let prefetched = false;
+/** Fetch the signed-in frame's chunk once the first screen is on screen (after two frames, when the browser is idle). */
+function prefetchShell(): void {
+  if (prefetched) return;
+  prefetched = true;
+  const idle = (window as Window & { requestIdleCallback?: (callback: () => void, options?: { timeout: number }) => number }).requestIdleCallback;
+  const fetchIt = (): void => void loadShell().catch(() => undefined);
+  requestAnimationFrame(() => requestAnimationFrame(() => (idle ? idle(fetchIt, { timeout: 500 }) : setTimeout(fetchIt, 0))));
+}
 
 export function App() {
   const { t } = useTranslation();
@@ -51,6 +71,11 @@ export function App() {
       unsubscribers.forEach((unsubscribe) => unsubscribe());
     };
   }, []);
+
+  const firstScreenShown = Boolean(info && session) || Boolean(loadError);
+  useEffect(() => {
+    if (firstScreenShown) prefetchShell();
+  }, [firstScreenShown]);
 
   useEffect(() => {
     // F2 switches the language on every screen, also before sign-in and on the first-password screen.
@@ -96,7 +121,7 @@ export function App() {
   return (
     <>
       {banner}
-      {screen}
+      <Suspense fallback={<main className="centered"><p>{t('app.loading')}</p></main>}>{screen}</Suspense>
     </>
   );
 }

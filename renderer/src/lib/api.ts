@@ -1,6 +1,18 @@
 /** Typed calls into the core, driven by the shared contract. Errors come back as values, never thrown. */
-import { EVENTS, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type RpcResult } from '../../../shared/api';
+import type { MethodInput, MethodName, MethodOutput, RpcResult } from '../../../shared/api';
+import type { EVENTS, EventName, EventPayload } from '../../../shared/api/events';
 import { bridge } from './transport';
+
+/**
+ * The event schemas (and zod with them) load after the first screen: this module is in the first
+ * bundle (the sign-in screen, issue 12). An event that arrives before they have loaded is parsed
+ * when they have, in the order it came.
+ */
+let schemas: typeof EVENTS | undefined;
+const schemasLoaded = import('../../../shared/api/events').then((module) => {
+  schemas = module.EVENTS;
+  return module.EVENTS;
+});
 
 let onSessionLost: () => void = () => undefined;
 
@@ -18,8 +30,12 @@ export const api = {
   },
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
     return bridge.on(event, (payload) => {
-      const parsed = EVENTS[event].safeParse(payload);
-      if (parsed.success) listener(parsed.data as EventPayload<E>);
+      const deliver = (events: typeof EVENTS): void => {
+        const parsed = events[event].safeParse(payload);
+        if (parsed.success) listener(parsed.data as EventPayload<E>);
+      };
+      if (schemas) deliver(schemas);
+      else void schemasLoaded.then(deliver);
     });
   },
   shell: bridge.shell,

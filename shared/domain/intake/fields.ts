@@ -143,6 +143,12 @@ export const FIELD_PRESETS: Record<'ski_lodge' | 'scenic_area', FieldConfig> = {
   },
 };
 
+let emptyOnce: IntakeFields | undefined;
+/**
+ * An empty intake (every default). Parsed once and copied after: the walk-in form asks for it on
+ * every keystroke, and a parse costs more than the rest of that keystroke's validation (issue 12).
+ */
 export function emptyIntakeFields(): IntakeFields {
-  return intakeFieldsSchema.parse({});
+  emptyOnce ??= intakeFieldsSchema.parse({});
+  return { ...emptyOnce };
 }

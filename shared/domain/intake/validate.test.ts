@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConsent, validateConsent } from './consent';
 import { FIELD_PRESETS, emptyIntakeFields, type IntakeFields } from './fields';
-import { validateIntake } from './validate';
+import { revalidateChanged, validateIntake } from './validate';
 
 const TODAY = new Date(2026, 10, 22);
 const ski = FIELD_PRESETS.ski_lodge;
@@ -94,5 +94,46 @@ describe('visitors from outside the mainland (issue 11)', () => {
     expect(validateIntake(visitor({ nationality: 'ZZ' }), ski, TODAY).errors).toMatchObject({ nationality: { code: 'region_unknown' } });
     // A mainland customer's short number keeps its precise mainland message.
     expect(validateIntake(complete({ mobile: '1381234567' }), ski, TODAY).errors).toEqual({ mobile: { code: 'mobile_length' } });
+  });
+});
+
+describe('revalidateChanged (a keystroke checks the field it changed)', () => {
+  const scenic = FIELD_PRESETS.scenic_area;
+  const withLandline = { ...ski, landline: 'required' as const, heightCm: 'required' as const, remarks: 'required' as const };
+  // Each step is one edit as typed; after every step the incremental result must be the whole form's.
+  const steps: Array<Partial<IntakeFields>> = [
+    { name: '李' }, { name: '李雪' }, { name: '' }, { name: '   ' }, { name: '李雪1' }, { name: 'x'.repeat(60) }, { name: '李雪' },
+    { landline: '0431' }, { landline: '0431-88881234' }, { landline: '' },
+    { heightCm: '17' }, { heightCm: '170' }, { heightCm: '170.5' }, { weightKg: '9' }, { weightKg: '60' }, { bootMondo: '26.3' }, { bootMondo: '26.5' }, { bootMondo: '' },
+    { remarks: '需要儿童滑雪板' }, { remarks: 'r'.repeat(501) }, { remarks: '' },
+    // Fields others depend on: the whole form runs (the ID fills the birth date; a phone's nationality).
+    { idNumber: '11010520200101001' }, { idNumber: '110105202001010015' }, { name: '王小' }, { mobile: '1381234' }, { mobile: '13812345678' }, { nationality: 'US' }, { name: 'John Smith' },
+  ];
+  for (const [configName, config] of [['ski lodge', ski], ['scenic area', scenic], ['landline, height and remarks required', withLandline]] as const) {
+    it(`gives the whole form's result after every edit (${configName})`, () => {
+      let fields = complete();
+      let result = validateIntake(fields, config, TODAY);
+      let incrementalRuns = 0;
+      for (const step of steps) {
+        const next = { ...fields, ...step };
+        const incremental = revalidateChanged(result, fields, next, config, TODAY);
+        const whole = validateIntake(next, config, TODAY);
+        expect(incremental).toEqual(whole);
+        if (incremental.derived === result.derived) incrementalRuns += 1;
+        fields = next;
+        result = incremental;
+      }
+      // Most of these edits touched one self-contained field: those did not run the whole form.
+      expect(incrementalRuns).toBeGreaterThanOrEqual(20);
+    });
+  }
+
+  it('keeps the previous result when nothing changed, and runs the whole form for a field others depend on', () => {
+    const fields = complete();
+    const result = validateIntake(fields, ski, TODAY);
+    expect(revalidateChanged(result, fields, { ...fields }, ski, TODAY)).toBe(result);
+    const minor = revalidateChanged(result, fields, { ...fields, idNumber: '110105202001010015' }, ski, TODAY);
+    expect(minor.derived.minor).toBe(true);
+    expect(minor.errors.guardianName).toEqual({ code: 'guardian_required' });
   });
 });

@@ -61,18 +61,92 @@ function readPhone(input: string, nationality: string): { ok: true; value: strin
   return { ok: true, value: phone.country === MAINLAND ? phone.national : phone.e164 };
 }
 
+/**
+ * Fields whose rules read nothing but their own value and the site's field configuration: no other
+ * field's issue, normalised value, warning or derived value depends on them. A keystroke in one of
+ * them is checked by that field's rule alone (`revalidateChanged`); any other change, a blur and
+ * submit run the whole form (issue 12: a keystroke stays in one frame).
+ */
+export const SELF_CONTAINED_FIELDS: ReadonlySet<FieldName> = new Set<FieldName>(['name', 'landline', 'heightCm', 'weightKg', 'bootMondo', 'remarks']);
+
+/**
+ * A self-contained field's own rule, without the "required by the site" check (that runs in the
+ * configuration pass below, in its place in the order of issues): its issue and the value to store.
+ * The one definition both the whole form and a single field go through.
+ */
+function selfContainedRule(field: FieldName, input: IntakeFields, config: FieldConfig): { issue?: FieldIssue; value: string } {
+  switch (field) {
+    case 'name': {
+      const value = normalizeName(input.name);
+      if (value === '') return { issue: { code: 'required' }, value };
+      if (value.length > TEXT_LIMITS.name) return { issue: { code: 'too_long' }, value };
+      const issue = nameIssue(value);
+      return issue ? { issue: { code: issue }, value } : { value };
+    }
+    case 'landline': {
+      if (config.landline === 'hidden' || input.landline.trim() === '') return { value: input.landline };
+      const landline = normalizeLandline(input.landline);
+      return landline.ok ? { value: landline.normalized } : { issue: { code: 'landline_format' }, value: input.landline };
+    }
+    case 'heightCm':
+    case 'weightKg':
+    case 'bootMondo': {
+      const range = RANGES[field];
+      const raw = input[field].trim();
+      if (raw === '' || config[field] === 'hidden') return { value: input[field] };
+      const value = Number(raw);
+      const step = field === 'bootMondo' ? 0.5 : 1;
+      if (!Number.isFinite(value) || value < range.min || value > range.max || Math.round(value / step) * step !== value) {
+        return { issue: { code: field === 'bootMondo' ? 'boot_range' : 'number_range', params: range }, value: input[field] };
+      }
+      return { value: input[field] };
+    }
+    case 'remarks':
+      return input.remarks.length > TEXT_LIMITS.remarks ? { issue: { code: 'too_long' }, value: input.remarks } : { value: input.remarks };
+    default:
+      throw new Error(`${field} is not a self-contained field`);
+  }
+}
+
+/** The configuration pass for one field: required by the site and left blank. */
+function requiredBySite(field: FieldName, input: IntakeFields, config: FieldConfig): FieldIssue | undefined {
+  const rule = (config as Partial<Record<FieldName, string>>)[field];
+  return rule === 'required' && typeof input[field] !== 'boolean' && isBlank(input[field]) ? { code: 'required' } : undefined;
+}
+
+/**
+ * Validation after an edit, from the previous result: when every field that changed is
+ * self-contained, only those fields' rules run and everything else is kept; otherwise the whole
+ * form is validated. Gives the same issues, warnings, derived and normalised values as
+ * `validateIntake(input, config, today)` (tests/unit: validate.test.ts).
+ */
+export function revalidateChanged(previous: IntakeValidation, before: IntakeFields, input: IntakeFields, config: FieldConfig, today: Date = new Date()): IntakeValidation {
+  const changed = (Object.keys(input) as FieldName[]).filter((field) => input[field] !== before[field]);
+  if (changed.length === 0) return previous;
+  if (!changed.every((field) => SELF_CONTAINED_FIELDS.has(field))) return validateIntake(input, config, today);
+  const found = new Map(changed.map((field) => [field, selfContainedRule(field, input, config)]));
+  const errors: IntakeValidation['errors'] = Object.fromEntries(Object.entries(previous.errors).filter(([field]) => !found.has(field as FieldName)));
+  const normalized = { ...previous.normalized };
+  for (const [field, { issue, value }] of found) {
+    const problem = issue ?? requiredBySite(field, input, config);
+    if (problem) errors[field] = problem;
+    (normalized as Record<FieldName, string | boolean>)[field] = value;
+  }
+  return { errors, warnings: previous.warnings, derived: previous.derived, normalized };
+}
+
 export function validateIntake(input: IntakeFields, config: FieldConfig, today: Date = new Date()): IntakeValidation {
   const errors: IntakeValidation['errors'] = {};
   const warnings: IntakeValidation['warnings'] = {};
-  const normalized: IntakeFields = { ...input, name: normalizeName(input.name) };
+  const normalized: IntakeFields = { ...input };
   const derived: IntakeValidation['derived'] = { birthDate: null, gender: null, age: null, minor: false };
+  const own = (field: FieldName): void => {
+    const { issue, value } = selfContainedRule(field, input, config);
+    (normalized as Record<FieldName, string | boolean>)[field] = value;
+    if (issue) errors[field] = issue;
+  };
 
-  if (normalized.name === '') errors.name = { code: 'required' };
-  else if (normalized.name.length > TEXT_LIMITS.name) errors.name = { code: 'too_long' };
-  else {
-    const issue = nameIssue(normalized.name);
-    if (issue) errors.name = { code: issue };
-  }
+  own('name');
 
   if (!isRegionCode(input.nationality)) errors.nationality = { code: 'region_unknown' };
   if (!isRegionCode(input.addressCountry)) errors.addressCountry = { code: 'region_unknown' };
@@ -124,11 +198,7 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
     else errors.guardianMobile = { code: guardianMobile.code === 'empty' ? 'guardian_required' : guardianMobile.code };
   }
 
-  if (config.landline !== 'hidden' && input.landline.trim() !== '') {
-    const landline = normalizeLandline(input.landline);
-    if (landline.ok) normalized.landline = landline.normalized;
-    else errors.landline = { code: 'landline_format' };
-  }
+  own('landline');
 
   if (input.emergencyMobile.trim() !== '') {
     const emergency = readPhone(input.emergencyMobile, input.nationality);
@@ -138,15 +208,7 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
     } else errors.emergencyMobile = { code: emergency.code };
   }
 
-  for (const [field, range] of Object.entries(RANGES) as Array<[keyof typeof RANGES, { min: number; max: number }]>) {
-    const raw = input[field].trim();
-    if (raw === '' || config[field] === 'hidden') continue;
-    const value = Number(raw);
-    const step = field === 'bootMondo' ? 0.5 : 1;
-    if (!Number.isFinite(value) || value < range.min || value > range.max || Math.round(value / step) * step !== value) {
-      errors[field] = { code: field === 'bootMondo' ? 'boot_range' : 'number_range', params: range };
-    }
-  }
+  for (const field of Object.keys(RANGES) as Array<keyof typeof RANGES>) own(field);
 
   // Required-by-configuration fields; the address province stands for the whole region picker,
   // the emergency contact name for name + mobile.
@@ -174,7 +236,7 @@ export function validateIntake(input: IntakeFields, config: FieldConfig, today: 
     if (isBlank(input[field])) errors[field] = { code: 'required' };
   }
   if (config.emergencyName === 'required' && !errors.emergencyName && isBlank(input.emergencyMobile)) errors.emergencyMobile = { code: 'required' };
-  if (normalized.remarks.length > TEXT_LIMITS.remarks) errors.remarks = { code: 'too_long' };
+  own('remarks');
 
   return { errors, warnings, derived, normalized };
 }

@@ -1,5 +1,5 @@
 /** Notice and consent (PIPL Art. 14–17, 29, 31), recorded with the intake. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONSENT_METHODS, CONSENT_PURPOSES, type Consent } from '../../../../shared/domain/intake/consent';
 import { INPUT_LIMITS } from '../../../../shared/domain/limits';
@@ -18,7 +18,8 @@ interface Props {
   paperFormNo?: string | undefined;
 }
 
-export function ConsentSection({ consent, minor, issues, serverErrors, showIssues, onChange, paperFormNo }: Props) {
+/** Memoised: a keystroke in another field does not render it (issue 12). */
+export const ConsentSection = memo(function ConsentSection({ consent, minor, issues, serverErrors, showIssues, onChange, paperFormNo }: Props) {
   const { t, i18n } = useTranslation();
   const [showNotice, setShowNotice] = useState(false);
   const issue = (field: keyof Consent): string | undefined => {
@@ -63,4 +64,4 @@ export function ConsentSection({ consent, minor, issues, serverErrors, showIssue
       {paperFormNo === undefined && consent.method === 'paper' && <TextField label={t('intake.consent.paperFormNo')} value={consent.paperFormNo} maxLength={INPUT_LIMITS.paperFormNo} error={issue('paperFormNo')} onChange={(event) => onChange({ paperFormNo: event.target.value })} />}
     </fieldset>
   );
-}
+});

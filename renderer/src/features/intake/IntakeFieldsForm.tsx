@@ -138,7 +138,9 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       </div>
     );
   };
-  const label = (field: FieldName): string => t(`intake.field.${field}`);
+  // Labels once per language: a keystroke renders this form, and looking up ~30 labels each time was a good part of a frame.
+  const labels = useMemo(() => new Map((Object.keys(emptyIntakeFields()) as FieldName[]).map((field) => [field, t(`intake.field.${field}`)])), [t]);
+  const label = (field: FieldName): string => labels.get(field) ?? t(`intake.field.${field}`);
   const message = (field: FieldName): string | undefined => {
     const issue = issueFor(field);
     return issue ? t(`fieldError.${issue.code}`, { ...issue.params, defaultValue: t('fieldError.invalid') }) : undefined;

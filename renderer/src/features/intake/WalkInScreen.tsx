@@ -4,13 +4,13 @@
  * guardian is asked for under 14; known customers are offered before a duplicate is made; every
  * change is saved to the encrypted draft at once.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 import { validateConsent, type Consent } from '../../../../shared/domain/intake/consent';
 import { FIELD_PRESETS, emptyIntakeFields, type FieldConfig, type FieldName, type IntakeFields } from '../../../../shared/domain/intake/fields';
-import { validateIntake, type FieldIssue } from '../../../../shared/domain/intake/validate';
+import { revalidateChanged, validateIntake, type FieldIssue, type IntakeValidation } from '../../../../shared/domain/intake/validate';
 import { applyBlankOnForm, blankMarkRefusal } from '../../../../shared/domain/paper/blank-on-form';
 import { normalizeDocumentInput, parseIdentityNumber } from '../../../../shared/domain/identity';
 import type { MaskedField } from '../../../../shared/domain/masking';
@@ -25,7 +25,7 @@ import { MatchesPanel } from './MatchesPanel';
 import { SelfReview } from './SelfReview';
 import { MyEntries } from './MyEntries';
 import { CustomerConfirmation } from './CustomerConfirmation';
-import { useDraft } from './useDraft';
+import { useDraft, useSaveState, type SaveStateStore } from './useDraft';
 import { placeFromCounty, splitAddress } from './address';
 import { wedgeReader, type CardRead, type TypedInto } from './card-reader';
 import { LoadedSubmissionBanner, ReceiptLoader, loadedFor, rememberLoaded, type LoadedSubmission } from '../online/ReceiptLoader';
@@ -51,6 +51,41 @@ function useNow(intervalMs: number): number {
 }
 
 /**
+ * The waiting timer: the one part of the screen that changes every second, so only it renders then
+ * (the form does not re-render once a second under the person typing).
+ */
+function WaitTimer({ started, startedAt, targetMinutes }: { started: boolean; startedAt: number; targetMinutes: number }) {
+  const { t } = useTranslation();
+  const now = useNow(1000);
+  const waited = started ? now - startedAt : 0;
+  const over = waited > targetMinutes * 60_000;
+  return (
+    <span className={over ? 'timer timer--over' : 'timer'} data-testid="walkin-timer" role="timer">
+      {started ? t('intake.waiting', { time: formatDuration(waited) }) : t('intake.notStarted')} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
+    </span>
+  );
+}
+
+/** The loaded submission's banner counts down its deadline: it ticks on its own. */
+function TickingSubmissionBanner(props: Omit<Parameters<typeof LoadedSubmissionBanner>[0], 'now'>) {
+  const now = useNow(1000);
+  return <LoadedSubmissionBanner {...props} now={now} />;
+}
+
+/** "Saving… / saved at …": renders alone when a save starts or ends. */
+function SaveStatus({ store }: { store: SaveStateStore }) {
+  const { t, i18n } = useTranslation();
+  const saveState = useSaveState(store);
+  const saveText =
+    saveState.kind === 'saving' ? t('intake.saving') : saveState.kind === 'saved' ? t('intake.saved', { time: new Date(saveState.at).toLocaleTimeString(i18n.language) }) : saveState.kind === 'failed' ? t('intake.saveFailed', { message: errorMessage(t, saveState.error) }) : '';
+  return (
+    <span className={saveState.kind === 'failed' ? 'form-error' : 'muted'} data-testid="draft-save-state" aria-live="polite">
+      {saveText}
+    </span>
+  );
+}
+
+/**
  * The same entry form transcribing a paper form (issue 13 item 4): the sheet's own draft, consent
  * given on that numbered form, no customer at the counter; `onField` follows the cursor so the
  * scan beside it can highlight the field's box; `onDone` gets the outcome of the submit.
@@ -66,7 +101,7 @@ export interface PaperEntry {
 
 export function WalkInScreen({ certified, paper }: { certified: boolean; paper?: PaperEntry }) {
   const { t, i18n } = useTranslation();
-  const { draft, masks, restored, loadError, saveState, update, arrived, startNew } = useDraft(paper ? { batchId: paper.batchId, serial: paper.serial } : undefined);
+  const { draft, masks, restored, loadError, saveStore, update, arrived, startNew } = useDraft(paper ? { batchId: paper.batchId, serial: paper.serial } : undefined);
   /** The entry whose customer has arrived (first detail typed, or F7): its timer runs from then. */
   const [arrivedFor, setArrivedFor] = useState<string | null>(null);
   const [config, setConfig] = useState<FieldConfig>(FIELD_PRESETS.ski_lodge);
@@ -114,7 +149,6 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
   /** A customer's online submission loaded by its receipt code (issue 15), and whether the ID shown was checked against it. */
   const [online, setOnline] = useState<LoadedSubmission | null>(null);
   const [idChecked, setIdChecked] = useState(false);
-  const now = useNow(1000);
   /** Fields this entry took from an ID card read (issue 11 item 14), until someone edits them. */
   const [fromCard, setFromCard] = useState<{ draftId: string; fields: ReadonlySet<FieldName> } | null>(null);
   const onCardRead = useRef<(read: CardRead, typedInto: TypedInto[]) => void>(() => undefined);
@@ -144,9 +178,19 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     [draft, record],
   );
   const known = Boolean(draft?.customerId);
+  /**
+   * A keystroke validates the field it changed (and, for a field others depend on — the ID number,
+   * its type, a phone, the nationality, the address — the whole form); a blur and the self-review
+   * validate the whole form (issue 12). `lastValidation` holds the previous whole result.
+   */
+  const lastValidation = useRef<{ fields: IntakeFields; config: FieldConfig; result: IntakeValidation; blurs: number } | null>(null);
+  const [blurs, setBlurs] = useState(0);
   const validation = useMemo(() => {
     if (!draft) return null;
-    const result = validateIntake(draft.fields, config, new Date());
+    const previous = lastValidation.current;
+    const incremental = previous !== null && previous.config === config && previous.blurs === blurs && !reviewing;
+    const result = incremental ? revalidateChanged(previous.result, previous.fields, draft.fields, config, new Date()) : validateIntake(draft.fields, config, new Date());
+    lastValidation.current = { fields: draft.fields, config, result, blurs };
     // A known customer: an empty field is "not asked" and keeps the stored value (the core checks the merged record).
     const keep = (field: string, code: string | undefined): boolean => !stillMasked.has(field) && !confirmedMasked.has(field) && !(draft.customerId && code === 'required');
     const filter = <T extends { code: string } | undefined,>(issues: Partial<Record<FieldName, T>>) => Object.fromEntries(Object.entries(issues).filter(([field, issue]) => keep(field, (issue as { code: string } | undefined)?.code))) as Partial<Record<FieldName, T>>;
@@ -157,12 +201,28 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     );
     const marked = draft.paper ? applyBlankOnForm(errors, draft.fields, draft.blankOnForm ?? [], draft.consent).errors : errors;
     return { ...result, errors: marked as typeof errors, markable, warnings: Object.fromEntries(Object.entries(result.warnings).filter(([field]) => !stillMasked.has(field))) as typeof result.warnings };
-  }, [draft, config, stillMasked, confirmedMasked]);
+  }, [draft, config, stillMasked, confirmedMasked, blurs, reviewing]);
   // A known customer's stored ID number needs this visit's separate consent too (the core checks the merged record).
   const storedId = Boolean(draft?.customerId && record && typeof record.fields['idNumber'] === 'string' && record.fields['idNumber'] !== '' && !draft.cleared.includes('idNumber'));
-  const consentIssues = useMemo(
-    () => (draft && validation ? validateConsent(draft.consent, { minor: validation.derived.minor, hasIdNumber: draft.fields.idNumber.trim() !== '' || storedId }) : {}),
-    [draft, validation, storedId],
+  // Keyed on what consent depends on, so the consent section does not render on every keystroke.
+  const consent = draft?.consent;
+  const minor = validation?.derived.minor ?? false;
+  const hasIdNumber = (draft?.fields.idNumber.trim() ?? '') !== '' || storedId;
+  const consentIssues = useMemo(() => (consent ? validateConsent(consent, { minor, hasIdNumber }) : {}), [consent, minor, hasIdNumber]);
+  const touch = useCallback((field: string): void => setTouched((current) => (current.has(field) ? current : new Set(current).add(field))), []);
+  const onFieldBlur = useCallback(
+    (field: string): void => {
+      touch(field);
+      setBlurs((count) => count + 1);
+    },
+    [touch],
+  );
+  const onConsentChange = useCallback(
+    (change: Partial<Consent>): void => {
+      touch('consent');
+      update({ consent: change });
+    },
+    [touch, update],
   );
 
   // A restored entry linked to a customer (after a lock, a restart): fetch what it is linked to, so the screen says so.
@@ -305,7 +365,6 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     if (!touched.has(field) && !reviewing) return undefined;
     return validation.errors[field as FieldName];
   };
-  const touch = (field: string): void => setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
 
   /** Focus the next editable control after `from` in document order (from itself may be read-only now). */
   const moveFocus = (from: Element): void => {
@@ -502,23 +561,13 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     );
   }
 
-  const waited = started ? now - draft.startedAt : 0;
-  const over = waited > targetMinutes * 60_000;
-  const saveText =
-    saveState.kind === 'saving' ? t('intake.saving') : saveState.kind === 'saved' ? t('intake.saved', { time: new Date(saveState.at).toLocaleTimeString(i18n.language) }) : saveState.kind === 'failed' ? t('intake.saveFailed', { message: errorMessage(t, saveState.error) }) : '';
 
   return (
     <section aria-labelledby="walkin-title" className="walkin">
       <header className="walkin__header">
         <h1 id="walkin-title">{paper ? t('paper.transcribe.title', { formNo: paper.formNo }) : t('intake.title')}</h1>
-        {!paper && (
-          <span className={over ? 'timer timer--over' : 'timer'} data-testid="walkin-timer" role="timer">
-            {started ? t('intake.waiting', { time: formatDuration(waited) }) : t('intake.notStarted')} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
-          </span>
-        )}
-        <span className={saveState.kind === 'failed' ? 'form-error' : 'muted'} data-testid="draft-save-state" aria-live="polite">
-          {saveText}
-        </span>
+        {!paper && <WaitTimer started={started} startedAt={draft.startedAt} targetMinutes={targetMinutes} />}
+        <SaveStatus store={saveStore} />
       </header>
       {draft.source === 'correction' && <p className="banner banner--warning" role="status" data-testid="correction-banner">{t('intake.correcting')}</p>}
       {paper && (
@@ -571,10 +620,9 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
           paper?.onField((event.target as HTMLElement).getAttribute('name'));
         }} onSubmit={(event) => { event.preventDefault(); setReviewing(true); }} aria-labelledby="walkin-title">
         {online && (
-          <LoadedSubmissionBanner
+          <TickingSubmissionBanner
             loaded={online}
             idChecked={idChecked}
-            now={now}
             error={serverErrors['idChecked'] ? t(`fieldError.${serverErrors['idChecked']}`) : undefined}
             onIdChecked={(checked) => {
               setIdChecked(checked);
@@ -588,7 +636,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
           validation={validation}
           issueFor={issueFor}
           onInput={onFieldInput}
-          onBlur={touch}
+          onBlur={onFieldBlur}
           masked={{ fields: stillMasked, onReveal: (field) => void revealMasked(field) }}
           cleared={draft.cleared}
           onToggleClear={known ? toggleClear : undefined}
@@ -602,7 +650,7 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
           fromCard={cardFields}
           blankOnForm={paper ? { marks: draft.blankOnForm ?? [], markable: validation.markable, onToggle: toggleBlank } : undefined}
         />
-        <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={(change) => { touch('consent'); update({ consent: change }); }} paperFormNo={paper?.formNo} />
+        <ConsentSection consent={draft.consent} minor={validation.derived.minor} issues={consentIssues} serverErrors={serverErrors} showIssues={reviewing || touched.has('consent')} onChange={onConsentChange} paperFormNo={paper?.formNo} />
         <FormError message={submitError} />
         {!reviewing && (
           <div className="actions walkin__actions">

@@ -4,7 +4,7 @@
  * one is, the newest state waits (replacing any older one) and goes next, so the last value is
  * always the one written.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { Draft } from '../../../../shared/api/intake-contract';
 import type { Consent } from '../../../../shared/domain/intake/consent';
 import type { FieldName, IntakeFields } from '../../../../shared/domain/intake/fields';
@@ -20,6 +20,37 @@ type Loaded = { draft: Draft; restored: boolean } | { error: RpcError };
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'failed'; error: RpcError };
 
+/**
+ * The save state lives outside React state: only the line that shows it (`useSaveState`) renders
+ * when a save starts or ends, not the whole form (issue 12: a keystroke stays in one frame).
+ */
+export interface SaveStateStore {
+  get: () => SaveState;
+  subscribe: (listener: () => void) => () => void;
+}
+
+function saveStateStore(): SaveStateStore & { set: (next: SaveState | ((current: SaveState) => SaveState)) => void } {
+  let state: SaveState = { kind: 'idle' };
+  const listeners = new Set<() => void>();
+  return {
+    get: () => state,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set: (next) => {
+      const value = typeof next === 'function' ? next(state) : next;
+      if (value === state) return;
+      state = value;
+      for (const listener of listeners) listener();
+    },
+  };
+}
+
+export function useSaveState(store: SaveStateStore): SaveState {
+  return useSyncExternalStore(store.subscribe, store.get);
+}
+
 /** A paper form being transcribed (issue 13): its own draft, opened or resumed for that sheet. */
 export interface PaperSheet {
   batchId: string;
@@ -30,7 +61,8 @@ export function useDraft(paper?: PaperSheet) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [restored, setRestored] = useState(false);
   const [loadError, setLoadError] = useState<RpcError | null>(null);
-  const [saveState, setSaveState] = useState<SaveState>({ kind: 'idle' });
+  const [saveStore] = useState(saveStateStore);
+  const setSaveState = saveStore.set;
   const [masks, setMasks] = useState<Masks>({});
   const pending = useRef<Draft | null>(null);
   const saving = useRef(false);
@@ -61,7 +93,7 @@ export function useDraft(paper?: PaperSheet) {
     setDraft(outcome.draft);
     setMasks(masksOf(outcome.draft));
     setRestored(outcome.restored);
-  }, []);
+  }, [setSaveState]);
 
   const open = useCallback(
     async (fresh: boolean) => {
@@ -103,7 +135,7 @@ export function useDraft(paper?: PaperSheet) {
       else if (!pending.current) setSaveState({ kind: 'saved', at: result.value.savedAt });
     }
     saving.current = false;
-  }, []);
+  }, [setSaveState]);
 
   const update = useCallback(
     (change: { fields?: Partial<IntakeFields>; consent?: Partial<Consent>; customerId?: string | null; cleared?: FieldName[]; blankOnForm?: FieldName[] }) => {
@@ -112,7 +144,8 @@ export function useDraft(paper?: PaperSheet) {
         const next: Draft = {
           ...current,
           fields: { ...current.fields, ...change.fields },
-          consent: { ...current.consent, ...change.consent },
+          // The same object when unchanged, so what depends on consent alone does not render per keystroke.
+          consent: change.consent ? { ...current.consent, ...change.consent } : current.consent,
           customerId: change.customerId === undefined ? current.customerId : change.customerId,
           // Typing a value into a field marked to be cleared takes the mark off; so does making it a new customer.
           cleared:
@@ -136,5 +169,5 @@ export function useDraft(paper?: PaperSheet) {
     if (result.ok) setDraft((current) => (current && current.id === id ? { ...current, startedAt: result.value.startedAt } : current));
   }, []);
 
-  return { draft, masks, restored, loadError, saveState, update, arrived, startNew: () => open(true) };
+  return { draft, masks, restored, loadError, saveStore, update, arrived, startNew: () => open(true) };
 }
