@@ -95,7 +95,7 @@ export interface ArchiveSource {
 
 /** Write an archive to `out` (through `out.partial`, renamed when complete and synced to disk). */
 /** How much of an archive is written before it is flushed to the disk (see writeArchive). */
-const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
+const SYNC_EVERY_BYTES = 1024 * 1024;
 
 export async function writeArchive(
   out: string,
@@ -131,8 +131,8 @@ export async function writeArchive(
     hash.update(bytes);
     written += bytes.length;
     await handle.write(bytes);
-    // Flushed as it goes, a few MB at a time: hundreds of MB left for one fsync at the end make the
-    // disk busy for a second or more, and a submit's own fsync waits behind them.
+    // Flushed as it goes, 1 MB at a time: hundreds of MB left for one fsync at the end (or 8 MB at a
+    // time, measured) kept the disk busy long enough for a submit's own fsync to wait up to a second.
     unsynced += bytes.length;
     if (unsynced >= SYNC_EVERY_BYTES) {
       unsynced = 0;

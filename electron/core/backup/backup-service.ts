@@ -127,7 +127,7 @@ export class BackupService {
     let record: BackupRecord;
     if (answer.ok) {
       const result = answer.value as BackupResult;
-      const removed = pruneBackups(settings.folder, settings.keep);
+      const removed = await pruneBackups(settings.folder, settings.keep);
       record = { at: now, ok: true, name: path.basename(result.file), sha256: result.sha256, counts: result.counts, error: null, message: null };
       this.meta.set(LAST_SUCCESS_AT, String(now));
       this.lastFailedAttemptAt = undefined;

@@ -363,13 +363,14 @@ export async function listBackups(folder: string): Promise<BackupListing[]> {
 }
 
 /** Keep the newest `keep` backups in `folder`; returns the files removed. */
-export function pruneBackups(folder: string, keep: number): string[] {
-  const names = fs
-    .readdirSync(folder)
+export async function pruneBackups(folder: string, keep: number): Promise<string[]> {
+  const names = (await fs.promises.readdir(folder))
     .filter((name) => name.startsWith('intake-desk-backup-') && name.endsWith(ARCHIVE_EXTENSION))
     .sort()
     .reverse();
   const removed = names.slice(keep).map((name) => path.join(folder, name));
-  for (const file of removed) fs.rmSync(file, { force: true });
+  // Off the core's thread (libuv's pool): unlinking an archive of hundreds of MB held the thread,
+  // and a submit with it, for up to a second.
+  for (const file of removed) await fs.promises.rm(file, { force: true });
   return removed;
 }
