@@ -62,6 +62,8 @@ describe('the review screen by keyboard', () => {
     await page.keyboard.press('Space');
     await expect.poll(() => page.getByTestId('bulk-confirm').count()).toBe(0);
     expect(await page.getByTestId('queue-item').count()).toBe(2);
+    // The cursor is back in the queue once it has reloaded (a key pressed before then went nowhere).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-list');
 
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
