@@ -75,11 +75,11 @@ export async function benchBackupDuringEntry(distDir: string, customers: number,
       }
 
       const dbBytes = fs.statSync(databasePath(dataDir)).size;
-      const f = (values: number[], p: number): string => `${percentile(values, p).toFixed(1)} ms`.padStart(10);
-      const max = (values: number[]): string => `${Math.max(...values).toFixed(1)} ms`.padStart(10);
+      const f = (values: number[], p: number): string => ` ${percentile(values, p).toFixed(1)} ms`.padStart(12);
+      const max = (values: number[]): string => ` ${Math.max(...values).toFixed(1)} ms`.padStart(12);
       console.log(`Data: ${customers.toLocaleString('en')} demo customers, database ${(dbBytes / 1024 ** 2).toFixed(0)} MB encrypted; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
       console.log(`Path: WebSocket client → browser host → core worker (draft start + submit, durable), while a second client runs backup.now`);
-      console.log(`${'figure'.padEnd(44)}${'n'.padStart(6)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}  goal`);
+      console.log(`${'figure'.padEnd(44)}${'n'.padStart(6)}${'p50'.padStart(12)}${'p95'.padStart(12)}${'p99'.padStart(12)}${'max'.padStart(12)}  goal`);
       console.log(`${'submit while a backup runs'.padEnd(44)}${String(during.length).padStart(6)}${f(during, 50)}${f(during, 95)}${f(during, 99)}${max(during)}  no wait > 100 ms`);
       console.log(`${'baseline: submit, no backup (same run)'.padEnd(44)}${String(quiet.length).padStart(6)}${f(quiet, 50)}${f(quiet, 95)}${f(quiet, 99)}${max(quiet)}`);
       const took = backups.map((b) => b.ms);
