@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './db/connection';
-import { classifyStorageError } from './db/errors';
+import { logBackgroundFailure } from './db/errors';
 import { createLogger } from './logger';
 import { databasePath } from './paths';
 
@@ -29,9 +29,7 @@ const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
-    const kind = classifyStorageError(error);
-    if (kind) log.error('storage error in background work', { task: 'checkpoint', kind });
-    else log.error('background work failed', { task: 'checkpoint', error: error instanceof Error ? error.name : 'unknown' });
+    logBackgroundFailure(log, 'checkpoint', error);
     return;
   }
   const ms = Math.round(performance.now() - started);

@@ -9,7 +9,7 @@ import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
 import { warmUpSearch } from './customers/customer-service';
 import { DatabaseOpenError } from './db/connection';
-import { classifyStorageError } from './db/errors';
+import { classifyStorageError, logBackgroundFailure } from './db/errors';
 import { recordRestore } from './backup/keyring';
 import { createLogger } from './logger';
 import { workerLongReads } from './long-reads';
@@ -34,9 +34,7 @@ function periodic(task: string, work: () => void): void {
     const ms = Math.round(performance.now() - started);
     if (ms >= 50) log.warn('slow background work', { task, ms });
   } catch (error) {
-    const kind = classifyStorageError(error);
-    if (kind) log.error('storage error in background work', { task, kind });
-    else log.error('background work failed', { task, error: error instanceof Error ? error.name : 'unknown' });
+    logBackgroundFailure(log, task, error);
   }
 }
 const data = workerData as CoreWorkerData;

@@ -1,3 +1,5 @@
+import type { Logger } from '../logger';
+
 /**
  * SQLite errors sorted into what a person can act on: busy (retry), full (free disk space), corrupt
  * (restore from a backup), I/O (the disk is failing). Only the kind and SQLite's code are logged:
@@ -19,4 +21,15 @@ export function classifyStorageError(error: unknown): StorageErrorKind | undefin
   if (code === 'SQLITE_NOTADB') return 'not_a_database';
   if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return 'io';
   return undefined;
+}
+
+/**
+ * Background work (checkpoints, idle locks, the backup schedule) that failed: logged by kind for a
+ * storage error, by error name otherwise (never the message, which can quote data), so the caller
+ * can carry on and try again at its next tick.
+ */
+export function logBackgroundFailure(log: Logger, task: string, error: unknown): void {
+  const kind = classifyStorageError(error);
+  if (kind) log.error('storage error in background work', { task, kind });
+  else log.error('background work failed', { task, error: error instanceof Error ? error.name : 'unknown' });
 }
