@@ -4,7 +4,7 @@
  * guardian is asked for under 14; known customers are offered before a duplicate is made; every
  * change is saved to the encrypted draft at once.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
@@ -132,6 +132,15 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
   // Leaving the self-review (back, or a refused submit) puts the cursor where the person can go on
   // with the keyboard alone: the first field the core named, else the submit button (Ctrl+Enter again).
   const wasReviewing = useRef(false);
+  /** Set by "next customer": the name field takes the cursor as soon as the fresh form is on screen. */
+  const focusNameNext = useRef(false);
+  useLayoutEffect(() => {
+    if (!focusNameNext.current) return;
+    const name = formRef.current?.querySelector<HTMLElement>('[name="name"]');
+    if (!name) return;
+    focusNameNext.current = false;
+    name.focus();
+  });
   useEffect(() => {
     if (reviewing) {
       wasReviewing.current = true;
@@ -524,6 +533,10 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       setReviewing(false);
       return;
     }
+    // A saved record is not "leaving the self-review": the next customer starts at the name, and the
+    // Enter typed there must not land on the submit button (it opened an empty self-review).
+    wasReviewing.current = false;
+    setReviewing(false);
     setSubmitted({ durationMs: result.value.durationMs, fields: draft.fields, consent: draft.consent });
   };
 
@@ -541,8 +554,9 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     setSubmitted(null);
     setOnline(null);
     setIdChecked(false);
-    // A discarded entry keeps the form mounted (no autofocus): the next customer starts at the name.
-    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[name="name"]')?.focus());
+    // The next customer starts at the name, focused in the same commit that shows the form, so a key
+    // typed at once goes there (a focus a frame later let the Enter reach the submit button).
+    focusNameNext.current = true;
   };
 
   if (submitted) {
