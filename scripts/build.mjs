@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds what is stale: the Node bundles (Electron main and preload, the core worker, the browser
 // host, CLI tools, benchmarks) with esbuild, and the renderer with Vite. `--force` rebuilds all.
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,26 @@ export async function buildOnlinePage() {
   await fs.promises.copyFile('server/page/page.css', 'dist/online-page/page.css');
 }
 
+/**
+ * pdf-lib, fontkit and qrcode are half of the core worker's code, and the core only needs them when a
+ * form is printed or a PDF scan comes in (they are loaded by dynamic import). Bundled in, V8 still
+ * parses all of it at every start of the core (about 60 ms here, on the way to the sign-in screen,
+ * issue 12); as files of their own in dist/electron/vendor/ they are read only when first used.
+ * Their import() becomes a require() (`supported` below), which also reads from app.asar, and gives
+ * the module the same shape as when it was bundled.
+ */
+const LAZY_VENDOR = ['pdf-lib', '@pdf-lib/fontkit', 'qrcode'];
+const requireFromRoot = createRequire(path.join(root, 'package.json'));
+const vendorFile = (name) => `vendor/${name.replace(/^@/, '').replace(/\//g, '-')}`;
+const lazyVendor = {
+  name: 'lazy-vendor',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${LAZY_VENDOR.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`) }, (args) =>
+      args.kind === 'dynamic-import' ? { path: `./${vendorFile(args.path)}.cjs`, external: true } : undefined,
+    );
+  },
+};
+
 export async function build() {
   const node = {
     bundle: true,
@@ -97,7 +118,9 @@ export async function build() {
     external: ['electron', 'better-sqlite3-multiple-ciphers', 'playwright-core'],
   };
   await Promise.all([
-    esbuild({ ...node, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'checkpoint-worker': 'electron/core/checkpoint-worker.ts', 'browser-host': 'electron/browser-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...node, plugins: [lazyVendor], supported: { 'dynamic-import': false }, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'checkpoint-worker': 'electron/core/checkpoint-worker.ts', 'browser-host': 'electron/browser-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+    // The libraries the desk loads on demand, each a file of its own beside the bundles (see lazyVendor).
+    esbuild({ ...node, sourcemap: false, entryPoints: Object.fromEntries(LAZY_VENDOR.map((name) => [vendorFile(name), requireFromRoot.resolve(name)])), outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
     // A sandboxed preload may only require('electron'); everything else is bundled in.
     esbuild({ ...node, entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, sourcemap: false }),
     esbuild({ ...node, entryPoints: { 'audit-verify': 'scripts/audit-verify.ts', demo: 'scripts/demo.ts', fuzz: 'scripts/fuzz.ts', rebuild: 'scripts/rebuild.ts', converge: 'scripts/converge.ts', backup: 'scripts/backup.ts', restore: 'scripts/restore.ts', 'form-pdf': 'scripts/form-pdf.ts', 'sample-scans': 'scripts/sample-scans.ts' }, outdir: 'dist/cli', outExtension: { '.js': '.cjs' } }),

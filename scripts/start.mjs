@@ -40,8 +40,9 @@ function electronReady(binary) {
 function runBrowserHost(reason) {
   if (reason) console.log(`${reason}; starting the browser host instead.`);
   ensureNodeBinding();
-  const child = spawn(process.execPath, [path.join(root, 'dist/electron/browser-host.cjs')], { stdio: 'inherit', env: process.env });
-  forward(child);
+  // In this very process: a second Node process would add its start-up (about 70–130 ms here) to
+  // `npm start` → sign-in painted (issue 12). The host handles its own signals and exit code.
+  require(path.join(root, 'dist/electron/browser-host.cjs'));
 }
 
 function forward(child) {
