@@ -317,7 +317,8 @@ export class AuditLog {
    */
   private updateWanted(countInFlight: boolean): boolean {
     const { head } = this.chain;
-    if (!head || !this.headTrusted || this.db.inTransaction) return false;
+    // A closed database (a second close) has nothing newer to say.
+    if (!head || !this.headTrusted || !this.db.open || this.db.inTransaction) return false;
     const last = this.stmts.last.get();
     if (!last) return false;
     const known = this.wanted ?? (countInFlight ? this.writingHead : null) ?? this.head;
