@@ -33,6 +33,7 @@ export function lockIfIdle(services: Services, session: Session): void {
   if (!isIdle(session, now, idleLockMs(services))) return;
   session.state = 'locked';
   services.audit.append(session.staffId, 'session.lock', session.staffId, { reason: 'idle' });
+  services.audit.flushHead();
   services.emit(session.clientId, 'session.locked', { reason: 'idle' });
 }
 
