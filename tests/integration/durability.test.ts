@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, connect, expectOk, setUpDesk, startDesk, tempDataDir, waitForEvent } from '../support/desk';
+import { MANAGER, ROOT, TEST_CLOCK_START, connect, expectOk, setUpDesk, startDesk, tempDataDir, waitForEvent } from '../support/desk';
 import { startBrowserHost } from '../../electron/browser-host/server';
 import { AuditHeadFile } from '../../electron/core/audit/audit-log';
 import { openCore } from '../../electron/core/core';
@@ -113,5 +113,33 @@ describe('durability', () => {
     const verified = expectOk(await client.call('audit.verify', {}));
     expect(verified).toMatchObject({ ok: true });
     client.close();
+  });
+
+  it('an empty walk-in draft starts without waiting for the disk, and everything after it is synchronous again', async () => {
+    const core = openCore({ dataDir: tempDataDir('unsynced'), keyHex: readOrCreateKeyFile(tempDataDir('unsynced-key')), appVersion: 'test', now: () => TEST_CLOCK_START });
+    try {
+      let id = 1;
+      const call = async (method: string, input: unknown = {}) => (await core.handle('window-1', { id: id++, method, input })).result;
+      expect((await call('setup.initialize', { organisationName: '度假区', siteName: '雪场', deskName: '1号', manager: MANAGER })).ok).toBe(true);
+      // synchronous: 2 = FULL (every commit waits for the disk), 1 = NORMAL.
+      const seen: number[] = [];
+      const commit = core.services.transactUnsynced;
+      const watched = <T>(work: () => T): T => commit(() => {
+        seen.push(Number(core.db.pragma('synchronous', { simple: true })));
+        return work();
+      });
+      Object.assign(core.services, { transactUnsynced: watched });
+      const draft = await call('intake.draft.start', { customerId: null });
+      expect(draft.ok).toBe(true);
+      expect(seen).toEqual([1]);
+      expect(core.db.pragma('synchronous', { simple: true })).toBe(2);
+      // A failure inside leaves the connection synchronous too.
+      expect(() => core.services.transactUnsynced(() => { throw new Error('refused'); })).toThrow('refused');
+      expect(core.db.pragma('synchronous', { simple: true })).toBe(2);
+      const drafts = core.db.prepare('SELECT count(*) AS n FROM drafts').get() as { n: number };
+      expect(drafts.n).toBe(1);
+    } finally {
+      core.close();
+    }
   });
 });
