@@ -13,7 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { startBrowserHost, type BrowserHost } from '../electron/browser-host/server';
+import { AuditHeadFile } from '../electron/core/audit/audit-log';
 import { openCore } from '../electron/core/core';
+import { deriveDeskKeys } from '../electron/core/crypto/desk-keys';
+import { startDraft, submitWalkIn } from '../electron/core/intake/intake-service';
 import { openDatabase } from '../electron/core/db/connection';
 import { generateKeyHex, readOrCreateKeyFile } from '../electron/core/db/key-file';
 import { databasePath } from '../electron/core/paths';
@@ -103,7 +106,7 @@ interface Probe {
   initials: string;
 }
 
-export async function benchRealPath(distDir: string, count: number, samples: number): Promise<void> {
+export async function benchRealPath(distDir: string, count: number, samples: number, options: { submitOnly?: boolean } = {}): Promise<void> {
   const dataDir = path.resolve('bench', '.data', `season-${count}`);
   fs.mkdirSync(dataDir, { recursive: true });
   ensureData(distDir, dataDir, count);
@@ -136,6 +139,17 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   console.log(`Date: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min) at the start`);
   console.log(`Data: ${stats.customers.toLocaleString('en')} customers, ${stats.intakes.toLocaleString('en')} intakes (${stats.pending.toLocaleString('en')} pending review), ${stats.reviewEvents.toLocaleString('en')} review events, ${stats.ops.toLocaleString('en')} ops, ${stats.audit.toLocaleString('en')} audit entries; ${(dbBytes / 1024 ** 2).toFixed(0)} MB encrypted`);
   console.log(`Path: WebSocket client → browser host → supervisor → core worker → SQLCipher; limit ${UI_LIMIT} (the UI's); ${samples} samples per figure unless n says otherwise`);
+
+  if (options.submitOnly) {
+    const submitter = await signIn(host);
+    await benchSubmit(submitter, samples, stats.intakes);
+    submitter.close();
+    await host.close();
+    raw.close();
+    benchSubmitPhases(dataDir, keyHex, samples, stats.intakes + samples);
+    console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
+    return;
+  }
 
   // Real customers to look for, spread over the table, with their stored search keys.
   const step = Math.max(1, Math.floor(stats.customers / 400));
@@ -246,25 +260,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   });
   printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, [await queueFigure()]);
 
-  // Submit through the real path, beside a raw durable INSERT in a scratch SQLCipher database.
-  const submitRandom = seededRandom(99);
-  const consent = { ...defaultConsent(), idConsent: true, guardianConsent: true };
-  const submitOnce = async (): Promise<void> => {
-    const fields: IntakeFields = { ...emptyIntakeFields(), ...demoCustomer(submitRandom), addressProvince: '吉林省', emergencyName: '联系人', emergencyMobile: '13900001111', guardianName: '监护人', guardianMobile: '13700001111' };
-    const draft = (await call(client, 'intake.draft.start', { customerId: null })) as { id: string };
-    const result = (await client.call('intake.submit', { draftId: draft.id, fields, consent, customerId: null, customerPresent: true, cleared: [] })) as RpcResult<unknown>;
-    if (!result.ok && result.error.code !== 'CONFLICT') throw new Error(`intake.submit: ${result.error.code}`);
-  };
-  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-desk-bench-scratch-'));
-  const scratch: Database.Database = openDatabase(path.join(scratchDir, 'scratch.db'), generateKeyHex());
-  scratch.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)');
-  const insert = scratch.prepare('INSERT INTO t (payload) VALUES (?)');
-  const payload = JSON.stringify(emptyIntakeFields());
-  printFigures('Submit (draft start + submit, durable commit)', [
-    { name: 'walk-in submit through WebSocket and worker', goal: 'p99 < 10 ms', samples: await sample(samples, submitOnce), baseline: 'two raw durable INSERTs (SQLCipher, FULL)', baselineSamples: await sample(samples, () => { scratch.transaction(() => insert.run(payload)).immediate(); scratch.transaction(() => insert.run(payload)).immediate(); }) },
-  ]);
-  scratch.close();
-  fs.rmSync(scratchDir, { recursive: true, force: true });
+  await benchSubmit(client, samples, stats.intakes);
 
   // audit.verify: how long it takes, and what another user's search waits meanwhile.
   const verifySamples: number[] = [];
@@ -306,6 +302,125 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   await host.close();
   raw.close();
   console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
+}
+
+/** A raw durable INSERT in a scratch SQLCipher database (synchronous=FULL, WAL), the same shape of commit as a submit's. */
+function scratchInserts(): { once: () => void; close: () => void } {
+  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-desk-bench-scratch-'));
+  const scratch: Database.Database = openDatabase(path.join(scratchDir, 'scratch.db'), generateKeyHex());
+  scratch.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)');
+  const insert = scratch.prepare('INSERT INTO t (payload) VALUES (?)');
+  const payload = JSON.stringify(emptyIntakeFields());
+  return {
+    once: () => {
+      scratch.transaction(() => insert.run(payload)).immediate();
+    },
+    close: () => {
+      scratch.close();
+      fs.rmSync(scratchDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const SUBMIT_CONSENT = { ...defaultConsent(), idConsent: true, guardianConsent: true };
+function walkInFields(random: () => number): IntakeFields {
+  return { ...emptyIntakeFields(), ...demoCustomer(random), addressProvince: '吉林省', emergencyName: '联系人', emergencyMobile: '13900001111', guardianName: '监护人', guardianMobile: '13700001111' };
+}
+
+/** Submit through the real path (draft start + submit, and each alone), beside raw durable INSERTs in a scratch SQLCipher database. */
+// Seeded by the intakes already there: each run enters new people (the same seed again would meet
+// its own ID numbers from the run before and measure refusals).
+async function benchSubmit(client: RpcClient, samples: number, seed: number): Promise<void> {
+  const submitRandom = seededRandom(seed);
+  const starts: number[] = [];
+  const submits: number[] = [];
+  const submitOnce = async (): Promise<void> => {
+    const fields = walkInFields(submitRandom);
+    const t0 = performance.now();
+    const draft = (await call(client, 'intake.draft.start', { customerId: null })) as { id: string };
+    const t1 = performance.now();
+    const result = (await client.call('intake.submit', { draftId: draft.id, fields, consent: SUBMIT_CONSENT, customerId: null, customerPresent: true, cleared: [] })) as RpcResult<unknown>;
+    const t2 = performance.now();
+    if (!result.ok) throw new Error(`intake.submit: ${result.error.code}`);
+    starts.push(t1 - t0);
+    submits.push(t2 - t1);
+  };
+  const scratch = scratchInserts();
+  const both = await sample(samples, submitOnce);
+  const rawTwo = await sample(samples, () => {
+    scratch.once();
+    scratch.once();
+  });
+  const rawOne = await sample(samples, scratch.once);
+  scratch.close();
+  printFigures('Submit (draft start + submit, durable commit)', [
+    { name: 'walk-in submit through WebSocket and worker', goal: 'p99 < 10 ms', samples: both, baseline: 'two raw durable INSERTs (SQLCipher, FULL)', baselineSamples: rawTwo },
+    { name: '  of which intake.draft.start', samples: starts, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+    { name: '  of which intake.submit', samples: submits, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+  ]);
+}
+
+/**
+ * Where a submit's time goes, in process on the same database (the host is closed): the service
+ * calls the handlers make, the same calls without waiting for the disk (synchronous=OFF: what is
+ * left is CPU), and the signed audit head file's write on its own (temporary file, fsync, rename).
+ */
+function benchSubmitPhases(dataDir: string, keyHex: string, samples: number, seed: number): void {
+  const core = openCore({ dataDir, keyHex: readOrCreateKeyFile(dataDir, { create: false }), appVersion: 'bench' });
+  try {
+    const staff = core.services.staff.byUsername(DEMO_MANAGER.username);
+    if (!staff) throw new Error('no demo manager');
+    const random = seededRandom(seed);
+    const phases = { start: [] as number[], submit: [] as number[], headSync: [] as number[] };
+    const run = (): void => {
+      const fields = walkInFields(random);
+      const t0 = performance.now();
+      const draft = startDraft(core.services, staff.id, { customerId: null, source: 'walk_in', reason: '' });
+      const t1 = performance.now();
+      submitWalkIn(core.services, staff.id, { draftId: draft.id, fields, consent: SUBMIT_CONSENT, customerId: null, customerPresent: true, cleared: [] });
+      const t2 = performance.now();
+      // What the dispatcher does after every call: let the signed head follow the commit.
+      core.services.audit.syncHead();
+      const t3 = performance.now();
+      phases.start.push(t1 - t0);
+      phases.submit.push(t2 - t1);
+      phases.headSync.push(t3 - t2);
+    };
+    for (let i = 0; i < samples; i += 1) run();
+    const durable = { ...phases };
+    phases.start = [];
+    phases.submit = [];
+    phases.headSync = [];
+    core.db.pragma('synchronous = OFF');
+    for (let i = 0; i < samples; i += 1) run();
+    core.db.pragma('synchronous = FULL');
+    const head = new AuditHeadFile(path.join(dataDir, 'bench-audit-head.json'), deriveDeskKeys(keyHex).auditHead);
+    const headWrites: number[] = [];
+    for (let i = 0; i < samples; i += 1) {
+      const t = performance.now();
+      head.write({ seq: i + 1, hash: '0'.repeat(64) });
+      headWrites.push(performance.now() - t);
+    }
+    fs.rmSync(head.file, { force: true });
+    const scratch = scratchInserts();
+    const rawOne: number[] = [];
+    for (let i = 0; i < samples; i += 1) {
+      const t = performance.now();
+      scratch.once();
+      rawOne.push(performance.now() - t);
+    }
+    scratch.close();
+    printFigures('Where a submit\'s time goes (in process, same database, host closed)', [
+      { name: 'draft start (service call, durable)', samples: durable.start, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+      { name: 'submit (service call, durable commit)', samples: durable.submit, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+      { name: 'signed head after the submit (syncHead)', samples: durable.headSync, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+      { name: 'draft start, synchronous=OFF (CPU only)', samples: phases.start, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+      { name: 'submit, synchronous=OFF (CPU only)', samples: phases.submit, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+      { name: 'head file write alone (tmp, fsync, rename)', samples: headWrites, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+    ]);
+  } finally {
+    core.close();
+  }
 }
 
 /** The machine's load average: the figures' tails carry other processes' work, so each run says how loaded it was. */

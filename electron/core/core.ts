@@ -97,6 +97,8 @@ export function openCore(options: CoreOptions): Core {
       },
       close: () => {
         services.sync.stop();
+        // The signed audit head follows commits off the request path: on disk before the database closes.
+        services.audit.flushHead();
         db.close();
       },
     };

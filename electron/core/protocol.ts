@@ -8,7 +8,11 @@ export interface CoreWorkerData {
   clockOffsetMs?: number;
 }
 
-export type ToCore = { type: 'request'; clientId: string; key: number; request: unknown } | { type: 'client_closed'; clientId: string };
+export type ToCore =
+  | { type: 'request'; clientId: string; key: number; request: unknown }
+  | { type: 'client_closed'; clientId: string }
+  /** The shell is about to stop the worker: write what waits to be written (the signed audit head), then answer 'flushed'. */
+  | { type: 'flush' };
 
 export type FromCore =
   | { type: 'ready'; deviceId: string }
@@ -18,4 +22,5 @@ export type FromCore =
    * structured clone, and the browser host sends it on as it is.
    */
   | { type: 'response'; key: number; json: string }
-  | { type: 'event'; clientId: string | null; event: RpcEvent };
+  | { type: 'event'; clientId: string | null; event: RpcEvent }
+  | { type: 'flushed' };

@@ -50,6 +50,14 @@ export interface Services {
   readonly longReads: LongReads | null;
   /** Run `work` in one IMMEDIATE transaction: its ops, projections and audit entries commit together. */
   transact<T>(work: () => T): T;
+  /**
+   * The same, committed without waiting for the disk (synchronous=NORMAL for this one commit). Only
+   * for a record whose loss loses nothing anyone typed or was told was saved (an empty new draft):
+   * in WAL mode such a commit survives a crash of the process, and is on disk with the next
+   * synchronous commit (which flushes the whole log); only a power cut before then can lose it
+   * (docs/decisions/0025-audit-head-off-the-request-path.md).
+   */
+  transactUnsynced<T>(work: () => T): T;
 }
 
 export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: DeskKeys; auditHead: AuditHeadFile | null; desk?: DeskLocation; dataDir: string }, longReads: LongReads | null = null): Services {
@@ -80,6 +88,16 @@ export function createServices(ctx: CoreContext, emit: Emit, secrets: { keys: De
       // New ops wait in the outbox: let sync know (it debounces, and does nothing when not started).
       services.sync?.kick();
       return result;
+    },
+    transactUnsynced: (work) => {
+      // Inside another transaction the outer commit decides (and is synchronous).
+      if (db.inTransaction) return services.transact(work);
+      db.pragma('synchronous = NORMAL');
+      try {
+        return services.transact(work);
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
     },
   };
   services.sync = new SyncService(services as Services);

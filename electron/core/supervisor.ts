@@ -87,6 +87,8 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
           case 'event':
             this.emit('event', message.clientId, message.event);
             return;
+          case 'flushed':
+            return;
         }
       });
       worker.on('error', (error) => log.error('core worker error', { error: error.name }));
@@ -154,9 +156,13 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
     await this.worker?.terminate();
   }
 
+  /** Stop the worker: it first writes what waits to be written (the signed audit head), for at most 2 seconds. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.worker?.terminate();
+    const worker = this.worker;
+    if (!worker) return;
+    if (this.ready) await flushBeforeStop(worker);
+    await worker.terminate();
   }
 
   /** Requests waiting for an answer or for the worker (0 when nothing is outstanding). */
@@ -218,4 +224,26 @@ export class CoreSupervisor extends EventEmitter<SupervisorEvents> {
   private post(message: ToCore): void {
     this.worker?.postMessage(message);
   }
+}
+
+function flushBeforeStop(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', done);
+      resolve();
+    };
+    const onMessage = (message: FromCore): void => {
+      if (message.type === 'flushed') done();
+    };
+    const timer = setTimeout(done, 2_000);
+    worker.on('message', onMessage);
+    worker.once('exit', done);
+    try {
+      worker.postMessage({ type: 'flush' } satisfies ToCore);
+    } catch {
+      done();
+    }
+  });
 }

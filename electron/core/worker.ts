@@ -60,6 +60,12 @@ try {
       core.clientClosed(message.clientId);
       return;
     }
+    if (message.type === 'flush') {
+      // Stopping: the signed audit head, written after each commit off the request path, goes to disk now.
+      core.services.audit.flushHead();
+      post({ type: 'flushed' });
+      return;
+    }
     // dispatch() answers every request itself; the catch is the last line of defence, so that no
     // request is left without an answer and no rejection goes unhandled.
     core

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUDIT_HEAD_FILE, entryHash, GENESIS_HASH } from '../../electron/core/audit/audit-log';
+import { AUDIT_HEAD_FILE, AuditHeadFile, AuditLog, entryHash, GENESIS_HASH, type AuditHead } from '../../electron/core/audit/audit-log';
+import { deriveDeskKeys } from '../../electron/core/crypto/desk-keys';
 import { openCore, type Core } from '../../electron/core/core';
 import { openDatabase, type Db } from '../../electron/core/db/connection';
 import { readOrCreateKeyFile } from '../../electron/core/db/key-file';
@@ -121,7 +122,7 @@ describe('audit:verify on a keyed chain with a signed head', () => {
     expect(second.status).toBe(1);
   });
 
-  it('finds a missing, altered or rewound head', async () => {
+  it('finds a missing or altered head, and a log behind its head', async () => {
     const dataDir = await usedDesk();
     const headFile = path.join(dataDir, AUDIT_HEAD_FILE);
     const older = fs.readFileSync(headFile);
@@ -132,10 +133,13 @@ describe('audit:verify on a keyed chain with a signed head', () => {
     const total = lastSeq(dataDir);
     expect(verifyCli(dataDir).status).toBe(0);
 
-    fs.writeFileSync(headFile, older);
-    const rewound = verifyCli(dataDir);
-    expect(rewound.stdout).toBe(`audit chain BROKEN at entry ${olderSeq + 1}: the signed audit head stops at entry ${olderSeq}: it was rewound or not written`);
-    expect(rewound.status).toBe(1);
+    // The database rolled back to before the last entries (the head names one it no longer has).
+    const rolledBack = tempDataDir('audit-rolled-back');
+    fs.cpSync(dataDir, rolledBack, { recursive: true });
+    withSql(rolledBack, (db) => db.prepare('DELETE FROM audit_log WHERE seq > ?').run(olderSeq));
+    const behind = verifyCli(rolledBack);
+    expect(behind.stdout).toBe(`audit chain BROKEN at entry ${olderSeq + 1}: truncated after entry ${olderSeq} (the signed head names entry ${total})`);
+    expect(behind.status).toBe(1);
 
     const forged = JSON.parse(older.toString('utf8')) as { seq: number };
     fs.writeFileSync(headFile, JSON.stringify({ ...forged, seq: total }));
@@ -147,6 +151,89 @@ describe('audit:verify on a keyed chain with a signed head', () => {
     const missing = verifyCli(dataDir);
     expect(missing.stdout).toBe(`audit chain BROKEN at entry ${total}: the signed audit head is missing`);
     expect(missing.status).toBe(1);
+  });
+
+  it('verifies a log a few entries ahead of its head (a crash after the commits, before the head was written) and still refuses one that diverges from it', async () => {
+    const dataDir = await usedDesk();
+    const headFile = path.join(dataDir, AUDIT_HEAD_FILE);
+    const older = fs.readFileSync(headFile);
+    const olderSeq = lastSeq(dataDir);
+    const snapshot = tempDataDir('audit-snapshot');
+    fs.cpSync(dataDir, snapshot, { recursive: true });
+    const core = open(dataDir);
+    await call(core, 'auth.login', { username: MANAGER.username, password: MANAGER.password });
+    await call(core, 'auth.lock');
+    await call(core, 'auth.unlock', { password: MANAGER.password });
+    closeCore(core);
+    const total = lastSeq(dataDir);
+    expect(total).toBeGreaterThan(olderSeq + 2);
+
+    const newest = fs.readFileSync(headFile);
+    // As a crash leaves it: every entry committed, the head file still at the one before them.
+    fs.writeFileSync(headFile, older);
+    expect(verifyCli(dataDir)).toEqual({ status: 0, stdout: `audit chain intact: ${total} entries` });
+
+    // A database put back to before those entries, which then went on and wrote others: at the
+    // head's entry it no longer matches (the new head, from the later database, names another entry).
+    const diverged = tempDataDir('audit-diverged');
+    fs.cpSync(snapshot, diverged, { recursive: true });
+    const other = open(diverged);
+    await call(other, 'auth.login', { username: MANAGER.username, password: MANAGER.password });
+    for (const lockoutMinutes of [11, 12, 13, 14]) await call(other, 'settings.update', { maxFailedLogins: 7, lockoutMinutes, idleLockMinutes: 5 });
+    closeCore(other);
+    withSql(diverged, (db) => db.prepare('DELETE FROM audit_log WHERE seq > ?').run(total));
+    expect(lastSeq(diverged)).toBe(total);
+    fs.writeFileSync(path.join(diverged, AUDIT_HEAD_FILE), newest);
+    const result = verifyCli(diverged);
+    expect(result.stdout).toBe(`audit chain BROKEN at entry ${total}: does not match the signed audit head`);
+    expect(result.status).toBe(1);
+  });
+
+  it('writes the head after the commits, one write at a time, the newest last; a flush puts it on disk at once and a write still in flight never moves it back', async () => {
+    const dataDir = await usedDesk();
+    const core = open(dataDir);
+    const keyHex = readOrCreateKeyFile(dataDir, { create: false });
+    // The real head file, counted: how many writes, how many at once.
+    let writes = 0;
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    class CountedHeadFile extends AuditHeadFile {
+      override async prepare(head: AuditHead): Promise<string> {
+        writes += 1;
+        inFlight += 1;
+        mostAtOnce = Math.max(mostAtOnce, inFlight);
+        try {
+          return await super.prepare(head);
+        } finally {
+          inFlight -= 1;
+        }
+      }
+    }
+    const headFile = new CountedHeadFile(path.join(dataDir, AUDIT_HEAD_FILE), deriveDeskKeys(keyHex).auditHead);
+    const audit = new AuditLog(core.db, core.services.ctx, { key: deriveDeskKeys(keyHex).auditChain, head: headFile });
+    audit.open();
+    const headSeq = (): number => (headFile.read() as { state: 'ok'; head: AuditHead }).head.seq;
+
+    // A burst of 30 commits: the first write starts at once, the other 29 wait as one.
+    for (let i = 0; i < 30; i += 1) audit.append(null, 'customer.reveal', `cus_${i}`, { field: 'mobile', reason: 'test' });
+    const burstEnd = lastSeq(dataDir);
+    await audit.settled();
+    expect(headSeq()).toBe(burstEnd);
+    expect(mostAtOnce).toBe(1);
+    expect(writes).toBe(2);
+
+    // A flush (close, lock, backup) right after a commit: on disk before it returns; the write
+    // started by the commit lands later and is dropped, so the file never goes back.
+    audit.append(null, 'customer.reveal', 'cus_a', { field: 'mobile', reason: 'test' });
+    audit.append(null, 'customer.reveal', 'cus_b', { field: 'mobile', reason: 'test' });
+    const flushed = lastSeq(dataDir);
+    audit.flushHead();
+    expect(headSeq()).toBe(flushed);
+    await audit.settled();
+    expect(headSeq()).toBe(flushed);
+    expect(fs.readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    closeCore(core);
+    expect(verifyCli(dataDir)).toEqual({ status: 0, stdout: `audit chain intact: ${flushed} entries` });
   });
 
   it('catches up a head left one commit behind (a crash before its write) on the next start, and says so in the log', async () => {

@@ -60,8 +60,10 @@ describe('a database that cannot be opened', () => {
     const file = expectOk(await client.call('recovery.status')).backups[0]?.file ?? '';
     const refused = await client.call('recovery.restore', { file, recoveryKey });
     expect(refused.ok ? 'ok' : refused.error.details?.['reason']).toBe('would_lose_data');
-    // The audit entry recording the backup itself was written after its snapshot.
-    expect(refused.ok ? 0 : refused.error.details?.['auditEntries']).toBe(1);
+    // The audit entry recording the backup itself was written after its snapshot (and the session's
+    // lock when the manager's window closed, if the core handled it before it was stopped: a stop
+    // now lets the core write what waits, so it usually does).
+    expect(refused.ok ? 0 : refused.error.details?.['auditEntries']).toBeGreaterThanOrEqual(1);
     const restored = expectOk(await client.call('recovery.restore', { file, recoveryKey, confirmLoss: true }));
     expect(restored.counts.ops).toBe(backup.counts?.ops);
     const info = expectOk(await client.call('app.info'));

@@ -7,12 +7,18 @@
  * - 1: SHA-256 over the entry and the previous hash (written before the chain was keyed). Anyone
  *   with SQL access could recompute it, so an old chain is sealed by a keyed marker entry.
  * - 2: HMAC-SHA-256 with a key derived from the desk key, which is not in the database.
- * Every append also advances a signed head (sequence + hash, HMAC-signed with another derived key)
- * kept in a file beside the database, so removing the last entries is found too.
+ * Every commit that appends also advances a signed head (sequence + hash, HMAC-signed with another
+ * derived key) kept in a file beside the database, so removing the last entries is found too. The
+ * file is written after the commit, off the request path: at most one write in flight, the newest
+ * head always written next, and written at once (synchronously) before the desk closes, locks or
+ * takes a backup. A crash in between leaves the file a few entries behind the log, which verifies
+ * (the log descends from it); a log behind the file, or beside it, does not
+ * (docs/decisions/0025-audit-head-off-the-request-path.md).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/contract';
 import type { CoreContext } from '../context';
 import type { DeskKeys } from '../crypto/desk-keys';
@@ -109,18 +115,66 @@ export class AuditHeadFile {
   }
 
   write(head: AuditHead): void {
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    const body = `${JSON.stringify({ version: 1, seq: head.seq, hash: head.hash, mac: headMac(this.key, head) })}\n`;
+    const temporary = this.temporaryName();
     const fd = fs.openSync(temporary, 'w', 0o600);
     try {
-      fs.writeSync(fd, body);
+      fs.writeSync(fd, this.body(head));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(temporary, this.file);
   }
+
+  /**
+   * The slow half of `write` on libuv's thread pool: the head in a temporary file, flushed. The
+   * caller then `install`s it (a rename, on its own thread, so it can still decide not to) or
+   * `discard`s it.
+   */
+  async prepare(head: AuditHead): Promise<string> {
+    const temporary = this.temporaryName();
+    const handle = await fs.promises.open(temporary, 'w', 0o600);
+    try {
+      await handle.writeFile(this.body(head));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return temporary;
+  }
+
+  install(temporary: string): void {
+    fs.renameSync(temporary, this.file);
+  }
+
+  discard(temporary: string): void {
+    fs.rmSync(temporary, { force: true });
+  }
+
+  /** Temporary files a stopped process left behind (a write cut off half way); never the head itself. */
+  removeLeftovers(): void {
+    const dir = path.dirname(this.file);
+    const prefix = `${path.basename(this.file)}.`;
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+  }
+
+  private temporaryName(): string {
+    temporaryCount += 1;
+    return `${this.file}.${process.pid}-${threadId}-${temporaryCount}.tmp`;
+  }
+
+  private body(head: AuditHead): string {
+    return `${JSON.stringify({ version: 1, seq: head.seq, hash: head.hash, mac: headMac(this.key, head) })}\n`;
+  }
 }
+
+let temporaryCount = 0;
 
 export interface AuditChainOptions {
   /** The chain key (HMAC of every new entry). */
@@ -134,6 +188,11 @@ export class AuditLog {
   private readonly allStmt;
   /** The head last written (or read and found consistent); undefined until `open` has looked. */
   private head: AuditHead | null | undefined;
+  /** The newest committed head, waiting for the file (null: the file has it, or is writing it). */
+  private wanted: AuditHead | null = null;
+  /** The one write in flight, if any, and the head it writes. */
+  private writing: Promise<void> | null = null;
+  private writingHead: AuditHead | null = null;
   /** False when the head on disk does not match the log: it is then left as found, for `verify` to report. */
   private headTrusted = false;
 
@@ -193,7 +252,8 @@ export class AuditLog {
     if (last && last.chain === LEGACY_CHAIN) {
       this.append(null, 'audit.chain_keyed', null, { legacyEntries: last.seq, legacyHead: last.hash });
     }
-    this.syncHead();
+    head.removeLeftovers();
+    this.flushHead();
   }
 
   append(staffId: string | null, action: string, target: string | null, details: AuditDetails = {}): void {
@@ -219,22 +279,85 @@ export class AuditLog {
   }
 
   /**
-   * Advance the signed head to the last committed entry. Called after every commit that may have
-   * appended (never inside a transaction, which could still roll back).
+   * Let the signed head follow the last committed entry. Called after every commit that may have
+   * appended (never inside a transaction, which could still roll back). The write happens after the
+   * caller has its answer: at most one in flight, and when it lands the newest head waiting is
+   * written next, so a burst of commits costs a write or two, not one each.
    */
   syncHead(): void {
-    const { head } = this.chain;
-    if (!head || !this.headTrusted || this.db.inTransaction) return;
-    const last = this.stmts.last.get();
-    if (!last || (this.head && this.head.seq === last.seq && this.head.hash === last.hash)) return;
-    const next = { seq: last.seq, hash: last.hash };
+    if (this.updateWanted(true)) this.startWrite();
+  }
+
+  /**
+   * Write the newest committed head now, synchronously (before the desk closes, locks or takes a
+   * backup). A write still in flight then finds itself overtaken and is dropped.
+   */
+  flushHead(): void {
+    const file = this.chain.head;
+    if (!file || !this.updateWanted(false)) return;
+    const next = this.wanted;
+    if (!next) return;
     try {
-      head.write(next);
+      file.write(next);
       this.head = next;
+      this.wanted = null;
     } catch (error) {
-      // The entries are committed; a head that could not be written shows up in `verify` instead.
-      log.error('could not write the signed audit head', { code: (error as NodeJS.ErrnoException).code ?? 'unknown' });
+      this.headWriteFailed(error, next);
     }
+  }
+
+  /** Resolves when no head write is in flight (for a caller that must see the file settled). */
+  async settled(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /**
+   * Notes the last committed entry as wanted in the file; true when the file is behind it.
+   * `countInFlight`: a write in flight counts as done (for a flush it does not: it must be on disk).
+   */
+  private updateWanted(countInFlight: boolean): boolean {
+    const { head } = this.chain;
+    // A closed database (a second close) has nothing newer to say.
+    if (!head || !this.headTrusted || !this.db.open || this.db.inTransaction) return false;
+    const last = this.stmts.last.get();
+    if (!last) return false;
+    const known = this.wanted ?? (countInFlight ? this.writingHead : null) ?? this.head;
+    if (known && known.seq === last.seq && known.hash === last.hash) return this.wanted !== null;
+    this.wanted = { seq: last.seq, hash: last.hash };
+    return true;
+  }
+
+  private startWrite(): void {
+    const file = this.chain.head;
+    const next = this.wanted;
+    if (!file || !next || this.writing) return;
+    this.wanted = null;
+    this.writingHead = next;
+    this.writing = file
+      .prepare(next)
+      .then(
+        (temporary) => {
+          // A synchronous flush (or a later write) got there first: the file must never go back.
+          if (this.head && this.head.seq >= next.seq) file.discard(temporary);
+          else {
+            file.install(temporary);
+            this.head = next;
+          }
+        },
+        (error: unknown) => this.headWriteFailed(error, next),
+      )
+      .catch((error: unknown) => this.headWriteFailed(error, next))
+      .finally(() => {
+        this.writing = null;
+        this.writingHead = null;
+        this.startWrite();
+      });
+  }
+
+  private headWriteFailed(error: unknown, head: AuditHead): void {
+    // The entries are committed; a head that could not be written shows up in `verify` instead
+    // (and the next commit tries again: a failing disk is not retried in a loop).
+    log.error('could not write the signed audit head', { code: (error as NodeJS.ErrnoException).code ?? 'unknown', seq: head.seq });
   }
 
   list(beforeSeq: number | undefined, limit: number): AuditEntry[] {
@@ -299,7 +422,9 @@ export class AuditLog {
         const { head } = headRead;
         if (head.seq > lastSeq) return broken(lastSeq + 1, `truncated after entry ${lastSeq} (the signed head names entry ${head.seq})`);
         if (hashAtHead === undefined || !sameHex(hashAtHead, head.hash)) return broken(head.seq, 'does not match the signed audit head');
-        if (head.seq < lastSeq) return broken(head.seq + 1, `the signed audit head stops at entry ${head.seq}: it was rewound or not written`);
+        // A log ahead of the head and descending from it (checked entry by entry above) verifies: the
+        // head is written after the commit, so a crash can leave it a few entries behind, and the
+        // next start records the catch-up (audit.head_advanced).
       }
     }
     return { ok: true, entries };

@@ -33,6 +33,7 @@ export function lockIfIdle(services: Services, session: Session): void {
   if (!isIdle(session, now, idleLockMs(services))) return;
   session.state = 'locked';
   services.audit.append(session.staffId, 'session.lock', session.staffId, { reason: 'idle' });
+  services.audit.flushHead();
   services.emit(session.clientId, 'session.locked', { reason: 'idle' });
 }
 
@@ -150,6 +151,8 @@ export async function unlock(services: Services, session: Session, password: str
 export function lock(services: Services, session: Session): SessionInfo {
   session.state = 'locked';
   services.audit.append(session.staffId, 'session.lock', session.staffId, { reason: 'manual' });
+  // A locked desk may be left alone for long: its signed audit head goes to disk now, not after the answer.
+  services.audit.flushHead();
   return sessionInfo(services, session);
 }
 
@@ -162,6 +165,7 @@ export function lockOnClientClosed(services: Services, clientId: string): void {
   if (!session || session.state === 'locked') return;
   session.state = 'locked';
   services.audit.append(session.staffId, 'session.lock', session.staffId, { reason: 'client_closed' });
+  services.audit.flushHead();
 }
 
 export function logout(services: Services, session: Session): SessionInfo {

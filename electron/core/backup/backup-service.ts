@@ -123,6 +123,8 @@ export class BackupService {
     const now = this.ctx.now();
     if (settings.folder === '') throw new BackupError('no_backup_folder', 'Choose a backup folder first.');
     const out = path.join(settings.folder, backupFileName(now));
+    // The signed audit head names the last entry the backup will hold (it is written off the request path otherwise).
+    this.audit.flushHead();
     const answer = await runTask({ task: 'backup', args: { dataDir: desk.dataDir, keyHex: desk.keyHex, out, appVersion: this.ctx.appVersion, now } });
     let record: BackupRecord;
     if (answer.ok) {

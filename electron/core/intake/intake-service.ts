@@ -91,10 +91,16 @@ export function startDraft(services: Services, staffId: string, input: { custome
     fields = { ...fields, ...(JSON.parse(customer.doc) as Partial<IntakeFields>) };
   }
   const draft: Draft = { id: services.ctx.randomId('drf'), source: input.source, fields, consent: defaultConsent(), customerId: input.customerId, cleared: [], startedAt: now, updatedAt: now };
-  services.transact(() => {
-    services.drafts.create(draft, staffId);
-    if (input.source === 'correction') services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
-  });
+  if (input.source === 'correction') {
+    services.transact(() => {
+      services.drafts.create(draft, staffId);
+      services.audit.append(staffId, 'intake.correction_open', input.customerId, { reason: input.reason });
+    });
+  } else {
+    // An empty form: nothing typed yet, nothing audited. Its commit need not wait for the disk (one
+    // fsync less per customer); the first save or the submit, both synchronous, make it durable.
+    services.transactUnsynced(() => services.drafts.create(draft, staffId));
+  }
   return forScreen(draft);
 }
 

@@ -110,6 +110,9 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
     // Off the request path where the core runs in a worker: a read-only reader walks the chain
     // while the core keeps answering everyone else.
     const { longReads } = call.services;
+    // The signed head is written after each answer; the reader reads it from the file, so it goes
+    // there now (a head still on its way would otherwise read as missing on a brand-new desk).
+    call.services.audit.flushHead();
     const result = longReads ? await longReads.verifyAudit() : call.services.audit.verify();
     call.services.audit.append(requireSession(call).staffId, 'audit.verify', null, { ok: result.ok, entries: result.entries });
     return result;
