@@ -224,7 +224,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     coreReady,
     launchUrl: () => `${origin}/launch?token=${clients.issueToken()}`,
     close: async () => {
-      for (const ws of sockets.keys()) ws.terminate();
+      // Each window still open is closed now, and the core hears of it before it is asked to stop:
+      // its lock (and the signed audit head after it) is written before the worker ends, not raced
+      // by the sockets' close events.
+      const open = [...sockets.entries()];
+      sockets.clear();
+      for (const [ws] of open) ws.terminate();
+      for (const clientId of new Set(open.map(([, owner]) => owner))) supervisor.clientClosed(clientId);
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

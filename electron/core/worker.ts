@@ -38,6 +38,8 @@ function periodic(task: string, work: () => void): void {
   }
 }
 const data = workerData as CoreWorkerData;
+/** The log's size (in 4 KB pages) at which a commit checkpoints by itself when the checkpointer is behind. */
+const SAFETY_NET_CHECKPOINT_PAGES = 100_000;
 
 try {
   const core = openCore({
@@ -50,10 +52,17 @@ try {
     longReads: workerLongReads(path.join(__dirname, 'reader-worker.cjs'), { dataDir: data.dataDir, keyHex: data.keyHex }),
     checkpoints: 'elsewhere',
   });
-  // Checkpoints in a thread of their own (checkpoint-worker.ts): a request never waits for one.
+  // Checkpoints in a thread of their own (checkpoint-worker.ts): a request never waits for one. The
+  // core's own connection checkpoints on commit only as a safety net, once the log passes about
+  // 400 MB: at 10,000 pages (40 MB) a burst of submits reached it between two ticks and one submit
+  // paid for the copy (about 200 ms).
+  core.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
   const checkpointer: CheckpointerData = { dataDir: data.dataDir, keyHex: data.keyHex, intervalMs: 5_000 };
   new Worker(path.join(__dirname, 'checkpoint-worker.cjs'), { workerData: checkpointer, name: 'intake-desk-checkpoint' })
-    .on('error', () => log.error('the checkpointer stopped; the database checkpoints itself on commit'))
+    .on('error', () => {
+      log.error('the checkpointer stopped; the database checkpoints itself on commit');
+      core.db.pragma('wal_autocheckpoint = 10000');
+    })
     .unref();
   port.on('message', (message: ToCore) => {
     if (message.type === 'client_closed') {
