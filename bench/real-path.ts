@@ -103,7 +103,7 @@ interface Probe {
   initials: string;
 }
 
-export async function benchRealPath(distDir: string, count: number, samples: number): Promise<void> {
+export async function benchRealPath(distDir: string, count: number, samples: number, only: 'all' | 'queues' = 'all'): Promise<void> {
   const dataDir = path.resolve('bench', '.data', `season-${count}`);
   fs.mkdirSync(dataDir, { recursive: true });
   ensureData(distDir, dataDir, count);
@@ -152,7 +152,6 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     source: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.source = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
     status: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
     grade: raw.prepare(`SELECT ${COLUMNS} FROM customers c WHERE grade = ? ORDER BY created_at DESC, id DESC LIMIT ${UI_LIMIT}`),
-    queue: raw.prepare('SELECT i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500'),
     ping: raw.prepare('SELECT 1'),
   };
   const prefix = (kind: string, term: string): unknown[] => q.prefix.all(kind, term, `${term}\uffff`);
@@ -176,6 +175,16 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     { name: 'filter: source + status + grade', goal: '< 50 ms', input: () => ({ query: '', source: 'paper_form', status: 'valid', grade: 'ordinary', limit: UI_LIMIT }), baseline: 'intakes by source, newest first', raw: () => q.source.all('paper_form') },
     { name: 'query + filter: surname, source = walk-in', goal: '< 50 ms', input: () => ({ query: [...probe().name][0] ?? '张', source: 'walk_in', limit: UI_LIMIT }), baseline: 'customer_search name prefix', raw: () => prefix('name', [...probe().name][0] ?? '张') },
   ];
+
+  if (only === 'queues') {
+    // `--only queues`: the review queue figures alone, on the same season and the same host.
+    const client = await signIn(host);
+    printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, await queueFigures(client, raw, samples));
+    client.close();
+    await host.close();
+    raw.close();
+    return;
+  }
 
   // Cold: the first search after the host starts, every kind in turn.
   const coldRuns = Math.max(20, Math.min(samples, 200));
@@ -237,14 +246,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   filterFigures.push({ name: 'filter: walk-in, next pages by cursor', goal: '< 50 ms', samples: pages, baseline: 'intakes by source, newest first', baselineSamples: await sample(samples, () => q.source.all('walk_in')) });
   printFigures('Filters with no query (paged, limit 500)', filterFigures);
 
-  const queueFigure = async (): Promise<Figure> => ({
-    name: 'review.queues',
-    goal: '< 20 ms',
-    samples: await sample(samples, () => call(client, 'review.queues', {})),
-    baseline: 'each pending status, oldest first, 500',
-    baselineSamples: await sample(samples, () => ['pending_cross_check', 'pending_lead_approval', 'pending_final_review', 'returned', 'rejected'].map((status) => q.queue.all(status))),
-  });
-  printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, [await queueFigure()]);
+  printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, await queueFigures(client, raw, samples));
 
   // Submit through the real path, beside a raw durable INSERT in a scratch SQLCipher database.
   const submitRandom = seededRandom(99);
@@ -306,6 +308,24 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   await host.close();
   raw.close();
   console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
+}
+
+/**
+ * Review queues: what the review screen asks for when it opens (the first page of every queue the
+ * manager sees, with their bounded counts), beside the raw read of each pending status, oldest first.
+ */
+async function queueFigures(client: RpcClient, raw: Database.Database, samples: number): Promise<Figure[]> {
+  const queue = raw.prepare('SELECT i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500');
+  const statuses = ['pending_cross_check', 'pending_lead_approval', 'pending_final_review', 'returned', 'rejected'];
+  return [
+    {
+      name: 'review.queues',
+      goal: '< 20 ms',
+      samples: await sample(samples, () => call(client, 'review.queues', {})),
+      baseline: 'each pending status, oldest first, 500',
+      baselineSamples: await sample(samples, () => statuses.map((status) => queue.all(status))),
+    },
+  ];
 }
 
 /** The machine's load average: the figures' tails carry other processes' work, so each run says how loaded it was. */
