@@ -54,7 +54,8 @@ export const REVIEW_METHODS = {
   'review.settings.get': method({ input: z.object({}).strict(), output: reviewSettingsSchema, access: 'session', mutates: false }),
   'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'policy.manage' }, mutates: true }),
   'review.queues': method({
-    input: z.object({}).strict(),
+    /** `counts: false`, the cheap form (the home screen's due-soon panel): no counting, `count` is what the first page lists and `capped` says there are more. */
+    input: z.object({ counts: z.boolean().default(true) }).strict(),
     output: z.object({
       returnedToMe: z.array(queueItemSchema),
       crossCheck: z.array(queueItemSchema),

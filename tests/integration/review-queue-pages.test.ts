@@ -110,6 +110,14 @@ describe('review queues in pages', () => {
     expect(roomy.pages.crossCheck).toMatchObject({ count: want, capped: false });
   });
 
+  it('has a cheap form that counts nothing: the first pages, and "more" where there are more', async () => {
+    const cheap = await call<Record<QueueName, QueueItem[]> & { pages: Record<QueueName, { count: number; capped: boolean; cursor: string | null }> }>('manager', 'review.queues', { counts: false });
+    const full = await call<typeof cheap>('manager', 'review.queues', {});
+    expect(cheap.crossCheck.map((item) => item.intakeId)).toEqual(full.crossCheck.map((item) => item.intakeId));
+    expect(cheap.pages.crossCheck).toEqual({ count: 50, capped: true, cursor: full.pages.crossCheck.cursor });
+    expect(full.pages.crossCheck.count).toBeGreaterThan(100);
+  });
+
   it('refuses a cursor that is not a queue position, naming it', async () => {
     const response = await core.handle('manager', { id: 1, method: 'review.queuePage', input: { queue: 'crossCheck', cursor: 'drop table' } });
     expect(response.result.ok).toBe(false);

@@ -477,9 +477,14 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
     }
     const page = pageOf(source, START, context, limits.page);
     lists[name] = page.items;
-    // A queue that fits its first page is counted by what it lists; a longer one in its index, up to the cap.
-    const counted = page.more && source.count ? source.count(limits.countCap) : page.items.length;
-    pages[name] = { count: Math.min(counted, limits.countCap), capped: counted > limits.countCap, cursor: page.cursor };
+    // A queue that fits its first page is counted by what it lists; a longer one in its index, up to
+    // the cap; with no counting (cap 0), what the page lists, and "more" when there are more.
+    if (!page.more) pages[name] = { count: page.items.length, capped: false, cursor: null };
+    else if (limits.countCap === 0 || !source.count) pages[name] = { count: page.items.length, capped: true, cursor: page.cursor };
+    else {
+      const counted = source.count(limits.countCap);
+      pages[name] = { count: Math.min(counted, limits.countCap), capped: counted > limits.countCap, cursor: page.cursor };
+    }
   }
   return { ...lists, pages };
 }

@@ -11,7 +11,7 @@ export function DueSoonPanel() {
   const [loadedAt, setLoadedAt] = useState(0);
 
   useEffect(() => {
-    void api.call('review.queues').then((result) => {
+    void api.call('review.queues', { counts: false }).then((result) => {
       if (!result.ok) return;
       // The first page of each queue is its most urgent (docs/decisions/0024): what is due soon is there.
       // `attention` repeats records that are in another queue as well.
