@@ -60,6 +60,7 @@ describe('a long review queue', () => {
     // Enter opens the record under the cursor, on the second page.
     await page.keyboard.press('Enter');
     await page.getByTestId('queue-list').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: /交叉审核通过/ }).waitFor();
   });
 
   it('brings the next page by the button too, and lists every record once', async () => {
@@ -74,6 +75,9 @@ describe('a long review queue', () => {
     await expect.poll(() => page.getByTestId('queue-item').count()).toBe(50);
     await page.getByTestId('queue-more').click();
     await expect.poll(() => page.getByTestId('queue-item').count()).toBe(WAITING);
+    // The cursor is on the first new item, and the focus back in the queue (the button is gone).
+    await expect.poll(selected).toBe(50);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-list');
     const listed = await page.getByTestId('queue-item').evaluateAll((items) => items.map((item) => item.textContent));
     expect(listed).toHaveLength(WAITING);
     const pages = expectOk(await desk.client('staff.b').call('review.queues', {}));

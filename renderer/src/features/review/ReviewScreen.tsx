@@ -41,7 +41,7 @@ export function ReviewScreen({ role }: { role: string }) {
   const chosen = useRef(false);
   const listRef = useRef<HTMLUListElement>(null);
   const focusList = useRef(false);
-  /** A next page being read (one at a time); `step` moves the cursor onto its first item when it comes. */
+  /** A next page being read (one at a time). */
   const [loadingMore, setLoadingMore] = useState(false);
   const moreInFlight = useRef(false);
 
@@ -109,12 +109,13 @@ export function ReviewScreen({ role }: { role: string }) {
     return page.capped ? t('review.queueCountMore', { total: formatted(page.count) }) : formatted(page.count);
   };
 
-  /** The next page of the current queue, after the last item listed; `step` moves onto its first item. */
-  const loadMore = async (step: boolean): Promise<void> => {
+  /** The next page of the current queue, after the last item listed; the cursor (and, from the button, the focus) moves onto its first item. */
+  const loadMore = async (fromButton: boolean): Promise<void> => {
     if (!cursor || moreInFlight.current) return;
     moreInFlight.current = true;
     setLoadingMore(true);
     const name = queue;
+    const before = items.length;
     const result = await api.call('review.queuePage', { queue: name, cursor });
     moreInFlight.current = false;
     setLoadingMore(false);
@@ -124,7 +125,9 @@ export function ReviewScreen({ role }: { role: string }) {
       const listed = new Set(current[name].map((item) => item.intakeId));
       return { ...current, [name]: [...current[name], ...result.value.items.filter((item) => !listed.has(item.intakeId))], pages: { ...current.pages, [name]: { ...current.pages[name], cursor: result.value.cursor } } };
     });
-    if (step && result.value.items.length > 0) setActive((index) => index + 1);
+    if (result.value.items.length > 0) setActive(before);
+    // The button goes away with the last page: the focus goes back into the queue, not to the page.
+    if (fromButton) focusList.current = true;
   };
   const clean = queue === 'leadApproval' ? items.filter((item) => item.flags.length === 0) : [];
 
@@ -149,7 +152,7 @@ export function ReviewScreen({ role }: { role: string }) {
       if (event.key === 'ArrowDown') {
         event.preventDefault();
         // On the last item listed, ↓ brings the next page and moves onto it.
-        if (active >= items.length - 1 && cursor) void loadMore(true);
+        if (active >= items.length - 1 && cursor) void loadMore(false);
         else setActive((index) => Math.min(items.length - 1, index + 1));
       }
       if (event.key === 'ArrowUp') { event.preventDefault(); setActive((index) => Math.max(0, index - 1)); }
@@ -202,7 +205,7 @@ export function ReviewScreen({ role }: { role: string }) {
       )}
       {cursor && (
         <p>
-          <button type="button" data-testid="queue-more" disabled={loadingMore} onClick={() => void loadMore(false)}>
+          <button type="button" data-testid="queue-more" disabled={loadingMore} onClick={() => void loadMore(true)}>
             {loadingMore ? t('review.loadingMore') : t('review.loadMore', { shown: formatted(items.length) })}
           </button>{' '}
           <span className="muted">{t('review.loadMoreHint')}</span>
