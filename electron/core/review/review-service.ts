@@ -24,7 +24,7 @@ import { toReviewEvent } from './projector';
 import { revealOptions } from './review-reveal';
 import { BLANK_ON_FORM_FLAG } from '../../../shared/domain/paper/blank-on-form';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
-import { NO_DEADLINE, URGENCY_KEY } from '../db/migrations/0015_queue_urgency';
+import { NO_DEADLINE, QUEUE_OWNER, URGENCY_KEY, URGENCY_STATUSES } from '../db/migrations/0015_queue_urgency';
 
 /** How many items one queue page holds (docs/decisions/0024: measured, a screenful and then some). */
 export const QUEUE_PAGE = 50;
@@ -37,8 +37,11 @@ const QUEUE_COLUMNS = 'i.id, i.customer_id, i.source, i.status, i.status_since, 
 const FROM = (index: string): string => `FROM intakes i INDEXED BY ${index} LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id`;
 /** The index expression of version 15, on the table alias of these queries. */
 const KEY = URGENCY_KEY.replace('source', 'i.source').replace('THEN started_at', 'THEN i.started_at');
+const OWNER = QUEUE_OWNER.replace('status', 'i.status').replace('THEN entered_by', 'THEN i.entered_by');
+/** The statuses of the index of version 15, as it names them (so SQLite may use it). */
+const URGENT = `i.${URGENCY_STATUSES}`;
 /** Cross-checks this person may see: not their own entry; an assigned one only for its assignee (leads and managers see all, to assign). */
-const CROSS_CHECK_VISIBLE = "i.status = 'pending_cross_check' AND i.entered_by <> :me AND (:everyone = 1 OR i.assigned_to IS NULL OR i.assigned_to = :me)";
+const CROSS_CHECK_VISIBLE = `${URGENT} AND i.status = 'pending_cross_check' AND ${OWNER} = '' AND i.entered_by <> :me AND (:everyone = 1 OR i.assigned_to IS NULL OR i.assigned_to = :me)`;
 
 /**
  * Queue pages by keyset (docs/decisions/0024): each read is one ordered range of an index, starting
@@ -47,13 +50,13 @@ const CROSS_CHECK_VISIBLE = "i.status = 'pending_cross_check' AND i.entered_by <
  */
 export const QUEUE_QUERIES = {
   /** Deadline order: online submissions by receipt, then the rest longest waiting first. */
-  crossCheck: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_cross_check_urgency')} WHERE ${CROSS_CHECK_VISIBLE} AND ${KEY} >= :key AND (${KEY}, i.status_since, i.id) > (:key, :since, :id) ORDER BY ${KEY}, i.status_since, i.id LIMIT :limit`,
+  crossCheck: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_urgency')} WHERE ${CROSS_CHECK_VISIBLE} AND ${KEY} >= :key AND (${KEY}, i.status_since, i.id) > (:key, :since, :id) ORDER BY ${KEY}, i.status_since, i.id LIMIT :limit`,
   leadApproval: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue')} WHERE i.status = 'pending_lead_approval' AND i.entered_by <> :me AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
   finalReview: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue')} WHERE i.status = 'pending_final_review' AND i.entered_by <> :me AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
   /** This person's returned online submissions: due two hours after receipt. */
-  returnedOnline: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_returned_urgency')} WHERE i.status = 'returned' AND i.entered_by = :me AND ${KEY} < ${NO_DEADLINE} AND ${KEY} >= :key AND (${KEY}, i.status_since, i.id) > (:key, :since, :id) ORDER BY ${KEY}, i.status_since, i.id LIMIT :limit`,
+  returnedOnline: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_urgency')} WHERE ${URGENT} AND i.status = 'returned' AND ${OWNER} = :me AND ${KEY} < ${NO_DEADLINE} AND ${KEY} >= :key AND (${KEY}, i.status_since, i.id) > (:key, :since, :id) ORDER BY ${KEY}, i.status_since, i.id LIMIT :limit`,
   /** This person's other returned records: due a set time after they came back. */
-  returnedOther: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_returned_urgency')} WHERE i.status = 'returned' AND i.entered_by = :me AND ${KEY} = ${NO_DEADLINE} AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
+  returnedOther: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_urgency')} WHERE ${URGENT} AND i.status = 'returned' AND ${OWNER} = :me AND ${KEY} = ${NO_DEADLINE} AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
   rejected: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_by_enterer')} WHERE i.status = 'rejected' AND i.entered_by = :me AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
   /** Records a lead must settle: few by nature (desks that decided differently), read whole and ordered by deadline here. */
   needingAttention: `SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.needs_attention = 1 ORDER BY i.status_since LIMIT ${ATTENTION_MAX}`,
@@ -61,7 +64,7 @@ export const QUEUE_QUERIES = {
 
 /** Bounded counts: at most COUNT_CAP + 1 index entries read, never a count over everything pending. */
 export const COUNT_QUERIES = {
-  crossCheck: `SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_cross_check_urgency WHERE ${CROSS_CHECK_VISIBLE} LIMIT :cap)`,
+  crossCheck: `SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue_urgency WHERE ${CROSS_CHECK_VISIBLE} LIMIT :cap)`,
   leadApproval: "SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue WHERE i.status = 'pending_lead_approval' AND i.entered_by <> :me LIMIT :cap)",
   finalReview: "SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue WHERE i.status = 'pending_final_review' AND i.entered_by <> :me LIMIT :cap)",
   returnedToMe: "SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue_by_enterer WHERE i.status IN ('returned', 'rejected') AND i.entered_by = :me LIMIT :cap)",
@@ -72,7 +75,8 @@ const q = statementsFor((db: Db) => ({
   intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
   queue: Object.fromEntries(Object.entries(QUEUE_QUERIES).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof QUEUE_QUERIES, Statement>,
   count: Object.fromEntries(Object.entries(COUNT_QUERIES).map(([name, sql]) => [name, db.prepare(sql).pluck()])) as Record<keyof typeof COUNT_QUERIES, Statement>,
-  checkLoad: db.prepare<[], { assigned_to: string; n: number }>("SELECT assigned_to, count(*) AS n FROM intakes INDEXED BY intakes_cross_check_assigned WHERE status = 'pending_cross_check' AND assigned_to IS NOT NULL GROUP BY assigned_to"),
+  // Open checks per assignee among the 500 most urgent (as many as the queue read before it was paged).
+  checkLoad: db.prepare<[], { assigned_to: string; n: number }>(`SELECT assigned_to, count(*) AS n FROM (SELECT i.assigned_to FROM intakes i INDEXED BY intakes_queue_urgency WHERE ${URGENT} AND i.status = 'pending_cross_check' AND ${OWNER} = '' ORDER BY ${KEY}, i.status_since, i.id LIMIT 500) WHERE assigned_to IS NOT NULL GROUP BY assigned_to`),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
   enteredSince: db.prepare<[string, number], IntakeRow & { name: string | null }>('SELECT i.*, c.name AS name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.entered_by = ? AND i.submitted_at >= ? ORDER BY i.submitted_at DESC LIMIT 500'),
 }));
