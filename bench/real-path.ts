@@ -324,7 +324,7 @@ async function queueFigures(client: RpcClient, raw: Database.Database, samples: 
   const columns = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.started_at, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name';
   const join = 'LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id';
   const rawFirst = {
-    cross: raw.prepare(`SELECT ${columns} FROM intakes i INDEXED BY intakes_cross_check_urgency ${join} WHERE i.status = 'pending_cross_check' AND (${key}, i.status_since, i.id) > (?, ?, ?) AND ${key} >= ? ORDER BY ${key}, i.status_since, i.id LIMIT 51`),
+    cross: raw.prepare(`SELECT ${columns} FROM intakes i INDEXED BY intakes_queue_urgency ${join} WHERE i.status IN ('pending_cross_check', 'returned') AND i.status = 'pending_cross_check' AND (CASE WHEN i.status = 'returned' THEN i.entered_by ELSE '' END) = '' AND (${key}, i.status_since, i.id) > (?, ?, ?) AND ${key} >= ? ORDER BY ${key}, i.status_since, i.id LIMIT 51`),
     waiting: raw.prepare(`SELECT ${columns} FROM intakes i INDEXED BY intakes_queue ${join} WHERE i.status = ? ORDER BY i.status_since, i.id LIMIT 51`),
     count: raw.prepare('SELECT count(*) FROM (SELECT 1 FROM intakes INDEXED BY intakes_queue WHERE status = ? LIMIT 10001)').pluck(),
   };
