@@ -28,7 +28,7 @@ beforeAll(async () => {
     ids[username] = (await createStaff(core.services, ids['manager'], { username, displayName: username, role, certified: true, password: 'Password123', passwordSetByStaff: true })).id;
   }
   // Records received in the last hours (so online deadlines differ from the order they were reviewed in), by three people.
-  core.services.transact(() => writeDemoHistory(core.services, { specialists: [ids['me.myself']!, ids['other.one']!, ids['other.two']!], lead: ids['lead.one']!, manager: ids['manager']! }, 1500, seededRandom(12), NOW - 3 * 86_400_000));
+  core.services.transact(() => writeDemoHistory(core.services, { specialists: [ids['me.myself']!, ids['other.one']!, ids['other.two']!, ids['lead.one']!], lead: ids['lead.one']!, manager: ids['manager']! }, 1500, seededRandom(12), NOW - 3 * 86_400_000));
   // Some checks assigned to a colleague: only the assignee (and leads) see them.
   const open = core.db.prepare("SELECT id FROM intakes WHERE status = 'pending_cross_check' AND entered_by = ? LIMIT 40").pluck().all(ids['other.one']) as string[];
   for (const intakeId of open) assign(core.services, { staffId: ids['lead.one']!, role: 'group_lead' }, intakeId, ids['other.two']!);
@@ -92,11 +92,15 @@ describe('review queues in pages', () => {
   }
 
   it('the queues hold more than a page each, and online records come before the rest by their deadline', () => {
+    // The lead entered records too: the counts that subtract a person's own have some to subtract.
+    expect(core.db.prepare("SELECT count(*) FROM intakes WHERE status = 'pending_cross_check' AND entered_by = ?").pluck().get(ids['lead.one'])).toBeGreaterThan(0);
     expect(expected('crossCheck', ids['me.myself']!, 'specialist').length).toBeGreaterThan(100);
     expect(expected('returnedToMe', ids['me.myself']!, 'specialist').length).toBeGreaterThan(50);
     const first = queuesFor(core.services, { staffId: ids['lead.one']!, role: 'group_lead' }).crossCheck;
     expect(first[0]?.source).toBe('online');
-    expect(first.some((item) => item.source !== 'online')).toBe(false);
+    // Every online record (a deadline) before every other (none).
+    const others = first.findIndex((item) => item.source !== 'online');
+    if (others >= 0) expect(first.slice(others).some((item) => item.source === 'online')).toBe(false);
   });
 
   it('counts exactly up to the cap and says "more than" beyond it, reading no further', () => {

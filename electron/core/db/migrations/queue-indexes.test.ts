@@ -6,7 +6,7 @@ import { generateKeyHex } from '../key-file';
 import { COUNT_QUERIES, QUEUE_QUERIES } from '../../review/review-service';
 import { migrate } from './index';
 
-const PARAMS = { me: 'stf_1', everyone: 0, key: 0, since: 0, id: '', limit: 51, cap: 10_001 };
+const PARAMS = { status: 'pending_cross_check', me: 'stf_1', everyone: 0, key: 0, since: 0, id: '', limit: 51, cap: 10_001 };
 
 describe('review queue indexes (versions 13 and 15)', () => {
   it('answers every queue page from a covering index, in urgency order without sorting', () => {
