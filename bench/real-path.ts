@@ -106,7 +106,8 @@ interface Probe {
   initials: string;
 }
 
-export async function benchRealPath(distDir: string, count: number, samples: number, options: { submitOnly?: boolean } = {}): Promise<void> {
+export async function benchRealPath(distDir: string, count: number, samples: number, options: { submitOnly?: boolean; only?: 'all' | 'queues' } = {}): Promise<void> {
+  const only = options.only ?? 'all';
   const dataDir = path.resolve('bench', '.data', `season-${count}`);
   fs.mkdirSync(dataDir, { recursive: true });
   ensureData(distDir, dataDir, count);
@@ -166,7 +167,6 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     source: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.source = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
     status: raw.prepare(`SELECT ${COLUMNS} FROM intakes i JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.submitted_at DESC, i.id DESC LIMIT ${UI_LIMIT}`),
     grade: raw.prepare(`SELECT ${COLUMNS} FROM customers c WHERE grade = ? ORDER BY created_at DESC, id DESC LIMIT ${UI_LIMIT}`),
-    queue: raw.prepare('SELECT i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500'),
     ping: raw.prepare('SELECT 1'),
   };
   const prefix = (kind: string, term: string): unknown[] => q.prefix.all(kind, term, `${term}\uffff`);
@@ -190,6 +190,16 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     { name: 'filter: source + status + grade', goal: '< 50 ms', input: () => ({ query: '', source: 'paper_form', status: 'valid', grade: 'ordinary', limit: UI_LIMIT }), baseline: 'intakes by source, newest first', raw: () => q.source.all('paper_form') },
     { name: 'query + filter: surname, source = walk-in', goal: '< 50 ms', input: () => ({ query: [...probe().name][0] ?? '张', source: 'walk_in', limit: UI_LIMIT }), baseline: 'customer_search name prefix', raw: () => prefix('name', [...probe().name][0] ?? '张') },
   ];
+
+  if (only === 'queues') {
+    // `--only queues`: the review queue figures alone, on the same season and the same host.
+    const client = await signIn(host);
+    printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, await queueFigures(client, raw, samples));
+    client.close();
+    await host.close();
+    raw.close();
+    return;
+  }
 
   // Cold: the first search after the host starts, every kind in turn.
   const coldRuns = Math.max(20, Math.min(samples, 200));
@@ -251,14 +261,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   filterFigures.push({ name: 'filter: walk-in, next pages by cursor', goal: '< 50 ms', samples: pages, baseline: 'intakes by source, newest first', baselineSamples: await sample(samples, () => q.source.all('walk_in')) });
   printFigures('Filters with no query (paged, limit 500)', filterFigures);
 
-  const queueFigure = async (): Promise<Figure> => ({
-    name: 'review.queues',
-    goal: '< 20 ms',
-    samples: await sample(samples, () => call(client, 'review.queues', {})),
-    baseline: 'each pending status, oldest first, 500',
-    baselineSamples: await sample(samples, () => ['pending_cross_check', 'pending_lead_approval', 'pending_final_review', 'returned', 'rejected'].map((status) => q.queue.all(status))),
-  });
-  printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, [await queueFigure()]);
+  printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, await queueFigures(client, raw, samples));
 
   await benchSubmit(client, samples, stats.intakes);
 
@@ -421,6 +424,58 @@ function benchSubmitPhases(dataDir: string, keyHex: string, samples: number, see
   } finally {
     core.close();
   }
+}
+
+/**
+ * Review queues: what the review screen asks for when it opens (the first page of every queue the
+ * manager sees, with their bounded counts; docs/decisions/0024), beside the raw read the queues
+ * made before (each pending status, oldest first, 500) and beside the raw reads the pages are now
+ * (the first 50 of each queue by its index, and each bounded count); then the next pages of the
+ * longest queue by cursor, beside the raw keyset read of 50 from the same index.
+ */
+async function queueFigures(client: RpcClient, raw: Database.Database, samples: number): Promise<Figure[]> {
+  const queue = raw.prepare('SELECT i.id, i.customer_id, i.source, i.status, i.status_since, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500');
+  const statuses = ['pending_cross_check', 'pending_lead_approval', 'pending_final_review', 'returned', 'rejected'];
+  const key = "(CASE WHEN i.source = 'online' THEN i.started_at ELSE 9007199254740991 END)";
+  const columns = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.started_at, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name';
+  const join = 'LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id';
+  const rawFirst = {
+    cross: raw.prepare(`SELECT ${columns} FROM intakes i INDEXED BY intakes_queue_urgency ${join} WHERE i.status IN ('pending_cross_check', 'returned') AND i.status = 'pending_cross_check' AND (CASE WHEN i.status = 'returned' THEN i.entered_by ELSE '' END) = '' AND (${key}, i.status_since, i.id) > (?, ?, ?) AND ${key} >= ? ORDER BY ${key}, i.status_since, i.id LIMIT 51`),
+    waiting: raw.prepare(`SELECT ${columns} FROM intakes i INDEXED BY intakes_queue ${join} WHERE i.status = ? ORDER BY i.status_since, i.id LIMIT 51`),
+    count: raw.prepare('SELECT count(*) FROM (SELECT 1 FROM intakes INDEXED BY intakes_queue WHERE status = ? LIMIT 10001)').pluck(),
+  };
+  const first = await sample(samples, () => call(client, 'review.queues', {}));
+  const figures: Figure[] = [
+    { name: 'review.queues (first pages + counts)', goal: '< 20 ms', samples: first, baseline: 'each pending status, oldest first, 500', baselineSamples: await sample(samples, () => statuses.map((status) => queue.all(status))) },
+    {
+      name: 'review.queues (the same samples)',
+      goal: '< 20 ms',
+      samples: first,
+      baseline: 'first 51 of each queue by its index + counts',
+      baselineSamples: await sample(samples, () => [rawFirst.cross.all(-1, -1, '', -1), ...['pending_lead_approval', 'pending_final_review'].map((status) => rawFirst.waiting.all(status)), ...['pending_cross_check', 'pending_lead_approval', 'pending_final_review'].map((status) => rawFirst.count.get(status))]),
+    },
+  ];
+  // Next pages of the cross-check queue by cursor, from the start again at its end.
+  const opened = (await call(client, 'review.queues', {})) as { pages: { crossCheck: { cursor: string | null } } };
+  let cursor = opened.pages.crossCheck.cursor;
+  let rawAfter: [number, number, string] = [-1, -1, ''];
+  if (cursor) {
+    figures.push({
+      name: 'review.queuePage: cross-check, next pages',
+      goal: '< 20 ms',
+      samples: await sample(samples, async () => {
+        const page = (await call(client, 'review.queuePage', { queue: 'crossCheck', cursor: cursor ?? opened.pages.crossCheck.cursor ?? '' })) as { cursor: string | null };
+        cursor = page.cursor ?? opened.pages.crossCheck.cursor;
+      }),
+      baseline: 'keyset page of 51 by the urgency index',
+      baselineSamples: await sample(samples, () => {
+        const rows = rawFirst.cross.all(...rawAfter, rawAfter[0]) as Array<{ source: string; started_at: number; status_since: number; id: string }>;
+        const last = rows.at(-1);
+        rawAfter = rows.length === 51 && last ? [last.source === 'online' ? last.started_at : 9007199254740991, last.status_since, last.id] : [-1, -1, ''];
+      }),
+    });
+  }
+  return figures;
 }
 
 /** The machine's load average: the figures' tails carry other processes' work, so each run says how loaded it was. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|submit|rss|oplog|platform|start|server|sync|online|online-desk|backup]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|submit|queues|rss|oplog|platform|start|server|sync|online|online-desk|backup]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'real') await benchRealPath(distDir, customers, samples);
   // The submit figures of the real path alone, with where a submit's time goes (bench/real-path.ts).
   if (only === 'submit') await benchRealPath(distDir, customers, samples, { submitOnly: true });
+  if (only === 'queues') await benchRealPath(distDir, customers, samples, { only: 'queues' });
   // In a process of its own (the host's RSS is read from /proc), on the database the real path made.
   if (only === undefined || only === 'rss') await benchSearchSessionRss(distDir, customers, Number(argument('searches') ?? 20_000));
   console.log(`Finished: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);

@@ -34,6 +34,12 @@ export const queueItemSchema = z.object({
 });
 export type QueueItem = z.infer<typeof queueItemSchema>;
 
+/** The review queues, in the order the screen shows them. */
+export const QUEUE_NAMES = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview', 'attention'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+export const QUEUE_CURSOR_MAX_CHARS = 160;
+export const queuePageInfoSchema = z.object({ count: z.number().int(), capped: z.boolean(), cursor: z.string().nullable() });
+
 export const reviewSettingsSchema = z.object({
   leadMayApproveOwnCrossCheck: z.boolean(),
   walkInTargetMinutes: z.number().int().min(1).max(30),
@@ -48,7 +54,8 @@ export const REVIEW_METHODS = {
   'review.settings.get': method({ input: z.object({}).strict(), output: reviewSettingsSchema, access: 'session', mutates: false }),
   'review.settings.update': method({ input: reviewSettingsSchema, output: reviewSettingsSchema, access: { permission: 'policy.manage' }, mutates: true }),
   'review.queues': method({
-    input: z.object({}).strict(),
+    /** `counts: false`, the cheap form (the home screen's due-soon panel): no counting, `count` is what the first page lists and `capped` says there are more. */
+    input: z.object({ counts: z.boolean().default(true) }).strict(),
     output: z.object({
       returnedToMe: z.array(queueItemSchema),
       crossCheck: z.array(queueItemSchema),
@@ -56,7 +63,16 @@ export const REVIEW_METHODS = {
       finalReview: z.array(queueItemSchema),
       /** Leads and managers: records a lead must settle (desks decided differently, or a stored decision broke its rules). */
       attention: z.array(queueItemSchema),
+      /** Per queue: how many it holds (exact up to a cap, `capped` beyond) and where its next page starts (null: no more). */
+      pages: z.record(z.enum(QUEUE_NAMES), queuePageInfoSchema),
     }),
+    access: { permission: 'review.act' },
+    mutates: false,
+  }),
+  /** The next page of one queue, most urgent first, after the cursor of the page before (docs/decisions/0024). */
+  'review.queuePage': method({
+    input: z.object({ queue: z.enum(QUEUE_NAMES), cursor: z.string().min(1).max(QUEUE_CURSOR_MAX_CHARS) }).strict(),
+    output: z.object({ items: z.array(queueItemSchema), cursor: z.string().nullable() }),
     access: { permission: 'review.act' },
     mutates: false,
   }),

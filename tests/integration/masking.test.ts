@@ -227,6 +227,8 @@ const CALLS: Partial<Record<MethodName, (ctx: Ctx) => unknown[]>> = {
   'intake.customerRecord': (ctx) => [{ customerId: ctx.customerId }],
   'intake.matches': () => [{ mobile: CUSTOMER.mobile }, { name: CUSTOMER.name, birthDate: '1987-03-15' }],
   'review.queues': () => [{}],
+  // A cursor before every item: the whole queue again, as a next page.
+  'review.queuePage': () => ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview', 'attention'].map((queue) => ({ queue, cursor: '0.0.a' })),
   'review.mine': () => [{}],
   'review.intake': (ctx) => [{ intakeId: ctx.intakeId }],
   'intake.draft.start': (ctx) => [{ customerId: ctx.customerId, source: 'correction', reason: '客户要求更正地址' }],

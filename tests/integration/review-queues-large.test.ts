@@ -36,8 +36,10 @@ describe('review queues with thousands waiting', () => {
     expect(ownReturned + ownRejected).toBeGreaterThan(0);
     const response = await core.handle('me', { id: 1, method: 'review.queues', input: {} });
     if (!response.result.ok) throw new Error(response.result.error.code);
-    const queues = response.result.value as { returnedToMe: QueueItem[] };
+    const queues = response.result.value as { returnedToMe: QueueItem[]; pages: { returnedToMe: { count: number } } };
     expect(queues.returnedToMe.every((item) => item.enteredBy === mine)).toBe(true);
-    expect(queues.returnedToMe.length).toBe(Math.min(500, ownReturned) + Math.min(500, ownRejected));
+    // The first page, and the count of all of them (docs/decisions/0024).
+    expect(queues.returnedToMe.length).toBe(Math.min(50, ownReturned + ownRejected));
+    expect(queues.pages.returnedToMe.count).toBe(ownReturned + ownRejected);
   });
 });

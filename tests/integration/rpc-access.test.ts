@@ -74,6 +74,7 @@ const EXPECTED_ACCESS: Record<MethodName, readonly Role[]> = {
   'review.settings.get': /* session */ [SP, GL, MG, SV, MT],
   'review.settings.update': [MG],
   'review.queues': [SP, GL, MG],
+  'review.queuePage': [SP, GL, MG],
   'review.intake': [SP, GL, MG],
   'review.reveal': [SP, GL, MG],
   'review.settle': [SP, GL, MG],

@@ -4,7 +4,7 @@
  * updates its customer, and is locked from then on.
  */
 import { paperOfIntake } from '../paper/transcription-service';
-import type { QueueItem } from '../../../shared/api/review-contract';
+import { QUEUE_NAMES, type QueueItem, type QueueName } from '../../../shared/api/review-contract';
 import { isCheckerRole, isLeadRole, type Role } from '../../../shared/domain/auth/roles';
 import { NEEDS_ATTENTION, deriveTolerant, needsLead, type AnyReviewEvent, type SettleTo } from '../../../shared/domain/review/attention';
 import { changeKind, fieldChangesSchema, isEmptyValue, type ChangeKind, type FieldChanges } from '../../../shared/domain/intake/changes';
@@ -23,26 +23,64 @@ import type { StaffRecord } from '../staff/staff-repo';
 import { toReviewEvent } from './projector';
 import { revealOptions } from './review-reveal';
 import { BLANK_ON_FORM_FLAG } from '../../../shared/domain/paper/blank-on-form';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
+import { NO_DEADLINE, QUEUE_OWNER, URGENCY_KEY, URGENCY_STATUSES } from '../db/migrations/0015_queue_urgency';
+
+/** How many items one queue page holds (docs/decisions/0024: measured, a screenful and then some). */
+export const QUEUE_PAGE = 50;
+/** Counts are exact up to this many, and "more than" beyond. */
+export const COUNT_CAP = 10_000;
+/** The most records needing a lead's settling that one call reads (they are few by nature). */
+const ATTENTION_MAX = 2_000;
 
 const QUEUE_COLUMNS = 'i.id, i.customer_id, i.source, i.status, i.status_since, i.started_at, i.submitted_at, i.entered_by, i.flags, i.assigned_to, c.name AS customer_name';
+const FROM = (index: string): string => `FROM intakes i INDEXED BY ${index} LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id`;
+/** The index expression of version 15, on the table alias of these queries. */
+const KEY = URGENCY_KEY.replace('source', 'i.source').replace('THEN started_at', 'THEN i.started_at');
+const OWNER = QUEUE_OWNER.replace('status', 'i.status').replace('THEN entered_by', 'THEN i.entered_by');
+/** The statuses of the index of version 15, as it names them (so SQLite may use it). */
+const URGENT = `i.${URGENCY_STATUSES}`;
+/** Cross-checks this person may see: not their own entry; an assigned one only for its assignee (leads and managers see all, to assign). */
+const CROSS_CHECK_VISIBLE = `${URGENT} AND i.status = 'pending_cross_check' AND ${OWNER} = '' AND i.entered_by <> :me AND (:everyone = 1 OR i.assigned_to IS NULL OR i.assigned_to = :me)`;
 
 /**
- * Queue rows: only what a queue item shows, with the customer's name, oldest first on a
- * (status, status_since) index, so a queue costs its page and not the number pending (with version
- * 13's covering indexes, one range of the index and no table read per row).
+ * Queue pages by keyset (docs/decisions/0024): each read is one ordered range of an index, starting
+ * after the last item of the previous page, in the queue's urgency order (deadline, then time
+ * waiting, then id). The statuses are literals so the partial indexes of version 15 apply.
  */
 export const QUEUE_QUERIES = {
-  byStatus: `SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? ORDER BY i.status_since LIMIT 500`,
-  byStatusOf: `SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.status = ? AND i.entered_by = ? ORDER BY i.status_since LIMIT 500`,
-  needingAttention: `SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.needs_attention = 1 ORDER BY i.status_since LIMIT 500`,
+  /** Deadline order: online submissions by receipt, then the rest longest waiting first. */
+  crossCheck: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_urgency')} WHERE ${CROSS_CHECK_VISIBLE} AND ${KEY} >= :key AND (${KEY}, i.status_since, i.id) > (:key, :since, :id) ORDER BY ${KEY}, i.status_since, i.id LIMIT :limit`,
+  leadApproval: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue')} WHERE i.status = 'pending_lead_approval' AND i.entered_by <> :me AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
+  finalReview: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue')} WHERE i.status = 'pending_final_review' AND i.entered_by <> :me AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
+  /** This person's returned online submissions: due two hours after receipt. */
+  returnedOnline: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_urgency')} WHERE ${URGENT} AND i.status = 'returned' AND ${OWNER} = :me AND ${KEY} < ${NO_DEADLINE} AND ${KEY} >= :key AND (${KEY}, i.status_since, i.id) > (:key, :since, :id) ORDER BY ${KEY}, i.status_since, i.id LIMIT :limit`,
+  /** This person's other returned records: due a set time after they came back. */
+  returnedOther: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_urgency')} WHERE ${URGENT} AND i.status = 'returned' AND ${OWNER} = :me AND ${KEY} = ${NO_DEADLINE} AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
+  rejected: `SELECT ${QUEUE_COLUMNS} ${FROM('intakes_queue_by_enterer')} WHERE i.status = 'rejected' AND i.entered_by = :me AND (i.status_since, i.id) > (:since, :id) ORDER BY i.status_since, i.id LIMIT :limit`,
+  /** Records a lead must settle: few by nature (desks that decided differently), read whole and ordered by deadline here. */
+  needingAttention: `SELECT ${QUEUE_COLUMNS} FROM intakes i LEFT JOIN customers c INDEXED BY customers_summary ON c.id = i.customer_id WHERE i.needs_attention = 1 ORDER BY i.status_since LIMIT ${ATTENTION_MAX}`,
+} as const;
+
+/** Bounded counts: at most COUNT_CAP + 1 index entries read, never a count over everything pending. */
+export const COUNT_QUERIES = {
+  crossCheck: `SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue_urgency WHERE ${CROSS_CHECK_VISIBLE} LIMIT :cap)`,
+  leadApproval: "SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue WHERE i.status = 'pending_lead_approval' AND i.entered_by <> :me LIMIT :cap)",
+  finalReview: "SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue WHERE i.status = 'pending_final_review' AND i.entered_by <> :me LIMIT :cap)",
+  returnedToMe: "SELECT count(*) AS n FROM (SELECT 1 FROM intakes i INDEXED BY intakes_queue_by_enterer WHERE i.status IN ('returned', 'rejected') AND i.entered_by = :me LIMIT :cap)",
+  /** All in a status, on the narrowest index (no column read per entry: three times faster than the filtered counts). */
+  inStatus: 'SELECT count(*) AS n FROM (SELECT 1 FROM intakes INDEXED BY intakes_by_status_time WHERE status = :status LIMIT :cap)',
+  /** This person's own in a status: what a queue that leaves them out subtracts. */
+  ownInStatus: 'SELECT count(*) AS n FROM (SELECT 1 FROM intakes INDEXED BY intakes_queue_by_enterer WHERE status = :status AND entered_by = :me LIMIT :cap)',
 } as const;
 
 const q = statementsFor((db: Db) => ({
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
   intake: db.prepare('SELECT * FROM intakes WHERE id = ?'),
-  byStatus: db.prepare(QUEUE_QUERIES.byStatus),
-  byStatusOf: db.prepare(QUEUE_QUERIES.byStatusOf),
-  needingAttention: db.prepare(QUEUE_QUERIES.needingAttention),
+  queue: Object.fromEntries(Object.entries(QUEUE_QUERIES).map(([name, sql]) => [name, db.prepare(sql)])) as Record<keyof typeof QUEUE_QUERIES, Statement>,
+  count: Object.fromEntries(Object.entries(COUNT_QUERIES).map(([name, sql]) => [name, db.prepare(sql).pluck()])) as Record<keyof typeof COUNT_QUERIES, Statement>,
+  // Open checks per assignee among the 500 most urgent (as many as the queue read before it was paged).
+  checkLoad: db.prepare<[], { assigned_to: string; n: number }>(`SELECT assigned_to, count(*) AS n FROM (SELECT i.assigned_to FROM intakes i INDEXED BY intakes_queue_urgency WHERE ${URGENT} AND i.status = 'pending_cross_check' AND ${OWNER} = '' ORDER BY ${KEY}, i.status_since, i.id LIMIT 500) WHERE assigned_to IS NOT NULL GROUP BY assigned_to`),
   customerName: db.prepare('SELECT name FROM customers WHERE id = ?'),
   enteredSince: db.prepare<[string, number], IntakeRow & { name: string | null }>('SELECT i.*, c.name AS name FROM intakes i LEFT JOIN customers c ON c.id = i.customer_id WHERE i.entered_by = ? AND i.submitted_at >= ? ORDER BY i.submitted_at DESC LIMIT 500'),
 }));
@@ -205,7 +243,7 @@ interface QueueRow {
 
 /** What every item of one queues call shares: read once per call, not once per item. */
 interface QueueContext {
-  load: Map<string, number>;
+  readonly load: Map<string, number>;
   staff: Map<string, StaffRecord>;
   /** Active, certified reviewing staff, by name. */
   checkers: StaffRecord[];
@@ -265,7 +303,7 @@ function item(row: QueueRow, context: QueueContext): QueueItem {
     suggested: row.status === 'pending_cross_check' && !assignee ? suggestChecker(row, context, context.authors(row).all) : null,
     intakeId: row.id,
     source: row.source,
-    deadline: deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.source === 'online' ? row.started_at : row.submitted_at, statusSince: row.status_since }, context.now, context.deadlines),
+    deadline: deadlineFor(row, context),
     customerName: maskName(row.customer_name ?? ''),
     status: row.status as QueueItem['status'],
     since: row.status_since,
@@ -276,23 +314,152 @@ function item(row: QueueRow, context: QueueContext): QueueItem {
   };
 }
 
-/** Most urgent first: by deadline, then by how long the item has waited. */
-function byUrgency(a: QueueItem, b: QueueItem): number {
-  return (a.deadline?.dueAt ?? Number.MAX_SAFE_INTEGER) - (b.deadline?.dueAt ?? Number.MAX_SAFE_INTEGER) || a.since - b.since;
+/** Most urgent first: by deadline (none = last), then by how long the item has waited, then by id. */
+type UrgencyKey = readonly [due: number, since: number, id: string];
+const START: UrgencyKey = [-NO_DEADLINE, -NO_DEADLINE, ''];
+
+function compareKeys(a: UrgencyKey, b: UrgencyKey): number {
+  return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 }
 
-export function queuesFor(services: Services, actor: { staffId: string; role: Role }) {
+/** A cursor is the urgency key of the last item of a page: "due.since.id". */
+const CURSOR = /^(\d{1,16})\.(\d{1,16})\.([A-Za-z0-9_-]{1,120})$/;
+function encodeCursor(key: UrgencyKey): string {
+  return `${key[0]}.${key[1]}.${key[2]}`;
+}
+function decodeCursor(cursor: string): UrgencyKey {
+  const match = CURSOR.exec(cursor);
+  if (!match) throw new DomainError('VALIDATION', 'this is not a queue position', { cursor: 'invalid' });
+  return [Number(match[1]), Number(match[2]), match[3] as string];
+}
+
+/** One index range of a queue, read in urgency order after a key. */
+interface Segment {
+  read: (after: UrgencyKey, limit: number) => QueueRow[];
+  key: (row: QueueRow) => UrgencyKey;
+}
+
+/** Rows due `offset` after their receipt if online, else without a deadline; ordered by the index key of version 15. */
+function byReceipt(statement: Statement, params: Record<string, unknown>, offset: number): Segment {
+  return {
+    key: (row) => [row.source === 'online' ? row.started_at + offset : NO_DEADLINE, row.status_since, row.id],
+    read: ([due, since, id], limit) => statement.all({ ...params, key: due >= NO_DEADLINE ? NO_DEADLINE : due - offset, since, id, limit }) as QueueRow[],
+  };
+}
+
+/** Rows due `offset` after they came into their status (returned records), in (status_since, id) order. */
+function bySince(statement: Statement, params: Record<string, unknown>, offset: number): Segment {
+  return {
+    key: (row) => [row.status_since + offset, row.status_since, row.id],
+    read: ([due, since, id], limit) => {
+      // Rows after (due, since, id) in (status_since + offset, status_since, id) order, as a range of (status_since, id).
+      const from = due - offset;
+      const after = from > since ? { since: from, id: '' } : from === since ? { since: from, id } : { since: from + 1, id: '' };
+      return statement.all({ ...params, ...after, limit }) as QueueRow[];
+    },
+  };
+}
+
+/** Rows without a deadline, longest waiting first: after every row that has one. */
+function waiting(statement: Statement, params: Record<string, unknown>): Segment {
+  return {
+    key: (row) => [NO_DEADLINE, row.status_since, row.id],
+    read: ([due, since, id], limit) => statement.all({ ...params, ...(due < NO_DEADLINE ? { since: -NO_DEADLINE, id: '' } : { since, id }), limit }) as QueueRow[],
+  };
+}
+
+/** Up to `limit` rows of a segment after a key that this person may see, reading on past the ones they may not. */
+function visibleRows(segment: Segment, after: UrgencyKey, limit: number, visible: (row: QueueRow) => boolean): QueueRow[] {
+  const rows: QueueRow[] = [];
+  let from = after;
+  for (;;) {
+    const batch = segment.read(from, limit);
+    for (const row of batch) if (rows.length < limit && visible(row)) rows.push(row);
+    const last = batch.at(-1);
+    if (rows.length >= limit || batch.length < limit || !last) return rows;
+    from = segment.key(last);
+  }
+}
+
+
+interface QueueSource {
+  segments: Segment[];
+  visible: (row: QueueRow) => boolean;
+  /** A bounded count of the queue, or null where the queue is read whole. */
+  count: ((cap: number) => number) | null;
+}
+
+/** What one person's queues are made of; queues this person does not see have none (permissions as in docs/decisions/0016). */
+function queueSources(services: Services, actor: { staffId: string; role: Role }, context: QueueContext): Record<QueueName, QueueSource | null> {
   const statements = q(services.ctx.db);
-  const rows = (status: string) => statements.byStatus.all(status) as QueueRow[];
-  const mine = (status: string) => statements.byStatusOf.all(status, actor.staffId) as QueueRow[];
+  const me = actor.staffId;
   const lead = isLeadRole(actor.role);
+  const certified = context.staff.get(me)?.certified === true;
+  const counted = (name: keyof typeof COUNT_QUERIES, params: Record<string, unknown>) => (cap: number) => statements.count[name].get({ ...params, cap: cap + 1 }) as number;
+  const crossParams = { me, everyone: lead ? 1 : 0 };
+  /**
+   * A queue of everyone's records in a status but this person's own: all in the status less their
+   * own, each read to a bound (exact up to the cap, as the filtered count, without reading a column
+   * per entry); the filtered count when their own are past the bound.
+   */
+  const othersIn = (status: string, filtered: keyof typeof COUNT_QUERIES, params: Record<string, unknown>) => (cap: number): number => {
+    const own = statements.count.ownInStatus.get({ status, me, cap: cap + 1 }) as number;
+    if (own > cap) return counted(filtered, params)(cap);
+    return (statements.count.inStatus.get({ status, cap: cap + 1 + own }) as number) - own;
+  };
+  return {
+    returnedToMe: {
+      segments: [
+        byReceipt(statements.queue.returnedOnline, { me }, context.deadlines.onlineDueMinutes * 60_000),
+        bySince(statements.queue.returnedOther, { me }, context.deadlines.returnedDueMinutes * 60_000),
+        bySince(statements.queue.rejected, { me }, context.deadlines.returnedDueMinutes * 60_000),
+      ],
+      visible: () => true,
+      count: counted('returnedToMe', { me }),
+    },
+    // Assigned checks go to the assignee; unassigned ones are open to every colleague (leads see all, to assign them).
+    crossCheck: certified
+      ? { segments: [byReceipt(statements.queue.crossCheck, crossParams, context.deadlines.onlineDueMinutes * 60_000)], visible: (row) => !context.authors(row).all.includes(me), count: lead ? othersIn('pending_cross_check', 'crossCheck', crossParams) : counted('crossCheck', crossParams) }
+      : null,
+    leadApproval: lead ? { segments: [waiting(statements.queue.leadApproval, { me })], visible: (row) => !context.authors(row).enterers.includes(me), count: othersIn('pending_lead_approval', 'leadApproval', { me }) } : null,
+    finalReview: actor.role === 'manager' ? { segments: [waiting(statements.queue.finalReview, { me })], visible: (row) => !context.authors(row).all.includes(me), count: othersIn('pending_final_review', 'finalReview', { me }) } : null,
+    // Records with a stored decision that does not apply under its rules (e.g. after a policy change).
+    attention: lead ? { segments: [attentionSegment(statements.queue.needingAttention, context)], visible: () => true, count: null } : null,
+  };
+}
+
+/** The few records needing a lead: read whole, ordered by their deadlines here. */
+function attentionSegment(statement: Statement, context: QueueContext): Segment {
+  const key = (row: QueueRow): UrgencyKey => [deadlineFor(row, context)?.dueAt ?? NO_DEADLINE, row.status_since, row.id];
+  return {
+    key,
+    read: (after, limit) => (statement.all() as QueueRow[]).filter((row) => compareKeys(key(row), after) > 0).sort((a, b) => compareKeys(key(a), key(b))).slice(0, limit),
+  };
+}
+
+function deadlineFor(row: QueueRow, context: QueueContext) {
+  return deadlineOf({ source: row.source, status: row.status as ReviewStatus, receivedAt: row.source === 'online' ? row.started_at : row.submitted_at, statusSince: row.status_since }, context.now, context.deadlines);
+}
+
+/** One page of a queue after a key: its items most urgent first, and the cursor of the next page (null at the end). */
+function pageOf(source: QueueSource, after: UrgencyKey, context: QueueContext, limit: number): { items: QueueItem[]; cursor: string | null; more: boolean } {
+  const keyed = source.segments.flatMap((segment) => visibleRows(segment, after, limit + 1, source.visible).map((row) => ({ row, key: segment.key(row) })));
+  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  const page = keyed.slice(0, limit);
+  const more = keyed.length > limit;
+  const last = page.at(-1);
+  return { items: page.map(({ row }) => item(row, context)), cursor: more && last ? encodeCursor(last.key) : null, more };
+}
+
+function queueContext(services: Services): QueueContext {
   const allStaff = services.staff.all();
-  const certified = allStaff.find((staff) => staff.id === actor.staffId)?.certified === true;
-  const pendingChecks = rows('pending_cross_check');
-  const load = new Map<string, number>();
-  for (const row of pendingChecks) if (row.assigned_to) load.set(row.assigned_to, (load.get(row.assigned_to) ?? 0) + 1);
-  const context: QueueContext = {
-    load,
+  let load: Map<string, number> | null = null;
+  return {
+    // Open cross-checks per assignee, read once per call and only when a suggestion is made.
+    get load() {
+      load ??= new Map(q(services.ctx.db).checkLoad.all().map((row) => [row.assigned_to, row.n]));
+      return load;
+    },
     staff: new Map(allStaff.map((staff) => [staff.id, staff])),
     checkers: allStaff.filter((staff) => staff.active && staff.certified && isCheckerRole(staff.role)).sort((a, b) => a.displayName.localeCompare(b.displayName)),
     now: services.ctx.now(),
@@ -300,16 +467,54 @@ export function queuesFor(services: Services, actor: { staffId: string; role: Ro
     authors: (row) => authorsOf(services, row),
     blankOnForm: (intakeId) => blankOnFormOf(intakeRow(services, intakeId)),
   };
-  const items = (list: QueueRow[]) => list.map((row) => item(row, context)).sort(byUrgency);
-  return {
-    returnedToMe: items([...mine('returned'), ...mine('rejected')]),
-    // Assigned checks go to the assignee; unassigned ones are open to every colleague (leads see all, to assign them).
-    crossCheck: certified ? items(pendingChecks.filter((row) => !context.authors(row).all.includes(actor.staffId) && (row.assigned_to === null || row.assigned_to === actor.staffId || lead))) : [],
-    leadApproval: lead ? items(rows('pending_lead_approval').filter((row) => !context.authors(row).enterers.includes(actor.staffId))) : [],
-    finalReview: actor.role === 'manager' ? items(rows('pending_final_review').filter((row) => !context.authors(row).all.includes(actor.staffId))) : [],
-    // Records with a stored decision that does not apply under its rules (e.g. after a policy change).
-    attention: lead ? items(statements.needingAttention.all() as QueueRow[]) : [],
-  };
+}
+
+export interface QueuePageInfo {
+  /** How many the queue holds: exact up to COUNT_CAP; `capped` when there are more. */
+  count: number;
+  capped: boolean;
+  /** Where the next page starts (`review.queuePage`), or null when this page is the last. */
+  cursor: string | null;
+}
+
+/**
+ * The review queues as the screen opens them: the first page of each (most urgent first), with a
+ * bounded count and the cursor of the next page. Per-item work only for the items of the pages.
+ */
+export function queuesFor(services: Services, actor: { staffId: string; role: Role }, limits: { page: number; countCap: number } = { page: QUEUE_PAGE, countCap: COUNT_CAP }) {
+  const context = queueContext(services);
+  const sources = queueSources(services, actor, context);
+  const lists = {} as Record<QueueName, QueueItem[]>;
+  const pages = {} as Record<QueueName, QueuePageInfo>;
+  for (const name of QUEUE_NAMES) {
+    const source = sources[name];
+    if (!source) {
+      lists[name] = [];
+      pages[name] = { count: 0, capped: false, cursor: null };
+      continue;
+    }
+    const page = pageOf(source, START, context, limits.page);
+    lists[name] = page.items;
+    // A queue that fits its first page is counted by what it lists; a longer one in its index, up to
+    // the cap; with no counting (cap 0), what the page lists, and "more" when there are more.
+    if (!page.more) pages[name] = { count: page.items.length, capped: false, cursor: null };
+    else if (limits.countCap === 0 || !source.count) pages[name] = { count: page.items.length, capped: true, cursor: page.cursor };
+    else {
+      const counted = source.count(limits.countCap);
+      pages[name] = { count: Math.min(counted, limits.countCap), capped: counted > limits.countCap, cursor: page.cursor };
+    }
+  }
+  return { ...lists, pages };
+}
+
+/** The next page of one queue after a cursor from `review.queues` or an earlier page (same permissions). */
+export function queuePage(services: Services, actor: { staffId: string; role: Role }, queue: QueueName, cursor: string, limit: number = QUEUE_PAGE) {
+  const after = decodeCursor(cursor);
+  const context = queueContext(services);
+  const source = queueSources(services, actor, context)[queue];
+  if (!source) return { items: [], cursor: null };
+  const page = pageOf(source, after, context, limit);
+  return { items: page.items, cursor: page.cursor };
 }
 
 /**

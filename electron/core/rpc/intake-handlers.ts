@@ -4,7 +4,8 @@ import { currentDraft, customerRecord, findMatches, markArrived, registerOnline,
 import { revealIntakeField } from '../review/review-reveal';
 import { releaseLoadedOnDiscard } from '../online/online-work';
 import type { MaskedField } from '../../../shared/domain/masking';
-import { assign, decide, myEntriesToday, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
+import { assign, COUNT_CAP, decide, myEntriesToday, QUEUE_PAGE, queuePage, queuesFor, resubmit, reviewDetail, settle } from '../review/review-service';
+import type { QueueName } from '../../../shared/api/review-contract';
 import type { IntakeFields } from '../../../shared/domain/intake/fields';
 import type { ReviewSettings } from '../../../shared/api/review-contract';
 import { RpcFailure } from './failure';
@@ -25,7 +26,8 @@ function actorOf(call: CallContext): { staffId: string; role: Role } {
 }
 
 export const INTAKE_HANDLERS = {
-  'review.queues': (_input: unknown, call: CallContext) => queuesFor(call.services, actorOf(call)),
+  'review.queues': (input: { counts: boolean }, call: CallContext) => queuesFor(call.services, actorOf(call), { page: QUEUE_PAGE, countCap: input.counts ? COUNT_CAP : 0 }),
+  'review.queuePage': (input: { queue: QueueName; cursor: string }, call: CallContext) => queuePage(call.services, actorOf(call), input.queue, input.cursor),
   'review.intake': (input: { intakeId: string }, call: CallContext) => reviewDetail(call.services, staffIdOf(call), input.intakeId),
   'review.reveal': (input: { intakeId: string; field: MaskedField; reason: string }, call: CallContext) => revealIntakeField(call.services, staffIdOf(call), input),
   'review.assign': (input: { intakeId: string; staffId: string }, call: CallContext) => {

@@ -16,8 +16,10 @@ export function useReviewCounts(enabled: boolean, page: string): number {
     const refresh = (): void => {
       void api.call('review.queues').then((result) => {
         if (!current || !result.ok) return;
+        // Counts come bounded from the core; deadlines from the first pages, which hold the most urgent.
+        const { pages } = result.value;
         const all = [...result.value.returnedToMe, ...result.value.crossCheck, ...result.value.leadApproval, ...result.value.finalReview];
-        setCount(all.length);
+        setCount(pages.returnedToMe.count + pages.crossCheck.count + pages.leadApproval.count + pages.finalReview.count);
         useDesk.setState({ dueSoon: all.filter((item) => item.deadline && item.deadline.state !== 'ok').length });
       });
     };

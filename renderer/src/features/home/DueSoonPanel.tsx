@@ -1,7 +1,7 @@
 /** "Due soon": review work of mine whose deadline is near, escalated or past, most urgent first. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { QueueItem } from '../../../../shared/api/review-contract';
+import { QUEUE_NAMES, type QueueItem } from '../../../../shared/api/review-contract';
 import { api } from '../../lib/api';
 import { DeadlineBadge } from '../review/DeadlineBadge';
 
@@ -11,10 +11,11 @@ export function DueSoonPanel() {
   const [loadedAt, setLoadedAt] = useState(0);
 
   useEffect(() => {
-    void api.call('review.queues').then((result) => {
+    void api.call('review.queues', { counts: false }).then((result) => {
       if (!result.ok) return;
+      // The first page of each queue is its most urgent (docs/decisions/0024): what is due soon is there.
       // `attention` repeats records that are in another queue as well.
-      const all = Object.entries(result.value).filter(([queue]) => queue !== 'attention').flatMap(([queue, list]) => list.map((item) => ({ ...item, queue })));
+      const all = QUEUE_NAMES.filter((queue) => queue !== 'attention').flatMap((queue) => result.value[queue].map((item) => ({ ...item, queue })));
       setItems(all.filter((item) => item.deadline && item.deadline.state !== 'ok').sort((a, b) => (a.deadline?.dueAt ?? 0) - (b.deadline?.dueAt ?? 0)));
       setLoadedAt(Date.now());
     });

@@ -1,11 +1,12 @@
 /**
  * Review queues on the desk (offline): returned to me, waiting for my cross-check, lead approval,
- * final review — with counts, most urgent first, deadlines shown, keyboard-driven.
+ * final review — with counts, most urgent first, deadlines shown, keyboard-driven. Each queue opens
+ * on its first page; more come by the button under it or by ↓ on its last item (docs/decisions/0024).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput } from '../../../../shared/api';
-import type { QueueItem } from '../../../../shared/api/review-contract';
+import { QUEUE_NAMES, type QueueItem, type QueueName } from '../../../../shared/api/review-contract';
 import { FormError } from '../../components/Field';
 import { api } from '../../lib/api';
 import { errorMessage } from '../../lib/errors';
@@ -16,8 +17,8 @@ import type { Staff } from '../../../../shared/domain/auth/staff';
 import { isLeadRole } from '../../../../shared/domain/auth/roles';
 
 type Queues = MethodOutput<'review.queues'>;
-export type QueueName = keyof Queues;
-const QUEUES: QueueName[] = ['returnedToMe', 'crossCheck', 'leadApproval', 'finalReview', 'attention'];
+export type { QueueName };
+const QUEUES: readonly QueueName[] = QUEUE_NAMES;
 /** Said on the window whenever this screen changed or reloaded the queues: the sidebar count follows at once. */
 export const REVIEW_CHANGED = 'intake-desk:review-changed';
 
@@ -27,7 +28,7 @@ function visibleQueues(role: string, queues: Queues | null): QueueName[] {
 }
 
 export function ReviewScreen({ role }: { role: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [queues, setQueues] = useState<Queues | null>(null);
   const [queue, setQueue] = useState<QueueName>('crossCheck');
   const [active, setActive] = useState(0);
@@ -40,6 +41,9 @@ export function ReviewScreen({ role }: { role: string }) {
   const chosen = useRef(false);
   const listRef = useRef<HTMLUListElement>(null);
   const focusList = useRef(false);
+  /** A next page being read (one at a time). */
+  const [loadingMore, setLoadingMore] = useState(false);
+  const moreInFlight = useRef(false);
 
   const [staff, setStaff] = useState<Staff[]>([]);
 
@@ -67,6 +71,11 @@ export function ReviewScreen({ role }: { role: string }) {
     void load();
   }, [load]);
 
+  // The current item stays in view as the cursor moves down a long queue.
+  useEffect(() => {
+    listRef.current?.querySelectorAll('[data-testid="queue-item"]')[active]?.scrollIntoView?.({ block: 'nearest' });
+  }, [active]);
+
   // Once the queue is on screen after the first load (or a bulk approval), the focus goes into it.
   useEffect(() => {
     if (!focusList.current || !queues) return;
@@ -91,6 +100,35 @@ export function ReviewScreen({ role }: { role: string }) {
 
   const visible = visibleQueues(role, queues);
   const items = queues?.[queue] ?? [];
+  const info = queues?.pages[queue];
+  const cursor = info?.cursor ?? null;
+  const formatted = (count: number): string => count.toLocaleString(i18n.language);
+  const tabCount = (name: QueueName): string => {
+    const page = queues?.pages[name];
+    if (!page) return String(queues?.[name].length ?? 0);
+    return page.capped ? t('review.queueCountMore', { total: formatted(page.count) }) : formatted(page.count);
+  };
+
+  /** The next page of the current queue, after the last item listed; the cursor (and, from the button, the focus) moves onto its first item. */
+  const loadMore = async (fromButton: boolean): Promise<void> => {
+    if (!cursor || moreInFlight.current) return;
+    moreInFlight.current = true;
+    setLoadingMore(true);
+    const name = queue;
+    const before = items.length;
+    const result = await api.call('review.queuePage', { queue: name, cursor });
+    moreInFlight.current = false;
+    setLoadingMore(false);
+    if (!result.ok) return setError(errorMessage(t, result.error));
+    setQueues((current) => {
+      if (!current) return current;
+      const listed = new Set(current[name].map((item) => item.intakeId));
+      return { ...current, [name]: [...current[name], ...result.value.items.filter((item) => !listed.has(item.intakeId))], pages: { ...current.pages, [name]: { ...current.pages[name], cursor: result.value.cursor } } };
+    });
+    if (result.value.items.length > 0) setActive(before);
+    // The button goes away with the last page: the focus goes back into the queue, not to the page.
+    if (fromButton) focusList.current = true;
+  };
   const clean = queue === 'leadApproval' ? items.filter((item) => item.flags.length === 0) : [];
 
   const bulkApprove = async (): Promise<void> => {
@@ -111,7 +149,12 @@ export function ReviewScreen({ role }: { role: string }) {
     <section aria-labelledby="review-title" onKeyDown={(event) => {
       // Inputs and buttons keep their own keys (Enter on "bulk approve" is that button, not the record under it).
       if (['INPUT', 'BUTTON', 'SELECT', 'TEXTAREA'].includes((event.target as HTMLElement).tagName) && (event.target as HTMLElement).getAttribute('role') !== 'tab') return;
-      if (event.key === 'ArrowDown') { event.preventDefault(); setActive((index) => Math.min(items.length - 1, index + 1)); }
+      if (event.key === 'ArrowDown') {
+        event.preventDefault();
+        // On the last item listed, ↓ brings the next page and moves onto it.
+        if (active >= items.length - 1 && cursor) void loadMore(false);
+        else setActive((index) => Math.min(items.length - 1, index + 1));
+      }
       if (event.key === 'ArrowUp') { event.preventDefault(); setActive((index) => Math.max(0, index - 1)); }
       if (event.key === 'Enter' && items[active] && (event.target as HTMLElement).getAttribute('role') !== 'tab') { event.preventDefault(); setOpen({ item: items[active], queue }); }
     }}>
@@ -122,7 +165,7 @@ export function ReviewScreen({ role }: { role: string }) {
       <div role="tablist" className="tabs" aria-label={t('review.title')}>
         {visible.map((name) => (
           <button key={name} type="button" role="tab" aria-selected={name === queue} className={name === queue ? 'tab tab--current' : 'tab'} onClick={() => { setQueue(name); setActive(0); }} data-testid={`queue-${name}`}>
-            {t(`review.queue.${name}`)} <span className="count">{queues?.[name].length ?? 0}</span>
+            {t(`review.queue.${name}`)} <span className="count">{tabCount(name)}</span>
           </button>
         ))}
       </div>
@@ -133,6 +176,11 @@ export function ReviewScreen({ role }: { role: string }) {
           <button type="button" className="primary" onClick={() => void bulkApprove()}>{t('review.bulkConfirmYes', { count: clean.length })}</button>{' '}
           <button type="button" autoFocus onClick={() => { setConfirmBulk(false); focusList.current = true; void load(); }}>{t('common.cancel')}</button>
         </div>
+      )}
+      {info && items.length > 0 && (
+        <p className="muted" data-testid="queue-total">
+          {info.capped ? t('review.queueTotalMore', { total: formatted(info.count) }) : t('review.queueTotal', { total: formatted(info.count) })}
+        </p>
       )}
       {items.length === 0 ? (
         <p className="muted">{t('review.empty')}</p>
@@ -154,6 +202,14 @@ export function ReviewScreen({ role }: { role: string }) {
             </li>
           ))}
         </ul>
+      )}
+      {cursor && (
+        <p>
+          <button type="button" data-testid="queue-more" disabled={loadingMore} onClick={() => void loadMore(true)}>
+            {loadingMore ? t('review.loadingMore') : t('review.loadMore', { shown: formatted(items.length) })}
+          </button>{' '}
+          <span className="muted">{t('review.loadMoreHint')}</span>
+        </p>
       )}
     </section>
   );
