@@ -5,6 +5,9 @@
 // the clear and 表上未填 controls) runs for the row typed in, not for every row of the form.
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/core/db/connection';
+import { readOrCreateKeyFile } from '../../electron/core/db/key-file';
+import { databasePath } from '../../electron/core/paths';
 import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard } from '../support/browser';
 import { staffedDesk } from '../support/desk';
 
@@ -57,6 +60,16 @@ async function callsOf(marker: string): Promise<number> {
   return calls;
 }
 
+/** The names in the desk's saved drafts (the encrypted database, read directly). */
+function draftNames(): string[] {
+  const db = openDatabase(databasePath(desk.desk.dataDir), readOrCreateKeyFile(desk.desk.dataDir, { create: false }));
+  try {
+    return (db.prepare('SELECT fields FROM drafts').all() as Array<{ fields: string }>).map((row) => (JSON.parse(row.fields) as { name: string }).name);
+  } finally {
+    db.close();
+  }
+}
+
 /** Type one key into the focused field and wait until the draft holding it is saved. */
 async function typeAndSettle(key: string, field: string, expected: string): Promise<void> {
   await page.keyboard.type(key);
@@ -87,5 +100,20 @@ describe('a keystroke in the walk-in form renders the row typed in', () => {
     const phoneKey = await callsOf('from-record');
     expect(phoneKey).toBeGreaterThanOrEqual(1);
     expect(phoneKey).toBeLessThanOrEqual(2);
+  });
+
+  it('a Chinese name typed through an input method (composition) arrives whole, not the letters typed meanwhile', async () => {
+    const name = page.locator('[name="name"]');
+    await name.fill('');
+    await name.focus();
+    await cdp.send('Input.imeSetComposition', { text: 'ou', selectionStart: 2, selectionEnd: 2 });
+    await cdp.send('Input.imeSetComposition', { text: 'ouyang', selectionStart: 6, selectionEnd: 6 });
+    await cdp.send('Input.imeSetComposition', { text: '欧阳', selectionStart: 2, selectionEnd: 2 });
+    await cdp.send('Input.insertText', { text: '欧阳' });
+    await cdp.send('Input.imeSetComposition', { text: 'nana', selectionStart: 4, selectionEnd: 4 });
+    await cdp.send('Input.insertText', { text: '娜娜' });
+    await expect.poll(() => name.inputValue()).toBe('欧阳娜娜');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name');
+    await expect.poll(() => draftNames()).toContain('欧阳娜娜');
   });
 });
