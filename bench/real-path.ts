@@ -478,6 +478,47 @@ async function queueFigures(client: RpcClient, raw: Database.Database, samples: 
   return figures;
 }
 
+/**
+ * `--only paint`: just the two Chromium figures (keystroke → paint), on the same season and the same
+ * probes as the whole real path, each beside its baseline from this run. The whole real path
+ * (`--only real`) still prints them too.
+ */
+export async function benchPaintOnly(distDir: string, count: number, samples: number): Promise<void> {
+  const dataDir = path.resolve('bench', '.data', `season-${count}`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  ensureData(distDir, dataDir, count);
+  const host = await startBrowserHost({ dataDir, workerFile: path.join(distDir, 'electron', 'core-worker.cjs'), rendererDir: path.join(distDir, 'renderer'), appVersion: 'bench' });
+  const keyHex = readOrCreateKeyFile(dataDir, { create: false });
+  const raw = openDatabase(databasePath(dataDir), keyHex);
+  raw.pragma('query_only = ON');
+  const customers = (raw.prepare('SELECT count(*) AS n FROM customers').get() as { n: number }).n;
+  console.log(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores (shared), Node ${process.version}, ${process.platform}/${process.arch}`);
+  console.log(`Date: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min) at the start; ${customers.toLocaleString('en')} customers`);
+  const step = Math.max(1, Math.floor(customers / 400));
+  const picked = raw.prepare('SELECT id, name, mobile FROM customers WHERE rowid % ? = 0 LIMIT 400').all(step) as Array<{ id: string; name: string; mobile: string }>;
+  const keyOf = raw.prepare('SELECT term FROM customer_search WHERE customer_id = ? AND kind = ? LIMIT 1').pluck();
+  const probes = picked.map((row) => ({ mobile: row.mobile, name: row.name, pinyin: String(keyOf.get(row.id, 'pinyin') ?? '') }));
+  raw.close();
+  const random = seededRandom(1222);
+  const probe = (): (typeof probes)[number] => probes[Math.floor(random() * probes.length)] ?? (probes[0] as (typeof probes)[number]);
+  const client = await connect(host);
+  await call(client, 'auth.login', DEMO_MANAGER);
+  const rpc = await sample(samples, () => call(client, 'app.ping'));
+  const phone = await sample(samples, () => call(client, 'customers.search', { query: probe().mobile, limit: UI_LIMIT }));
+  const paint = await benchPaint(host, { ...DEMO_MANAGER, displayName: '演示经理' }, () => {
+    const which = random();
+    const found = probe();
+    return which < 0.4 ? found.mobile : which < 0.7 ? found.name : found.pinyin;
+  }, samples);
+  printFigures('Keystroke → paint in Chromium (requestAnimationFrame marks)', [
+    { name: 'last key → results painted (phone, name, pinyin)', goal: 'p95 < 100 ms', samples: paint.lastKeyToResults, baseline: 'a phone search over the WebSocket, warm', baselineSamples: phone },
+    { name: 'walk-in form: keystroke → next paint', goal: 'p95 < 16 ms', samples: paint.formKeyToPaint, baseline: 'app.ping round trip', baselineSamples: rpc },
+  ]);
+  client.close();
+  await host.close();
+  console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
+}
+
 /** The machine's load average: the figures' tails carry other processes' work, so each run says how loaded it was. */
 export function loadAverage(): string {
   return os

@@ -9,6 +9,7 @@
  */
 import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
 import { LockScreen } from '../features/auth/LockScreen';
 import { LoginForm } from '../features/auth/LoginForm';
 import { toggleLanguage } from '../i18n';
@@ -34,7 +35,9 @@ function prefetchShell(): void {
 
 export function App() {
   const { t } = useTranslation();
-  const { info, session, notice, loadError } = useDesk();
+  // Only what chooses the screen: the sync poll (every 3 s) and sync events change other parts of
+  // the store, and rendering the whole app for them landed on keystrokes (issue 12).
+  const { info, session, notice, loadError } = useDesk(useShallow((state) => ({ info: state.info, session: state.session, notice: state.notice, loadError: state.loadError })));
 
   useEffect(() => {
     const desk = useDesk.getState();

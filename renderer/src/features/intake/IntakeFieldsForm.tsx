@@ -1,5 +1,5 @@
 /** The customer fields of an intake, in the order a counter conversation goes; hidden per site config. */
-import { useLayoutEffect, useMemo, useRef, type ChangeEvent } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, type ChangeEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GRADES, ID_TYPES, SKIER_TYPES, SKI_ABILITIES, SKI_DISCIPLINES, STANCES, TEXT_LIMITS, emptyIntakeFields, type FieldConfig, type FieldName, type IntakeFields, type TextFieldName } from '../../../../shared/domain/intake/fields';
 import type { FieldIssue, IntakeValidation } from '../../../../shared/domain/intake/validate';
@@ -11,6 +11,20 @@ interface Option {
   value: string;
   label: string;
 }
+
+/**
+ * One row of the form, rendered again only when one of `deps` changes (compared with Object.is).
+ * A keystroke re-renders the form, and every row it did not touch is skipped whole, wrappers and
+ * marks included (issue 12: keystroke → next paint in one frame). `render` is called only when the
+ * row renders, so what it puts on screen must follow from `deps`; handlers inside read the newest
+ * props through a ref (they may be from an earlier render).
+ */
+const Row = memo(
+  function Row({ render }: { deps: readonly unknown[]; render: () => ReactNode }) {
+    return render();
+  },
+  (before, after) => before.deps.length === after.deps.length && before.deps.every((dep, index) => Object.is(dep, after.deps[index])),
+);
 
 /** Option lists by language and what they list, made once (a few hundred lists at most: selects and places). */
 const OPTION_LISTS = new Map<string, Option[]>();
@@ -53,12 +67,12 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   const { t, i18n } = useTranslation();
   // One keystroke re-renders this form; the fields (memoised) re-render only when their own props
   // change, so their handlers and option lists stay the same objects from render to render.
-  const latest = useRef({ onInput, onBlur });
+  const latest = useRef({ onInput, onBlur, onReveal: masked?.onReveal, onToggleClear, onConfirmRecord, onToggleBlank: blankOnForm?.onToggle });
   useLayoutEffect(() => {
-    latest.current = { onInput, onBlur };
+    latest.current = { onInput, onBlur, onReveal: masked?.onReveal, onToggleClear, onConfirmRecord, onToggleBlank: blankOnForm?.onToggle };
   });
   const handlers = useMemo(() => {
-    const byField = {} as Record<FieldName, { change: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => void; blur: () => void }>;
+    const byField = {} as Record<FieldName, { change: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => void; blur: () => void }>;
     for (const field of Object.keys(emptyIntakeFields()) as FieldName[]) {
       byField[field] = {
         change: (event) => {
@@ -78,15 +92,38 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
     return byField;
   }, []);
   const language = i18n.language;
+  // Labels once per language: a keystroke renders this form, and looking up ~30 labels each time was a good part of a frame.
+  const labels = useMemo(() => new Map((Object.keys(emptyIntakeFields()) as FieldName[]).map((field) => [field, t(`intake.field.${field}`)])), [t]);
+  const label = (field: FieldName): string => labels.get(field) ?? t(`intake.field.${field}`);
   const regionOptions = useMemo(() => REGIONS.map(([code, zh, en]) => ({ value: code, label: `${language.startsWith('zh') ? zh : en} (${code})` })), [language]);
   const cachedOptions = (key: string, make: () => Option[]) => optionsOnce(`${language}\u0000${key}`, make);
   /** Nationality and address country: mainland by default, reached by Tab (Enter skips them, so a mainland entry costs no extra key). */
-  const regionSelect = (field: 'nationality' | 'addressCountry') => (
-    <div className="field-with-clear" key={field}>
-      <SelectField label={label(field)} name={field} value={fields[field]} error={message(field)} data-skip-enter options={regionOptions} onChange={handlers[field].change} onBlur={handlers[field].blur} />
-      {recordMark(field)}
-    </div>
-  );
+  const regionSelect = (field: 'nationality' | 'addressCountry') => {
+    const error = message(field);
+    return (
+      <Row key={field} deps={[...rowDeps(field), error, regionOptions]} render={() => (
+        <div className="field-with-clear">
+          <SelectField label={label(field)} name={field} value={fields[field]} error={error} data-skip-enter options={regionOptions} onChange={handlers[field].change} onBlur={handlers[field].blur} />
+          {recordMark(field)}
+        </div>
+      )} />
+    );
+  };
+  /** What every row's marks depend on besides its value: a row renders again only when one of these (or its own extras) changes. */
+  const rowDeps = (field: FieldName): unknown[] => [
+    t,
+    labels,
+    fields[field],
+    fromRecord?.[field],
+    cleared?.includes(field) ?? false,
+    onConfirmRecord !== undefined,
+    onToggleClear !== undefined,
+    fromCard?.has(field) ?? false,
+    masked?.fields.has(field) ?? false,
+    blankOnForm !== undefined,
+    blankOnForm?.marks.includes(field) ?? false,
+    blankOnForm !== undefined && blankOnForm.markable.has(field) && issueFor(field)?.code === 'required',
+  ];
   /** "From the record": the stored value (masked) that stays unless this entry confirms, changes or clears it. */
   const recordMark = (field: FieldName, optionKey?: string) => {
     const stored = fromRecord?.[field];
@@ -98,7 +135,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       <small className="from-record" data-testid={`from-record-${field}`}>
         {t('intake.fromRecord', { value: shownValue })}{' '}
         {onConfirmRecord && typeof stored === 'string' && (
-          <button type="button" className="link" data-skip-enter data-testid={`confirm-${field}`} onClick={() => onConfirmRecord(field)}>
+          <button type="button" className="link" data-skip-enter data-testid={`confirm-${field}`} onClick={() => latest.current.onConfirmRecord?.(field)}>
             {t('intake.confirmRecord')}
           </button>
         )}
@@ -118,7 +155,7 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
     return (
       <div className={marked ? 'clear-mark clear-mark--on' : 'clear-mark'}>
         {marked && <span className="badge-flag" data-testid={`cleared-${field}`}>{t('intake.willClear')}</span>}
-        <button type="button" className="link" data-clear={field} onClick={() => onToggleClear(field)}>
+        <button type="button" className="link" data-clear={field} onClick={() => latest.current.onToggleClear?.(field)}>
           {marked ? t('intake.undoClear') : t('intake.clearField')}
         </button>
       </div>
@@ -132,15 +169,12 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
     return (
       <div className={marked ? 'clear-mark clear-mark--on' : 'clear-mark'}>
         {marked && <span className="badge-flag" data-testid={`blank-on-form-${field}`}>{t('paper.blankOnForm.marked')}</span>}
-        <button type="button" className="link" data-skip-enter data-testid={`toggle-blank-${field}`} aria-keyshortcuts="F9" onClick={() => blankOnForm.onToggle(field)}>
+        <button type="button" className="link" data-skip-enter data-testid={`toggle-blank-${field}`} aria-keyshortcuts="F9" onClick={() => latest.current.onToggleBlank?.(field)}>
           {marked ? t('paper.blankOnForm.undo') : t('paper.blankOnForm.mark')} <kbd>F9</kbd>
         </button>
       </div>
     );
   };
-  // Labels once per language: a keystroke renders this form, and looking up ~30 labels each time was a good part of a frame.
-  const labels = useMemo(() => new Map((Object.keys(emptyIntakeFields()) as FieldName[]).map((field) => [field, t(`intake.field.${field}`)])), [t]);
-  const label = (field: FieldName): string => labels.get(field) ?? t(`intake.field.${field}`);
   const message = (field: FieldName): string | undefined => {
     const issue = issueFor(field);
     return issue ? t(`fieldError.${issue.code}`, { ...issue.params, defaultValue: t('fieldError.invalid') }) : undefined;
@@ -152,14 +186,19 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
   const shown = (field: keyof FieldConfig): boolean => config[field] !== 'hidden';
 
   const text = (field: TextFieldName, extra: { hint?: string | undefined; inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean } = {}) => {
+    const error = message(field);
+    const hint = masked?.fields.has(field) ? t('intake.maskedHint') : (warning(field) ?? extra.hint);
+    return <Row key={field} deps={[...rowDeps(field), error, hint, extra.inputMode, extra.autoFocus, extra.readOnly]} render={() => textRow(field, error, hint, extra)} />;
+  };
+  const textRow = (field: TextFieldName, error: string | undefined, hint: string | undefined, extra: { inputMode?: 'numeric' | 'tel' | 'text' | 'decimal'; autoFocus?: boolean; readOnly?: boolean }) => {
     const input = (
     <TextField
       label={label(field)}
       name={field}
       value={fields[field]}
       maxLength={TEXT_LIMITS[field]}
-      error={message(field)}
-      hint={masked?.fields.has(field) ? t('intake.maskedHint') : (warning(field) ?? extra.hint)}
+      error={error}
+      hint={hint}
       inputMode={extra.inputMode}
       autoFocus={extra.autoFocus}
       readOnly={extra.readOnly}
@@ -170,11 +209,11 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
     />
     );
     return (
-      <div className="field-with-clear" key={field}>
+      <div className="field-with-clear">
         {input}
         {masked?.fields.has(field) && (
           // The masked field and, under it, the button that shows it in full.
-          <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => masked.onReveal(field)}>
+          <button type="button" className="link" data-skip-enter data-testid={`reveal-${field}`} onClick={() => latest.current.onReveal?.(field)}>
             {t('intake.revealMasked')}
           </button>
         )}
@@ -185,45 +224,59 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       </div>
     );
   };
-  const select = (field: FieldName, values: readonly string[], optionKey: string) => (
-    <div className="field-with-clear" key={field}>
-    <SelectField
-      label={label(field)}
-      name={field}
-      value={String(fields[field])}
-      error={message(field)}
-      options={cachedOptions(`${optionKey}:${values.join('|')}`, () => values.map((value) => ({ value, label: value === '' ? t('intake.option.choose') : t(`intake.option.${optionKey}.${value}`) })))}
-      onChange={handlers[field].change}
-      onBlur={handlers[field].blur}
-    />
-    {recordMark(field, optionKey)}
-    {cardMark(field)}
-    {clearControl(field)}
-    {blankControl(field)}
-    </div>
-  );
+  const select = (field: FieldName, values: readonly string[], optionKey: string) => {
+    const error = message(field);
+    const options = cachedOptions(`${optionKey}:${values.join('|')}`, () => values.map((value) => ({ value, label: value === '' ? t('intake.option.choose') : t(`intake.option.${optionKey}.${value}`) })));
+    return (
+      <Row key={field} deps={[...rowDeps(field), error, options]} render={() => (
+        <div className="field-with-clear">
+        <SelectField
+          label={label(field)}
+          name={field}
+          value={String(fields[field])}
+          error={error}
+          options={options}
+          onChange={handlers[field].change}
+          onBlur={handlers[field].blur}
+        />
+        {recordMark(field, optionKey)}
+        {cardMark(field)}
+        {clearControl(field)}
+        {blankControl(field)}
+        </div>
+      )} />
+    );
+  };
   const check = (field: 'helmet' | 'lessons') => (
-    <div className="field-with-clear" key={field}>
-      <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={handlers[field].change} />
-      {recordMark(field)}
-      {clearControl(field)}
-    </div>
+    <Row key={field} deps={rowDeps(field)} render={() => (
+      <div className="field-with-clear">
+        <CheckboxField label={label(field)} name={field} checked={fields[field]} onChange={handlers[field].change} />
+        {recordMark(field)}
+        {clearControl(field)}
+      </div>
+    )} />
   );
-  const placeSelect = (field: 'addressProvince' | 'addressCity' | 'addressDistrict', values: string[]) => (
-    <>
-    <SelectField
-      label={label(field)}
-      name={field}
-      value={fields[field]}
-      error={message(field)}
-      options={cachedOptions(`place:${values.join('|')}`, () => [{ value: '', label: t('intake.option.choose') }, ...values.map((value) => ({ value, label: value }))])}
-      onChange={handlers[field].change}
-      onBlur={handlers[field].blur}
-    />
-    {recordMark(field)}
-    {cardMark(field)}
-    </>
-  );
+  const placeSelect = (field: 'addressProvince' | 'addressCity' | 'addressDistrict', values: string[]) => {
+    const error = message(field);
+    const options = cachedOptions(`place:${values.join('|')}`, () => [{ value: '', label: t('intake.option.choose') }, ...values.map((value) => ({ value, label: value }))]);
+    return (
+      <Row key={field} deps={[...rowDeps(field), error, options]} render={() => (
+        <>
+        <SelectField
+          label={label(field)}
+          name={field}
+          value={fields[field]}
+          error={error}
+          options={options}
+          onChange={handlers[field].change}
+          onBlur={handlers[field].blur}
+        />
+        {recordMark(field)}
+        {cardMark(field)}
+        </>
+      )} />
+    );
+  };
 
   const fromId = validation.derived.birthDate !== null && fields.idType === 'cn_resident_id';
   // A resident ID still masked (fixing a returned record): birth date and gender come from it, shown as stored, not free text.
@@ -321,17 +374,21 @@ export function IntakeFieldsForm({ fields, config, validation, issueFor, onInput
       {shown('remarks') && (
         <fieldset className="form-section">
           <legend>{t('intake.sectionOther')}</legend>
-          <TextAreaField
-            label={label('remarks')}
-            name="remarks"
-            value={fields.remarks}
-            maxLength={TEXT_LIMITS.remarks}
-            error={message('remarks')}
-            spellCheck={false}
-            onChange={(event) => onInput('remarks', event.target.value, event.target)}
-            onBlur={() => onBlur('remarks')}
-          />
-          {recordMark('remarks')}
+          <Row deps={[...rowDeps('remarks'), message('remarks')]} render={() => (
+            <>
+              <TextAreaField
+                label={label('remarks')}
+                name="remarks"
+                value={fields.remarks}
+                maxLength={TEXT_LIMITS.remarks}
+                error={message('remarks')}
+                spellCheck={false}
+                onChange={handlers.remarks.change}
+                onBlur={handlers.remarks.blur}
+              />
+              {recordMark('remarks')}
+            </>
+          )} />
         </fieldset>
       )}
     </>

@@ -1,8 +1,10 @@
 /** Returning customers offered while typing (masked), to load instead of making a second record. */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
 
-export function MatchesPanel({ matches, onLoad }: { matches: CustomerSummary[]; onLoad: (match: CustomerSummary) => void }) {
+/** Memoised: renders when the offers change, not per keystroke (give it a stable `onLoad`). */
+export const MatchesPanel = memo(function MatchesPanel({ matches, onLoad }: { matches: CustomerSummary[]; onLoad: (match: CustomerSummary) => void }) {
   const { t } = useTranslation();
   return (
     <aside className="matches" aria-labelledby="matches-title" data-testid="matches">
@@ -22,4 +24,4 @@ export function MatchesPanel({ matches, onLoad }: { matches: CustomerSummary[]; 
       </ul>
     </aside>
   );
-}
+});

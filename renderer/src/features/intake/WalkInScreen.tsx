@@ -4,7 +4,7 @@
  * guardian is asked for under 14; known customers are offered before a duplicate is made; every
  * change is saved to the encrypted draft at once.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { CustomerSummary } from '../../../../shared/api/intake-contract';
@@ -54,7 +54,7 @@ function useNow(intervalMs: number): number {
  * The waiting timer: the one part of the screen that changes every second, so only it renders then
  * (the form does not re-render once a second under the person typing).
  */
-function WaitTimer({ started, startedAt, targetMinutes }: { started: boolean; startedAt: number; targetMinutes: number }) {
+const WaitTimer = memo(function WaitTimer({ started, startedAt, targetMinutes }: { started: boolean; startedAt: number; targetMinutes: number }) {
   const { t } = useTranslation();
   const now = useNow(1000);
   const waited = started ? now - startedAt : 0;
@@ -64,7 +64,7 @@ function WaitTimer({ started, startedAt, targetMinutes }: { started: boolean; st
       {started ? t('intake.waiting', { time: formatDuration(waited) }) : t('intake.notStarted')} · {over ? t('intake.overTarget', { minutes: targetMinutes }) : t('intake.target', { minutes: targetMinutes })}
     </span>
   );
-}
+});
 
 /** The loaded submission's banner counts down its deadline: it ticks on its own. */
 function TickingSubmissionBanner(props: Omit<Parameters<typeof LoadedSubmissionBanner>[0], 'now'>) {
@@ -72,18 +72,32 @@ function TickingSubmissionBanner(props: Omit<Parameters<typeof LoadedSubmissionB
   return <LoadedSubmissionBanner {...props} now={now} />;
 }
 
+/** The time of day as `toLocaleTimeString` shows it, with one formatter per language (making one per save showed in a keystroke's frame). */
+const TIME_FORMATS = new Map<string, Intl.DateTimeFormat>();
+function timeOfDay(at: number, language: string): string {
+  let format = TIME_FORMATS.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    TIME_FORMATS.set(language, format);
+  }
+  return format.format(at);
+}
+
 /** "Saving… / saved at …": renders alone when a save starts or ends. */
-function SaveStatus({ store }: { store: SaveStateStore }) {
+const SaveStatus = memo(function SaveStatus({ store }: { store: SaveStateStore }) {
   const { t, i18n } = useTranslation();
   const saveState = useSaveState(store);
   const saveText =
-    saveState.kind === 'saving' ? t('intake.saving') : saveState.kind === 'saved' ? t('intake.saved', { time: new Date(saveState.at).toLocaleTimeString(i18n.language) }) : saveState.kind === 'failed' ? t('intake.saveFailed', { message: errorMessage(t, saveState.error) }) : '';
+    saveState.kind === 'saving' ? t('intake.saving') : saveState.kind === 'saved' ? t('intake.saved', { time: timeOfDay(saveState.at, i18n.language) }) : saveState.kind === 'failed' ? t('intake.saveFailed', { message: errorMessage(t, saveState.error) }) : '';
   return (
     <span className={saveState.kind === 'failed' ? 'form-error' : 'muted'} data-testid="draft-save-state" aria-live="polite">
       {saveText}
     </span>
   );
-}
+});
+
+/** The online-submission loader, rendered again only when its (stable) handler changes: not per keystroke. */
+const StableReceiptLoader = memo(ReceiptLoader);
 
 /**
  * The same entry form transcribing a paper form (issue 13 item 4): the sheet's own draft, consent
@@ -99,8 +113,16 @@ export interface PaperEntry {
   onBack: () => void;
 }
 
-export function WalkInScreen({ certified, paper }: { certified: boolean; paper?: PaperEntry }) {
+/** Memoised: the frame around it (status bar, review counts, sync polls) rendering does not render the form. */
+export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { certified: boolean; paper?: PaperEntry }) {
   const { t, i18n } = useTranslation();
+  /**
+   * Handlers handed to memoised parts (the submission loader, the offered customers): stable
+   * functions that call the newest version, set on each render, so those parts do not render per keystroke.
+   */
+  const actions = useRef<{ loadSubmission?: (loaded: LoadedSubmission) => void; loadCustomer?: (customerId: string) => Promise<void> }>({});
+  const onSubmissionLoaded = useCallback((loaded: LoadedSubmission) => actions.current.loadSubmission?.(loaded), []);
+  const onLoadOffer = useCallback((match: CustomerSummary) => void actions.current.loadCustomer?.(match.id), []);
   const { draft, masks, restored, loadError, saveStore, update, arrived, startNew } = useDraft(paper ? { batchId: paper.batchId, serial: paper.serial } : undefined);
   /** The entry whose customer has arrived (first detail typed, or F7): its timer runs from then. */
   const [arrivedFor, setArrivedFor] = useState<string | null>(null);
@@ -505,6 +527,9 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
     formRef.current?.querySelector<HTMLElement>('[name="onlineIdChecked"]')?.focus();
   };
 
+  actions.current.loadSubmission = loadSubmission;
+  actions.current.loadCustomer = loadCustomer;
+
   const submit = async (customerPresent: boolean): Promise<void> => {
     setSubmitError(null);
     if (paper) {
@@ -625,9 +650,9 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
           {finderQuery.length >= 4 && found.length === 0 && <span className="muted" data-testid="finder-none"> {t('intake.finderNone')}</span>}
         </div>
       )}
-      {!online && draft.source === 'walk_in' && <ReceiptLoader onLoaded={loadSubmission} />}
+      {!online && draft.source === 'walk_in' && <StableReceiptLoader onLoaded={onSubmissionLoaded} />}
       {!draft.customerId && offers.length > 0 && (
-        <MatchesPanel matches={offers} onLoad={(match) => void loadCustomer(match.id)} />
+        <MatchesPanel matches={offers} onLoad={onLoadOffer} />
       )}
       <form ref={formRef} className="walkin__form" noValidate onKeyDown={onKeyDown} onFocus={(event) => {
           if (event.target !== advancedTo.current) advancedTo.current = null;
@@ -688,4 +713,4 @@ export function WalkInScreen({ certified, paper }: { certified: boolean; paper?:
       )}
     </section>
   );
-}
+});
