@@ -64,9 +64,9 @@ export function openCore(options: CoreOptions): Core {
   const db = openDatabase(databasePath(options.dataDir), options.keyHex);
   try {
     migrate(db);
-    const randomId = options.randomId ?? randomIdFactory();
     const base = clockFrom(options.now ?? Date.now, options.clockStartMs);
     const offset = options.clockOffsetMs ?? 0;
+    const randomId = options.randomId ?? randomIdFactory(undefined, offset === 0 ? base : () => base() + offset);
     const ctx: CoreContext = {
       db,
       now: offset === 0 ? base : () => base() + offset,
