@@ -70,9 +70,16 @@ try {
       return;
     }
     if (message.type === 'flush') {
-      // Stopping: the signed audit head, written after each commit off the request path, goes to disk now.
-      core.services.audit.flushHead();
-      post({ type: 'flushed' });
+      // Stopping: the signed audit head, written after each commit off the request path, goes to disk
+      // now. A write still on libuv's pool is let finish first: cut off by the stop, it left its
+      // temporary file open in the process (a leaked descriptor; a disk that could not be unmounted).
+      void core.services.audit
+        .settled()
+        .catch(() => undefined)
+        .then(() => {
+          core.services.audit.flushHead();
+          post({ type: 'flushed' });
+        });
       return;
     }
     // dispatch() answers every request itself; the catch is the last line of defence, so that no
