@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { CHECKPOINT_TIMING } from './checkpoint-policy';
 import type { CheckpointerData } from './checkpoint-worker';
 import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
@@ -52,12 +53,13 @@ try {
     longReads: workerLongReads(path.join(__dirname, 'reader-worker.cjs'), { dataDir: data.dataDir, keyHex: data.keyHex }),
     checkpoints: 'elsewhere',
   });
-  // Checkpoints in a thread of their own (checkpoint-worker.ts): a request never waits for one. The
-  // core's own connection checkpoints on commit only as a safety net, once the log passes about
-  // 400 MB: at 10,000 pages (40 MB) a burst of submits reached it between two ticks and one submit
-  // paid for the copy (about 200 ms).
+  // Checkpoints in a thread of their own (checkpoint-worker.ts), in the desk's quiet moments: a
+  // request never waits for one, and a commit never shares the disk with one unless commits never
+  // stop (docs/decisions/0029). The core's own connection checkpoints on commit only as a safety
+  // net, once the log passes about 400 MB: at 10,000 pages (40 MB) a burst of submits reached it
+  // between two ticks and one submit paid for the copy (about 200 ms).
   core.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
-  const checkpointer: CheckpointerData = { dataDir: data.dataDir, keyHex: data.keyHex, intervalMs: 5_000 };
+  const checkpointer: CheckpointerData = { dataDir: data.dataDir, keyHex: data.keyHex, timing: CHECKPOINT_TIMING };
   new Worker(path.join(__dirname, 'checkpoint-worker.cjs'), { workerData: checkpointer, name: 'intake-desk-checkpoint' })
     .on('error', () => {
       log.error('the checkpointer stopped; the database checkpoints itself on commit');

@@ -95,9 +95,10 @@ describe('storage errors in background work', () => {
     }) as typeof process.stderr.write;
     try {
       // Fresh writes are in the write-ahead log, then the disk fills: the next checkpoint must grow
-      // the database file, and there is no room for it. The checkpointer ticks every 5 s on its own
-      // thread; on a slow machine it may copy the writes just before the disk fills, so the writes
-      // and the fill are tried again (with the space freed in between) until a checkpoint meets them.
+      // the database file, and there is no room for it. The checkpointer copies the log on its own
+      // thread in the first quiet moment after a commit (a quarter to half a second); on a slow machine
+      // it may copy the writes just before the disk fills, so the writes and the fill are tried again
+      // (with the space freed in between) until a checkpoint meets them.
       const fullLogged = () => logged.some((line) => line.includes('storage error in background work') && line.includes('"kind":"full"'));
       let filler = '';
       for (let attempt = 1; attempt <= 4 && !fullLogged(); attempt += 1) {
