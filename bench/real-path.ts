@@ -26,6 +26,7 @@ import { demoCustomer, seededRandom } from '../shared/domain/demo';
 import { defaultConsent } from '../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../shared/domain/intake/fields';
 import { connect, type RpcClient } from '../tests/support/desk';
+import { fileRefaults, memoryReclaim } from './machine';
 import { benchPaint } from './paint';
 import { percentile, sample } from './stats';
 
@@ -136,7 +137,8 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   };
   const dbBytes = fs.statSync(databasePath(dataDir)).size;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nMachine: ${cpu}, ${os.cpus().length} cores (shared), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB, Node ${process.version}, ${process.platform}/${process.arch}`);
+  console.log(`\nMachine: ${cpu}, ${os.cpus().length} cores (shared), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB, Node ${process.version}, ${process.platform}/${process.arch}; memory: ${memoryReclaim()}`);
+  const refaultsAtStart = fileRefaults();
   console.log(`Date: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min) at the start`);
   console.log(`Data: ${stats.customers.toLocaleString('en')} customers, ${stats.intakes.toLocaleString('en')} intakes (${stats.pending.toLocaleString('en')} pending review), ${stats.reviewEvents.toLocaleString('en')} review events, ${stats.ops.toLocaleString('en')} ops, ${stats.audit.toLocaleString('en')} audit entries; ${(dbBytes / 1024 ** 2).toFixed(0)} MB encrypted`);
   console.log(`Path: WebSocket client → browser host → supervisor → core worker → SQLCipher; limit ${UI_LIMIT} (the UI's); ${samples} samples per figure unless n says otherwise`);
@@ -148,7 +150,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     await host.close();
     raw.close();
     benchSubmitPhases(dataDir, keyHex, samples, stats.intakes + samples);
-    console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
+    console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)${refaultsSince(refaultsAtStart)}`);
     return;
   }
 
@@ -296,7 +298,13 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   other.close();
   await host.close();
   raw.close();
-  console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)`);
+  console.log(`\nEnd: ${new Date().toISOString()}; load average ${loadAverage()} (1, 5, 15 min)${refaultsSince(refaultsAtStart)}`);
+}
+
+/** How many file pages the kernel dropped and this run (or anything else) read back in, for the "End:" line. */
+function refaultsSince(atStart: number | null): string {
+  const now = fileRefaults();
+  return atStart === null || now === null ? '' : `; ${(now - atStart).toLocaleString('en')} file pages read back in after the kernel dropped them`;
 }
 
 /** A raw durable INSERT in a scratch SQLCipher database (synchronous=FULL, WAL), the same shape of commit as a submit's. */
