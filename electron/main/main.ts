@@ -101,5 +101,20 @@ async function start(): Promise<void> {
   const window = createDeskWindow(path.join(__dirname, 'preload.cjs'), { devTools: !app.isPackaged });
   const clientId = `window-${window.webContents.id}`;
   window.webContents.on('destroyed', () => supervisor.clientClosed(clientId));
-  app.on('before-quit', () => void supervisor.stop());
+  // Quitting waits for the core, as the browser host's close does: each window's session is closed
+  // (its lock written) and the worker writes the signed audit head before it ends (at most about
+  // 2 seconds). Without the wait the process could end first and leave the head behind the log.
+  let stopped = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    for (const open of BrowserWindow.getAllWindows()) supervisor.clientClosed(`window-${open.webContents.id}`);
+    void supervisor
+      .stop()
+      .catch(() => log.error('the core did not stop cleanly'))
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
+  });
 }
