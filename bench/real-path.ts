@@ -26,8 +26,9 @@ import { demoCustomer, seededRandom } from '../shared/domain/demo';
 import { defaultConsent } from '../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../shared/domain/intake/fields';
 import { connect, type RpcClient } from '../tests/support/desk';
-import { benchPaint, shareOverOneFrame, type TypingRun } from './paint';
+import { benchPaint } from './paint';
 import { percentile, sample } from './stats';
+import { shareOverOneFrame, type TypingRun } from './paint';
 
 const DEMO_MANAGER = { username: 'demo.manager', password: 'Demo2026x' };
 const UI_LIMIT = 500;
