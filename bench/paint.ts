@@ -1,12 +1,29 @@
 /**
- * Keystroke → paint in Chromium (issue 12), on the real renderer served by the browser host:
+ * Keystroke → paint in Chromium (issue 12), on the real renderer served by the browser host.
+ * Marks are taken in the page with requestAnimationFrame and performance.now (no fake clock).
+ *
  * - last key → results painted: everything but the last character is typed and left to settle,
  *   then the last key is pressed; the time runs from its keydown (event.timeStamp) to the first
- *   animation frame after the result list changed.
- * - keystroke → next paint in the walk-in form: from each keydown to the next animation frame.
- * Marks are taken in the page with requestAnimationFrame and performance.now (no fake clock).
+ *   animation frame after the result list changed. Measured at 60 Hz.
+ * - keystroke → next paint in the walk-in form: from each key (its keydown's event.timeStamp; a
+ *   character Playwright sends as text, as an IME commits it — the Chinese name and remarks — has no
+ *   keydown, so its beforeinput starts the clock) to the start of the next requestAnimationFrame
+ *   callback. Measured twice per run, each time beside the same typing into a bare page holding one
+ *   `<input>` in the same browser (same marks, same keys, same number of them). Playwright types the
+ *   keys back to back (each as soon as the previous one's events were handled), faster than a person:
+ *   (a) in a Chromium with the usual flags, whose frames come at 60 Hz: the mark then includes the
+ *       wait for the display's next frame, 0–16.7 ms wherever the key lands, so even the bare input's
+ *       p95 is 15–17 ms. Per key it also tells whether the key was over one frame: its mark
+ *       landed more than one frame interval (the median gap between frames of a rAF loop run before
+ *       the typing) after the key. The form's share of such keys is judged against the bare input's.
+ *   (b) in a second Chromium launched with `--disable-frame-rate-limit --disable-gpu-vsync`, whose
+ *       frames are made as soon as there is something to draw: the mark is then the key's own work
+ *       and whatever else the main thread had queued, up to a frame's start; that figure carries
+ *       the goal p95 < 16 ms.
+ *   Why the goal is judged this way, and what the figures do not show:
+ *   docs/decisions/0028-keystroke-paint-measured-per-frame.md.
  */
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { BrowserHost } from '../electron/browser-host/server';
 import { launchChromium, typeCredentials } from '../tests/support/browser';
 
@@ -17,9 +34,35 @@ declare global {
   }
 }
 
+/** A second Chromium's frames are not held to 60 Hz: made as soon as there is something to draw. */
+export const UNTHROTTLED_FRAME_FLAGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'] as const;
+
+/** One typing run: every key's time to the next frame, and the frame interval measured in that page just before. */
+export interface TypingRun {
+  keyToPaint: number[];
+  frameInterval: number;
+}
+
 export interface PaintFigures {
   lastKeyToResults: number[];
-  formKeyToPaint: number[];
+  /** The walk-in form and the bare `<input>`, in the 60 Hz Chromium and in the unthrottled one. */
+  form60: TypingRun;
+  bare60: TypingRun;
+  formUnthrottled: TypingRun;
+  bareUnthrottled: TypingRun;
+}
+
+/** What is typed, field by field, in the form and (all into the one input) on the bare page: a Chinese name, phone digits, mixed text. */
+const TYPING: ReadonlyArray<{ label: string; text: string }> = [
+  { label: '姓名', text: '欧阳娜娜' },
+  { label: '手机号码', text: '13700001234' },
+  { label: '备注', text: '需要儿童滑雪板 left knee' },
+];
+
+/** Share of a run's keys whose mark landed more than one frame interval after the key. */
+export function shareOverOneFrame(run: TypingRun): number {
+  if (run.keyToPaint.length === 0 || !Number.isFinite(run.frameInterval)) return Number.NaN;
+  return run.keyToPaint.filter((ms) => ms > run.frameInterval).length / run.keyToPaint.length;
 }
 
 /** Arm the page: the next keydown starts the clock; the first frame after the result list changes stops it. */
@@ -45,18 +88,118 @@ async function armLastKey(page: Page): Promise<void> {
   });
 }
 
-export async function benchPaint(host: BrowserHost, credentials: { username: string; password: string; displayName: string }, queries: () => string, samples: number): Promise<PaintFigures> {
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-    await page.goto(host.launchUrl());
-    await page.getByRole('heading', { name: '登录' }).waitFor();
-    await typeCredentials(page, credentials.username, credentials.password, credentials.displayName);
+/**
+ * The median gap between the frames of a short requestAnimationFrame loop, run in the page before
+ * the typing (not during it: a loop that asks for every frame changes when a key's frame comes).
+ */
+async function frameInterval(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const stamps: number[] = [];
+        const tick = (at: number): void => {
+          stamps.push(at);
+          if (stamps.length < 61) {
+            requestAnimationFrame(tick);
+            return;
+          }
+          const gaps = stamps.slice(1).map((stamp, i) => stamp - (stamps[i] ?? stamp));
+          gaps.sort((a, b) => a - b);
+          resolve(gaps[Math.floor(gaps.length / 2)] ?? Number.NaN);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+}
 
+/**
+ * Every key (keydown; or beforeinput for a character sent as text, which has no keydown) pushes the
+ * time from the key to the start of the next animation frame callback. The same code runs in the form
+ * and on the bare page.
+ */
+async function installKeyMarks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.__keyPaints = [];
+    let keyHeld = false;
+    const mark = (at: number): void => {
+      requestAnimationFrame(() => window.__keyPaints?.push(performance.now() - at));
+    };
+    window.addEventListener('keydown', (event) => {
+      keyHeld = true;
+      mark(event.timeStamp);
+    }, true);
+    window.addEventListener('keyup', () => {
+      keyHeld = false;
+    }, true);
+    window.addEventListener('beforeinput', (event) => {
+      if (!keyHeld) mark(event.timeStamp);
+    }, true);
+  });
+}
+
+/** Type the pattern round after round until `samples` keys are marked; the first `samples` marks are kept. */
+async function typeUntil(page: Page, samples: number, fieldFor: (label: string) => ReturnType<Page['locator']>): Promise<number[]> {
+  while ((await page.evaluate(() => window.__keyPaints?.length ?? 0)) < samples) {
+    for (const { label, text } of TYPING) {
+      const field = fieldFor(label);
+      await field.fill('');
+      await field.focus();
+      await page.keyboard.type(text);
+    }
+  }
+  // Let the last key's frame come before reading.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  return (await page.evaluate(() => window.__keyPaints ?? [])).slice(0, samples);
+}
+
+async function newPage(browser: Browser): Promise<Page> {
+  return browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+}
+
+/** The typing pattern on a page holding nothing but one `<input>` (no app, no script of ours but the marks). */
+async function typeBare(browser: Browser, samples: number): Promise<TypingRun> {
+  const page = await newPage(browser);
+  try {
+    await page.setContent('<!doctype html><meta charset="utf-8"><input id="bare" aria-label="bare" autocomplete="off">');
+    const interval = await frameInterval(page);
+    await installKeyMarks(page);
+    const input = page.locator('#bare');
+    return { keyToPaint: await typeUntil(page, samples, () => input), frameInterval: interval };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Sign in on the renderer `host` serves. */
+async function signedIn(browser: Browser, host: BrowserHost, credentials: { username: string; password: string; displayName: string }): Promise<Page> {
+  const page = await newPage(browser);
+  await page.goto(host.launchUrl());
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await typeCredentials(page, credentials.username, credentials.password, credentials.displayName);
+  return page;
+}
+
+/** The typing pattern in the walk-in form, field by field. */
+async function typeForm(page: Page, samples: number): Promise<TypingRun> {
+  await page.keyboard.press('Alt+2');
+  await page.getByLabel('姓名', { exact: true }).waitFor();
+  const interval = await frameInterval(page);
+  await installKeyMarks(page);
+  return { keyToPaint: await typeUntil(page, samples, (label) => page.getByLabel(label, { exact: true })), frameInterval: interval };
+}
+
+export async function benchPaint(host: BrowserHost, credentials: { username: string; password: string; displayName: string }, queries: () => string, samples: number): Promise<PaintFigures> {
+  // (a) The usual flags: frames at 60 Hz.
+  let browser = await launchChromium();
+  let lastKeyToResults: number[];
+  let form60: TypingRun;
+  let bare60: TypingRun;
+  try {
+    const page = await signedIn(browser, host, credentials);
     await page.keyboard.press('Alt+3');
     const box = page.locator('#customer-search');
     await box.waitFor();
-    const lastKeyToResults: number[] = [];
+    lastKeyToResults = [];
     for (let tries = 0; lastKeyToResults.length < samples && tries < samples * 3; tries += 1) {
       const query = queries();
       const chars = [...query];
@@ -71,33 +214,21 @@ export async function benchPaint(host: BrowserHost, credentials: { username: str
       const ms = await page.evaluate(() => window.__lastKeyPaint ?? Promise.resolve(Number.NaN));
       if (Number.isFinite(ms)) lastKeyToResults.push(ms);
     }
+    form60 = await typeForm(page, samples);
+    await page.close();
+    bare60 = await typeBare(browser, samples);
+  } finally {
+    await browser.close();
+  }
 
-    // The walk-in form: every keystroke to the next frame.
-    await page.keyboard.press('Alt+2');
-    const name = page.getByLabel('姓名', { exact: true });
-    await name.waitFor();
-    await page.evaluate(() => {
-      window.__keyPaints = [];
-      window.addEventListener('keydown', (event) => {
-        const at = event.timeStamp;
-        requestAnimationFrame(() => window.__keyPaints?.push(performance.now() - at));
-      }, true);
-    });
-    const remarks = page.getByLabel('备注');
-    while ((await page.evaluate(() => window.__keyPaints?.length ?? 0)) < samples) {
-      await name.fill('');
-      await name.focus();
-      await page.keyboard.type('欧阳娜娜');
-      const mobile = page.getByLabel('手机号码', { exact: true });
-      await mobile.fill('');
-      await mobile.focus();
-      await page.keyboard.type('13700001234');
-      await remarks.fill('');
-      await remarks.focus();
-      await page.keyboard.type('需要儿童滑雪板 left knee');
-    }
-    const formKeyToPaint = await page.evaluate(() => window.__keyPaints ?? []);
-    return { lastKeyToResults, formKeyToPaint };
+  // (b) A second Chromium whose frames are made as soon as there is something to draw.
+  browser = await launchChromium({ extraArgs: UNTHROTTLED_FRAME_FLAGS });
+  try {
+    const page = await signedIn(browser, host, credentials);
+    const formUnthrottled = await typeForm(page, samples);
+    await page.close();
+    const bareUnthrottled = await typeBare(browser, samples);
+    return { lastKeyToResults, form60, bare60, formUnthrottled, bareUnthrottled };
   } finally {
     await browser.close();
   }

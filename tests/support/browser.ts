@@ -6,11 +6,15 @@ import { TEST_CLOCK_START } from './clock';
 
 export const CHROMIUM_PATH = process.env['INTAKE_DESK_CHROMIUM'] ?? '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * `extraArgs` go after the usual flags; tests pass none. The bench (bench/paint.ts) passes
+ * `--disable-frame-rate-limit --disable-gpu-vsync` for a second Chromium whose frames are not held to 60 Hz.
+ */
+export async function launchChromium(options: { extraArgs?: readonly string[] } = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}; install the Debian package "chromium" (apt-get install -y chromium).`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...(options.extraArgs ?? [])],
   });
 }
 
