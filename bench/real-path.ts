@@ -23,6 +23,7 @@ import { databasePath } from '../electron/core/paths';
 import type { MethodInput, MethodName } from '../shared/api/contract';
 import type { RpcResult } from '../shared/api/envelope';
 import { demoCustomer, seededRandom } from '../shared/domain/demo';
+import { INPUT_LIMITS } from '../shared/domain/limits';
 import { defaultConsent } from '../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../shared/domain/intake/fields';
 import { connect, type RpcClient } from '../tests/support/desk';
@@ -160,7 +161,10 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   const step = Math.max(1, Math.floor(stats.customers / 400));
   const picked = raw.prepare('SELECT id, name, mobile, id_number FROM customers WHERE rowid % ? = 0 LIMIT 400').all(step) as Array<{ id: string; name: string; mobile: string; id_number: string }>;
   const keyOf = raw.prepare('SELECT term FROM customer_search WHERE customer_id = ? AND kind = ? LIMIT 1').pluck();
-  const probes: Probe[] = picked.map((row) => ({ mobile: row.mobile, idNumber: row.id_number, name: row.name, pinyin: String(keyOf.get(row.id, 'pinyin') ?? ''), initials: String(keyOf.get(row.id, 'initials') ?? '') }));
+  // What can be typed: the search box takes at most INPUT_LIMITS.searchQuery characters (a long
+  // foreign name, or its spelling, is searched by its beginning).
+  const typed = (text: string): string => [...text].slice(0, INPUT_LIMITS.searchQuery).join('');
+  const probes: Probe[] = picked.map((row) => ({ mobile: row.mobile, idNumber: row.id_number, name: typed(row.name), pinyin: typed(String(keyOf.get(row.id, 'pinyin') ?? '')), initials: typed(String(keyOf.get(row.id, 'initials') ?? '')) }));
   const random = seededRandom(1222);
   const probe = (): Probe => probes[Math.floor(random() * probes.length)] ?? (probes[0] as Probe);
   const letters = 'abcdefghjklmnpqrstwxyz';
@@ -499,7 +503,8 @@ export async function benchPaintOnly(distDir: string, count: number, samples: nu
   const step = Math.max(1, Math.floor(customers / 400));
   const picked = raw.prepare('SELECT id, name, mobile FROM customers WHERE rowid % ? = 0 LIMIT 400').all(step) as Array<{ id: string; name: string; mobile: string }>;
   const keyOf = raw.prepare('SELECT term FROM customer_search WHERE customer_id = ? AND kind = ? LIMIT 1').pluck();
-  const probes = picked.map((row) => ({ mobile: row.mobile, name: row.name, pinyin: String(keyOf.get(row.id, 'pinyin') ?? '') }));
+  const typed = (text: string): string => [...text].slice(0, INPUT_LIMITS.searchQuery).join('');
+  const probes = picked.map((row) => ({ mobile: row.mobile, name: typed(row.name), pinyin: typed(String(keyOf.get(row.id, 'pinyin') ?? '')) }));
   raw.close();
   const random = seededRandom(1222);
   const probe = (): (typeof probes)[number] => probes[Math.floor(random() * probes.length)] ?? (probes[0] as (typeof probes)[number]);
