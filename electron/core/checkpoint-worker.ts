@@ -1,12 +1,12 @@
 /**
  * The checkpointer: a thread of its own, with its own connection, that copies the write-ahead log
- * into the database file in the desk's quiet moments (checkpoint-policy.ts, docs/decisions/0029):
- * a copy and its flush to disk running beside a submit's commit made that submit wait for the disk
- * (10–35 ms, and once 270 ms, in a burst of submits at 1M customers). On the core's thread this copy was paid for by whoever
- * called next: after a backup (the log cannot be copied past a running snapshot, so it grows for as
- * long as the backup runs) one checkpoint took half a second, and a submit waited behind it. In WAL
- * mode a checkpoint never blocks a writer, so here it costs the counter nothing. A checkpoint that
- * meets a full or failing disk is logged by kind and tried again at the next tick.
+ * into the database file in the desk's quiet moments (checkpoint-policy.ts, docs/decisions/0029).
+ * On the core's thread this copy was paid for by whoever called next: after a backup (the log cannot
+ * be copied past a running snapshot, so it grows for as long as the backup runs) one checkpoint took
+ * half a second, and a submit waited behind it. In WAL mode a checkpoint never blocks a writer, but
+ * a copy and its flush to disk running beside a submit's commit still made that submit wait for the
+ * disk (10–35 ms, once 270 ms, in a burst of submits at 1M customers), hence the quiet moments. A
+ * checkpoint that meets a full or failing disk is logged by kind and tried again 5 s later.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CheckpointPolicy, type CheckpointTiming } from './checkpoint-policy';
