@@ -28,9 +28,8 @@ import { defaultConsent } from '../shared/domain/intake/consent';
 import { emptyIntakeFields, type IntakeFields } from '../shared/domain/intake/fields';
 import { connect, type RpcClient } from '../tests/support/desk';
 import { fileRefaults, memoryReclaim } from './machine';
-import { benchPaint } from './paint';
+import { benchPaint, shareOverOneFrame, type TypingRun } from './paint';
 import { percentile, sample } from './stats';
-import { shareOverOneFrame, type TypingRun } from './paint';
 
 const DEMO_MANAGER = { username: 'demo.manager', password: 'Demo2026x' };
 const UI_LIMIT = 500;
@@ -44,6 +43,9 @@ interface Figure {
   baselineSamples: number[];
   goal?: string;
 }
+
+/** What can be typed: the search box takes at most INPUT_LIMITS.searchQuery characters (a long foreign name, or its spelling, is searched by its beginning). */
+const typed = (text: string): string => [...text].slice(0, INPUT_LIMITS.searchQuery).join('');
 
 const f3 = (value: number): string => (Number.isFinite(value) ? ` ${value.toFixed(2)} ms` : ' —');
 
@@ -161,9 +163,6 @@ export async function benchRealPath(distDir: string, count: number, samples: num
   const step = Math.max(1, Math.floor(stats.customers / 400));
   const picked = raw.prepare('SELECT id, name, mobile, id_number FROM customers WHERE rowid % ? = 0 LIMIT 400').all(step) as Array<{ id: string; name: string; mobile: string; id_number: string }>;
   const keyOf = raw.prepare('SELECT term FROM customer_search WHERE customer_id = ? AND kind = ? LIMIT 1').pluck();
-  // What can be typed: the search box takes at most INPUT_LIMITS.searchQuery characters (a long
-  // foreign name, or its spelling, is searched by its beginning).
-  const typed = (text: string): string => [...text].slice(0, INPUT_LIMITS.searchQuery).join('');
   const probes: Probe[] = picked.map((row) => ({ mobile: row.mobile, idNumber: row.id_number, name: typed(row.name), pinyin: typed(String(keyOf.get(row.id, 'pinyin') ?? '')), initials: typed(String(keyOf.get(row.id, 'initials') ?? '')) }));
   const random = seededRandom(1222);
   const probe = (): Probe => probes[Math.floor(random() * probes.length)] ?? (probes[0] as Probe);
@@ -503,7 +502,6 @@ export async function benchPaintOnly(distDir: string, count: number, samples: nu
   const step = Math.max(1, Math.floor(customers / 400));
   const picked = raw.prepare('SELECT id, name, mobile FROM customers WHERE rowid % ? = 0 LIMIT 400').all(step) as Array<{ id: string; name: string; mobile: string }>;
   const keyOf = raw.prepare('SELECT term FROM customer_search WHERE customer_id = ? AND kind = ? LIMIT 1').pluck();
-  const typed = (text: string): string => [...text].slice(0, INPUT_LIMITS.searchQuery).join('');
   const probes = picked.map((row) => ({ mobile: row.mobile, name: typed(row.name), pinyin: typed(String(keyOf.get(row.id, 'pinyin') ?? '')) }));
   raw.close();
   const random = seededRandom(1222);
