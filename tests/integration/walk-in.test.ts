@@ -137,6 +137,11 @@ describe('walk-in entry', () => {
     expect(await names({ query: '5678', grade: 'vip' })).toEqual([]);
     expect(await names({ query: '5678', from: iso(today), to: iso(today) })).toContain('单*');
     expect(await names({ query: '5678', from: iso(tomorrow) })).toEqual([]);
+    // A query with an intake filter keeps the customers with a matching intake, and only those.
+    expect(await names({ query: '单', source: 'walk_in' })).toEqual(['单*']);
+    expect(await names({ query: '单', source: 'paper_form' })).toEqual([]);
+    expect(await names({ query: 'shan', status: 'pending_cross_check', source: 'walk_in', to: iso(today) })).toEqual(['单*']);
+    expect(await names({ query: 'shan', status: 'approved' })).toEqual([]);
     const nothing = await specialist.call('customers.search', { query: '' });
     expect(nothing.ok ? 'ok' : nothing.error.fields).toEqual({ query: 'required' });
   });

@@ -9,7 +9,7 @@ import { normalizeMobile, normalizePhone } from '../../../shared/domain/phone';
 import { normalizeQuery } from '../../../shared/domain/names';
 import { DomainError } from '../errors';
 import type { Services } from '../services';
-import { summarize, type FilterCursor, type SummaryRow } from './customer-repo';
+import { summarize, type FilterCursor, type IntakeFilters, type SummaryRow } from './customer-repo';
 import { pinyinSpellings } from './search-keys';
 import { AS_OF, SEEN, VIA_INTAKE, isFieldKey } from './projectors';
 import { isLeadRole, type Role } from '../../../shared/domain/auth/roles';
@@ -39,20 +39,16 @@ export function searchCustomers(services: Services, query: string, limit: number
   const from = dayStart(filters.from, 0);
   const to = filters.to ? dayStart(filters.to, 0) + 86_400_000 : Number.MAX_SAFE_INTEGER;
   const byIntake = Boolean(filters.source || filters.status || filters.from || filters.to);
+  const asked: IntakeFilters = { source: filters.source ?? null, status: filters.status ?? null, from: filters.from ? from : null, to: filters.to ? to : null, grade: filters.grade ?? null };
   if (query.trim() === '') {
     if (!byIntake && !filters.grade) return [];
-    const rows = services.customers.byFilters(
-      { source: filters.source ?? null, status: filters.status ?? null, from: filters.from ? from : null, to: filters.to ? to : null, grade: filters.grade ?? null },
-      parseCursor(filters.after),
-      limit,
-    );
+    const rows = services.customers.byFilters(asked, parseCursor(filters.after), limit);
     return rows.map((row) => ({ ...summarize(row, ['search']), cursor: `${row.cursor_at}~${row.cursor_id}` }));
   }
-  const found = searchByQuery(services, query, byIntake || filters.grade ? 500 : limit);
+  const found = searchByQuery(services, query, byIntake || filters.grade ? 500 : limit).filter((row) => !filters.grade || row.grade === filters.grade);
+  const withIntake = byIntake ? services.customers.withMatchingIntake(found.map((row) => row.id), asked) : null;
   return found
-    .filter((row) => !filters.grade || row.grade === filters.grade)
-    .filter((row) => !byIntake || services.customers.intakeKeysOf(row.id).some((intake) =>
-      (!filters.source || intake.source === filters.source) && (!filters.status || intake.status === filters.status) && intake.submitted_at >= from && intake.submitted_at < to))
+    .filter((row) => withIntake === null || withIntake.has(row.id))
     .slice(0, limit)
     .map((row) => summarize(row, ['search']));
 }
