@@ -14,6 +14,8 @@ let core: Core;
 const CLIENT = 'paging-test';
 
 interface Filters {
+  /** Empty unless a test searches with a query and filters together. */
+  query?: string;
   source?: string;
   status?: string;
   grade?: 'vip' | 'ordinary';
@@ -102,6 +104,31 @@ describe('filters with no query, in pages', () => {
     if (!response.result.ok) {
       expect(response.result.error.code).toBe('VALIDATION');
       expect(response.result.error.fields).toEqual({ after: 'invalid' });
+    }
+  });
+});
+
+describe('a query with filters', () => {
+  /** Customers with a mobile or an ID number starting with `digits` and an intake passing the filters, found the slow way. */
+  function slowWay(digits: string, filters: { source?: string; status?: string }): Set<string> {
+    const rows = core.db.prepare("SELECT s.customer_id, s.kind, s.term FROM customer_search s WHERE s.kind IN ('mobile', 'id')").all() as Array<{ customer_id: string; term: string }>;
+    const intakes = core.db.prepare('SELECT customer_id, source, status FROM intakes').all() as Array<{ customer_id: string; source: string; status: string }>;
+    const passing = new Set(intakes.filter((row) => (!filters.source || row.source === filters.source) && (!filters.status || row.status === filters.status)).map((row) => row.customer_id));
+    return new Set(rows.filter((row) => row.term.startsWith(digits) && passing.has(row.customer_id)).map((row) => row.customer_id));
+  }
+
+  it('keeps every customer both the query and the filters match, not only those among the query\'s first matches', async () => {
+    for (const filters of [{ source: 'walk_in' }, { source: 'paper_form', status: 'returned' }]) {
+      const want = slowWay('1', filters);
+      expect(want.size, JSON.stringify(filters)).toBeGreaterThan(0);
+      const all = (await page({ ...filters, query: '1' }, 500)).map((row) => row.id);
+      expect(new Set(all), JSON.stringify(filters)).toEqual(want);
+      expect(all.length, 'each customer once').toBe(want.size);
+      // A smaller page is full of customers that match, each once.
+      const few = (await page({ ...filters, query: '1' }, 7)).map((row) => row.id);
+      expect(few.length).toBe(Math.min(7, want.size));
+      expect(few.every((id) => want.has(id))).toBe(true);
+      expect(new Set(few).size).toBe(few.length);
     }
   });
 });

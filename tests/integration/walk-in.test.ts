@@ -113,6 +113,20 @@ describe('walk-in entry', () => {
     expect(await find('9999')).toEqual([]);
   });
 
+  it('answers the first digits of a phone or an ID number at once, from one digit on (issue 12)', async () => {
+    expectOk(await submit(specialist, fields()));
+    const find = async (query: string) => expectOk(await specialist.call('customers.search', { query, limit: 20 })).map((c) => c.name);
+    // A mobile as it is typed, digit by digit, and the first digits of the ID number.
+    for (const query of ['1', '13', '138', '13812', '138123', '1381234', '13812345', '138 1234 56', '110105', '1101051949', '11010519491231', '11010519491231002']) {
+      expect(await find(query), query).toContain('单*');
+    }
+    // Digits no phone or ID starts with find no one; a query with filters keeps to them.
+    expect(await find('99')).toEqual([]);
+    const filtered = async (input: MethodInput<'customers.search'>) => expectOk(await specialist.call('customers.search', input)).map((c) => c.name);
+    expect(await filtered({ query: '138', source: 'walk_in' })).toEqual(['单*']);
+    expect(await filtered({ query: '138', grade: 'vip' })).toEqual([]);
+  });
+
   it('finds a name typed with any middle-dot variant and a phone typed with full-width digits (issue 11)', async () => {
     expectOk(await submit(specialist, fields({ name: '迪丽热巴・迪力木拉提', mobile: '13812345678' })));
     const find = async (query: string) => expectOk(await specialist.call('customers.search', { query, limit: 20 })).length;

@@ -44,6 +44,41 @@ function intakeFilterSql(filters: IntakeFilters, afterCursor: boolean): string {
     ORDER BY i.submitted_at DESC, i.id DESC LIMIT :limit`;
 }
 
+/**
+ * How many of a query's key entries a query with filters looks through at most: the filters are
+ * applied as the keys are read (so a page is full whenever that many hold enough matches), and a
+ * rare filter under a common key stops there instead of reading every key under it.
+ */
+export const FILTERED_KEY_SCAN = 5_000;
+
+/** A key look-up (exact or by prefix) keeping only customers that pass the filters, in key order. */
+/** The bound parameters of the filters that are set (named as in intakeConditions). */
+function filterParams(filters: IntakeFilters): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  if (filters.source !== null) params['source'] = filters.source;
+  if (filters.status !== null) params['status'] = filters.status;
+  if (filters.from !== null) params['from'] = filters.from;
+  if (filters.to !== null) params['to'] = filters.to;
+  if (filters.grade !== null) params['grade'] = filters.grade;
+  return params;
+}
+
+function filteredKeySql(exact: boolean, filters: IntakeFilters): string {
+  const conditions: string[] = [];
+  const intake = intakeConditions(filters, 'i');
+  if (intake.length > 0) conditions.push(`EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = k.customer_id AND ${intake.join(' AND ')})`);
+  if (filters.grade !== null) conditions.push('c.grade = :grade');
+  return `SELECT DISTINCT ${SUMMARY}
+    FROM (SELECT s.customer_id FROM customer_search s WHERE s.kind = :kind AND ${exact ? 's.term = :term' : 's.term >= :termFrom AND s.term < :termTo'} LIMIT ${FILTERED_KEY_SCAN}) k
+    JOIN customers c INDEXED BY customers_summary ON c.id = k.customer_id
+    WHERE ${conditions.join(' AND ')} LIMIT :limit`;
+}
+
+/** Whether any filter is set. */
+export function hasFilters(filters: IntakeFilters): boolean {
+  return filters.source !== null || filters.status !== null || filters.from !== null || filters.to !== null || filters.grade !== null;
+}
+
 function gradeFilterSql(afterCursor: boolean): string {
   // Walk the grade's index newest first; the summary columns come from the covering index.
   return `SELECT ${SUMMARY}, g.created_at AS cursor_at, g.id AS cursor_id
@@ -135,8 +170,8 @@ export class CustomerRepo {
   private readonly db: Db;
   /** One prepared statement per combination of filters, so each can use its own index. */
   private readonly filterStmts = new Map<string, Statement<Record<string, string | number>, FilteredRow>>();
-  /** The same, for "which of these customers have a matching intake" (a query with filters). */
-  private readonly intakeMatchStmts = new Map<string, Statement<Record<string, string | number>, string>>();
+  /** The same for key look-ups with filters (a query and filters together). */
+  private readonly filteredKeyStmts = new Map<string, Statement<Record<string, string | number>, SummaryRow>>();
 
   constructor(db: Db) {
     this.conflictsStmt = db.prepare<{ customerId: string | null }, FieldConflict>(CONFLICTS_SQL);
@@ -186,12 +221,27 @@ export class CustomerRepo {
     return this.bySoundBirthStmt.all({ spelling, birthDate });
   }
 
-  byKey(kind: SearchKind, term: string, limit: number): SummaryRow[] {
-    return this.exactKeyStmt.all({ kind, term, limit });
+  /** Customers under one search key; with filters, only those that pass them (see FILTERED_KEY_SCAN). */
+  byKey(kind: SearchKind, term: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
+    if (filters === null || !hasFilters(filters)) return this.exactKeyStmt.all({ kind, term, limit });
+    return this.filteredKeyStmt(true, filters).all({ ...filterParams(filters), kind, term, limit });
   }
 
-  byKeyPrefix(kind: SearchKind, prefix: string, limit: number): SummaryRow[] {
-    return this.prefixKeyStmt.all({ kind, from: prefix, to: `${prefix}\uffff`, limit });
+  /** Customers under keys starting with `prefix`, in key order; with filters, only those that pass them. */
+  byKeyPrefix(kind: SearchKind, prefix: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
+    if (filters === null || !hasFilters(filters)) return this.prefixKeyStmt.all({ kind, from: prefix, to: `${prefix}\uffff`, limit });
+    return this.filteredKeyStmt(false, filters).all({ ...filterParams(filters), kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
+  }
+
+  /** One prepared statement per shape of look-up and combination of filters. */
+  private filteredKeyStmt(exact: boolean, filters: IntakeFilters): Statement<Record<string, string | number>, SummaryRow> {
+    const key = [exact, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null].map(Number).join('');
+    let stmt = this.filteredKeyStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<Record<string, string | number>, SummaryRow>(filteredKeySql(exact, filters));
+      this.filteredKeyStmts.set(key, stmt);
+    }
+    return stmt;
   }
 
   /**
@@ -208,44 +258,12 @@ export class CustomerRepo {
       stmt = this.db.prepare<Record<string, string | number>, FilteredRow>(byIntake ? intakeFilterSql(filters, cursor !== null) : gradeFilterSql(cursor !== null));
       this.filterStmts.set(key, stmt);
     }
-    const params: Record<string, string | number> = { limit };
-    if (filters.source !== null) params['source'] = filters.source;
-    if (filters.status !== null) params['status'] = filters.status;
-    if (filters.from !== null) params['from'] = filters.from;
-    if (filters.to !== null) params['to'] = filters.to;
-    if (filters.grade !== null) params['grade'] = filters.grade;
+    const params: Record<string, string | number> = { ...filterParams(filters), limit };
     if (cursor) {
       params['afterAt'] = cursor.at;
       params['afterId'] = cursor.id;
     }
     return stmt.all(params);
-  }
-
-  /**
-   * Of `ids` (a query's results), those with at least one intake matching the intake filters (source,
-   * status, dates; `grade` is not looked at): one statement for the lot, reading the covering index
-   * by customer, not one call per customer (500 calls were most of a filtered search's time).
-   */
-  withMatchingIntake(ids: readonly string[], filters: IntakeFilters): Set<string> {
-    const conditions = intakeConditions(filters, 'i');
-    if (ids.length === 0) return new Set();
-    if (conditions.length === 0) return new Set(ids);
-    const key = [filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null].map(Number).join('');
-    let stmt = this.intakeMatchStmts.get(key);
-    if (!stmt) {
-      stmt = this.db
-        .prepare<Record<string, string | number>, string>(
-          `SELECT ids.value FROM json_each(:ids) ids WHERE EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = ids.value AND ${conditions.join(' AND ')})`,
-        )
-        .pluck();
-      this.intakeMatchStmts.set(key, stmt);
-    }
-    const params: Record<string, string | number> = { ids: JSON.stringify(ids) };
-    if (filters.source !== null) params['source'] = filters.source;
-    if (filters.status !== null) params['status'] = filters.status;
-    if (filters.from !== null) params['from'] = filters.from;
-    if (filters.to !== null) params['to'] = filters.to;
-    return new Set(stmt.all(params));
   }
 
   intakesOf(customerId: string): IntakeRow[] {

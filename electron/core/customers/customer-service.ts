@@ -45,12 +45,9 @@ export function searchCustomers(services: Services, query: string, limit: number
     const rows = services.customers.byFilters(asked, parseCursor(filters.after), limit);
     return rows.map((row) => ({ ...summarize(row, ['search']), cursor: `${row.cursor_at}~${row.cursor_id}` }));
   }
-  const found = searchByQuery(services, query, byIntake || filters.grade ? 500 : limit).filter((row) => !filters.grade || row.grade === filters.grade);
-  const withIntake = byIntake ? services.customers.withMatchingIntake(found.map((row) => row.id), asked) : null;
-  return found
-    .filter((row) => withIntake === null || withIntake.has(row.id))
-    .slice(0, limit)
-    .map((row) => summarize(row, ['search']));
+  // With filters, each key look-up keeps only the customers that pass them, as it reads the keys:
+  // filtering a first page of matches afterwards left out customers past it.
+  return searchByQuery(services, query, limit, asked).map((row) => summarize(row, ['search']));
 }
 
 /** A few small searches of every kind, run once after start so the first real one is not cold. */
@@ -60,8 +57,11 @@ export function warmUpSearch(services: Services): void {
   searchCustomers(services, '', 5, { status: 'pending_cross_check' });
 }
 
-/** Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key. */
-function searchByQuery(services: Services, query: string, limit: number): SummaryRow[] {
+/**
+ * Decide what a query is (phone, last four, ID, name, pinyin, initials) and look it up by key; with
+ * filters, each look-up keeps only the customers that pass them.
+ */
+function searchByQuery(services: Services, query: string, limit: number, filters: IntakeFilters): SummaryRow[] {
   // A phone typed with full-width digits, a name with any middle-dot variant: as stored.
   const q = normalizeQuery(query).trim();
   const repo = services.customers;
@@ -71,26 +71,33 @@ function searchByQuery(services: Services, query: string, limit: number): Summar
   };
   const compact = normalizeDocumentInput(q);
   if (/^\d{3}[\dX]$/.test(compact)) {
-    add(repo.byKey('mobile4', compact, limit));
-    if (results.size < limit) add(repo.byKey('id4', compact, limit - results.size));
+    add(repo.byKey('mobile4', compact, limit, filters));
+    if (results.size < limit) add(repo.byKey('id4', compact, limit - results.size, filters));
   } else if (/^[\d+()\s-]{7,}$/.test(q) && normalizeMobile(q).ok) {
     const mobile = normalizeMobile(q);
-    if (mobile.ok) add(repo.byKey('mobile', mobile.national, limit));
+    if (mobile.ok) add(repo.byKey('mobile', mobile.national, limit, filters));
   } else if (/^[\d+()\s-]{7,}$/.test(q) && normalizePhone(q).ok) {
     // A phone from abroad, stored as E.164 (docs/decisions/0011-visitors-from-anywhere.md).
     const phone = normalizePhone(q);
-    if (phone.ok) add(repo.byKey('mobile', phone.country === 'CN' ? phone.national : phone.e164, limit));
+    if (phone.ok) add(repo.byKey('mobile', phone.country === 'CN' ? phone.national : phone.e164, limit, filters));
   } else if (/^[\dX]{15,18}$/.test(compact) || /^[A-Z]{1,3}\d{6,}$/.test(compact)) {
-    add(repo.byKey('id', compact, limit));
+    add(repo.byKey('id', compact, limit, filters));
   } else if (/\p{Script=Han}/u.test(q)) {
-    add(repo.byKeyPrefix('name', q.toLowerCase(), limit));
+    add(repo.byKeyPrefix('name', q.toLowerCase(), limit, filters));
     // Nothing under these characters (traditional characters, a variant form): match by sound.
-    if (results.size === 0) for (const spelling of pinyinSpellings(q)) add(repo.byKeyPrefix('pinyin', spelling, limit));
+    if (results.size === 0) for (const spelling of pinyinSpellings(q)) add(repo.byKeyPrefix('pinyin', spelling, limit, filters));
   } else if (/^[a-z\s]+$/i.test(q)) {
     const letters = q.toLowerCase().replace(/\s+/g, '');
-    add(repo.byKeyPrefix('initials', letters, limit));
+    add(repo.byKeyPrefix('initials', letters, limit, filters));
     // A full page by initials already (one or two letters): the best page is shown at once.
-    if (results.size < limit) add(repo.byKeyPrefix('pinyin', letters, limit - results.size));
+    if (results.size < limit) add(repo.byKeyPrefix('pinyin', letters, limit - results.size, filters));
+  }
+  // Digits that are not (yet) a whole phone or ID number — the first digits of a mobile as it is
+  // typed, one digit, part of an ID: the mobiles, then the ID numbers, that start with them, so the
+  // best page shows at once instead of nothing (issue 12).
+  if (results.size < limit && /^\d+X?$/.test(compact) && compact.length < 18) {
+    add(repo.byKeyPrefix('mobile', compact, limit - results.size, filters));
+    if (results.size < limit) add(repo.byKeyPrefix('id', compact, limit - results.size, filters));
   }
   return [...results.values()];
 }
