@@ -188,6 +188,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     { name: 'full pinyin', goal: '< 20 ms', input: () => ({ query: probe().pinyin, limit: UI_LIMIT }), baseline: 'customer_search pinyin prefix', raw: () => prefix('pinyin', probe().pinyin) },
     { name: 'pinyin prefix, 3–4 letters', goal: '< 20 ms', input: () => ({ query: probe().pinyin.slice(0, 3 + Math.floor(random() * 2)), limit: UI_LIMIT }), baseline: 'customer_search initials + pinyin prefix', raw: () => { const t = probe().pinyin.slice(0, 3); return [...prefix('initials', t), ...prefix('pinyin', t)]; } },
     { name: 'initials', goal: '< 20 ms', input: () => ({ query: probe().initials, limit: UI_LIMIT }), baseline: 'customer_search initials prefix', raw: () => prefix('initials', probe().initials) },
+    { name: 'first digits of a phone (1–7)', goal: '< 20 ms', input: () => ({ query: probe().mobile.slice(0, 1 + Math.floor(random() * 7)), limit: UI_LIMIT }), baseline: 'customer_search mobile prefix', raw: () => prefix('mobile', probe().mobile.slice(0, 1 + Math.floor(random() * 7))) },
     { name: 'one letter', goal: '< 20 ms', input: () => ({ query: letters[Math.floor(random() * letters.length)] ?? 'z', limit: UI_LIMIT }), baseline: 'customer_search initials prefix (one letter)', raw: () => prefix('initials', letters[Math.floor(random() * letters.length)] ?? 'z') },
   ];
   const filters: Array<{ name: string; goal: string; input: () => MethodInput<'customers.search'>; baseline: string; raw: () => unknown }> = [
