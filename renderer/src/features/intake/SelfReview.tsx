@@ -113,7 +113,7 @@ export function SelfReview({ fields, cleared = [], validation, consentIssues, on
         </label>
       )}
       <div className="actions">
-        <button type="button" className="primary" disabled={blocked} autoFocus={!blocked} onClick={() => onConfirm(present)}>
+        <button type="button" className="primary" data-confirm-submit disabled={blocked} autoFocus={!blocked} onClick={() => onConfirm(present)}>
           {t('intake.confirmSubmit')}
         </button>
         <button type="button" autoFocus={blocked} onClick={onBack}>

@@ -152,8 +152,11 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
   /** When it moved (performance.now()): only a Tab that follows within TAB_AFTER_ADVANCE_MS is the typist's habit. */
   const advancedAt = useRef(0);
   // Leaving the self-review (back, or a refused submit) puts the cursor where the person can go on
-  // with the keyboard alone: the first field the core named, else the submit button (Ctrl+Enter again).
+  // with the keyboard alone: the first field, in form order, the core named or the review found a
+  // problem with, else the submit button (Ctrl+Enter again).
   const wasReviewing = useRef(false);
+  /** What the self-review found wrong when it was left (kept current each render, read by the effect above). */
+  const leftWithProblems = useRef<{ errors: Partial<Record<string, unknown>>; consent: Partial<Record<string, unknown>> }>({ errors: {}, consent: {} });
   /** Set by "next customer": the name field takes the cursor as soon as the fresh form is on screen. */
   const focusNameNext = useRef(false);
   useLayoutEffect(() => {
@@ -175,7 +178,9 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
     const named = Object.keys(serverErrors)
       .map((field) => form.querySelector<HTMLElement>(`[name="${CSS.escape(field)}"]`))
       .find((element): element is HTMLElement => element !== null);
-    (named ?? form.querySelector<HTMLElement>('button[type="submit"]'))?.focus();
+    const problems = new Set([...Object.keys(leftWithProblems.current.errors), ...Object.keys(leftWithProblems.current.consent)]);
+    const firstProblem = [...form.querySelectorAll<HTMLElement>('[name]')].find((element) => problems.has(element.getAttribute('name') ?? '') && element.matches(FOCUSABLE));
+    (named ?? firstProblem ?? form.querySelector<HTMLElement>('button[type="submit"]'))?.focus();
   }, [reviewing, serverErrors]);
   /** A customer's online submission loaded by its receipt code (issue 15), and whether the ID shown was checked against it. */
   const [online, setOnline] = useState<LoadedSubmission | null>(null);
@@ -240,6 +245,7 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
   const minor = validation?.derived.minor ?? false;
   const hasIdNumber = (draft?.fields.idNumber.trim() ?? '') !== '' || storedId;
   const consentIssues = useMemo(() => (consent ? validateConsent(consent, { minor, hasIdNumber }) : {}), [consent, minor, hasIdNumber]);
+  leftWithProblems.current = { errors: validation?.errors ?? {}, consent: consentIssues };
   const touch = useCallback((field: string): void => setTouched((current) => (current.has(field) ? current : new Set(current).add(field))), []);
   const onFieldBlur = useCallback(
     (field: string): void => {
@@ -415,7 +421,9 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
     }
     if (event.key === 'Enter' && event.ctrlKey) {
       event.preventDefault();
-      setReviewing(true);
+      // The review already open (its problem fixed in the form meanwhile): on to its confirm button.
+      if (reviewing) document.querySelector<HTMLElement>('[data-confirm-submit]:not([disabled])')?.focus();
+      else setReviewing(true);
       return;
     }
     if (event.key === 'Enter' && !event.shiftKey && (target.tagName === 'INPUT' || target.tagName === 'SELECT')) {
@@ -525,6 +533,14 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
     setIdChecked(false);
     flushSync(() => update({ fields: loaded.fields, consent: loaded.consent }));
     formRef.current?.querySelector<HTMLElement>('[name="onlineIdChecked"]')?.focus();
+  };
+
+  /** Back from the self-review to the form: the fields it found a problem with keep showing it. */
+  const backFromReview = (): void => {
+    const consentProblems = Object.keys(consentIssues);
+    const problems = [...Object.keys(validation.errors), ...consentProblems, ...(consentProblems.length > 0 ? ['consent'] : [])];
+    if (problems.length > 0) setTouched((current) => new Set([...current, ...problems]));
+    setReviewing(false);
   };
 
   actions.current.loadSubmission = loadSubmission;
@@ -709,7 +725,7 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
         )}
       </form>
       {reviewing && (
-        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={() => setReviewing(false)} onConfirm={(present) => void submit(present)} askPresent={!paper} blankOnForm={paper ? draft.blankOnForm : undefined} />
+        <SelfReview fields={draft.fields} cleared={draft.cleared} validation={validation} consentIssues={consentIssues} onBack={backFromReview} onConfirm={(present) => void submit(present)} askPresent={!paper} blankOnForm={paper ? draft.blankOnForm : undefined} />
       )}
     </section>
   );
