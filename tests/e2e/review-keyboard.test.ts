@@ -51,6 +51,21 @@ describe('the review screen by keyboard', () => {
     await expect.poll(() => page.getByTestId('review-count').textContent()).toBe(' 2');
   });
 
+  it('Enter opens the record under the cursor; Esc brings the cursor back into the queue, on the same row', async () => {
+    await page.keyboard.press('ArrowDown');
+    const selected = (): Promise<number> => page.getByTestId('queue-item').evaluateAll((items) => items.findIndex((item) => item.getAttribute('aria-selected') === 'true'));
+    await expect.poll(selected).toBe(1);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: /批准/ }).first().waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('queue-list').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-list');
+    expect(await selected()).toBe(1);
+    // The keys work on at once: ↑ moves the cursor, as before the record was opened.
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(selected).toBe(0);
+  });
+
   it('Enter on bulk approve asks how many, approves them, says the result, and the sidebar count follows', async () => {
     await page.keyboard.press('Shift+Tab'); // from the queue to "bulk approve"
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('bulk-approve');

@@ -41,6 +41,8 @@ export function ReviewScreen({ role }: { role: string }) {
   const chosen = useRef(false);
   const listRef = useRef<HTMLUListElement>(null);
   const focusList = useRef(false);
+  /** Set on the way back from a record, so the queue takes the cursor again once it is on screen. */
+  const backToList = useRef(false);
   /** A next page being read (one at a time). */
   const [loadingMore, setLoadingMore] = useState(false);
   const moreInFlight = useRef(false);
@@ -83,6 +85,13 @@ export function ReviewScreen({ role }: { role: string }) {
     listRef.current?.focus();
   }, [queues, queue]);
 
+  // Back from a record (Esc or its back button): the cursor goes back into the queue, on the row it left.
+  useEffect(() => {
+    if (open || !backToList.current) return;
+    backToList.current = false;
+    listRef.current?.focus();
+  }, [open]);
+
   if (open) {
     return (
       <ReviewDetail
@@ -93,7 +102,10 @@ export function ReviewScreen({ role }: { role: string }) {
           setMessage(text);
           void load();
         }}
-        onBack={() => setOpen(null)}
+        onBack={() => {
+          backToList.current = true;
+          setOpen(null);
+        }}
       />
     );
   }
