@@ -1,6 +1,7 @@
 /**
  * The reader worker (electron/core/long-reads.ts): opens a second connection to the desk's database,
- * read-only, runs one long read and posts its answer. It never writes; the core records the outcome.
+ * read-only, runs one long read and posts its progress (`{ progress: { done, total } }`, a few times a
+ * second at most), then its answer. It never writes; the core records the outcome.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AuditHeadFile, AuditLog } from './audit/audit-log';
@@ -22,7 +23,8 @@ try {
     db.pragma('query_only = ON');
     const chain = { key: keys.auditChain, head: AuditHeadFile.inDataDir(data.dataDir, keys) };
     const audit = new AuditLog(db, { now: Date.now, deviceId: new MetaRepo(db).get('device_id') ?? 'unknown' }, chain);
-    answer = { ok: true, result: audit.verify() };
+    const progress = (done: number, total: number): void => port.postMessage({ progress: { done, total } } satisfies FromReader);
+    answer = { ok: true, result: audit.verify(progress) };
   } finally {
     db.close();
   }

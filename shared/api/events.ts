@@ -9,6 +9,8 @@ export const EVENTS = {
   'backup.changed': z.object({ ok: z.boolean() }),
   /** Files were taken from the scanner's watched folder (the scan inbox reloads). */
   'paper.scans_changed': z.object({ imported: z.number().int().nonnegative(), rejected: z.number().int().nonnegative() }),
+  /** How far the audit verification this client asked for is: entries checked of the entries there are. */
+  'audit.verify.progress': z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

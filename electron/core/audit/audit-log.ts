@@ -24,6 +24,7 @@ import type { CoreContext } from '../context';
 import type { DeskKeys } from '../crypto/desk-keys';
 import type { Db } from '../db/connection';
 import { createLogger } from '../logger';
+import { progressReporter, type OnProgress } from '../progress';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
@@ -186,6 +187,7 @@ export interface AuditChainOptions {
 export class AuditLog {
   private readonly pageStmt;
   private readonly allStmt;
+  private readonly lastSeqStmt;
   /** The head last written (or read and found consistent); undefined until `open` has looked. */
   private head: AuditHead | null | undefined;
   /** The newest committed head, waiting for the file (null: the file has it, or is writing it). */
@@ -205,6 +207,8 @@ export class AuditLog {
       'SELECT * FROM audit_log WHERE seq < :beforeSeq ORDER BY seq DESC LIMIT :limit',
     );
     this.allStmt = db.prepare<[], AuditRow>('SELECT * FROM audit_log ORDER BY seq');
+    // The number of entries, for progress: the last sequence number (one look at the primary key).
+    this.lastSeqStmt = db.prepare<[], { last: number | null }>('SELECT MAX(seq) AS last FROM audit_log');
   }
 
   // Prepared on first use: `verify` also reads databases from before the `chain` column (schema 3).
@@ -371,12 +375,17 @@ export class AuditLog {
     }));
   }
 
-  verify(): AuditVerifyResult {
+  /**
+   * Walks the whole chain. `onProgress(done, total)` hears how far the walk is (entries checked of
+   * the entries there are), first at 0, then at most every ~250 ms, and (done, done) when the walk
+   * reached the end; a walk read again (see below) reports from 0 again.
+   */
+  verify(onProgress?: OnProgress): AuditVerifyResult {
     // A tool reading a desk that is in use may see the head move while it reads: read again then.
-    let result = this.verifyOnce(this.readHead());
+    let result = this.verifyOnce(this.readHead(), onProgress);
     for (let attempt = 0; attempt < 3 && !result.ok; attempt += 1) {
       const before = this.readHead();
-      result = this.verifyOnce(before);
+      result = this.verifyOnce(before, onProgress);
       if (JSON.stringify(before) === JSON.stringify(this.readHead())) break;
     }
     return result;
@@ -386,7 +395,8 @@ export class AuditLog {
     return this.chain.head ? this.chain.head.read() : null;
   }
 
-  private verifyOnce(headRead: HeadRead | null): AuditVerifyResult {
+  private verifyOnce(headRead: HeadRead | null, onProgress: OnProgress | undefined): AuditVerifyResult {
+    const progress = progressReporter(onProgress ? (this.lastSeqStmt.get()?.last ?? 0) : 0, onProgress);
     const headSeq = headRead?.state === 'ok' ? headRead.head.seq : -1;
     let expectedPrev = GENESIS_HASH;
     let expectedSeq = 1;
@@ -411,7 +421,9 @@ export class AuditLog {
       if (row.seq === headSeq) hashAtHead = row.hash;
       expectedPrev = row.hash;
       expectedSeq += 1;
+      progress.step(entries);
     }
+    progress.finish(entries);
     const lastSeq = expectedSeq - 1;
     if (headRead) {
       const broken = (firstBrokenSeq: number, problem: string): AuditVerifyResult => ({ ok: false, entries, firstBrokenSeq, problem });

@@ -113,7 +113,9 @@ export const HANDLERS: { [M in MethodName]: Handler<M> } = {
     // The signed head is written after each answer; the reader reads it from the file, so it goes
     // there now (a head still on its way would otherwise read as missing on a brand-new desk).
     call.services.audit.flushHead();
-    const result = longReads ? await longReads.verifyAudit() : call.services.audit.verify();
+    // The asker sees how far the walk is (the Audit screen's progress bar): a few events a second at most.
+    const progress = (done: number, total: number): void => call.services.emit(call.clientId, 'audit.verify.progress', { done, total });
+    const result = longReads ? await longReads.verifyAudit(progress) : call.services.audit.verify(progress);
     call.services.audit.append(requireSession(call).staffId, 'audit.verify', null, { ok: result.ok, entries: result.entries });
     return result;
   },
