@@ -247,9 +247,19 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
   const consentIssues = useMemo(() => (consent ? validateConsent(consent, { minor, hasIdNumber }) : {}), [consent, minor, hasIdNumber]);
   leftWithProblems.current = { errors: validation?.errors ?? {}, consent: consentIssues };
   const touch = useCallback((field: string): void => setTouched((current) => (current.has(field) ? current : new Set(current).add(field))), []);
+  /**
+   * Leaving a field shows its problems — but not "required" on a field nobody has typed into yet: the
+   * cursor passing through an empty form (F3 to the quick find, a click elsewhere) is not a mistake
+   * (user trial). The self-review still names every required field left empty.
+   */
+  const typedInto = useRef(new Set<string>());
+  const latestFields = useRef<IntakeFields | null>(null);
+  latestFields.current = draft?.fields ?? null;
   const onFieldBlur = useCallback(
     (field: string): void => {
-      touch(field);
+      const value = latestFields.current?.[field as FieldName];
+      const empty = value === undefined || value === '' || value === false;
+      if (!empty || typedInto.current.has(field)) touch(field);
       setBlurs((count) => count + 1);
     },
     [touch],
@@ -434,6 +444,7 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
 
   /** A full mobile or ID number moves on by itself. */
   const onFieldInput = (field: FieldName, value: string | boolean, element: HTMLElement): void => {
+    typedInto.current.add(field);
     if (!started) markArrived();
     if (cardFields.has(field)) setFromCard((current) => (current ? { ...current, fields: new Set([...current.fields].filter((each) => each !== field)) } : current));
     setServerErrors((current) => (field in current ? Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)) : current));
