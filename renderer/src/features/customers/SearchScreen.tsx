@@ -19,8 +19,6 @@ type SearchInput = MethodInput<'customers.search'>;
 interface SearchRequest {
   key: string;
   input: SearchInput;
-  /** A next page asked for by ↓ on the last row: the cursor moves onto its first row (at index `before`). */
-  moveOnto?: { before: number };
 }
 
 /**
@@ -90,6 +88,8 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
   const latest = useRef('');
   /** The next page asked for (key and cursor), so a page is asked for once however often ↓ or the scroll ask. */
   const pageAsked = useRef<string | null>(null);
+  /** ↓ on the last row asked for the next page (or found it on its way): the cursor moves onto its first row, at `before`. */
+  const moveOnto = useRef<{ key: string; before: number } | null>(null);
 
   const send = useCallback(() => {
     const next = wanted.current;
@@ -108,7 +108,8 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
               const listed = new Set(before.results.map((customer) => customer.id));
               return { ...before, results: [...before.results, ...page.filter((customer) => !listed.has(customer.id))], full };
             });
-            if (next.moveOnto && page.length > 0) setActive(next.moveOnto.before);
+            if (moveOnto.current?.key === next.key && page.length > 0) setActive(moveOnto.current.before);
+            moveOnto.current = null;
           } else {
             setShown({ key: next.key, results: page, paged: next.input.query === '', full });
             setActive(0);
@@ -127,6 +128,7 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
   useEffect(() => {
     latest.current = key;
     pageAsked.current = null;
+    moveOnto.current = null;
     if (!wantedInput) {
       wanted.current = null;
       setShown(NOTHING);
@@ -151,10 +153,12 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
   // long as the page before came back full (an empty or short page is the last).
   const after = answered && shown.paged && shown.full ? results.at(-1)?.cursor : undefined;
   const more = useCallback(
-    (moveOnto?: { before: number }): void => {
-      if (!after || !wantedInput || pageAsked.current === `${key} ${after}`) return;
+    (move?: { before: number }): void => {
+      if (!after || !wantedInput) return;
+      if (move) moveOnto.current = { key, before: move.before };
+      if (pageAsked.current === `${key} ${after}`) return;
       pageAsked.current = `${key} ${after}`;
-      wanted.current = { key, input: { ...wantedInput, after }, ...(moveOnto ? { moveOnto } : {}) };
+      wanted.current = { key, input: { ...wantedInput, after } };
       send();
     },
     [after, key, wantedInput, send],
