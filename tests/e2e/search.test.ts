@@ -113,7 +113,10 @@ async function watchStatus(): Promise<void> {
     if (!line || !box) throw new Error('no status line or search box');
     const seen: Seen[] = [];
     (window as unknown as { __seen: Seen[] }).__seen = seen;
-    new MutationObserver(() => seen.push({ status: line.textContent, typed: box.value })).observe(line, { childList: true, characterData: true, subtree: true });
+    const record = (): number => seen.push({ status: line.textContent, typed: box.value });
+    new MutationObserver(record).observe(line, { childList: true, characterData: true, subtree: true });
+    // And after each key has been handled (a line that stays "nothing found" into a new text changes no node).
+    box.addEventListener('input', () => queueMicrotask(record));
   }, STATUS);
 }
 const seenStatus = (): Promise<Seen[]> => page.evaluate(() => (window as unknown as { __seen: Seen[] }).__seen);
