@@ -37,6 +37,8 @@ const NOTHING: Shown = { key: '', results: [], paged: false, full: false };
 const PAGE = 500;
 /** A search slower than this shows "searching"; a faster one shows nothing in between. */
 const SEARCHING_AFTER_MS = 400;
+/** Each row's height in pixels (styles.css `.result`). */
+const ROW_HEIGHT = 40;
 
 interface Filters {
   grade: '' | 'vip' | 'ordinary';
@@ -71,6 +73,8 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
   const [openId, setOpenId] = useState<string | null>(null);
   /** The answer for the text on screen is taking long enough to say so. */
   const [slow, setSlow] = useState(false);
+  /** The input whose search failed (its error is shown): no longer waited for. */
+  const [failed, setFailed] = useState<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
   const wantedInput = useMemo(() => searchFor(query, filters), [query, filters]);
@@ -78,6 +82,7 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
   // The list and the count are those of the answer for what is on screen; until it arrives, the
   // answer before stays (never read as "nothing found"), and an answer for an older text is dropped.
   const answered = shown.key === key;
+  const waiting = !answered && failed !== key;
   const results = shown.results;
 
   // Results as you type with no fixed debounce: a search goes out at once when none is in flight;
@@ -118,6 +123,7 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
           setError(null);
         } else {
           if (next.input.after) pageAsked.current = null;
+          else setFailed(next.key);
           setError(errorMessage(t, result.error));
         }
       }
@@ -129,6 +135,7 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
     latest.current = key;
     pageAsked.current = null;
     moveOnto.current = null;
+    setFailed(null);
     if (!wantedInput) {
       wanted.current = null;
       setShown(NOTHING);
@@ -141,13 +148,13 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
   // "Searching" only for an answer that keeps the person waiting, so a fast one never flashes it.
   // Keys typed while waiting do not restart the wait.
   useEffect(() => {
-    if (answered) return;
+    if (!waiting) return;
     const timer = setTimeout(() => setSlow(true), SEARCHING_AFTER_MS);
     return () => {
       clearTimeout(timer);
       setSlow(false);
     };
-  }, [answered]);
+  }, [waiting]);
 
   // A filter with no query comes in pages: the next one starts after the last customer shown, for as
   // long as the page before came back full (an empty or short page is the last).
@@ -166,7 +173,7 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
 
   // TanStack Virtual is not React-Compiler-safe (it returns changing functions); we do not use the compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: results.length, getScrollElement: () => listRef.current, estimateSize: () => 40, overscan: 8 });
+  const virtualizer = useVirtualizer({ count: results.length, getScrollElement: () => listRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
 
   // The current row stays in view as the cursor moves (and onto the first row of a page ↓ brought).
   useEffect(() => {
@@ -174,17 +181,17 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the cursor moves; the virtualizer changes every render
   }, [active]);
 
-  // Scrolled to the end of the list: the next page comes, as the review queues do on ↓.
-  const lastRendered = virtualizer.getVirtualItems().at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (after && results.length > 0 && lastRendered >= results.length - 1) more();
-  }, [after, lastRendered, results.length, more]);
+  // Scrolled to the end of the list (by hand, or by the cursor): the next page comes.
+  const onScroll = (): void => {
+    const list = listRef.current;
+    if (after && list && list.scrollTop + list.clientHeight >= list.scrollHeight - ROW_HEIGHT) more();
+  };
 
   // A list as long as the limit (or a last page that came back full) may not be all that match:
   // it says "the first N", never a total it does not know. "Nothing found" only answers the text on screen.
   const count = results.length;
   const counted = count === 0 ? '' : !shown.full ? t('search.count', { count }) : shown.paged ? t('search.countFirst', { count }) : t('search.countFirstNarrow', { count });
-  const status = key === '' ? '' : !answered ? (slow ? t('search.searching') : counted) : count === 0 ? t('search.none') : counted;
+  const status = key === '' ? '' : waiting ? (slow ? t('search.searching') : counted) : !answered ? '' : count === 0 ? t('search.none') : counted;
 
   if (openId) return <CustomerCard id={openId} canReveal={canReveal} canCorrect={canCorrect} onClose={() => setOpenId(null)} onCorrect={onCorrect} />;
 
@@ -251,7 +258,7 @@ export function SearchScreen({ canReveal, canCorrect, onCorrect }: { canReveal: 
       </div>
       <FormError message={error} />
       <p className="muted" aria-live="polite" data-testid="search-status">{status}</p>
-      <div ref={listRef} className="results" id="search-results" role="listbox" aria-label={t('search.title')} aria-busy={!answered}>
+      <div ref={listRef} className="results" id="search-results" role="listbox" aria-label={t('search.title')} aria-busy={waiting} onScroll={onScroll}>
         <div style={{ height: virtualizer.getTotalSize() }} className="results__inner">
           {virtualizer.getVirtualItems().map((item) => {
             const customer = results[item.index];
