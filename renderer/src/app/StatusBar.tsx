@@ -6,6 +6,7 @@ export function StatusBar() {
   const { t, i18n } = useTranslation();
   const pending = useDesk((state) => state.pending);
   const dueSoon = useDesk((state) => state.dueSoon);
+  const dueSoonMore = useDesk((state) => state.dueSoonMore);
   const connected = useDesk((state) => state.connected);
   const info = useDesk((state) => state.info);
   const sync = useDesk((state) => state.sync);
@@ -31,7 +32,7 @@ export function StatusBar() {
           {t(`status.problem.${sync.problem}`)}
         </span>
       )}
-      {dueSoon > 0 && <span className="deadline deadline--escalated" data-testid="due-soon">{t('review.dueSoonCount', { count: dueSoon })}</span>}
+      {dueSoon > 0 && <span className="deadline deadline--escalated" data-testid="due-soon">{t(dueSoonMore ? 'review.dueSoonCountMore' : 'review.dueSoonCount', { count: dueSoon })}</span>}
       <span className="statusbar__spacer" />
       <span className="muted">{info ? t('app.version', { version: info.appVersion }) : ''}</span>
     </footer>

@@ -14,6 +14,8 @@ interface DeskState {
   pending: number;
   /** Review items due soon, escalated or overdue (from the core's deadline computation). */
   dueSoon: number;
+  /** A queue's first page was all due and the queue holds more: `dueSoon` is a lower bound ("50+"). */
+  dueSoonMore: boolean;
   connected: boolean;
   /** The whole sync status (state, problem, last sync), refreshed every few seconds. */
   sync: SyncView | null;
@@ -31,6 +33,7 @@ export const useDesk = create<DeskState>((set, get) => ({
   lockedByIdle: false,
   pending: 0,
   dueSoon: 0,
+  dueSoonMore: false,
   connected: false,
   sync: null,
   notice: null,
