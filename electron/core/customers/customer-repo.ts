@@ -51,7 +51,6 @@ function intakeFilterSql(filters: IntakeFilters, afterCursor: boolean): string {
  */
 export const FILTERED_KEY_SCAN = 5_000;
 
-/** A key look-up (exact or by prefix) keeping only customers that pass the filters, in key order. */
 /** The bound parameters of the filters that are set (named as in intakeConditions). */
 function filterParams(filters: IntakeFilters): Record<string, string | number> {
   const params: Record<string, string | number> = {};
@@ -63,6 +62,7 @@ function filterParams(filters: IntakeFilters): Record<string, string | number> {
   return params;
 }
 
+/** A key look-up (exact or by prefix) keeping only customers that pass the filters, in key order. */
 function filteredKeySql(exact: boolean, filters: IntakeFilters): string {
   const conditions: string[] = [];
   const intake = intakeConditions(filters, 'i');
@@ -75,7 +75,7 @@ function filteredKeySql(exact: boolean, filters: IntakeFilters): string {
 }
 
 /** Whether any filter is set. */
-export function hasFilters(filters: IntakeFilters): boolean {
+function hasFilters(filters: IntakeFilters): boolean {
   return filters.source !== null || filters.status !== null || filters.from !== null || filters.to !== null || filters.grade !== null;
 }
 
