@@ -597,6 +597,7 @@ export const WalkInScreen = memo(function WalkInScreen({ certified, paper }: { c
     if (draft) rememberLoaded(draft.id, null);
     await startNew();
     setTouched(new Set());
+    typedInto.current = new Set();
     setMatches([]);
     setRecord(null);
     setFinder('');
