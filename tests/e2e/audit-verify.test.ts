@@ -1,14 +1,12 @@
 // Issue 12 item 3: the audit verification runs off the request path and shows its progress on the
 // Audit screen while it runs; its result (with when it ran) is still there after the manager goes
 // to another page and comes back. A real desk with a season's worth of audit entries, in Chromium.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../electron/core/core';
 import { readOrCreateKeyFile } from '../../electron/core/db/key-file';
 import { seriousAxeViolations } from '../support/axe';
-import { launchChromium, newDeskPage, signInWithKeyboard } from '../support/browser';
+import { launchChromium, newDeskPage, screenshotOnFailure, signInWithKeyboard } from '../support/browser';
 import { MANAGER, TEST_CLOCK_START, connect, setUpDesk, startDesk, tempDataDir } from '../support/desk';
 
 const ENTRIES = 20_000;
@@ -38,10 +36,7 @@ beforeAll(async () => {
 });
 
 afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && page) {
-    fs.mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: path.join('test-results', `${context.task.name.replace(/[^\w一-龥-]+/g, '_')}.png`) }).catch(() => undefined);
-  }
+  await screenshotOnFailure(context, page, 'audit-verify');
   await page?.close().catch(() => undefined);
   page = undefined;
   await desk?.close();
