@@ -13,6 +13,7 @@ import { withBulkCache } from '../electron/core/customers/import';
 import { DEMO_STAFF, writeDemoHistory } from './demo-history';
 import { markBatch, rawBaseline, type BatchMark } from './demo-baseline';
 import { deferIndexes, restoreIndexes } from './demo-indexes';
+import { mergeAllPendingKeys } from '../electron/core/customers/pending-keys';
 import { confirmRecoveryKey, pendingRecoveryKey } from '../electron/core/backup/keyring';
 import { readOrCreateKeyFile } from '../electron/core/db/key-file';
 import { databasePath, defaultDataDir } from '../electron/core/paths';
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
           if (done + batch >= count) lastMark = markBatch(core.db);
           core.services.transact(() => {
             intakes += writeDemoHistory(core.services, team, size, random, core.services.ctx.now() - 30 * 86_400_000);
+            // A bulk load merges its search keys with its batch, in key order (docs/decisions/0031).
+            mergeAllPendingKeys(core.db);
             core.services.audit.append(manager.id, 'customer.import', null, { count: size });
           });
           if (count > batch) process.stdout.write(`\r${done + size} / ${count} customers`);

@@ -9,6 +9,7 @@ import type { CheckpointerData } from './checkpoint-worker';
 import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
 import { warmUpSearch } from './customers/customer-service';
+import { MERGE_QUIET_MS, MERGE_SLICE_KEYS, QuietMoments, mergePendingKeys } from './customers/pending-keys';
 import { DatabaseOpenError } from './db/connection';
 import { classifyStorageError, logBackgroundFailure } from './db/errors';
 import { recordRestore } from './backup/keyring';
@@ -41,6 +42,8 @@ function periodic(task: string, work: () => void): void {
 const data = workerData as CoreWorkerData;
 /** The log's size (in 4 KB pages) at which a commit checkpoints by itself when the checkpointer is behind. */
 const SAFETY_NET_CHECKPOINT_PAGES = 100_000;
+/** A merge slice stops taking keys after this long (a key whose leaf is on the disk takes 0.2–2 ms). */
+const MERGE_SLICE_MS = 3;
 
 try {
   const core = openCore({
@@ -66,6 +69,25 @@ try {
       core.db.pragma('wal_autocheckpoint = 10000');
     })
     .unref();
+  // New search keys are merged into the search index while nobody waits for an answer
+  // (docs/decisions/0031): a slice of a few milliseconds at a time, each turn of the event loop
+  // letting any request that came meanwhile go first, and none while a request is running.
+  const quiet = new QuietMoments();
+  const mergeWhileQuiet = (): void => {
+    const now = performance.now();
+    if (!quiet.isQuiet(now)) return;
+    const until = now + MERGE_SLICE_MS;
+    let moved: number;
+    try {
+      moved = mergePendingKeys(core.db, MERGE_SLICE_KEYS, () => performance.now() < until);
+    } catch (error) {
+      quiet.failed(performance.now());
+      logBackgroundFailure(log, 'search key merge', error);
+      return;
+    }
+    if (moved > 0) setImmediate(mergeWhileQuiet);
+  };
+  setInterval(mergeWhileQuiet, MERGE_QUIET_MS).unref();
   port.on('message', (message: ToCore) => {
     if (message.type === 'client_closed') {
       core.clientClosed(message.clientId);
@@ -86,8 +108,10 @@ try {
     }
     // dispatch() answers every request itself; the catch is the last line of defence, so that no
     // request is left without an answer and no rejection goes unhandled.
+    quiet.started();
     core
       .handle(message.clientId, message.request)
+      .finally(() => quiet.ended(performance.now()))
       .catch((): RpcResponse => ({ id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') }))
       .then((response) => post({ type: 'response', key: message.key, json: JSON.stringify(response) }))
       .catch(() => {

@@ -111,7 +111,7 @@ describe('filters with no query, in pages', () => {
 describe('a query with filters', () => {
   /** Customers with a mobile or an ID number starting with `digits` and an intake passing the filters, found the slow way. */
   function slowWay(digits: string, filters: { source?: string; status?: string }): Set<string> {
-    const rows = core.db.prepare("SELECT s.customer_id, s.kind, s.term FROM customer_search s WHERE s.kind IN ('mobile', 'id')").all() as Array<{ customer_id: string; term: string }>;
+    const rows = core.db.prepare("SELECT s.customer_id, s.kind, s.term FROM customer_search_all s WHERE s.kind IN ('mobile', 'id')").all() as Array<{ customer_id: string; term: string }>;
     const intakes = core.db.prepare('SELECT customer_id, source, status FROM intakes').all() as Array<{ customer_id: string; source: string; status: string }>;
     const passing = new Set(intakes.filter((row) => (!filters.source || row.source === filters.source) && (!filters.status || row.status === filters.status)).map((row) => row.customer_id));
     return new Set(rows.filter((row) => row.term.startsWith(digits) && passing.has(row.customer_id)).map((row) => row.customer_id));

@@ -62,6 +62,18 @@ function filterParams(filters: IntakeFilters): Record<string, string | number> {
   return params;
 }
 
+/**
+ * The customers under the search keys that `where` (on `kind` and `term`) picks, from both tables
+ * that hold keys: the keys still waiting to be merged first (the newest customers), then the merged
+ * ones in key order (docs/decisions/0031). A key is in one of them, never both.
+ */
+function keysWhere(where: string): string {
+  return `SELECT customer_id FROM customer_search_pending WHERE ${where} UNION ALL SELECT customer_id FROM customer_search WHERE ${where}`;
+}
+
+const EXACT_KEY = 'kind = :kind AND term = :term';
+const KEY_PREFIX = 'kind = :kind AND term >= :termFrom AND term < :termTo';
+
 /** A key look-up (exact or by prefix) keeping only customers that pass the filters, in key order. */
 function filteredKeySql(exact: boolean, filters: IntakeFilters): string {
   const conditions: string[] = [];
@@ -69,7 +81,7 @@ function filteredKeySql(exact: boolean, filters: IntakeFilters): string {
   if (intake.length > 0) conditions.push(`EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = k.customer_id AND ${intake.join(' AND ')})`);
   if (filters.grade !== null) conditions.push('c.grade = :grade');
   return `SELECT DISTINCT ${SUMMARY}
-    FROM (SELECT s.customer_id FROM customer_search s WHERE s.kind = :kind AND ${exact ? 's.term = :term' : 's.term >= :termFrom AND s.term < :termTo'} LIMIT ${FILTERED_KEY_SCAN}) k
+    FROM (${keysWhere(exact ? EXACT_KEY : KEY_PREFIX)} LIMIT ${FILTERED_KEY_SCAN}) k
     JOIN customers c INDEXED BY customers_summary ON c.id = k.customer_id
     WHERE ${conditions.join(' AND ')} LIMIT :limit`;
 }
@@ -180,16 +192,16 @@ export class CustomerRepo {
     this.byIdNumberStmt = db.prepare<{ idNumber: string }, CustomerRow>('SELECT * FROM customers WHERE id_number = :idNumber LIMIT 20');
     this.byNameBirthStmt = db.prepare<{ name: string; birthDate: string }, CustomerRow>('SELECT * FROM customers WHERE name = :name AND birth_date = :birthDate LIMIT 20');
     this.bySoundBirthStmt = db.prepare<{ spelling: string; birthDate: string }, CustomerRow>(
-      "SELECT c.* FROM customer_search s JOIN customers c ON c.id = s.customer_id WHERE s.kind = 'pinyin' AND s.term = :spelling AND c.birth_date = :birthDate LIMIT 20",
+      `SELECT c.* FROM (${keysWhere("kind = 'pinyin' AND term = :spelling")}) s JOIN customers c ON c.id = s.customer_id WHERE c.birth_date = :birthDate LIMIT 20`,
     );
     // Lists read only the summary columns, from the covering index, never the customer's document.
     this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, SummaryRow>(
-      `SELECT ${SUMMARY} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = :kind AND s.term = :term LIMIT :limit`,
+      `SELECT ${SUMMARY} FROM (${keysWhere(EXACT_KEY)}) s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id LIMIT :limit`,
     );
     // Prefix search on the (kind, term) primary key: term >= prefix AND term < prefix + U+FFFF.
     // A customer has several spellings under one kind: DISTINCT on the few summary columns only.
-    this.prefixKeyStmt = db.prepare<{ kind: string; from: string; to: string; limit: number }, SummaryRow>(
-      `SELECT DISTINCT ${SUMMARY} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = :kind AND s.term >= :from AND s.term < :to LIMIT :limit`,
+    this.prefixKeyStmt = db.prepare<{ kind: string; termFrom: string; termTo: string; limit: number }, SummaryRow>(
+      `SELECT DISTINCT ${SUMMARY} FROM (${keysWhere(KEY_PREFIX)}) s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id LIMIT :limit`,
     );
     this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
     this.db = db;
@@ -229,7 +241,7 @@ export class CustomerRepo {
 
   /** Customers under keys starting with `prefix`, in key order; with filters, only those that pass them. */
   byKeyPrefix(kind: SearchKind, prefix: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
-    if (filters === null || !hasFilters(filters)) return this.prefixKeyStmt.all({ kind, from: prefix, to: `${prefix}\uffff`, limit });
+    if (filters === null || !hasFilters(filters)) return this.prefixKeyStmt.all({ kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
     return this.filteredKeyStmt(false, filters).all({ ...filterParams(filters), kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
   }
 

@@ -15,8 +15,11 @@ const statements = statementsFor((db: Db) => ({
            birth_date = excluded.birth_date, grade = excluded.grade, created_at = excluded.created_at, updated_hlc = excluded.updated_hlc, field_hlc = excluded.field_hlc`,
       ),
       writeInsert: db.prepare('INSERT OR IGNORE INTO field_writes (customer_id, field, as_of, seen, value, intake_id) VALUES (:customerId, :field, :asOf, :seen, :value, :intakeId)'),
+      // New keys wait in customer_search_pending for a quiet moment's merge (pending-keys.ts); a
+      // customer's old keys may be in either table.
+      searchDeletePending: db.prepare('DELETE FROM customer_search_pending WHERE customer_id = ?'),
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
-      searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search (kind, term, customer_id) VALUES (:kind, :term, :customerId)'),
+      searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id) VALUES (:kind, :term, :customerId)'),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),
       intakeUpsert: db.prepare(
@@ -50,7 +53,7 @@ export function isFieldKey(key: string): boolean {
  * Equal times with different values (the same capture applied twice) keep the larger value.
  */
 export function projectCustomer(db: Db, op: StoredOp): void {
-  const { customerGet, customerUpsert, searchDelete, searchInsert, writeInsert } = statements(db);
+  const { customerGet, customerUpsert, searchDelete, searchDeletePending, searchInsert, writeInsert } = statements(db);
   const row = customerGet.get(op.entityId) as { doc: string; created_at: number; field_hlc: string; updated_hlc: string } | undefined;
   const doc: Record<string, unknown> = row ? (JSON.parse(row.doc) as Record<string, unknown>) : {};
   const fieldHlc: Record<string, string> = row ? (JSON.parse(row.field_hlc) as Record<string, string>) : {};
@@ -89,7 +92,10 @@ export function projectCustomer(db: Db, op: StoredOp): void {
   // The search keys follow from the name, mobile and ID number alone: unchanged, they stay as they are.
   if (keyedBefore !== null && keyedBefore === searchedFields(doc)) return;
   // A customer seen for the first time has no keys to take away (they are written with its row).
-  if (row) searchDelete.run(op.entityId);
+  if (row) {
+    searchDeletePending.run(op.entityId);
+    searchDelete.run(op.entityId);
+  }
   for (const key of searchKeysFor({ name: text(doc['name']), mobile: text(doc['mobile']), idNumber: text(doc['idNumber']) })) {
     searchInsert.run({ ...key, customerId: op.entityId });
   }
