@@ -29,14 +29,12 @@ const statements = statementsFor((db: Db) => ({
  * before each key after the first and stops the slice early when it says no (a time budget).
  * Returns how many keys moved (0: none were waiting).
  *
- * The transaction commits without its own flush to disk (synchronous = NORMAL): it holds nothing
- * that is not already durable elsewhere (the keys it moves are in the log's earlier frames, and the
- * customer rows in the op log). Lost to a power cut, the keys are still waiting in the table they
- * came from; the next durable commit flushes it with everything before it.
+ * The slice commits like any other write, flushed to disk: committed without its flush, its pages
+ * would wait in the log for the next durable commit — a customer's submit — to flush them.
  */
 export function mergePendingKeys(db: Db, maxKeys: number = MERGE_SLICE_KEYS, more: () => boolean = () => true): number {
   const { oldest, insert, remove } = statements(db);
-  const slice = db.transaction(() => {
+  return db.transaction(() => {
     let moved = 0;
     for (const [kind, term, customerId] of oldest.all(maxKeys)) {
       if (moved > 0 && !more()) break;
@@ -45,16 +43,7 @@ export function mergePendingKeys(db: Db, maxKeys: number = MERGE_SLICE_KEYS, mor
       moved += 1;
     }
     return moved;
-  });
-  // Inside a caller's transaction (a bulk load), its commit decides.
-  if (db.inTransaction) return slice();
-  const synchronous = db.pragma('synchronous', { simple: true }) as number;
-  db.pragma('synchronous = NORMAL');
-  try {
-    return slice();
-  } finally {
-    db.pragma(`synchronous = ${synchronous}`);
-  }
+  })();
 }
 
 /** Merges every waiting key (a bulk load, tools, tests): slice after slice until none is left. */
