@@ -1,15 +1,15 @@
 /**
  * New search keys wait in `customer_search_pending` and are merged into `customer_search` in the
  * desk's quiet moments, a small slice at a time (docs/decisions/0031). A submit then writes its
- * customer's 10–20 keys into a few pages that stay in memory, instead of reading and writing about
- * eight leaves scattered over an index of tens of millions of keys; the merge does that work while
+ * customer's keys (about eight) into a few pages that stay in memory, instead of reading and writing
+ * about eight leaves scattered over an index of millions of keys; the merge does that work while
  * nobody waits for an answer. Searches read both tables, so a customer is found by every key from
  * the moment they are submitted, merged or not.
  */
 import type { Db } from '../db/connection';
 import { statementsFor } from '../db/statements';
 
-/** Keys moved per slice at most: about one customer's, a few milliseconds even when every leaf is read from the disk. */
+/** Keys moved per slice at most: a customer's keys or so (eight on average); the slice's time budget usually stops it first. */
 export const MERGE_SLICE_KEYS = 24;
 /** A request ended this long ago and none is running: the desk is quiet enough to merge. */
 export const MERGE_QUIET_MS = 250;

@@ -1,7 +1,7 @@
 /**
  * Version 16: new search keys wait in a small table of their own until a quiet moment merges them
- * into `customer_search` (issue 12, docs/decisions/0031). A customer has 10–20 search keys, each in a
- * different place of an index of tens of millions of entries at a million customers: written there
+ * into `customer_search` (issue 12, docs/decisions/0031). A customer has about eight search keys,
+ * each in a different place of an index of millions of entries at a million customers: written there
  * at once, a submit read about eight index pages from the disk and wrote as many. Written here, they
  * land in a few pages that stay in memory; the core merges them in small slices while nobody is
  * waiting for an answer (electron/core/customers/pending-keys.ts), the way PostgreSQL's GIN indexes
