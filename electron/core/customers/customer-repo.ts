@@ -2,6 +2,7 @@
 import type { CustomerSummary } from '../../../shared/api/intake-contract';
 import { maskIdNumber, maskMobile, maskName } from '../../../shared/domain/masking';
 import type { Db } from '../db/connection';
+import { facetBitsFor } from './facets';
 import type { SearchKind } from './search-keys';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 
@@ -67,23 +68,30 @@ function filterParams(filters: IntakeFilters): Record<string, string | number> {
  * that hold keys: the keys still waiting to be merged first (the newest customers), then the merged
  * ones in key order (docs/decisions/0031). A key is in one of them, never both.
  */
-function keysWhere(where: string): string {
-  return `SELECT customer_id FROM customer_search_pending WHERE ${where} UNION ALL SELECT customer_id FROM customer_search WHERE ${where}`;
+function keysWhere(where: string, columns = 'customer_id'): string {
+  return `SELECT ${columns} FROM customer_search_pending WHERE ${where} UNION ALL SELECT ${columns} FROM customer_search WHERE ${where}`;
 }
 
 const EXACT_KEY = 'kind = :kind AND term = :term';
 const KEY_PREFIX = 'kind = :kind AND term >= :termFrom AND term < :termTo';
 
-/** A key look-up (exact or by prefix) keeping only customers that pass the filters, in key order. */
-function filteredKeySql(exact: boolean, filters: IntakeFilters): string {
-  const keys = `(${keysWhere(exact ? EXACT_KEY : KEY_PREFIX)} LIMIT ${FILTERED_KEY_SCAN}) k`;
+/**
+ * A key look-up (exact or by prefix) keeping only customers that pass the filters, in key order.
+ * A source or status filter is checked on the key itself, by the intake facets every key carries
+ * (migration 0017, docs/decisions/0033): no read of the customer's intakes for the keys it drops.
+ * The customer's intakes are read only where the bits cannot say it alone: a date range, or a
+ * source and a status that must be those of one and the same intake.
+ */
+function filteredKeySql(exact: boolean, filters: IntakeFilters, facets: number | null): string {
+  const keys = `(${keysWhere(exact ? EXACT_KEY : KEY_PREFIX, 'customer_id, facets')} LIMIT ${FILTERED_KEY_SCAN}) k`;
   const conditions: string[] = [];
+  if (facets !== null && facets !== 0) conditions.push('(k.facets & :facets) = :facets');
+  const oneIntake = facets === null || filters.from !== null || filters.to !== null || (filters.source !== null && filters.status !== null);
   const intake = intakeConditions(filters, 'i');
-  if (intake.length > 0) conditions.push(`EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = k.customer_id AND ${intake.join(' AND ')})`);
+  if (oneIntake && intake.length > 0) conditions.push(`EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = k.customer_id AND ${intake.join(' AND ')})`);
   if (filters.grade === null) {
-    // Intake filters alone: pick the page's customers from the keys and their intakes first, then
-    // read only those customers' rows. Joining every key's customer before its intakes were checked
-    // read about twice as many customer pages, each decrypted (1M season: p95 58-63 -> 41-45 ms in process).
+    // Intake filters alone: pick the page's customers from the keys first, then read only those
+    // customers' rows (each a page read and decrypt at a million customers).
     return `SELECT ${SUMMARY}
     FROM (SELECT DISTINCT k.customer_id FROM ${keys} WHERE ${conditions.join(' AND ')} LIMIT :limit) f
     JOIN customers c INDEXED BY customers_summary ON c.id = f.customer_id`;
@@ -245,24 +253,25 @@ export class CustomerRepo {
   /** Customers under one search key; with filters, only those that pass them (see FILTERED_KEY_SCAN). */
   byKey(kind: SearchKind, term: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
     if (filters === null || !hasFilters(filters)) return this.exactKeyStmt.all({ kind, term, limit });
-    return this.filteredKeyStmt(true, filters).all({ ...filterParams(filters), kind, term, limit });
+    return this.filteredKey(true, filters, { kind, term, limit });
   }
 
   /** Customers under keys starting with `prefix`, in key order; with filters, only those that pass them. */
   byKeyPrefix(kind: SearchKind, prefix: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
     if (filters === null || !hasFilters(filters)) return this.prefixKeyStmt.all({ kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
-    return this.filteredKeyStmt(false, filters).all({ ...filterParams(filters), kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
+    return this.filteredKey(false, filters, { kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
   }
 
   /** One prepared statement per shape of look-up and combination of filters. */
-  private filteredKeyStmt(exact: boolean, filters: IntakeFilters): Statement<Record<string, string | number>, SummaryRow> {
-    const key = [exact, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null].map(Number).join('');
+  private filteredKey(exact: boolean, filters: IntakeFilters, lookUp: Record<string, string | number>): SummaryRow[] {
+    const facets = facetBitsFor(filters.source, filters.status);
+    const key = [exact, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null, facets === null].map(Number).join('');
     let stmt = this.filteredKeyStmts.get(key);
     if (!stmt) {
-      stmt = this.db.prepare<Record<string, string | number>, SummaryRow>(filteredKeySql(exact, filters));
+      stmt = this.db.prepare<Record<string, string | number>, SummaryRow>(filteredKeySql(exact, filters, facets));
       this.filteredKeyStmts.set(key, stmt);
     }
-    return stmt;
+    return stmt.all({ ...filterParams(filters), ...(facets ? { facets } : {}), ...lookUp });
   }
 
   /**

@@ -19,7 +19,10 @@ const statements = statementsFor((db: Db) => ({
       // customer's old keys may be in either table.
       searchDeletePending: db.prepare('DELETE FROM customer_search_pending WHERE customer_id = ?'),
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
-      searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id) VALUES (:kind, :term, :customerId)'),
+      // Each key carries the customer's intake facets (migration 0017); the intake triggers keep them current.
+      searchInsert: db.prepare(
+        'INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id, facets) VALUES (:kind, :term, :customerId, coalesce((SELECT facets FROM customer_intake_facets WHERE customer_id = :customerId), 0))',
+      ),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),
       intakeUpsert: db.prepare(

@@ -1,0 +1,116 @@
+// Issue 12 (docs/decisions/0033): every search key carries its customer's intake facets (sources
+// and review statuses as bits), so a query with a source or status filter is answered from the keys
+// alone. These tests hold the bits to what the customer's intakes say — written by the real apply
+// path (submits and review history), merged or still waiting — and a query with each filter to the
+// same answer worked out the slow way, and they follow an intake that changes.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCore, type Core } from '../../electron/core/core';
+import { generateKeyHex } from '../../electron/core/db/key-file';
+import { SOURCE_BITS, STATUS_BITS } from '../../electron/core/customers/facets';
+import { mergeAllPendingKeys, pendingKeyCount } from '../../electron/core/customers/pending-keys';
+import { initializeDesk } from '../../electron/core/staff/staff-service';
+import type { CustomerSummary } from '../../shared/api/intake-contract';
+import { seededRandom } from '../../shared/domain/demo';
+import { INTAKE_SOURCES } from '../../shared/domain/intake/sources';
+import { REVIEW_STATUSES } from '../../shared/domain/review/machine';
+import { writeDemoHistory } from '../../scripts/demo-history';
+import { TEST_CLOCK_START, tempDataDir } from '../support/desk';
+
+const CLIENT = 'facets-test';
+let core: Core;
+
+beforeEach(async () => {
+  core = openCore({ dataDir: tempDataDir('facets'), keyHex: generateKeyHex(), appVersion: 'test', now: () => TEST_CLOCK_START });
+  const managerId = await initializeDesk(core.services, { organisationName: '筛选', siteName: '筛选', deskName: '筛选', manager: { username: 'facet.manager', displayName: '筛选经理', password: 'Facets2026x' } });
+  const team = { specialists: [managerId, managerId], lead: managerId, manager: managerId };
+  // Some customers' keys merged into the search index, the newest still waiting for the merge.
+  core.services.transact(() => writeDemoHistory(core.services, team, 150, seededRandom(7), TEST_CLOCK_START - 20 * 86_400_000));
+  mergeAllPendingKeys(core.db);
+  core.services.transact(() => writeDemoHistory(core.services, team, 60, seededRandom(8), TEST_CLOCK_START - 5 * 86_400_000));
+  core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
+});
+
+afterEach(() => core.close());
+
+interface KeyRow {
+  customer_id: string;
+  kind: string;
+  term: string;
+  facets: number;
+}
+const keys = (): KeyRow[] => core.db.prepare('SELECT customer_id, kind, term, facets FROM customer_search_pending UNION ALL SELECT customer_id, kind, term, facets FROM customer_search').all() as KeyRow[];
+const intakes = (): Array<{ id: string; customer_id: string; source: string; status: string }> => core.db.prepare('SELECT id, customer_id, source, status FROM intakes').all() as Array<{ id: string; customer_id: string; source: string; status: string }>;
+
+/** A customer's bits worked out here from their intakes, with the numbers the query uses. */
+function bitsFromIntakes(): Map<string, number> {
+  const bits = new Map<string, number>();
+  for (const row of intakes()) bits.set(row.customer_id, (bits.get(row.customer_id) ?? 0) | (SOURCE_BITS[row.source as keyof typeof SOURCE_BITS] ?? 0) | (STATUS_BITS[row.status as keyof typeof STATUS_BITS] ?? 0));
+  return bits;
+}
+
+function expectKeysInStep(): void {
+  const bits = bitsFromIntakes();
+  const wrong = keys().filter((key) => key.facets !== (bits.get(key.customer_id) ?? 0));
+  expect(wrong, 'keys whose facets differ from their customer\'s intakes').toEqual([]);
+}
+
+async function search(query: string, filters: { source?: string; status?: string }): Promise<string[]> {
+  const response = await core.handle(CLIENT, { id: 1, method: 'customers.search', input: { query, limit: 500, ...filters } });
+  if (!response.result.ok) throw new Error(`${response.result.error.code}: ${response.result.error.message}`);
+  return (response.result.value as CustomerSummary[]).map((row) => row.id);
+}
+
+/** Customers under keys of `kinds` starting with `prefix` that have an intake passing the filters, read from the intakes. */
+function slowWay(kinds: string[], prefix: string, filters: { source?: string; status?: string }): Set<string> {
+  const passing = new Set(intakes().filter((row) => (!filters.source || row.source === filters.source) && (!filters.status || row.status === filters.status)).map((row) => row.customer_id));
+  return new Set(keys().filter((key) => kinds.includes(key.kind) && key.term.startsWith(prefix) && passing.has(key.customer_id)).map((key) => key.customer_id));
+}
+
+describe('intake facets on the search keys', () => {
+  it('every key carries what its customer\'s intakes say, merged or still waiting for the merge', () => {
+    expect(pendingKeyCount(core.db)).toBeGreaterThan(0);
+    expect((core.db.prepare('SELECT count(*) AS n FROM customer_search').get() as { n: number }).n).toBeGreaterThan(0);
+    // The history has reviews: statuses other than the first one a submit gives.
+    expect(new Set(intakes().map((row) => row.status)).size).toBeGreaterThan(2);
+    expectKeysInStep();
+    mergeAllPendingKeys(core.db);
+    expectKeysInStep();
+  });
+
+  it('a query with any source or status filter finds exactly the customers their intakes say', async () => {
+    const surname = (core.db.prepare("SELECT substr(name, 1, 1) AS s FROM customers GROUP BY s ORDER BY count(*) DESC LIMIT 1").get() as { s: string }).s;
+    const cases: Array<{ query: string; kinds: string[]; prefix: string }> = [
+      { query: surname, kinds: ['name'], prefix: surname.toLowerCase() },
+      { query: '1', kinds: ['mobile', 'id'], prefix: '1' },
+    ];
+    let found = 0;
+    for (const { query, kinds, prefix } of cases) {
+      for (const filters of [...INTAKE_SOURCES.map((source) => ({ source })), ...REVIEW_STATUSES.map((status) => ({ status })), { source: 'walk_in', status: 'valid' }, { source: 'paper_form', status: 'returned' }]) {
+        const want = slowWay(kinds, prefix, filters);
+        const got = await search(query, filters);
+        expect(new Set(got), `${query} ${JSON.stringify(filters)}`).toEqual(want);
+        expect(got.length, 'each customer once').toBe(want.size);
+        found += got.length;
+      }
+    }
+    expect(found).toBeGreaterThan(50);
+  });
+
+  it('follows an intake whose status changes, that moves to another customer, or that is removed', async () => {
+    const open = intakes().filter((row) => row.status !== 'rejected');
+    const first = open[0];
+    const second = open.find((row) => row.customer_id !== first?.customer_id);
+    if (!first || !second) throw new Error('the history has too few intakes');
+    const name = (id: string): string => (core.db.prepare('SELECT name FROM customers WHERE id = ?').get(id) as { name: string }).name;
+    core.db.prepare("UPDATE intakes SET status = 'rejected' WHERE id = ?").run(first.id);
+    expectKeysInStep();
+    expect(await search(name(first.customer_id), { status: 'rejected' })).toContain(first.customer_id);
+    core.db.prepare('UPDATE intakes SET customer_id = ? WHERE id = ?').run(second.customer_id, first.id);
+    expectKeysInStep();
+    expect(await search(name(second.customer_id), { status: 'rejected' })).toContain(second.customer_id);
+    core.db.prepare('DELETE FROM intakes WHERE id = ?').run(first.id);
+    expectKeysInStep();
+    mergeAllPendingKeys(core.db);
+    expectKeysInStep();
+  });
+});
