@@ -42,6 +42,8 @@ function periodic(task: string, work: () => void): void {
 const data = workerData as CoreWorkerData;
 /** The log's size (in 4 KB pages) at which a commit checkpoints by itself when the checkpointer is behind. */
 const SAFETY_NET_CHECKPOINT_PAGES = 100_000;
+/** How long after the core is up the checkpointer thread starts. */
+const CHECKPOINTER_START_MS = 2_000;
 /** A merge slice stops taking keys after this long (a key whose leaf is on the disk takes 0.2–2 ms). */
 const MERGE_SLICE_MS = 3;
 
@@ -62,13 +64,19 @@ try {
   // net, once the log passes about 400 MB: at 10,000 pages (40 MB) a burst of submits reached it
   // between two ticks and one submit paid for the copy (about 200 ms).
   core.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+  // The checkpointer starts once the first screen has had the machine to itself: its thread's own
+  // start-up (about 160 ms of CPU) fell in the half second in which the window was painting the
+  // sign-in screen on two cores (issue 12: `npm start` → sign-in painted < 1.5 s). Until it runs,
+  // the safety net above bounds the log.
   const checkpointer: CheckpointerData = { dataDir: data.dataDir, keyHex: data.keyHex, timing: CHECKPOINT_TIMING };
-  new Worker(path.join(__dirname, 'checkpoint-worker.cjs'), { workerData: checkpointer, name: 'intake-desk-checkpoint' })
-    .on('error', () => {
-      log.error('the checkpointer stopped; the database checkpoints itself on commit');
-      core.db.pragma('wal_autocheckpoint = 10000');
-    })
-    .unref();
+  setTimeout(() => {
+    new Worker(path.join(__dirname, 'checkpoint-worker.cjs'), { workerData: checkpointer, name: 'intake-desk-checkpoint' })
+      .on('error', () => {
+        log.error('the checkpointer stopped; the database checkpoints itself on commit');
+        core.db.pragma('wal_autocheckpoint = 10000');
+      })
+      .unref();
+  }, CHECKPOINTER_START_MS).unref();
   // New search keys are merged into the search index while nobody waits for an answer
   // (docs/decisions/0031): a slice of a few milliseconds at a time, each turn of the event loop
   // letting any request that came meanwhile go first, and none while a request is running.

@@ -13,7 +13,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { LockScreen } from '../features/auth/LockScreen';
 import { LoginForm } from '../features/auth/LoginForm';
 import { toggleLanguage } from '../i18n';
-import { api, whenSessionLost } from '../lib/api';
+import { api, loadEventSchemas, whenSessionLost } from '../lib/api';
 import { bridge } from '../lib/transport';
 import { useDesk } from './store';
 
@@ -24,12 +24,15 @@ const RecoveryScreen = lazy(() => import('../features/backup/RecoveryScreen').th
 const FirstPasswordScreen = lazy(() => import('../features/auth/FirstPasswordScreen').then((module) => ({ default: module.FirstPasswordScreen })));
 
 let prefetched = false;
-/** Fetch the signed-in frame's chunk once the first screen is on screen (after two frames, when the browser is idle). */
+/** Fetch the signed-in frame's chunk (and the event schemas) once the first screen is on screen (after two frames, when the browser is idle). */
 function prefetchShell(): void {
   if (prefetched) return;
   prefetched = true;
   const idle = (window as Window & { requestIdleCallback?: (callback: () => void, options?: { timeout: number }) => number }).requestIdleCallback;
-  const fetchIt = (): void => void loadShell().catch(() => undefined);
+  const fetchIt = (): void => {
+    void loadEventSchemas().catch(() => undefined);
+    void loadShell().catch(() => undefined);
+  };
   requestAnimationFrame(() => requestAnimationFrame(() => (idle ? idle(fetchIt, { timeout: 500 }) : setTimeout(fetchIt, 0))));
 }
 

@@ -9,10 +9,19 @@ import { bridge } from './transport';
  * when they have, in the order it came.
  */
 let schemas: typeof EVENTS | undefined;
-const schemasLoaded = import('../../../shared/api/events').then((module) => {
-  schemas = module.EVENTS;
-  return module.EVENTS;
-});
+let schemasLoading: Promise<typeof EVENTS> | undefined;
+/**
+ * Load the event schemas: called once the first screen has painted (App's prefetch), or by the
+ * first event that arrives before that. Loaded at once, their parsing took the renderer's main
+ * thread while the sign-in screen was waiting to paint.
+ */
+export function loadEventSchemas(): Promise<typeof EVENTS> {
+  schemasLoading ??= import('../../../shared/api/events').then((module) => {
+    schemas = module.EVENTS;
+    return module.EVENTS;
+  });
+  return schemasLoading;
+}
 
 let onSessionLost: () => void = () => undefined;
 
@@ -35,7 +44,7 @@ export const api = {
         if (parsed.success) listener(parsed.data as EventPayload<E>);
       };
       if (schemas) deliver(schemas);
-      else void schemasLoaded.then(deliver);
+      else void loadEventSchemas().then(deliver);
     });
   },
   shell: bridge.shell,
