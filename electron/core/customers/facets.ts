@@ -2,8 +2,8 @@
  * A customer's intake facets as bits, carried by every search key (migration 0017,
  * docs/decisions/0033): which sources and which review statuses their intakes have. A query with a
  * source or status filter keeps a key when its bits hold the filter's bits. The numbers are the
- * migration's (its view `customer_intake_facets` and its triggers); the test beside this file checks
- * that they agree.
+ * migration's (its view `customer_intake_facets` and its triggers);
+ * tests/integration/search-facets.test.ts checks that they agree.
  */
 import type { IntakeSource } from '../../../shared/domain/intake/sources';
 import type { ReviewStatus } from '../../../shared/domain/review/machine';

@@ -20,9 +20,8 @@ const statements = statementsFor((db: Db) => ({
       searchDeletePending: db.prepare('DELETE FROM customer_search_pending WHERE customer_id = ?'),
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
       // Each key carries the customer's intake facets (migration 0017); the intake triggers keep them current.
-      searchInsert: db.prepare(
-        'INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id, facets) VALUES (:kind, :term, :customerId, coalesce((SELECT facets FROM customer_intake_facets WHERE customer_id = :customerId), 0))',
-      ),
+      searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id, facets) VALUES (:kind, :term, :customerId, :facets)'),
+      facetsOf: db.prepare<[string], number>('SELECT coalesce((SELECT facets FROM customer_intake_facets WHERE customer_id = ?), 0)').pluck(),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),
       intakeUpsert: db.prepare(
@@ -56,7 +55,7 @@ export function isFieldKey(key: string): boolean {
  * Equal times with different values (the same capture applied twice) keep the larger value.
  */
 export function projectCustomer(db: Db, op: StoredOp): void {
-  const { customerGet, customerUpsert, searchDelete, searchDeletePending, searchInsert, writeInsert } = statements(db);
+  const { customerGet, customerUpsert, searchDelete, searchDeletePending, searchInsert, facetsOf, writeInsert } = statements(db);
   const row = customerGet.get(op.entityId) as { doc: string; created_at: number; field_hlc: string; updated_hlc: string } | undefined;
   const doc: Record<string, unknown> = row ? (JSON.parse(row.doc) as Record<string, unknown>) : {};
   const fieldHlc: Record<string, string> = row ? (JSON.parse(row.field_hlc) as Record<string, string>) : {};
@@ -99,8 +98,10 @@ export function projectCustomer(db: Db, op: StoredOp): void {
     searchDeletePending.run(op.entityId);
     searchDelete.run(op.entityId);
   }
+  // Worked out once for all the keys; an intake that arrived first (sync) is counted too.
+  const facets = facetsOf.get(op.entityId) ?? 0;
   for (const key of searchKeysFor({ name: text(doc['name']), mobile: text(doc['mobile']), idNumber: text(doc['idNumber']) })) {
-    searchInsert.run({ ...key, customerId: op.entityId });
+    searchInsert.run({ ...key, customerId: op.entityId, facets });
   }
 }
 

@@ -15,7 +15,7 @@
  * Bits (kept in step with electron/core/customers/facets.ts, checked by its test): sources
  * walk_in 1, paper_form 2, online 4, correction 8; statuses draft 256, pending_cross_check 512,
  * returned 1024, pending_lead_approval 2048, pending_final_review 4096, valid 8192, rejected 16384.
- * Sums of distinct bits are their OR; a value with no bit adds none.
+ * A value with no bit adds none.
  */
 import type { Migration } from './types';
 
@@ -27,15 +27,16 @@ const REFRESH = (customer: string): string => `
     UPDATE customer_search SET facets = ${FACETS_OF(customer)} WHERE customer_id = ${customer} AND facets <> ${FACETS_OF(customer)};`;
 
 /**
- * The view and the triggers. The view reads intakes alone and groups by customer, so a look-up of
- * one customer reads only their entries of `intakes_by_customer_filters` (a union inside the view
- * kept SQLite from pushing the customer down into it: every look-up read every intake).
+ * The view reads intakes alone and groups by customer, so a look-up of one customer reads only their
+ * entries of `intakes_by_customer_filters` (a union inside the view kept SQLite from pushing the
+ * customer down into it: every look-up read every intake). One `max()` per bit, not a sum of
+ * distinct bits: no temporary B-tree per look-up.
  */
 export const FACETS_VIEW_SELECT = `
     SELECT customer_id,
-      coalesce(sum(DISTINCT CASE source WHEN 'walk_in' THEN 1 WHEN 'paper_form' THEN 2 WHEN 'online' THEN 4 WHEN 'correction' THEN 8 END), 0)
-      | coalesce(sum(DISTINCT CASE status WHEN 'draft' THEN 256 WHEN 'pending_cross_check' THEN 512 WHEN 'returned' THEN 1024 WHEN 'pending_lead_approval' THEN 2048
-          WHEN 'pending_final_review' THEN 4096 WHEN 'valid' THEN 8192 WHEN 'rejected' THEN 16384 END), 0)
+      max(source = 'walk_in') | max(source = 'paper_form') * 2 | max(source = 'online') * 4 | max(source = 'correction') * 8
+      | max(status = 'draft') * 256 | max(status = 'pending_cross_check') * 512 | max(status = 'returned') * 1024 | max(status = 'pending_lead_approval') * 2048
+      | max(status = 'pending_final_review') * 4096 | max(status = 'valid') * 8192 | max(status = 'rejected') * 16384
     FROM intakes GROUP BY customer_id`;
 
 /** Every key of a customer in step with their intakes, on every path that writes intakes. */
