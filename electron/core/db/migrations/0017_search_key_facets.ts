@@ -65,10 +65,9 @@ export const migration0017: Migration = {
   name: 'search_key_facets',
   up(db) {
     // The merged keys go to a new table, written in key order with their facets, that takes the old
-    // one's place. Adding the column and updating every key in place made each key a few bytes
-    // longer and split about every leaf of the index: the pages of a key range ended up scattered
-    // over the file, and every search that reads a range got slower (1M season: surname p95 10.5 ->
-    // 21 ms). Written anew, the pages are full and in order, and it takes a fraction of the time.
+    // one's place. Adding the column and updating every key in place rewrote every leaf with keys a
+    // few bytes longer, splitting those that no longer fit, and took 6.5 minutes on the 1M season;
+    // written anew, the pages are full and in key order, in 87 s (docs/benchmarks.md).
     db.exec(`
       CREATE VIEW customer_intake_facets (customer_id, facets) AS ${FACETS_VIEW_SELECT};
       CREATE TEMP TABLE facets_now (customer_id TEXT PRIMARY KEY, facets INTEGER NOT NULL) WITHOUT ROWID;
