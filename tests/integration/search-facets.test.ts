@@ -9,6 +9,8 @@ import { generateKeyHex } from '../../electron/core/db/key-file';
 import { SOURCE_BITS, STATUS_BITS } from '../../electron/core/customers/facets';
 import { mergeAllPendingKeys, pendingKeyCount } from '../../electron/core/customers/pending-keys';
 import { initializeDesk } from '../../electron/core/staff/staff-service';
+import { openDatabase } from '../../electron/core/db/connection';
+import { databasePath } from '../../electron/core/paths';
 import type { CustomerSummary } from '../../shared/api/intake-contract';
 import { seededRandom } from '../../shared/domain/demo';
 import { INTAKE_SOURCES } from '../../shared/domain/intake/sources';
@@ -18,9 +20,13 @@ import { TEST_CLOCK_START, tempDataDir } from '../support/desk';
 
 const CLIENT = 'facets-test';
 let core: Core;
+let dataDir: string;
+let keyHex: string;
 
 beforeEach(async () => {
-  core = openCore({ dataDir: tempDataDir('facets'), keyHex: generateKeyHex(), appVersion: 'test', now: () => TEST_CLOCK_START });
+  dataDir = tempDataDir('facets');
+  keyHex = generateKeyHex();
+  core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
   const managerId = await initializeDesk(core.services, { organisationName: '筛选', siteName: '筛选', deskName: '筛选', manager: { username: 'facet.manager', displayName: '筛选经理', password: 'Facets2026x' } });
   const team = { specialists: [managerId, managerId], lead: managerId, manager: managerId };
   // Some customers' keys merged into the search index, the newest still waiting for the merge.
@@ -112,5 +118,31 @@ describe('intake facets on the search keys', () => {
     expectKeysInStep();
     mergeAllPendingKeys(core.db);
     expectKeysInStep();
+  });
+
+  it('a desk from before the facets keeps every key and has their bits once it opens', async () => {
+    const before = keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`).sort();
+    core.close();
+    // The database as schema 16 left it: no bits, no view, no triggers.
+    const old = openDatabase(databasePath(dataDir), keyHex);
+    old.exec(`
+      DROP TRIGGER intakes_facets_insert; DROP TRIGGER intakes_facets_update; DROP TRIGGER intakes_facets_delete;
+      DROP VIEW customer_intake_facets; DROP VIEW customer_search_all;
+      CREATE TABLE search_16 (kind TEXT NOT NULL, term TEXT NOT NULL, customer_id TEXT NOT NULL, PRIMARY KEY (kind, term, customer_id)) STRICT, WITHOUT ROWID;
+      INSERT INTO search_16 SELECT kind, term, customer_id FROM customer_search;
+      DROP TABLE customer_search;
+      ALTER TABLE search_16 RENAME TO customer_search;
+      CREATE INDEX customer_search_by_customer ON customer_search (customer_id);
+      ALTER TABLE customer_search_pending DROP COLUMN facets;
+      CREATE VIEW customer_search_all (kind, term, customer_id) AS
+        SELECT kind, term, customer_id FROM customer_search_pending UNION ALL SELECT kind, term, customer_id FROM customer_search;
+      PRAGMA user_version = 16;
+    `);
+    old.close();
+    core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
+    expect(keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`).sort()).toEqual(before);
+    expectKeysInStep();
+    core.services.sessions.start(CLIENT, (core.services.staff.byUsername('facet.manager') as { id: string }).id, TEST_CLOCK_START);
+    expect(new Set(await search('1', { source: 'walk_in' }))).toEqual(slowWay(['mobile', 'id'], '1', { source: 'walk_in' }));
   });
 });
