@@ -12,7 +12,7 @@
  * All keys of a customer carry the same value; a trigger compares with one of them and writes the
  * keys only when the bits change.
  *
- * Bits (kept in step with electron/core/customers/facets.ts, checked by its test): sources
+ * Bits (kept in step with electron/core/customers/facets.ts; tests/integration/search-facets.test.ts checks both): sources
  * walk_in 1, paper_form 2, online 4, correction 8; statuses draft 256, pending_cross_check 512,
  * returned 1024, pending_lead_approval 2048, pending_final_review 4096, valid 8192, rejected 16384.
  * A value with no bit adds none.
@@ -32,7 +32,7 @@ const REFRESH = (customer: string): string => `
  * customer down into it: every look-up read every intake). One `max()` per bit, not a sum of
  * distinct bits: no temporary B-tree per look-up.
  */
-export const FACETS_VIEW_SELECT = `
+const FACETS_VIEW_SELECT = `
     SELECT customer_id,
       max(source = 'walk_in') | max(source = 'paper_form') * 2 | max(source = 'online') * 4 | max(source = 'correction') * 8
       | max(status = 'draft') * 256 | max(status = 'pending_cross_check') * 512 | max(status = 'returned') * 1024 | max(status = 'pending_lead_approval') * 2048
@@ -40,7 +40,7 @@ export const FACETS_VIEW_SELECT = `
     FROM intakes GROUP BY customer_id`;
 
 /** Every key of a customer in step with their intakes, on every path that writes intakes. */
-export const FACETS_TRIGGERS = `
+const FACETS_TRIGGERS = `
   CREATE TRIGGER intakes_facets_insert AFTER INSERT ON intakes
   WHEN ${HELD_BY('NEW.customer_id')} <> ${FACETS_OF('NEW.customer_id')}
   BEGIN ${REFRESH('NEW.customer_id')}
@@ -54,7 +54,7 @@ export const FACETS_TRIGGERS = `
   END;`;
 
 /** As migration 16 made it: dropped and made again around the new table. */
-export const SEARCH_ALL_VIEW = `
+const SEARCH_ALL_VIEW = `
   CREATE VIEW customer_search_all (kind, term, customer_id) AS
     SELECT kind, term, customer_id FROM customer_search_pending
     UNION ALL
