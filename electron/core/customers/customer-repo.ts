@@ -152,6 +152,20 @@ export interface IntakeRow {
 export type SummaryRow = Pick<CustomerRow, 'id' | 'name' | 'mobile' | 'id_number' | 'birth_date' | 'grade'>;
 const SUMMARY = 'c.id, c.name, c.mobile, c.id_number, c.birth_date, c.grade';
 
+/**
+ * What a name key carries of its customer (migration 0018, docs/decisions/0034): the list columns of
+ * customer row `c` as a JSON array, read back by `summaryOfNameKey`. The migration's trigger writes the
+ * same array.
+ */
+export const NAME_KEY_SUMMARY = 'json_array(c.name, c.mobile, c.id_number, c.birth_date, c.grade)';
+
+/** A name key's customer as a list row, from the array NAME_KEY_SUMMARY made; undefined when the key carries none. */
+function summaryOfNameKey(customerId: string, summary: string | null): SummaryRow | undefined {
+  if (summary === null) return undefined;
+  const [name, mobile, idNumber, birthDate, grade] = JSON.parse(summary) as [string, string, string, string, string];
+  return { id: customerId, name, mobile, id_number: idNumber, birth_date: birthDate, grade };
+}
+
 export function summarize(row: SummaryRow, matchedOn: CustomerSummary['matchedOn']): CustomerSummary {
   return {
     id: row.id,
@@ -195,6 +209,8 @@ export class CustomerRepo {
   private readonly bySoundBirthStmt;
   private readonly exactKeyStmt;
   private readonly prefixKeyStmt;
+  private readonly namePrefixStmt;
+  private readonly summaryByIdStmt;
   private readonly intakesStmt;
   private readonly db: Db;
   /** One prepared statement per combination of filters, so each can use its own index. */
@@ -220,6 +236,12 @@ export class CustomerRepo {
     this.prefixKeyStmt = db.prepare<{ kind: string; termFrom: string; termTo: string; limit: number }, SummaryRow>(
       `SELECT DISTINCT ${SUMMARY} FROM (${keysWhere(KEY_PREFIX)}) s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id LIMIT :limit`,
     );
+    // A name key carries its customer's list columns: the keys alone answer, in key order, without a
+    // look-up per customer (a surname lists 500 customers from a dozen neighbouring pages).
+    this.namePrefixStmt = db.prepare<{ termFrom: string; termTo: string; limit: number }, { customer_id: string; summary: string | null }>(
+      `SELECT customer_id, summary FROM (${keysWhere("kind = 'name' AND term >= :termFrom AND term < :termTo", 'customer_id, summary')}) LIMIT :limit`,
+    );
+    this.summaryByIdStmt = db.prepare<{ id: string }, SummaryRow>(`SELECT ${SUMMARY} FROM customers c INDEXED BY customers_summary WHERE c.id = :id`);
     this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
     this.db = db;
   }
@@ -250,6 +272,21 @@ export class CustomerRepo {
     return this.bySoundBirthStmt.all({ spelling, birthDate });
   }
 
+  /** Customers whose name starts with `prefix`, in key order, from what their name keys carry. */
+  private namesByPrefix(prefix: string, limit: number): SummaryRow[] {
+    const rows: SummaryRow[] = [];
+    const listed = new Set<string>();
+    for (const key of this.namePrefixStmt.all({ termFrom: prefix, termTo: `${prefix}\uffff`, limit })) {
+      if (listed.has(key.customer_id)) continue;
+      // A key without the columns (none should be: written with every name key since migration 0018) reads the row.
+      const row = summaryOfNameKey(key.customer_id, key.summary) ?? this.summaryByIdStmt.get({ id: key.customer_id });
+      if (!row) continue;
+      listed.add(key.customer_id);
+      rows.push(row);
+    }
+    return rows;
+  }
+
   /** Customers under one search key; with filters, only those that pass them (see FILTERED_KEY_SCAN). */
   byKey(kind: SearchKind, term: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
     if (filters === null || !hasFilters(filters)) return this.exactKeyStmt.all({ kind, term, limit });
@@ -258,7 +295,10 @@ export class CustomerRepo {
 
   /** Customers under keys starting with `prefix`, in key order; with filters, only those that pass them. */
   byKeyPrefix(kind: SearchKind, prefix: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
-    if (filters === null || !hasFilters(filters)) return this.prefixKeyStmt.all({ kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
+    if (filters === null || !hasFilters(filters)) {
+      if (kind === 'name') return this.namesByPrefix(prefix, limit);
+      return this.prefixKeyStmt.all({ kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
+    }
     return this.filteredKey(false, filters, { kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
   }
 

@@ -18,8 +18,8 @@ export const MERGE_RETRY_MS = 5_000;
 
 const statements = statementsFor((db: Db) => ({
   // In key order: the slice's keys sit close together in the merged index.
-  oldest: db.prepare<[number], [string, string, string, number]>('SELECT kind, term, customer_id, facets FROM customer_search_pending ORDER BY kind, term, customer_id LIMIT ?').raw(),
-  insert: db.prepare<[string, string, string, number]>('INSERT OR IGNORE INTO customer_search (kind, term, customer_id, facets) VALUES (?, ?, ?, ?)'),
+  oldest: db.prepare<[number], [string, string, string, number, string | null]>('SELECT kind, term, customer_id, facets, summary FROM customer_search_pending ORDER BY kind, term, customer_id LIMIT ?').raw(),
+  insert: db.prepare<[string, string, string, number, string | null]>('INSERT OR IGNORE INTO customer_search (kind, term, customer_id, facets, summary) VALUES (?, ?, ?, ?, ?)'),
   remove: db.prepare<[string, string, string]>('DELETE FROM customer_search_pending WHERE kind = ? AND term = ? AND customer_id = ?'),
   waiting: db.prepare<[], number>('SELECT count(*) FROM customer_search_pending').pluck(),
 }));
@@ -36,9 +36,9 @@ export function mergePendingKeys(db: Db, maxKeys: number = MERGE_SLICE_KEYS, mor
   const { oldest, insert, remove } = statements(db);
   return db.transaction(() => {
     let moved = 0;
-    for (const [kind, term, customerId, facets] of oldest.all(maxKeys)) {
+    for (const [kind, term, customerId, facets, summary] of oldest.all(maxKeys)) {
       if (moved > 0 && !more()) break;
-      insert.run(kind, term, customerId, facets);
+      insert.run(kind, term, customerId, facets, summary);
       remove.run(kind, term, customerId);
       moved += 1;
     }

@@ -3,6 +3,7 @@ import type { Db } from '../db/connection';
 import { FIELD_NAMES, isSensitiveField } from '../../../shared/domain/intake/changes';
 import { payloadOf, type OpKind, type StoredOp } from '../oplog/types';
 import { rederiveStatus } from '../review/projector';
+import { NAME_KEY_SUMMARY } from './customer-repo';
 import { searchKeysFor } from './search-keys';
 import { statementsFor } from '../db/statements';
 
@@ -19,8 +20,12 @@ const statements = statementsFor((db: Db) => ({
       // customer's old keys may be in either table.
       searchDeletePending: db.prepare('DELETE FROM customer_search_pending WHERE customer_id = ?'),
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
-      // Each key carries the customer's intake facets (migration 0017); the intake triggers keep them current.
-      searchInsert: db.prepare('INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id, facets) VALUES (:kind, :term, :customerId, :facets)'),
+      // Each key carries the customer's intake facets (migration 0017); the intake triggers keep them
+      // current. A name key also carries the list columns of the row just written (migration 0018).
+      searchInsert: db.prepare(
+        `INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id, facets, summary)
+         VALUES (:kind, :term, :customerId, :facets, CASE WHEN :kind = 'name' THEN (SELECT ${NAME_KEY_SUMMARY} FROM customers c WHERE c.id = :customerId) END)`,
+      ),
       facetsOf: db.prepare<[string], number>('SELECT coalesce((SELECT facets FROM customer_intake_facets WHERE customer_id = ?), 0)').pluck(),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),

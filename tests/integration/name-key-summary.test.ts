@@ -1,0 +1,152 @@
+// Issue 12 (docs/decisions/0034): a customer's name key carries the columns a result list shows, so a
+// search by name lists its customers from the keys alone. These tests hold what the keys carry to the
+// customers table — after submits and review history, merged or still waiting for the merge, after a
+// grade, phone or name change through the op log, and on a desk that upgrades from schema 17 — and
+// a search by surname to the list worked out from the customers table.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCore, type Core } from '../../electron/core/core';
+import { summarize, type SummaryRow } from '../../electron/core/customers/customer-repo';
+import { generateKeyHex } from '../../electron/core/db/key-file';
+import { mergeAllPendingKeys, pendingKeyCount } from '../../electron/core/customers/pending-keys';
+import { initializeDesk } from '../../electron/core/staff/staff-service';
+import { openDatabase } from '../../electron/core/db/connection';
+import { databasePath } from '../../electron/core/paths';
+import type { CustomerSummary } from '../../shared/api/intake-contract';
+import { seededRandom } from '../../shared/domain/demo';
+import { writeDemoHistory } from '../../scripts/demo-history';
+import { TEST_CLOCK_START, tempDataDir } from '../support/desk';
+
+const CLIENT = 'name-key-test';
+let core: Core;
+let dataDir: string;
+let keyHex: string;
+let managerId: string;
+
+beforeEach(async () => {
+  dataDir = tempDataDir('name-keys');
+  keyHex = generateKeyHex();
+  core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
+  managerId = await initializeDesk(core.services, { organisationName: '名单', siteName: '名单', deskName: '名单', manager: { username: 'list.manager', displayName: '名单经理', password: 'Listing2026x' } });
+  const team = { specialists: [managerId, managerId], lead: managerId, manager: managerId };
+  // Some customers' keys merged into the search index, the newest still waiting for the merge.
+  core.services.transact(() => writeDemoHistory(core.services, team, 150, seededRandom(11), TEST_CLOCK_START - 20 * 86_400_000));
+  mergeAllPendingKeys(core.db);
+  core.services.transact(() => writeDemoHistory(core.services, team, 60, seededRandom(12), TEST_CLOCK_START - 5 * 86_400_000));
+  core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
+});
+
+afterEach(() => core.close());
+
+interface KeyRow {
+  kind: string;
+  term: string;
+  customer_id: string;
+  summary: string | null;
+}
+const keys = (): KeyRow[] =>
+  core.db.prepare('SELECT kind, term, customer_id, summary FROM customer_search_pending UNION ALL SELECT kind, term, customer_id, summary FROM customer_search ORDER BY kind, term, customer_id').all() as KeyRow[];
+const customer = (id: string): SummaryRow => core.db.prepare('SELECT id, name, mobile, id_number, birth_date, grade FROM customers WHERE id = ?').get(id) as SummaryRow;
+
+/** Every name key carries its customer's row as it is now; no other key carries anything. */
+function expectKeysInStep(): void {
+  const all = keys();
+  expect(all.filter((key) => key.kind === 'name').length).toBeGreaterThan(0);
+  const wrong = all.filter((key) => {
+    if (key.kind !== 'name') return key.summary !== null;
+    const row = customer(key.customer_id);
+    return key.summary === null || JSON.stringify(JSON.parse(key.summary)) !== JSON.stringify([row.name, row.mobile, row.id_number, row.birth_date, row.grade]);
+  });
+  expect(wrong, 'keys whose list columns differ from their customer').toEqual([]);
+}
+
+async function search(query: string): Promise<CustomerSummary[]> {
+  const response = await core.handle(CLIENT, { id: 1, method: 'customers.search', input: { query, limit: 500 } });
+  if (!response.result.ok) throw new Error(`${response.result.error.code}: ${response.result.error.message}`);
+  return response.result.value as CustomerSummary[];
+}
+
+/**
+ * The list for a name prefix worked out from the customers table: the customers under name keys
+ * starting with it, those still waiting for the merge first (the newest), each part in key order,
+ * each customer's row as stored.
+ */
+function listFromCustomers(prefix: string): CustomerSummary[] {
+  const under = (table: string): string[] =>
+    (core.db.prepare(`SELECT term, customer_id FROM ${table} WHERE kind = 'name' ORDER BY term, customer_id`).all() as Array<{ term: string; customer_id: string }>).filter((key) => key.term.startsWith(prefix)).map((key) => key.customer_id);
+  return [...under('customer_search_pending'), ...under('customer_search')].map((id) => summarize(customer(id), ['search']));
+}
+
+function changeCustomer(id: string, changes: Record<string, string>): void {
+  core.services.transact(() => core.services.ops.append(managerId, { entity: 'customer', entityId: id, changes }));
+}
+
+describe('what a name key carries of its customer', () => {
+  it('every name key carries its customer\'s list columns, merged or still waiting for the merge', () => {
+    expect(pendingKeyCount(core.db)).toBeGreaterThan(0);
+    expectKeysInStep();
+    mergeAllPendingKeys(core.db);
+    expectKeysInStep();
+  });
+
+  it('a search by surname lists exactly what the customers table says, in key order', async () => {
+    const surnames = core.db.prepare('SELECT substr(name, 1, 1) AS s FROM customers GROUP BY s ORDER BY count(*) DESC LIMIT 3').pluck().all() as string[];
+    let listed = 0;
+    for (const surname of surnames) {
+      const got = await search(surname);
+      expect(got).toEqual(listFromCustomers(surname.toLowerCase()));
+      listed += got.length;
+    }
+    expect(listed).toBeGreaterThan(10);
+  });
+
+  it('follows a grade, a phone number and a name that change, on merged and waiting keys', async () => {
+    const merged = core.db.prepare("SELECT customer_id FROM customer_search WHERE kind = 'name' LIMIT 1").pluck().get() as string;
+    const waiting = core.db.prepare("SELECT customer_id FROM customer_search_pending WHERE kind = 'name' LIMIT 1").pluck().get() as string;
+    for (const id of [merged, waiting]) {
+      const grade = customer(id).grade === 'vip' ? 'ordinary' : 'vip';
+      changeCustomer(id, { grade });
+      expectKeysInStep();
+      expect((await search(customer(id).name)).find((row) => row.id === id)?.grade).toBe(grade);
+
+      changeCustomer(id, { mobile: '13912345678' });
+      expectKeysInStep();
+      expect((await search(customer(id).name)).find((row) => row.id === id)?.mobile).toBe(summarize(customer(id), ['search']).mobile);
+
+      changeCustomer(id, { name: '欧阳新名' });
+      expectKeysInStep();
+      expect((await search('欧阳新')).map((row) => row.id)).toContain(id);
+    }
+    mergeAllPendingKeys(core.db);
+    expectKeysInStep();
+  });
+
+  it('a desk from before the list columns keeps every key and has them once it opens', async () => {
+    const before = keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`);
+    const surname = customer(keys().find((key) => key.kind === 'name')?.customer_id ?? '').name.slice(0, 1);
+    core.close();
+    // The database as schema 17 left it: keys with their facets, no list columns, no trigger.
+    const old = openDatabase(databasePath(dataDir), keyHex);
+    old.exec(`
+      PRAGMA legacy_alter_table = ON;
+      DROP TRIGGER customers_name_key_summary;
+      DROP VIEW customer_search_all;
+      CREATE TABLE search_17 (kind TEXT NOT NULL, term TEXT NOT NULL, customer_id TEXT NOT NULL, facets INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, term, customer_id)) STRICT, WITHOUT ROWID;
+      INSERT INTO search_17 SELECT kind, term, customer_id, facets FROM customer_search;
+      DROP TABLE customer_search;
+      ALTER TABLE search_17 RENAME TO customer_search;
+      CREATE INDEX customer_search_by_customer ON customer_search (customer_id);
+      ALTER TABLE customer_search_pending DROP COLUMN summary;
+      CREATE VIEW customer_search_all (kind, term, customer_id) AS
+        SELECT kind, term, customer_id FROM customer_search_pending UNION ALL SELECT kind, term, customer_id FROM customer_search;
+      PRAGMA user_version = 17;
+    `);
+    old.close();
+    core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
+    expect(keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`)).toEqual(before);
+    expectKeysInStep();
+    // The facet triggers the rebuild had to set aside are back: an intake that changes still moves its customer's bits.
+    expect(core.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'intakes_facets_%'").pluck().get()).toBe(3);
+    core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
+    expect(await search(surname)).toEqual(listFromCustomers(surname.toLowerCase()));
+  });
+});
