@@ -154,15 +154,16 @@ const SUMMARY = 'c.id, c.name, c.mobile, c.id_number, c.birth_date, c.grade';
 
 /**
  * What a name key carries of its customer (migration 0018, docs/decisions/0034): the list columns of
- * customer row `c` as a JSON array, read back by `summaryOfNameKey`. The migration's trigger writes the
- * same array.
+ * customer row `c` joined by U+001F, read back by `summaryOfNameKey`. The migration's trigger writes
+ * the same.
  */
-export const NAME_KEY_SUMMARY = 'json_array(c.name, c.mobile, c.id_number, c.birth_date, c.grade)';
+export const NAME_KEY_SUMMARY = "c.name || char(31) || c.mobile || char(31) || c.id_number || char(31) || c.birth_date || char(31) || c.grade";
 
-/** A name key's customer as a list row, from the array NAME_KEY_SUMMARY made; undefined when the key carries none. */
-function summaryOfNameKey(customerId: string, summary: string | null): SummaryRow | undefined {
-  if (summary === null) return undefined;
-  const [name, mobile, idNumber, birthDate, grade] = JSON.parse(summary) as [string, string, string, string, string];
+/** A name key's customer as a list row, from what NAME_KEY_SUMMARY made; undefined when the key carries none (or not five parts). */
+export function summaryOfNameKey(customerId: string, summary: string | null): SummaryRow | undefined {
+  const parts = summary?.split('\u001f');
+  if (parts?.length !== 5) return undefined;
+  const [name, mobile, idNumber, birthDate, grade] = parts as [string, string, string, string, string];
   return { id: customerId, name, mobile, id_number: idNumber, birth_date: birthDate, grade };
 }
 
