@@ -82,13 +82,15 @@ const KEY_PREFIX = 'kind = :kind AND term >= :termFrom AND term < :termTo';
  * The customer's intakes are read only where the bits cannot say it alone: a date range, or a
  * source and a status that must be those of one and the same intake.
  */
-function filteredKeySql(exact: boolean, filters: IntakeFilters, facets: number | null): string {
-  const keys = `(${keysWhere(exact ? EXACT_KEY : KEY_PREFIX, 'customer_id, facets')} LIMIT ${FILTERED_KEY_SCAN}) k`;
+function filteredKeySql(exact: boolean, filters: IntakeFilters, facets: number | null, nameKeys: boolean): string {
+  const keys = `(${keysWhere(exact ? EXACT_KEY : KEY_PREFIX, nameKeys ? 'customer_id, facets, summary' : 'customer_id, facets')} LIMIT ${FILTERED_KEY_SCAN}) k`;
   const conditions: string[] = [];
   if (facets !== null && facets !== 0) conditions.push('(k.facets & :facets) = :facets');
   const oneIntake = facets === null || filters.from !== null || filters.to !== null || (filters.source !== null && filters.status !== null);
   const intake = intakeConditions(filters, 'i');
   if (oneIntake && intake.length > 0) conditions.push(`EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = k.customer_id AND ${intake.join(' AND ')})`);
+  // Name keys carry their customer's list columns (migration 0018): the keys that pass are the page.
+  if (nameKeys && filters.grade === null) return `SELECT k.customer_id, k.summary FROM ${keys} WHERE ${conditions.join(' AND ')} LIMIT :limit`;
   if (filters.grade === null) {
     // Intake filters alone: pick the page's customers from the keys first, then read only those
     // customers' rows (each a page read and decrypt at a million customers).
@@ -159,6 +161,12 @@ const SUMMARY = 'c.id, c.name, c.mobile, c.id_number, c.birth_date, c.grade';
  */
 export const NAME_KEY_SUMMARY = "c.name || char(31) || c.mobile || char(31) || c.id_number || char(31) || c.birth_date || char(31) || c.grade";
 
+/** A name key as a list reads it: its customer and what it carries of them. */
+interface NameKeyRow {
+  customer_id: string;
+  summary: string | null;
+}
+
 /** A name key's customer as a list row, from what NAME_KEY_SUMMARY made; undefined when the key carries none (or not five parts). */
 export function summaryOfNameKey(customerId: string, summary: string | null): SummaryRow | undefined {
   const parts = summary?.split('\u001f');
@@ -217,7 +225,7 @@ export class CustomerRepo {
   /** One prepared statement per combination of filters, so each can use its own index. */
   private readonly filterStmts = new Map<string, Statement<Record<string, string | number>, FilteredRow>>();
   /** The same for key look-ups with filters (a query and filters together). */
-  private readonly filteredKeyStmts = new Map<string, Statement<Record<string, string | number>, SummaryRow>>();
+  private readonly filteredKeyStmts = new Map<string, Statement<Record<string, string | number>, SummaryRow | NameKeyRow>>();
 
   constructor(db: Db) {
     this.conflictsStmt = db.prepare<{ customerId: string | null }, FieldConflict>(CONFLICTS_SQL);
@@ -239,7 +247,7 @@ export class CustomerRepo {
     );
     // A name key carries its customer's list columns: the keys alone answer, in key order, without a
     // look-up per customer (a surname lists 500 customers from a dozen neighbouring pages).
-    this.namePrefixStmt = db.prepare<{ termFrom: string; termTo: string; limit: number }, { customer_id: string; summary: string | null }>(
+    this.namePrefixStmt = db.prepare<{ termFrom: string; termTo: string; limit: number }, NameKeyRow>(
       `SELECT customer_id, summary FROM (${keysWhere("kind = 'name' AND term >= :termFrom AND term < :termTo", 'customer_id, summary')}) LIMIT :limit`,
     );
     this.summaryByIdStmt = db.prepare<{ id: string }, SummaryRow>(`SELECT ${SUMMARY} FROM customers c INDEXED BY customers_summary WHERE c.id = :id`);
@@ -275,9 +283,14 @@ export class CustomerRepo {
 
   /** Customers whose name starts with `prefix`, in key order, from what their name keys carry. */
   private namesByPrefix(prefix: string, limit: number): SummaryRow[] {
+    return this.listOfNameKeys(this.namePrefixStmt.all({ termFrom: prefix, termTo: `${prefix}\uffff`, limit }));
+  }
+
+  /** Name keys as list rows, each customer once, in the keys' order. */
+  private listOfNameKeys(keys: NameKeyRow[]): SummaryRow[] {
     const rows: SummaryRow[] = [];
     const listed = new Set<string>();
-    for (const key of this.namePrefixStmt.all({ termFrom: prefix, termTo: `${prefix}\uffff`, limit })) {
+    for (const key of keys) {
       if (listed.has(key.customer_id)) continue;
       // A key without the columns (none should be: written with every name key since migration 0018) reads the row.
       const row = summaryOfNameKey(key.customer_id, key.summary) ?? this.summaryByIdStmt.get({ id: key.customer_id });
@@ -306,13 +319,15 @@ export class CustomerRepo {
   /** One prepared statement per shape of look-up and combination of filters. */
   private filteredKey(exact: boolean, filters: IntakeFilters, lookUp: Record<string, string | number>): SummaryRow[] {
     const facets = facetBitsFor(filters.source, filters.status);
-    const key = [exact, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null, facets === null].map(Number).join('');
+    const nameKeys = lookUp['kind'] === 'name' && filters.grade === null;
+    const key = [exact, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null, facets === null, nameKeys].map(Number).join('');
     let stmt = this.filteredKeyStmts.get(key);
     if (!stmt) {
-      stmt = this.db.prepare<Record<string, string | number>, SummaryRow>(filteredKeySql(exact, filters, facets));
+      stmt = this.db.prepare<Record<string, string | number>, SummaryRow | NameKeyRow>(filteredKeySql(exact, filters, facets, nameKeys));
       this.filteredKeyStmts.set(key, stmt);
     }
-    return stmt.all({ ...filterParams(filters), ...(facets ? { facets } : {}), ...lookUp });
+    const rows = stmt.all({ ...filterParams(filters), ...(facets ? { facets } : {}), ...lookUp });
+    return nameKeys ? this.listOfNameKeys(rows as NameKeyRow[]) : (rows as SummaryRow[]);
   }
 
   /**
