@@ -43,8 +43,7 @@ export function App() {
   const { info, session, notice, loadError } = useDesk(useShallow((state) => ({ info: state.info, session: state.session, notice: state.notice, loadError: state.loadError })));
 
   useEffect(() => {
-    const desk = useDesk.getState();
-    void desk.load();
+    // The first load is started by main.tsx, before the first render.
     whenSessionLost(() => {
       void api.call('auth.session').then((result) => result.ok && useDesk.getState().setSession(result.value));
     });

@@ -23,7 +23,8 @@ describe('review queue indexes (versions 13 and 15)', () => {
     for (const [name, sql] of Object.entries(COUNT_QUERIES)) {
       const used = Object.fromEntries(Object.entries(PARAMS).filter(([key]) => sql.includes(`:${key}`)));
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as Array<{ detail: string }>).map((row) => row.detail).join(' | ');
-      expect(plan, name).toMatch(/USING COVERING INDEX/);
+      // A bounded count reads one index range; a count kept per status (migration 19) reads its table's key.
+      expect(plan, name).toMatch(/USING COVERING INDEX|SEARCH intake_counts USING PRIMARY KEY/);
     }
     db.close();
   });
