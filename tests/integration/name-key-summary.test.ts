@@ -138,6 +138,7 @@ describe('what a name key carries of its customer', () => {
       ALTER TABLE customer_search_pending DROP COLUMN summary;
       CREATE VIEW customer_search_all (kind, term, customer_id) AS
         SELECT kind, term, customer_id FROM customer_search_pending UNION ALL SELECT kind, term, customer_id FROM customer_search;
+      DROP TRIGGER intake_counts_insert; DROP TRIGGER intake_counts_update; DROP TRIGGER intake_counts_delete; DROP TABLE intake_counts;
       PRAGMA user_version = 17;
     `);
     old.close();

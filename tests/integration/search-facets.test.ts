@@ -137,6 +137,7 @@ describe('intake facets on the search keys', () => {
       ALTER TABLE customer_search_pending DROP COLUMN summary;
       CREATE VIEW customer_search_all (kind, term, customer_id) AS
         SELECT kind, term, customer_id FROM customer_search_pending UNION ALL SELECT kind, term, customer_id FROM customer_search;
+      DROP TRIGGER intake_counts_insert; DROP TRIGGER intake_counts_update; DROP TRIGGER intake_counts_delete; DROP TABLE intake_counts;
       PRAGMA user_version = 16;
     `);
     old.close();
