@@ -5,13 +5,10 @@
 // manager's queue counts to the intakes themselves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
-import { generateKeyHex } from '../../electron/core/db/key-file';
-import { initializeDesk } from '../../electron/core/staff/staff-service';
 import { openDatabase } from '../../electron/core/db/connection';
 import { databasePath } from '../../electron/core/paths';
-import { seededRandom } from '../../shared/domain/demo';
-import { writeDemoHistory } from '../../scripts/demo-history';
-import { TEST_CLOCK_START, tempDataDir } from '../support/desk';
+import { TEST_CLOCK_START } from '../support/desk';
+import { openHistoryDesk } from '../support/history-desk';
 
 const CLIENT = 'counts-test';
 let core: Core;
@@ -20,13 +17,7 @@ let keyHex: string;
 let managerId: string;
 
 beforeEach(async () => {
-  dataDir = tempDataDir('intake-counts');
-  keyHex = generateKeyHex();
-  core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
-  managerId = await initializeDesk(core.services, { organisationName: '计数', siteName: '计数', deskName: '计数', manager: { username: 'count.manager', displayName: '计数经理', password: 'Counting2026x' } });
-  const team = { specialists: [managerId, 'stf_other-typist'], lead: managerId, manager: managerId };
-  core.services.transact(() => writeDemoHistory(core.services, team, 120, seededRandom(21), TEST_CLOCK_START - 10 * 86_400_000));
-  core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
+  ({ core, dataDir, keyHex, managerId } = await openHistoryDesk('intake-counts', CLIENT, [{ customers: 120, seed: 21, daysAgo: 10 }], { otherTypist: 'stf_other-typist' }));
 });
 
 afterEach(() => core.close());

@@ -6,15 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
 import { summarize, summaryOfNameKey, type SummaryRow } from '../../electron/core/customers/customer-repo';
-import { generateKeyHex } from '../../electron/core/db/key-file';
 import { mergeAllPendingKeys, pendingKeyCount } from '../../electron/core/customers/pending-keys';
-import { initializeDesk } from '../../electron/core/staff/staff-service';
 import { openDatabase } from '../../electron/core/db/connection';
 import { databasePath } from '../../electron/core/paths';
 import type { CustomerSummary } from '../../shared/api/intake-contract';
-import { seededRandom } from '../../shared/domain/demo';
-import { writeDemoHistory } from '../../scripts/demo-history';
-import { TEST_CLOCK_START, tempDataDir } from '../support/desk';
+import { TEST_CLOCK_START } from '../support/desk';
+import { openHistoryDesk } from '../support/history-desk';
 
 const CLIENT = 'name-key-test';
 let core: Core;
@@ -23,16 +20,11 @@ let keyHex: string;
 let managerId: string;
 
 beforeEach(async () => {
-  dataDir = tempDataDir('name-keys');
-  keyHex = generateKeyHex();
-  core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
-  managerId = await initializeDesk(core.services, { organisationName: '名单', siteName: '名单', deskName: '名单', manager: { username: 'list.manager', displayName: '名单经理', password: 'Listing2026x' } });
-  const team = { specialists: [managerId, managerId], lead: managerId, manager: managerId };
   // Some customers' keys merged into the search index, the newest still waiting for the merge.
-  core.services.transact(() => writeDemoHistory(core.services, team, 150, seededRandom(11), TEST_CLOCK_START - 20 * 86_400_000));
-  mergeAllPendingKeys(core.db);
-  core.services.transact(() => writeDemoHistory(core.services, team, 60, seededRandom(12), TEST_CLOCK_START - 5 * 86_400_000));
-  core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
+  ({ core, dataDir, keyHex, managerId } = await openHistoryDesk('name-keys', CLIENT, [
+    { customers: 150, seed: 11, daysAgo: 20 },
+    { customers: 60, seed: 12, daysAgo: 5 },
+  ]));
 });
 
 afterEach(() => core.close());

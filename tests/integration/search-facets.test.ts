@@ -5,35 +5,28 @@
 // same answer worked out the slow way, and they follow an intake that changes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
-import { generateKeyHex } from '../../electron/core/db/key-file';
 import { SOURCE_BITS, STATUS_BITS } from '../../electron/core/customers/facets';
 import { mergeAllPendingKeys, pendingKeyCount } from '../../electron/core/customers/pending-keys';
-import { initializeDesk } from '../../electron/core/staff/staff-service';
 import { openDatabase } from '../../electron/core/db/connection';
 import { databasePath } from '../../electron/core/paths';
 import type { CustomerSummary } from '../../shared/api/intake-contract';
-import { seededRandom } from '../../shared/domain/demo';
 import { INTAKE_SOURCES } from '../../shared/domain/intake/sources';
 import { REVIEW_STATUSES } from '../../shared/domain/review/machine';
-import { writeDemoHistory } from '../../scripts/demo-history';
-import { TEST_CLOCK_START, tempDataDir } from '../support/desk';
+import { TEST_CLOCK_START } from '../support/desk';
+import { openHistoryDesk } from '../support/history-desk';
 
 const CLIENT = 'facets-test';
 let core: Core;
 let dataDir: string;
 let keyHex: string;
+let managerId: string;
 
 beforeEach(async () => {
-  dataDir = tempDataDir('facets');
-  keyHex = generateKeyHex();
-  core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
-  const managerId = await initializeDesk(core.services, { organisationName: '筛选', siteName: '筛选', deskName: '筛选', manager: { username: 'facet.manager', displayName: '筛选经理', password: 'Facets2026x' } });
-  const team = { specialists: [managerId, managerId], lead: managerId, manager: managerId };
   // Some customers' keys merged into the search index, the newest still waiting for the merge.
-  core.services.transact(() => writeDemoHistory(core.services, team, 150, seededRandom(7), TEST_CLOCK_START - 20 * 86_400_000));
-  mergeAllPendingKeys(core.db);
-  core.services.transact(() => writeDemoHistory(core.services, team, 60, seededRandom(8), TEST_CLOCK_START - 5 * 86_400_000));
-  core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
+  ({ core, dataDir, keyHex, managerId } = await openHistoryDesk('facets', CLIENT, [
+    { customers: 150, seed: 7, daysAgo: 20 },
+    { customers: 60, seed: 8, daysAgo: 5 },
+  ]));
 });
 
 afterEach(() => core.close());
@@ -144,7 +137,7 @@ describe('intake facets on the search keys', () => {
     core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
     expect(keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`).sort()).toEqual(before);
     expectKeysInStep();
-    core.services.sessions.start(CLIENT, (core.services.staff.byUsername('facet.manager') as { id: string }).id, TEST_CLOCK_START);
+    core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
     expect(new Set(await search('1', { source: 'walk_in' }))).toEqual(slowWay(['mobile', 'id'], '1', { source: 'walk_in' }));
   });
 });
