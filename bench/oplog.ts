@@ -26,7 +26,8 @@ export function rawInserts(file: string, ops: readonly StoredOp[], projection: b
   const insertCustomer = raw.prepare(
     'INSERT INTO customers (id, doc, name, mobile, id_number, birth_date, grade, created_at, updated_hlc, field_hlc) VALUES (:id, :doc, :name, :mobile, :idNumber, :birthDate, :grade, 0, :hlc, :fieldHlc)',
   );
-  const insertKey = raw.prepare('INSERT OR IGNORE INTO customer_search (kind, term, customer_id) VALUES (:kind, :term, :customerId)');
+  // Each key with the list columns it carries (migration 0020), as the projector writes it.
+  const insertKey = raw.prepare('INSERT OR IGNORE INTO customer_search (kind, term, customer_id, summary) VALUES (:kind, :term, :customerId, :summary)');
   const insertWrite = raw.prepare('INSERT INTO field_writes (customer_id, field, as_of, seen, value, intake_id) VALUES (:customerId, :field, :asOf, :asOf, :value, NULL)');
   const started = performance.now();
   for (let index = 0; index < ops.length; index += BATCH) {
@@ -37,7 +38,8 @@ export function rawInserts(file: string, ops: readonly StoredOp[], projection: b
         if (!projection) continue;
         const text = (key: string): string => String(op.changes[key] ?? '');
         insertCustomer.run({ id: op.entityId, doc: JSON.stringify(op.changes), name: text('name'), mobile: text('mobile'), idNumber: text('idNumber'), birthDate: text('birthDate'), grade: 'ordinary', hlc: op.hlc, fieldHlc: '{}' });
-        for (const key of searchKeysFor({ name: text('name'), mobile: text('mobile'), idNumber: text('idNumber') })) insertKey.run({ ...key, customerId: op.entityId });
+        const summary = [text('name'), text('mobile'), text('idNumber'), text('birthDate'), 'ordinary'].join('\u001f');
+        for (const key of searchKeysFor({ name: text('name'), mobile: text('mobile'), idNumber: text('idNumber') })) insertKey.run({ ...key, customerId: op.entityId, summary });
         for (const field of ['name', 'idNumber', 'birthDate', 'mobile']) insertWrite.run({ customerId: op.entityId, field, asOf: op.hlc, value: JSON.stringify(op.changes[field] ?? '') });
       }
     })();

@@ -9,6 +9,7 @@ import { openDatabase } from '../../electron/core/db/connection';
 import { databasePath } from '../../electron/core/paths';
 import { TEST_CLOCK_START } from '../support/desk';
 import { openHistoryDesk } from '../support/history-desk';
+import { asSchema19 } from '../support/schema-19';
 
 const CLIENT = 'counts-test';
 let core: Core;
@@ -62,6 +63,7 @@ describe('intake counts kept per status and enterer', () => {
     const before = counted();
     core.close();
     const old = openDatabase(databasePath(dataDir), keyHex);
+    asSchema19(old);
     old.exec('DROP TRIGGER intake_counts_insert; DROP TRIGGER intake_counts_update; DROP TRIGGER intake_counts_delete; DROP TABLE intake_counts; PRAGMA user_version = 18;');
     old.close();
     core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });

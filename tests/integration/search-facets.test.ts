@@ -116,10 +116,10 @@ describe('intake facets on the search keys', () => {
   it('a desk from before the facets keeps every key and has their bits once it opens', async () => {
     const before = keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`).sort();
     core.close();
-    // The database as schema 16 left it: no bits, no view, no triggers (and none of schema 18's list columns).
+    // The database as schema 16 left it: no bits, no view, no triggers (and none of schema 18's or 20's list columns).
     const old = openDatabase(databasePath(dataDir), keyHex);
     old.exec(`
-      DROP TRIGGER intakes_facets_insert; DROP TRIGGER intakes_facets_update; DROP TRIGGER intakes_facets_delete; DROP TRIGGER customers_name_key_summary;
+      DROP TRIGGER intakes_facets_insert; DROP TRIGGER intakes_facets_update; DROP TRIGGER intakes_facets_delete; DROP TRIGGER customers_key_summary;
       DROP VIEW customer_intake_facets; DROP VIEW customer_search_all;
       CREATE TABLE search_16 (kind TEXT NOT NULL, term TEXT NOT NULL, customer_id TEXT NOT NULL, PRIMARY KEY (kind, term, customer_id)) STRICT, WITHOUT ROWID;
       INSERT INTO search_16 SELECT kind, term, customer_id FROM customer_search;

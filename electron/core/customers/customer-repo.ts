@@ -82,22 +82,15 @@ const KEY_PREFIX = 'kind = :kind AND term >= :termFrom AND term < :termTo';
  * The customer's intakes are read only where the bits cannot say it alone: a date range, or a
  * source and a status that must be those of one and the same intake.
  */
-function filteredKeySql(exact: boolean, filters: IntakeFilters, facets: number | null, nameKeys: boolean): string {
-  const keys = `(${keysWhere(exact ? EXACT_KEY : KEY_PREFIX, nameKeys ? 'customer_id, facets, summary' : 'customer_id, facets')} LIMIT ${FILTERED_KEY_SCAN}) k`;
+function filteredKeySql(exact: boolean, filters: IntakeFilters, facets: number | null): string {
+  const keys = `(${keysWhere(exact ? EXACT_KEY : KEY_PREFIX, filters.grade === null ? 'customer_id, facets, summary' : 'customer_id, facets')} LIMIT ${FILTERED_KEY_SCAN}) k`;
   const conditions: string[] = [];
   if (facets !== null && facets !== 0) conditions.push('(k.facets & :facets) = :facets');
   const oneIntake = facets === null || filters.from !== null || filters.to !== null || (filters.source !== null && filters.status !== null);
   const intake = intakeConditions(filters, 'i');
   if (oneIntake && intake.length > 0) conditions.push(`EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = k.customer_id AND ${intake.join(' AND ')})`);
-  // Name keys carry their customer's list columns (migration 0018): the keys that pass are the page.
-  if (nameKeys && filters.grade === null) return `SELECT k.customer_id, k.summary FROM ${keys} WHERE ${conditions.join(' AND ')} LIMIT :limit`;
-  if (filters.grade === null) {
-    // Intake filters alone: pick the page's customers from the keys first, then read only those
-    // customers' rows (each a page read and decrypt at a million customers).
-    return `SELECT ${SUMMARY}
-    FROM (SELECT DISTINCT k.customer_id FROM ${keys} WHERE ${conditions.join(' AND ')} LIMIT :limit) f
-    JOIN customers c INDEXED BY customers_summary ON c.id = f.customer_id`;
-  }
+  // Keys carry their customer's list columns (migrations 0018, 0020): the keys that pass are the page.
+  if (filters.grade === null) return `SELECT k.customer_id, k.summary FROM ${keys} WHERE ${conditions.join(' AND ')} LIMIT :limit`;
   conditions.push('c.grade = :grade');
   return `SELECT DISTINCT ${SUMMARY}
     FROM ${keys}
@@ -155,20 +148,20 @@ export type SummaryRow = Pick<CustomerRow, 'id' | 'name' | 'mobile' | 'id_number
 const SUMMARY = 'c.id, c.name, c.mobile, c.id_number, c.birth_date, c.grade';
 
 /**
- * What a name key carries of its customer (migration 0018, docs/decisions/0034): the list columns of
- * customer row `c` joined by U+001F, read back by `summaryOfNameKey`. The migration's trigger writes
- * the same.
+ * What a search key carries of its customer (migrations 0018 and 0020, docs/decisions/0034 and
+ * 0036): the list columns of customer row `c` joined by U+001F, read back by `summaryOfKey`. The
+ * migrations' trigger writes the same.
  */
-export const NAME_KEY_SUMMARY = "c.name || char(31) || c.mobile || char(31) || c.id_number || char(31) || c.birth_date || char(31) || c.grade";
+export const KEY_SUMMARY = "c.name || char(31) || c.mobile || char(31) || c.id_number || char(31) || c.birth_date || char(31) || c.grade";
 
-/** A name key as a list reads it: its customer and what it carries of them. */
-interface NameKeyRow {
+/** A search key as a list reads it: its customer and what it carries of them. */
+interface KeyRow {
   customer_id: string;
   summary: string | null;
 }
 
-/** A name key's customer as a list row, from what NAME_KEY_SUMMARY made; undefined when the key carries none (or not five parts). */
-export function summaryOfNameKey(customerId: string, summary: string | null): SummaryRow | undefined {
+/** A key's customer as a list row, from what KEY_SUMMARY made; undefined when the key carries none (or not five parts). */
+export function summaryOfKey(customerId: string, summary: string | null): SummaryRow | undefined {
   const parts = summary?.split('\u001f');
   if (parts?.length !== 5) return undefined;
   const [name, mobile, idNumber, birthDate, grade] = parts as [string, string, string, string, string];
@@ -218,14 +211,13 @@ export class CustomerRepo {
   private readonly bySoundBirthStmt;
   private readonly exactKeyStmt;
   private readonly prefixKeyStmt;
-  private readonly namePrefixStmt;
   private readonly summaryByIdStmt;
   private readonly intakesStmt;
   private readonly db: Db;
   /** One prepared statement per combination of filters, so each can use its own index. */
   private readonly filterStmts = new Map<string, Statement<Record<string, string | number>, FilteredRow>>();
   /** The same for key look-ups with filters (a query and filters together). */
-  private readonly filteredKeyStmts = new Map<string, Statement<Record<string, string | number>, SummaryRow | NameKeyRow>>();
+  private readonly filteredKeyStmts = new Map<string, Statement<Record<string, string | number>, SummaryRow | KeyRow>>();
 
   constructor(db: Db) {
     this.conflictsStmt = db.prepare<{ customerId: string | null }, FieldConflict>(CONFLICTS_SQL);
@@ -236,19 +228,14 @@ export class CustomerRepo {
     this.bySoundBirthStmt = db.prepare<{ spelling: string; birthDate: string }, CustomerRow>(
       `SELECT c.* FROM (${keysWhere("kind = 'pinyin' AND term = :spelling")}) s JOIN customers c ON c.id = s.customer_id WHERE c.birth_date = :birthDate LIMIT 20`,
     );
-    // Lists read only the summary columns, from the covering index, never the customer's document.
-    this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, SummaryRow>(
-      `SELECT ${SUMMARY} FROM (${keysWhere(EXACT_KEY)}) s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id LIMIT :limit`,
+    // A key carries its customer's list columns (migrations 0018, 0020): the keys alone answer, in
+    // key order, without a look-up per customer (500 customers are a dozen neighbouring pages of keys).
+    this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, KeyRow>(
+      `SELECT customer_id, summary FROM (${keysWhere(EXACT_KEY, 'customer_id, summary')}) LIMIT :limit`,
     );
     // Prefix search on the (kind, term) primary key: term >= prefix AND term < prefix + U+FFFF.
-    // A customer has several spellings under one kind: DISTINCT on the few summary columns only.
-    this.prefixKeyStmt = db.prepare<{ kind: string; termFrom: string; termTo: string; limit: number }, SummaryRow>(
-      `SELECT DISTINCT ${SUMMARY} FROM (${keysWhere(KEY_PREFIX)}) s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id LIMIT :limit`,
-    );
-    // A name key carries its customer's list columns: the keys alone answer, in key order, without a
-    // look-up per customer (a surname lists 500 customers from a dozen neighbouring pages).
-    this.namePrefixStmt = db.prepare<{ termFrom: string; termTo: string; limit: number }, NameKeyRow>(
-      `SELECT customer_id, summary FROM (${keysWhere("kind = 'name' AND term >= :termFrom AND term < :termTo", 'customer_id, summary')}) LIMIT :limit`,
+    this.prefixKeyStmt = db.prepare<{ kind: string; termFrom: string; termTo: string; limit: number }, KeyRow>(
+      `SELECT customer_id, summary FROM (${keysWhere(KEY_PREFIX, 'customer_id, summary')}) LIMIT :limit`,
     );
     this.summaryByIdStmt = db.prepare<{ id: string }, SummaryRow>(`SELECT ${SUMMARY} FROM customers c INDEXED BY customers_summary WHERE c.id = :id`);
     this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
@@ -281,19 +268,28 @@ export class CustomerRepo {
     return this.bySoundBirthStmt.all({ spelling, birthDate });
   }
 
-  /** Customers whose name starts with `prefix`, in key order, from what their name keys carry. */
-  private namesByPrefix(prefix: string, limit: number): SummaryRow[] {
-    return this.listOfNameKeys(this.namePrefixStmt.all({ termFrom: prefix, termTo: `${prefix}\uffff`, limit }));
+  /**
+   * Up to `limit` customers, each once, in the order of the keys `fetch(n)` reads (at most n). A
+   * customer can sit under several of them (the other readings of a name), so when the keys named
+   * fewer customers than asked and more keys may follow, more keys are read.
+   */
+  private listFromKeys(fetch: (keys: number) => KeyRow[], limit: number): SummaryRow[] {
+    for (let wanted = limit; ; wanted *= 4) {
+      const keys = fetch(wanted);
+      const rows = this.listOfKeys(keys, limit);
+      if (rows.length >= limit || keys.length < wanted || wanted >= limit * 16) return rows;
+    }
   }
 
-  /** Name keys as list rows, each customer once, in the keys' order. */
-  private listOfNameKeys(keys: NameKeyRow[]): SummaryRow[] {
+  /** Keys as list rows, each customer once, in the keys' order, at most `limit`. */
+  private listOfKeys(keys: KeyRow[], limit: number): SummaryRow[] {
     const rows: SummaryRow[] = [];
     const listed = new Set<string>();
     for (const key of keys) {
+      if (rows.length >= limit) break;
       if (listed.has(key.customer_id)) continue;
-      // A key without the columns (none should be: written with every name key since migration 0018) reads the row.
-      const row = summaryOfNameKey(key.customer_id, key.summary) ?? this.summaryByIdStmt.get({ id: key.customer_id });
+      // A key without the columns (none should be: written with every key since migration 0020) reads the row.
+      const row = summaryOfKey(key.customer_id, key.summary) ?? this.summaryByIdStmt.get({ id: key.customer_id });
       if (!row) continue;
       listed.add(key.customer_id);
       rows.push(row);
@@ -303,31 +299,30 @@ export class CustomerRepo {
 
   /** Customers under one search key; with filters, only those that pass them (see FILTERED_KEY_SCAN). */
   byKey(kind: SearchKind, term: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
-    if (filters === null || !hasFilters(filters)) return this.exactKeyStmt.all({ kind, term, limit });
-    return this.filteredKey(true, filters, { kind, term, limit });
+    if (filters === null || !hasFilters(filters)) return this.listFromKeys((keys) => this.exactKeyStmt.all({ kind, term, limit: keys }), limit);
+    return this.filteredKey(true, filters, { kind, term }, limit);
   }
 
   /** Customers under keys starting with `prefix`, in key order; with filters, only those that pass them. */
   byKeyPrefix(kind: SearchKind, prefix: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
-    if (filters === null || !hasFilters(filters)) {
-      if (kind === 'name') return this.namesByPrefix(prefix, limit);
-      return this.prefixKeyStmt.all({ kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
-    }
-    return this.filteredKey(false, filters, { kind, termFrom: prefix, termTo: `${prefix}\uffff`, limit });
+    const range = { kind, termFrom: prefix, termTo: `${prefix}\uffff` };
+    if (filters === null || !hasFilters(filters)) return this.listFromKeys((keys) => this.prefixKeyStmt.all({ ...range, limit: keys }), limit);
+    return this.filteredKey(false, filters, range, limit);
   }
 
   /** One prepared statement per shape of look-up and combination of filters. */
-  private filteredKey(exact: boolean, filters: IntakeFilters, lookUp: Record<string, string | number>): SummaryRow[] {
+  private filteredKey(exact: boolean, filters: IntakeFilters, lookUp: Record<string, string>, limit: number): SummaryRow[] {
     const facets = facetBitsFor(filters.source, filters.status);
-    const nameKeys = lookUp['kind'] === 'name' && filters.grade === null;
-    const key = [exact, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null, facets === null, nameKeys].map(Number).join('');
+    const key = [exact, filters.source !== null, filters.status !== null, filters.from !== null, filters.to !== null, filters.grade !== null, facets === null].map(Number).join('');
     let stmt = this.filteredKeyStmts.get(key);
     if (!stmt) {
-      stmt = this.db.prepare<Record<string, string | number>, SummaryRow | NameKeyRow>(filteredKeySql(exact, filters, facets, nameKeys));
+      stmt = this.db.prepare<Record<string, string | number>, SummaryRow | KeyRow>(filteredKeySql(exact, filters, facets));
       this.filteredKeyStmts.set(key, stmt);
     }
-    const rows = stmt.all({ ...filterParams(filters), ...(facets ? { facets } : {}), ...lookUp });
-    return nameKeys ? this.listOfNameKeys(rows as NameKeyRow[]) : (rows as SummaryRow[]);
+    const params = { ...filterParams(filters), ...(facets ? { facets } : {}), ...lookUp };
+    // Without a grade the keys that pass are the page (filteredKeySql); a grade is the customer's row.
+    if (filters.grade === null) return this.listFromKeys((keys) => stmt.all({ ...params, limit: keys }) as KeyRow[], limit);
+    return stmt.all({ ...params, limit }) as SummaryRow[];
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Db } from '../db/connection';
 import { FIELD_NAMES, isSensitiveField } from '../../../shared/domain/intake/changes';
 import { payloadOf, type OpKind, type StoredOp } from '../oplog/types';
 import { rederiveStatus } from '../review/projector';
-import { NAME_KEY_SUMMARY } from './customer-repo';
+import { KEY_SUMMARY } from './customer-repo';
 import { searchKeysFor } from './search-keys';
 import { statementsFor } from '../db/statements';
 
@@ -21,11 +21,12 @@ const statements = statementsFor((db: Db) => ({
       searchDeletePending: db.prepare('DELETE FROM customer_search_pending WHERE customer_id = ?'),
       searchDelete: db.prepare('DELETE FROM customer_search WHERE customer_id = ?'),
       // Each key carries the customer's intake facets (migration 0017); the intake triggers keep them
-      // current. A name key also carries the list columns of the row just written (migration 0018).
+      // current. It also carries the list columns of the row just written (migrations 0018, 0020).
       searchInsert: db.prepare(
         `INSERT OR IGNORE INTO customer_search_pending (kind, term, customer_id, facets, summary)
-         VALUES (:kind, :term, :customerId, :facets, CASE WHEN :kind = 'name' THEN (SELECT ${NAME_KEY_SUMMARY} FROM customers c WHERE c.id = :customerId) END)`,
+         VALUES (:kind, :term, :customerId, :facets, :summary)`,
       ),
+      keySummary: db.prepare<[string], string>(`SELECT ${KEY_SUMMARY} FROM customers c WHERE c.id = ?`).pluck(),
       facetsOf: db.prepare<[string], number>('SELECT coalesce((SELECT facets FROM customer_intake_facets WHERE customer_id = ?), 0)').pluck(),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
       intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),
@@ -60,7 +61,7 @@ export function isFieldKey(key: string): boolean {
  * Equal times with different values (the same capture applied twice) keep the larger value.
  */
 export function projectCustomer(db: Db, op: StoredOp): void {
-  const { customerGet, customerUpsert, searchDelete, searchDeletePending, searchInsert, facetsOf, writeInsert } = statements(db);
+  const { customerGet, customerUpsert, searchDelete, searchDeletePending, searchInsert, keySummary, facetsOf, writeInsert } = statements(db);
   const row = customerGet.get(op.entityId) as { doc: string; created_at: number; field_hlc: string; updated_hlc: string } | undefined;
   const doc: Record<string, unknown> = row ? (JSON.parse(row.doc) as Record<string, unknown>) : {};
   const fieldHlc: Record<string, string> = row ? (JSON.parse(row.field_hlc) as Record<string, string>) : {};
@@ -105,8 +106,9 @@ export function projectCustomer(db: Db, op: StoredOp): void {
   }
   // Worked out once for all the keys; an intake that arrived first (sync) is counted too.
   const facets = facetsOf.get(op.entityId) ?? 0;
+  const summary = keySummary.get(op.entityId) ?? null;
   for (const key of searchKeysFor({ name: text(doc['name']), mobile: text(doc['mobile']), idNumber: text(doc['idNumber']) })) {
-    searchInsert.run({ ...key, customerId: op.entityId, facets });
+    searchInsert.run({ ...key, customerId: op.entityId, facets, summary });
   }
 }
 

@@ -19,7 +19,8 @@ import type { Migration } from './types';
 /** The list columns of customer `row` as the name key carries them. */
 const SUMMARY_OF = (row: string): string => `${row}.name || char(31) || ${row}.mobile || char(31) || ${row}.id_number || char(31) || ${row}.birth_date || char(31) || ${row}.grade`;
 
-const SUMMARY_TRIGGER = `
+/** Exported for tests that make a desk as this version left it (replaced by version 20's). */
+export const SUMMARY_TRIGGER = `
   CREATE TRIGGER customers_name_key_summary AFTER UPDATE OF name, mobile, id_number, birth_date, grade ON customers
   WHEN NEW.name IS NOT OLD.name OR NEW.mobile IS NOT OLD.mobile OR NEW.id_number IS NOT OLD.id_number OR NEW.birth_date IS NOT OLD.birth_date OR NEW.grade IS NOT OLD.grade
   BEGIN

@@ -23,9 +23,10 @@ import { migration0016 } from './0016_search_keys_pending';
 import { migration0017 } from './0017_search_key_facets';
 import { migration0018 } from './0018_name_key_summary';
 import { migration0019 } from './0019_intake_counts';
+import { migration0020 } from './0020_key_summaries';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014, migration0015, migration0016, migration0017, migration0018, migration0019, migration0020];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function currentVersion(db: Db): number {

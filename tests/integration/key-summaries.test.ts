@@ -1,19 +1,21 @@
-// Issue 12 (docs/decisions/0034): a customer's name key carries the columns a result list shows, so a
-// search by name lists its customers from the keys alone. These tests hold what the keys carry to the
-// customers table — after submits and review history, merged or still waiting for the merge, after a
-// grade, phone or name change through the op log, and on a desk that upgrades from schema 17 — and
-// a search by surname to the list worked out from the customers table.
+// Issue 12 (docs/decisions/0034, 0036): every search key carries the columns a result list shows of
+// its customer, so a search lists its customers from the keys alone. These tests hold what the keys
+// carry to the customers table — after submits and review history, merged or still waiting for the
+// merge, after a grade, phone or name change through the op log, and on desks that upgrade from
+// schema 17 and 19 — and searches by surname, pinyin, initials and the first digits of a phone to
+// the lists worked out from the customers table.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../electron/core/core';
-import { summarize, summaryOfNameKey, type SummaryRow } from '../../electron/core/customers/customer-repo';
+import { summarize, summaryOfKey, type SummaryRow } from '../../electron/core/customers/customer-repo';
 import { mergeAllPendingKeys, pendingKeyCount } from '../../electron/core/customers/pending-keys';
 import { openDatabase } from '../../electron/core/db/connection';
 import { databasePath } from '../../electron/core/paths';
 import type { CustomerSummary } from '../../shared/api/intake-contract';
 import { TEST_CLOCK_START } from '../support/desk';
 import { openHistoryDesk } from '../support/history-desk';
+import { asSchema19 } from '../support/schema-19';
 
-const CLIENT = 'name-key-test';
+const CLIENT = 'key-summary-test';
 let core: Core;
 let dataDir: string;
 let keyHex: string;
@@ -39,15 +41,11 @@ const keys = (): KeyRow[] =>
   core.db.prepare('SELECT kind, term, customer_id, summary FROM customer_search_pending UNION ALL SELECT kind, term, customer_id, summary FROM customer_search ORDER BY kind, term, customer_id').all() as KeyRow[];
 const customer = (id: string): SummaryRow => core.db.prepare('SELECT id, name, mobile, id_number, birth_date, grade FROM customers WHERE id = ?').get(id) as SummaryRow;
 
-/** Every name key carries its customer's row as it is now; no other key carries anything. */
+/** Every key, of every kind, carries its customer's row as it is now. */
 function expectKeysInStep(): void {
   const all = keys();
-  expect(all.filter((key) => key.kind === 'name').length).toBeGreaterThan(0);
-  const wrong = all.filter((key) => {
-    if (key.kind !== 'name') return key.summary !== null;
-    const row = customer(key.customer_id);
-    return JSON.stringify(summaryOfNameKey(key.customer_id, key.summary)) !== JSON.stringify(row);
-  });
+  expect(new Set(all.map((key) => key.kind))).toEqual(new Set(['name', 'pinyin', 'initials', 'mobile', 'mobile4', 'id', 'id4']));
+  const wrong = all.filter((key) => JSON.stringify(summaryOfKey(key.customer_id, key.summary)) !== JSON.stringify(customer(key.customer_id)));
   expect(wrong, 'keys whose list columns differ from their customer').toEqual([]);
 }
 
@@ -58,22 +56,23 @@ async function search(query: string): Promise<CustomerSummary[]> {
 }
 
 /**
- * The list for a name prefix worked out from the customers table: the customers under name keys
- * starting with it, those still waiting for the merge first (the newest), each part in key order,
- * each customer's row as stored.
+ * The list for a prefix of keys of the kinds given, in turn, worked out from the customers table:
+ * the customers under keys starting with it, those still waiting for the merge first (the newest),
+ * each part in key order, each customer once, each customer's row as stored.
  */
-function listFromCustomers(prefix: string): CustomerSummary[] {
-  const under = (table: string): string[] =>
-    (core.db.prepare(`SELECT term, customer_id FROM ${table} WHERE kind = 'name' ORDER BY term, customer_id`).all() as Array<{ term: string; customer_id: string }>).filter((key) => key.term.startsWith(prefix)).map((key) => key.customer_id);
-  return [...under('customer_search_pending'), ...under('customer_search')].map((id) => summarize(customer(id), ['search']));
+function listFromCustomers(prefix: string, kinds: readonly string[] = ['name']): CustomerSummary[] {
+  const under = (table: string, kind: string): string[] =>
+    (core.db.prepare(`SELECT term, customer_id FROM ${table} WHERE kind = ? ORDER BY term, customer_id`).all(kind) as Array<{ term: string; customer_id: string }>).filter((key) => key.term.startsWith(prefix)).map((key) => key.customer_id);
+  const ids = [...new Set(kinds.flatMap((kind) => [...under('customer_search_pending', kind), ...under('customer_search', kind)]))].slice(0, 500);
+  return ids.map((id) => summarize(customer(id), ['search']));
 }
 
 function changeCustomer(id: string, changes: Record<string, string>): void {
   core.services.transact(() => core.services.ops.append(managerId, { entity: 'customer', entityId: id, changes }));
 }
 
-describe('what a name key carries of its customer', () => {
-  it('every name key carries its customer\'s list columns, merged or still waiting for the merge', () => {
+describe('what a search key carries of its customer', () => {
+  it('every key carries its customer\'s list columns, merged or still waiting for the merge', () => {
     expect(pendingKeyCount(core.db)).toBeGreaterThan(0);
     expectKeysInStep();
     mergeAllPendingKeys(core.db);
@@ -89,6 +88,36 @@ describe('what a name key carries of its customer', () => {
       listed += got.length;
     }
     expect(listed).toBeGreaterThan(10);
+  });
+
+  it('a search by pinyin, by initials or by the first digits of a phone lists exactly what the customers table says', async () => {
+    const spelling = core.db.prepare("SELECT term FROM customer_search WHERE kind = 'pinyin' GROUP BY substr(term, 1, 2) ORDER BY count(*) DESC LIMIT 1").pluck().get() as string;
+    const initials = core.db.prepare("SELECT term FROM customer_search WHERE kind = 'initials' LIMIT 1").pluck().get() as string;
+    const mobile = core.db.prepare("SELECT term FROM customer_search WHERE kind = 'mobile' LIMIT 1").pluck().get() as string;
+    // Letters: initials first, then full spellings, each customer once (customer-service.ts).
+    for (const letters of [spelling.slice(0, 2), spelling.slice(0, 3), initials]) {
+      const got = await search(letters);
+      expect(got).toEqual(listFromCustomers(letters, ['initials', 'pinyin']));
+      expect(got.length).toBeGreaterThan(0);
+    }
+    // Digits short of a whole phone: the mobiles that start with them, then the ID numbers.
+    for (const digits of [mobile.slice(0, 1), mobile.slice(0, 3), mobile.slice(0, 6)]) {
+      const got = await search(digits);
+      expect(got).toEqual(listFromCustomers(digits, ['mobile', 'id']));
+      expect(got.length).toBeGreaterThan(0);
+    }
+    // A customer under several spellings is listed once, and a short page is still full: every
+    // page size gives the first customers of the whole list, in key order.
+    const multiple = core.db.prepare("SELECT count(*) FROM (SELECT customer_id FROM customer_search_all WHERE kind = 'pinyin' GROUP BY customer_id HAVING count(*) > 1)").pluck().get() as number;
+    expect(multiple).toBeGreaterThan(0);
+    const everyone = listFromCustomers('', ['pinyin']).map((row) => row.id);
+    for (const size of [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]) {
+      expect(core.services.customers.byKeyPrefix('pinyin', '', size).map((row) => row.id)).toEqual(everyone.slice(0, size));
+    }
+    // Last four digits: mobiles, then ID numbers, ending in them.
+    const last4 = mobile.slice(-4);
+    const ending = (kind: string): string[] => core.db.prepare(`SELECT customer_id FROM customer_search_all WHERE kind = ? AND term = ?`).pluck().all(kind, last4) as string[];
+    expect(new Set((await search(last4)).map((row) => row.id))).toEqual(new Set([...ending('mobile4'), ...ending('id4')]));
   });
 
   it('follows a grade, a phone number and a name that change, on merged and waiting keys', async () => {
@@ -120,7 +149,7 @@ describe('what a name key carries of its customer', () => {
     const old = openDatabase(databasePath(dataDir), keyHex);
     old.exec(`
       PRAGMA legacy_alter_table = ON;
-      DROP TRIGGER customers_name_key_summary;
+      DROP TRIGGER customers_key_summary;
       DROP VIEW customer_search_all;
       CREATE TABLE search_17 (kind TEXT NOT NULL, term TEXT NOT NULL, customer_id TEXT NOT NULL, facets INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, term, customer_id)) STRICT, WITHOUT ROWID;
       INSERT INTO search_17 SELECT kind, term, customer_id, facets FROM customer_search;
@@ -141,5 +170,25 @@ describe('what a name key carries of its customer', () => {
     expect(core.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'intakes_facets_%'").pluck().get()).toBe(3);
     core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
     expect(await search(surname)).toEqual(listFromCustomers(surname.toLowerCase()));
+  });
+
+  it('a desk where only name keys carry them has them on every key once it opens', async () => {
+    const before = keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`);
+    const spelling = keys().find((key) => key.kind === 'pinyin')?.term.slice(0, 2) ?? 'zh';
+    core.close();
+    const old = openDatabase(databasePath(dataDir), keyHex);
+    asSchema19(old);
+    old.close();
+    core = openCore({ dataDir, keyHex, appVersion: 'test', now: () => TEST_CLOCK_START });
+    expect(keys().map(({ kind, term, customer_id }) => `${kind}|${term}|${customer_id}`)).toEqual(before);
+    expectKeysInStep();
+    // Schema 18's trigger, which followed name keys only, is gone; this version's follows every key.
+    expect(core.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'customers_%key_summary'").pluck().all()).toEqual(['customers_key_summary']);
+    expect(core.db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'intakes_facets_%'").pluck().get()).toBe(3);
+    core.services.sessions.start(CLIENT, managerId, TEST_CLOCK_START);
+    expect(await search(spelling)).toEqual(listFromCustomers(spelling, ['initials', 'pinyin']));
+    const waiting = core.db.prepare("SELECT customer_id FROM customer_search_pending WHERE kind = 'mobile' LIMIT 1").pluck().get() as string;
+    changeCustomer(waiting, { grade: customer(waiting).grade === 'vip' ? 'ordinary' : 'vip' });
+    expectKeysInStep();
   });
 });
