@@ -90,7 +90,7 @@ function filteredKeySql(exact: boolean, filters: IntakeFilters, facets: number |
   const intake = intakeConditions(filters, 'i');
   if (oneIntake && intake.length > 0) conditions.push(`EXISTS (SELECT 1 FROM intakes i INDEXED BY intakes_by_customer_filters WHERE i.customer_id = k.customer_id AND ${intake.join(' AND ')})`);
   // Keys carry their customer's list columns (migrations 0018, 0020): the keys that pass are the page.
-  if (filters.grade === null) return `SELECT k.customer_id, k.summary FROM ${keys} WHERE ${conditions.join(' AND ')} LIMIT :limit`;
+  if (filters.grade === null) return `SELECT DISTINCT k.customer_id, k.summary FROM ${keys} WHERE ${conditions.join(' AND ')} LIMIT :limit`;
   conditions.push('c.grade = :grade');
   return `SELECT DISTINCT ${SUMMARY}
     FROM ${keys}
@@ -230,12 +230,14 @@ export class CustomerRepo {
     );
     // A key carries its customer's list columns (migrations 0018, 0020): the keys alone answer, in
     // key order, without a look-up per customer (500 customers are a dozen neighbouring pages of keys).
+    // A customer can sit under several keys of one prefix (the other readings of a name), each
+    // carrying the same columns: DISTINCT lists them once, as the keys are read.
     this.exactKeyStmt = db.prepare<{ kind: string; term: string; limit: number }, KeyRow>(
-      `SELECT customer_id, summary FROM (${keysWhere(EXACT_KEY, 'customer_id, summary')}) LIMIT :limit`,
+      `SELECT DISTINCT customer_id, summary FROM (${keysWhere(EXACT_KEY, 'customer_id, summary')}) LIMIT :limit`,
     );
     // Prefix search on the (kind, term) primary key: term >= prefix AND term < prefix + U+FFFF.
     this.prefixKeyStmt = db.prepare<{ kind: string; termFrom: string; termTo: string; limit: number }, KeyRow>(
-      `SELECT customer_id, summary FROM (${keysWhere(KEY_PREFIX, 'customer_id, summary')}) LIMIT :limit`,
+      `SELECT DISTINCT customer_id, summary FROM (${keysWhere(KEY_PREFIX, 'customer_id, summary')}) LIMIT :limit`,
     );
     this.summaryByIdStmt = db.prepare<{ id: string }, SummaryRow>(`SELECT ${SUMMARY} FROM customers c INDEXED BY customers_summary WHERE c.id = :id`);
     this.intakesStmt = db.prepare<{ customerId: string }, IntakeRow>('SELECT * FROM intakes WHERE customer_id = :customerId ORDER BY submitted_at DESC');
@@ -268,25 +270,11 @@ export class CustomerRepo {
     return this.bySoundBirthStmt.all({ spelling, birthDate });
   }
 
-  /**
-   * Up to `limit` customers, each once, in the order of the keys `fetch(n)` reads (at most n). A
-   * customer can sit under several of them (the other readings of a name), so when the keys named
-   * fewer customers than asked and more keys may follow, more keys are read.
-   */
-  private listFromKeys(fetch: (keys: number) => KeyRow[], limit: number): SummaryRow[] {
-    for (let wanted = limit; ; wanted *= 4) {
-      const keys = fetch(wanted);
-      const rows = this.listOfKeys(keys, limit);
-      if (rows.length >= limit || keys.length < wanted || wanted >= limit * 16) return rows;
-    }
-  }
-
-  /** Keys as list rows, each customer once, in the keys' order, at most `limit`. */
-  private listOfKeys(keys: KeyRow[], limit: number): SummaryRow[] {
+  /** Keys as list rows, each customer once, in the keys' order. */
+  private listOfKeys(keys: KeyRow[]): SummaryRow[] {
     const rows: SummaryRow[] = [];
     const listed = new Set<string>();
     for (const key of keys) {
-      if (rows.length >= limit) break;
       if (listed.has(key.customer_id)) continue;
       // A key without the columns (none should be: written with every key since migration 0020) reads the row.
       const row = summaryOfKey(key.customer_id, key.summary) ?? this.summaryByIdStmt.get({ id: key.customer_id });
@@ -299,14 +287,14 @@ export class CustomerRepo {
 
   /** Customers under one search key; with filters, only those that pass them (see FILTERED_KEY_SCAN). */
   byKey(kind: SearchKind, term: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
-    if (filters === null || !hasFilters(filters)) return this.listFromKeys((keys) => this.exactKeyStmt.all({ kind, term, limit: keys }), limit);
+    if (filters === null || !hasFilters(filters)) return this.listOfKeys(this.exactKeyStmt.all({ kind, term, limit }));
     return this.filteredKey(true, filters, { kind, term }, limit);
   }
 
   /** Customers under keys starting with `prefix`, in key order; with filters, only those that pass them. */
   byKeyPrefix(kind: SearchKind, prefix: string, limit: number, filters: IntakeFilters | null = null): SummaryRow[] {
     const range = { kind, termFrom: prefix, termTo: `${prefix}\uffff` };
-    if (filters === null || !hasFilters(filters)) return this.listFromKeys((keys) => this.prefixKeyStmt.all({ ...range, limit: keys }), limit);
+    if (filters === null || !hasFilters(filters)) return this.listOfKeys(this.prefixKeyStmt.all({ ...range, limit }));
     return this.filteredKey(false, filters, range, limit);
   }
 
@@ -319,10 +307,9 @@ export class CustomerRepo {
       stmt = this.db.prepare<Record<string, string | number>, SummaryRow | KeyRow>(filteredKeySql(exact, filters, facets));
       this.filteredKeyStmts.set(key, stmt);
     }
-    const params = { ...filterParams(filters), ...(facets ? { facets } : {}), ...lookUp };
+    const rows = stmt.all({ ...filterParams(filters), ...(facets ? { facets } : {}), ...lookUp, limit });
     // Without a grade the keys that pass are the page (filteredKeySql); a grade is the customer's row.
-    if (filters.grade === null) return this.listFromKeys((keys) => stmt.all({ ...params, limit: keys }) as KeyRow[], limit);
-    return stmt.all({ ...params, limit }) as SummaryRow[];
+    return filters.grade === null ? this.listOfKeys(rows as KeyRow[]) : (rows as SummaryRow[]);
   }
 
   /**

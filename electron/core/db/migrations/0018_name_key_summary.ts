@@ -11,7 +11,7 @@
  * took a millisecond of the search. The projector writes it with
  * each new name key from the row it has just written, the merge carries it, and the trigger below
  * rewrites it whenever one of those columns changes on any path (a grade set by a manager, sync,
- * tools). tests/integration/name-key-summary.test.ts holds it to the customers table.
+ * tools). tests/integration/key-summaries.test.ts (named name-key-summary.test.ts then) holds it to the customers table.
  */
 import type { Db } from '../connection';
 import type { Migration } from './types';
