@@ -60,16 +60,16 @@ export function clockFrom(real: Clock, start: number | undefined): Clock {
 }
 
 /** The core connection's page cache (KiB): with the rest of the desk's process, under 300 MB after an hour of searches (issue 12). */
-export const CORE_PAGE_CACHE_KIB = 98_304;
+export const CORE_PAGE_CACHE_KIB = 65_536;
 
 export function openCore(options: CoreOptions): Core {
   boundHeapGrowth();
   const db = openDatabase(databasePath(options.dataDir), options.keyHex);
   try {
-    // The core's own connection answers every search and list: its page cache holds the list columns
-    // of a million customers (customers_summary, about 106 MB) nearly whole. At 64 MB, every
-    // other customer of a 500-row page was a page read and decrypt (1M season, in process: surname
-    // p95 12.8 -> 5.5 ms at 96 MB). Other connections keep openDatabase's 64 MB.
+    // The core's own connection answers every search and list. It held 96 MB while searches read
+    // each listed customer's row from customers_summary (about 106 MB at a million customers);
+    // since the search keys carry those columns (decision 0036) a list is a dozen key pages, and
+    // the extra 32 MB took the process over its memory goal (305 MB after 20,000 searches).
     db.pragma(`cache_size = ${-CORE_PAGE_CACHE_KIB}`);
     migrate(db);
     const base = clockFrom(options.now ?? Date.now, options.clockStartMs);
