@@ -60,16 +60,18 @@ export function clockFrom(real: Clock, start: number | undefined): Clock {
 }
 
 /** The core connection's page cache (KiB): with the rest of the desk's process, under 300 MB after an hour of searches (issue 12). */
-export const CORE_PAGE_CACHE_KIB = 65_536;
+export const CORE_PAGE_CACHE_KIB = 81_920;
 
 export function openCore(options: CoreOptions): Core {
   boundHeapGrowth();
   const db = openDatabase(databasePath(options.dataDir), options.keyHex);
   try {
     // The core's own connection answers every search and list. It held 96 MB while searches read
-    // each listed customer's row from customers_summary (about 106 MB at a million customers);
-    // since the search keys carry those columns (decision 0036) a list is a dozen key pages, and
-    // the extra 32 MB took the process over its memory goal (305 MB after 20,000 searches).
+    // each listed customer's row from customers_summary (about 106 MB at a million customers).
+    // Since the search keys carry those columns (decision 0036) a search's list is a dozen key
+    // pages, and 96 MB took the process over its memory goal (305 MB after 20,000 searches); the
+    // filters with no query still read customers_summary and intakes by customer, and at 64 MB
+    // their deep pages by cursor went over their 50 ms (1M season: p95 30.6 ms at 96 MB, 52.0 at 64).
     db.pragma(`cache_size = ${-CORE_PAGE_CACHE_KIB}`);
     migrate(db);
     const base = clockFrom(options.now ?? Date.now, options.clockStartMs);

@@ -97,6 +97,8 @@ describe('walk-in entry', () => {
     // A close match: same birth date, a name written differently that sounds the same (traditional 單).
     const close = expectOk(await specialist.call('intake.matches', { mobile: '', idNumber: '', name: '單雪', birthDate: '1949-12-31' }));
     expect(close.map((c) => c.matchedOn)).toEqual([['name_birth']]);
+    // The same sound born on another day is someone else.
+    expect(expectOk(await specialist.call('intake.matches', { mobile: '', idNumber: '', name: '單雪', birthDate: '1949-12-30' }))).toEqual([]);
     const duplicate = await submit(specialist, fields({ name: '单雪', mobile: '13700000000' }));
     expect(duplicate.ok ? 'ok' : duplicate.error.code).toBe('CONFLICT');
     // Loading the existing customer makes the entry an update of that customer instead.
