@@ -107,6 +107,18 @@ const lazyVendor = {
   },
 };
 
+/**
+ * The recovery screen's handler (and the whole contract, zod and the search libraries with it) is a
+ * file of its own, which the browser host loads only when the database cannot be opened: inside the
+ * host's bundle, reading and compiling it held up every `npm start` (issue 12).
+ */
+const lazyRecovery = {
+  name: 'lazy-recovery',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]backup[\\/]recovery-handler$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './recovery-handler.cjs', external: true } : undefined));
+  },
+};
+
 export async function build() {
   const node = {
     bundle: true,
@@ -118,7 +130,7 @@ export async function build() {
     external: ['electron', 'better-sqlite3-multiple-ciphers', 'playwright-core'],
   };
   await Promise.all([
-    esbuild({ ...node, plugins: [lazyVendor], supported: { 'dynamic-import': false }, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'checkpoint-worker': 'electron/core/checkpoint-worker.ts', 'browser-host': 'electron/browser-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...node, plugins: [lazyVendor, lazyRecovery], supported: { 'dynamic-import': false }, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'checkpoint-worker': 'electron/core/checkpoint-worker.ts', 'browser-host': 'electron/browser-host/main.ts', 'recovery-handler': 'electron/core/backup/recovery-handler.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
     // The libraries the desk loads on demand, each a file of its own beside the bundles (see lazyVendor).
     esbuild({ ...node, sourcemap: false, entryPoints: Object.fromEntries(LAZY_VENDOR.map((name) => [vendorFile(name), requireFromRoot.resolve(name)])), outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
     // A sandboxed preload may only require('electron'); everything else is bundled in.
@@ -143,6 +155,9 @@ export async function build() {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
+  // The page's head script (index.html), a classic script of its own: it opens the desk's socket while
+  // the app's bundle downloads (renderer/src/lib/early-socket.ts). After Vite, which empties the folder.
+  await esbuild({ bundle: true, format: 'iife', platform: 'browser', target: 'chrome120', minify: true, logLevel: 'warning', entryPoints: { 'early-socket': 'renderer/early/early-socket.ts' }, outdir: 'dist/renderer' });
   fs.writeFileSync(STAMP, new Date().toISOString());
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { CHECKPOINT_TIMING } from './checkpoint-policy';
 import type { CheckpointerData } from './checkpoint-worker';
-import { fail, requestIdOf, type RpcResponse } from '../../shared/api/envelope';
+import { fail, requestIdOf, requestMethodOf, type RpcResponse } from '../../shared/api/envelope';
 import { openCore } from './core';
 import { warmUpSearch } from './customers/customer-service';
 import { MERGE_QUIET_MS, MERGE_SLICE_KEYS, QuietMoments, mergePendingKeys } from './customers/pending-keys';
@@ -16,6 +16,7 @@ import { recordRestore } from './backup/keyring';
 import { createLogger } from './logger';
 import { workerLongReads } from './long-reads';
 import type { CoreWorkerData, FromCore, ToCore } from './protocol';
+import { WarmUpMoment } from './warm-up-policy';
 
 const log = createLogger('core/worker');
 const port = parentPort;
@@ -46,6 +47,8 @@ const SAFETY_NET_CHECKPOINT_PAGES = 100_000;
 const CHECKPOINTER_START_MS = 2_000;
 /** A merge slice stops taking keys after this long (a key whose leaf is on the disk takes 0.2–2 ms). */
 const MERGE_SLICE_MS = 3;
+/** How often the core looks whether the search warm-up may run. */
+const WARM_UP_TICK_MS = 50;
 
 try {
   const core = openCore({
@@ -81,6 +84,7 @@ try {
   // (docs/decisions/0031): a slice of a few milliseconds at a time, each turn of the event loop
   // letting any request that came meanwhile go first, and none while a request is running.
   const quiet = new QuietMoments();
+  const warmUp = new WarmUpMoment(performance.now());
   const mergeWhileQuiet = (): void => {
     const now = performance.now();
     if (!quiet.isQuiet(now)) return;
@@ -119,7 +123,11 @@ try {
     quiet.started();
     core
       .handle(message.clientId, message.request)
-      .finally(() => quiet.ended(performance.now()))
+      .finally(() => {
+        const now = performance.now();
+        quiet.ended(now);
+        warmUp.answered(requestMethodOf(message.request), now);
+      })
       .catch((): RpcResponse => ({ id: requestIdOf(message.request), result: fail('INTERNAL', 'internal error') }))
       .then((response) => post({ type: 'response', key: message.key, json: JSON.stringify(response) }))
       .catch(() => {
@@ -143,15 +151,20 @@ try {
   core.services.backups.tick();
   log.info('core ready', { deviceId: core.services.ctx.deviceId });
   post({ type: 'ready', deviceId: core.services.ctx.deviceId });
-  // While the shell signs someone in: one small search of each kind, so the first real one finds
-  // its code compiled and the top of its indexes decrypted in the page cache.
-  setImmediate(() => {
+  // One small search of each kind, so the first real one finds its code compiled and the top of its
+  // indexes decrypted in the page cache: once the first screen is up and the desk is quiet, not while
+  // the window is still loading on the same two cores (warm-up-policy.ts, docs/decisions/0037).
+  const warmUpTimer = setInterval(() => {
+    const now = performance.now();
+    if (!warmUp.due(now, quiet.isQuiet(now))) return;
+    clearInterval(warmUpTimer);
     try {
       warmUpSearch(core.services);
     } catch {
       log.warn('search warm-up failed; the first search will be slower');
     }
-  });
+  }, WARM_UP_TICK_MS);
+  warmUpTimer.unref();
 } catch (error) {
   const storage = classifyStorageError(error);
   const code = error instanceof DatabaseOpenError ? error.code : storage === 'corrupt' || storage === 'not_a_database' ? 'corrupt' : storage === 'io' ? 'io' : 'open_failed';

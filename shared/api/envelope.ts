@@ -1,8 +1,9 @@
 /**
  * The shape of everything that crosses a process boundary: requests, results and events.
  * Errors travel as codes (never stack traces) because `instanceof` does not survive the trip.
+ * No zod here: the browser host reads this file too, and loading zod there took about 25 ms of
+ * every start (issue 12); the request schema and zod's issues are in request-schema.ts.
  */
-import { z } from 'zod';
 import { MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH, utf8Length } from './limits';
 
 export { MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH, utf8Length } from './limits';
@@ -48,13 +49,6 @@ export interface RpcError {
 
 export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: RpcError };
 
-export const rpcRequestSchema = z.object({
-  id: z.number().int().nonnegative(),
-  method: z.string().min(1).max(100),
-  input: z.unknown(),
-});
-export type RpcRequest = z.infer<typeof rpcRequestSchema>;
-
 export interface RpcResponse {
   id: number;
   result: RpcResult<unknown>;
@@ -64,55 +58,18 @@ export function fail(code: ErrorCode, message: string, extra?: Pick<RpcError, 'f
   return { ok: false, error: { code, message, ...extra } };
 }
 
-/**
- * Turn zod issues into field → message-code pairs (first issue per field wins). Pass the parsed
- * `input` so that a missing value (`required`) can be told from a value of the wrong type
- * (`invalid_type`): zod 4 leaves `issue.input` out unless asked to report it.
- */
-export function fieldErrorsFrom(error: z.ZodError, input?: unknown): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length > 0 ? issue.path.join('.') : '_';
-    if (fields[key] !== undefined) continue;
-    fields[key] = messageCodeOf(issue, input);
-  }
-  return fields;
-}
-
-/** The value at a zod issue's path inside `root` (undefined when any step is missing). */
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = root;
-  for (const step of path) {
-    if (typeof current !== 'object' || current === null || typeof step === 'symbol' || !Object.hasOwn(current, step)) return undefined;
-    current = (current as Record<string | number, unknown>)[step];
-  }
-  return current;
-}
-
-function messageCodeOf(issue: z.core.$ZodIssue, input: unknown): string {
-  // Our schemas put message codes (snake_case) in `message`; zod's own defaults are prose.
-  if (/^[a-z_]+$/.test(issue.message)) return issue.message;
-  switch (issue.code) {
-    case 'invalid_type': {
-      const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(input, issue.path);
-      return value === undefined ? 'required' : 'invalid_type';
-    }
-    case 'too_small':
-      return 'too_small';
-    case 'too_big':
-      return 'too_long';
-    case 'invalid_value':
-      return 'invalid_choice';
-    default:
-      return 'invalid';
-  }
-}
-
 /** The request's own id when one can be read from it (so an error reaches the right caller), else -1. */
 export function requestIdOf(request: unknown): number {
   if (typeof request !== 'object' || request === null || Array.isArray(request) || !Object.hasOwn(request, 'id')) return -1;
   const id = (request as { id: unknown }).id;
   return typeof id === 'number' && Number.isFinite(id) ? id : -1;
+}
+
+/** The method a request names, when it names one as a string; else undefined. */
+export function requestMethodOf(request: unknown): string | undefined {
+  if (typeof request !== 'object' || request === null || Array.isArray(request) || !Object.hasOwn(request, 'method')) return undefined;
+  const method = (request as { method: unknown }).method;
+  return typeof method === 'string' ? method : undefined;
 }
 
 /**

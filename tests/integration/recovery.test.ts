@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, expectOk, setUpDesk, startDesk, tempDataDir } from '../support/desk';
+import WebSocket from 'ws';
+import type { RpcResult } from '../../shared/api/envelope';
+import { redeemLaunchUrl, startHostProcess } from '../../scripts/fuzz/host-process';
+import { ROOT, connect, expectOk, setUpDesk, startDesk, tempDataDir } from '../support/desk';
 import { openDesk } from '../support/backup';
 
 const stops: Array<() => Promise<void> | void> = [];
@@ -81,6 +84,22 @@ describe('a database that cannot be opened', () => {
     expect(status.problem).toBe('wrong_key');
     // The backup taken when the folder was chosen, and the one asked for after it.
     expect(status.backups).toHaveLength(2);
+  });
+
+  it('in the built host that `npm start` runs, whose recovery handler is a file of its own, loaded only now', async () => {
+    const { dataDir } = await deskWithBackup();
+    const other = await deskWithBackup();
+    fs.copyFileSync(path.join(other.dataDir, 'intake-desk.db'), path.join(dataDir, 'intake-desk.db'));
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(path.join(dataDir, `intake-desk.db${suffix}`), { force: true });
+    const host = await startHostProcess(path.join(ROOT, 'dist', 'electron', 'browser-host.cjs'), dataDir);
+    stops.push(() => host.stop());
+    const cookie = await redeemLaunchUrl(host.launchUrl);
+    const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/rpc`, { headers: { Cookie: cookie, Origin: host.origin } });
+    stops.push(() => ws.close());
+    await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+    const answer = new Promise<RpcResult<{ problem: string | null }>>((resolve) => ws.once('message', (data) => resolve((JSON.parse(data.toString()) as { result: RpcResult<{ problem: string | null }> }).result)));
+    ws.send(JSON.stringify({ id: 1, method: 'recovery.status', input: {} }));
+    expect(expectOk(await answer).problem).toBe('wrong_key');
   });
 
   it('opens normally: the recovery calls say there is nothing to restore', async () => {

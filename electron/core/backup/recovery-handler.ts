@@ -6,7 +6,8 @@
  * organisation recovery key. The broken database is moved aside, never deleted.
  */
 import { METHODS } from '../../../shared/api/contract';
-import { fail, rpcRequestSchema, type RpcResponse } from '../../../shared/api/envelope';
+import { fail, type RpcResponse } from '../../../shared/api/envelope';
+import { rpcRequestSchema } from '../../../shared/api/request-schema';
 import { BackupError } from './archive';
 import { readBackupSettings } from './backup-service';
 import { listBackups, restoreBackup } from './operations';

@@ -7,7 +7,8 @@
  * a method learns nothing about its input schema (docs/decisions/0001-process-split-and-rpc.md).
  */
 import { METHODS, isMethodName, type MethodName, type MethodSpec } from '../../../shared/api/contract';
-import { fail, fieldErrorsFrom, requestIdOf, rpcRequestSchema, type RpcResponse, type RpcResult } from '../../../shared/api/envelope';
+import { fail, requestIdOf, type RpcResponse, type RpcResult } from '../../../shared/api/envelope';
+import { fieldErrorsFrom, rpcRequestSchema } from '../../../shared/api/request-schema';
 import { hasPermission } from '../../../shared/domain/auth/roles';
 import { lockIfIdle } from '../auth/auth-service';
 import { classifyStorageError, sqliteCode } from '../db/errors';

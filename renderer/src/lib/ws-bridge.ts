@@ -7,6 +7,7 @@
 import type { DeskBridge } from '../../../shared/api/bridge';
 import type { RpcResult } from '../../../shared/api/envelope';
 import { MAX_REQUEST_BYTES, utf8Length } from '../../../shared/api/limits';
+import { earlyCallKey, type EarlySocket } from './early-socket';
 
 type Listener = (payload: unknown) => void;
 
@@ -22,6 +23,12 @@ export interface WebSocketBridgeOptions {
   maxMessageBytes?: number;
   /** Timer for call timeouts; returns a cancel function (tests fire it themselves). */
   setTimer?: (fire: () => void, ms: number) => () => void;
+  /**
+   * A socket the page's head script opened with the first screen's calls already sent
+   * (lib/early-socket.ts): taken over as the first connection, and those calls' answers are given to
+   * the first `invoke` of the same method and input.
+   */
+  early?: EarlySocket | undefined;
 }
 
 const defaultTimer = (fire: () => void, ms: number): (() => void) => {
@@ -50,44 +57,87 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): DeskBrid
     for (const settle of [...waiting.values()]) settle(result);
   };
 
-  const open = (): Promise<WebSocket> => {
-    if (socket && socket.readyState === socket.OPEN) return Promise.resolve(socket);
-    opening ??= new Promise<WebSocket>((resolve, reject) => {
-      const ws = options.connect();
+  const handleMessage = (text: string): void => {
+    let data: { type?: unknown; id?: unknown; result?: RpcResult<unknown>; event?: unknown; payload?: unknown };
+    try {
+      data = JSON.parse(text) as typeof data;
+    } catch {
+      return;
+    }
+    if (data.type === 'response' && typeof data.id === 'number' && data.result) {
+      waiting.get(data.id)?.(data.result);
+    } else if (data.type === 'event' && typeof data.event === 'string') {
+      emitLocal(data.event, data.payload);
+    }
+  };
+
+  /** Wire a socket in; the promise settles when it is open. */
+  const attach = (ws: WebSocket): Promise<WebSocket> => {
+    const wired = new Promise<WebSocket>((resolve, reject) => {
       ws.onopen = () => {
         socket = ws;
-        opening = undefined;
+        if (opening === wired) opening = undefined;
         resolve(ws);
       };
       ws.onerror = () => {
-        opening = undefined;
+        if (opening === wired) opening = undefined;
         reject(new Error('connection failed'));
       };
-      ws.onclose = (event: CloseEvent) => {
-        if (socket === ws) socket = undefined;
-        settleAll(event.code === CLOSE_TOO_BIG ? tooLarge() : unavailable('connection to the desk closed'));
-        emitLocal('transport.closed', { code: event.code });
-      };
-      ws.onmessage = (message: MessageEvent<string>) => {
-        let data: { type?: unknown; id?: unknown; result?: RpcResult<unknown>; event?: unknown; payload?: unknown };
-        try {
-          data = JSON.parse(message.data) as typeof data;
-        } catch {
-          return;
-        }
-        if (data.type === 'response' && typeof data.id === 'number' && data.result) {
-          waiting.get(data.id)?.(data.result);
-        } else if (data.type === 'event' && typeof data.event === 'string') {
-          emitLocal(data.event, data.payload);
-        }
-      };
     });
+    ws.onclose = (event: CloseEvent) => {
+      if (socket === ws) socket = undefined;
+      if (opening === wired) opening = undefined;
+      settleAll(event.code === CLOSE_TOO_BIG ? tooLarge() : unavailable('connection to the desk closed'));
+      emitLocal('transport.closed', { code: event.code });
+    };
+    ws.onmessage = (message: MessageEvent<string>) => handleMessage(message.data);
+    return wired;
+  };
+
+  const open = (): Promise<WebSocket> => {
+    if (socket && socket.readyState === socket.OPEN) return Promise.resolve(socket);
+    opening ??= attach(options.connect());
     return opening;
   };
+
+  /** Answers of the early socket's calls, each given once to the first matching `invoke`. */
+  const early = new Map<string, Promise<RpcResult<unknown>>>();
+  const awaitAnswer = (id: number): Promise<RpcResult<unknown>> =>
+    new Promise((resolve) => {
+      const cancel = setTimer(() => settle(unavailable('the desk did not answer in time')), timeoutMs);
+      const settle = (result: RpcResult<unknown>): void => {
+        if (waiting.get(id) !== settle) return;
+        waiting.delete(id);
+        cancel();
+        resolve(result);
+      };
+      waiting.set(id, settle);
+    });
+  const taken = options.early;
+  if (taken && !taken.adopted && (taken.socket.readyState === taken.socket.CONNECTING || taken.socket.readyState === taken.socket.OPEN)) {
+    for (const call of taken.calls) {
+      early.set(earlyCallKey(call.method, call.input), awaitAnswer(call.id));
+      nextId = Math.max(nextId, call.id + 1);
+    }
+    if (taken.socket.readyState === taken.socket.OPEN) {
+      socket = taken.socket;
+      void attach(taken.socket).catch(() => undefined);
+    } else {
+      opening = attach(taken.socket);
+      opening.catch(() => undefined);
+    }
+    for (const text of taken.received.splice(0)) handleMessage(text);
+    taken.adopted = true;
+  }
 
   return {
     shell: 'browser',
     invoke: async (method, input) => {
+      const answered = early.get(earlyCallKey(method, input));
+      if (answered) {
+        early.delete(earlyCallKey(method, input));
+        return answered;
+      }
       const id = nextId++;
       let text: string;
       try {
@@ -102,21 +152,13 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): DeskBrid
       } catch {
         return unavailable('cannot reach the desk');
       }
-      return new Promise((resolve) => {
-        const cancel = setTimer(() => settle(unavailable('the desk did not answer in time')), timeoutMs);
-        const settle = (result: RpcResult<unknown>): void => {
-          if (waiting.get(id) !== settle) return;
-          waiting.delete(id);
-          cancel();
-          resolve(result);
-        };
-        waiting.set(id, settle);
-        try {
-          ws.send(text);
-        } catch {
-          settle(unavailable('cannot reach the desk'));
-        }
-      });
+      const answer = awaitAnswer(id);
+      try {
+        ws.send(text);
+      } catch {
+        waiting.get(id)?.(unavailable('cannot reach the desk'));
+      }
+      return answer;
     },
     on: (event, listener) => {
       let set = listeners.get(event);
