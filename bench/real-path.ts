@@ -112,7 +112,7 @@ interface Probe {
   initials: string;
 }
 
-export async function benchRealPath(distDir: string, count: number, samples: number, options: { submitOnly?: boolean; only?: 'all' | 'queues' } = {}): Promise<void> {
+export async function benchRealPath(distDir: string, count: number, samples: number, options: { submitOnly?: boolean; only?: 'all' | 'queues' | 'cold' } = {}): Promise<void> {
   const only = options.only ?? 'all';
   const dataDir = path.resolve('bench', '.data', `season-${count}`);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -240,6 +240,11 @@ export async function benchRealPath(distDir: string, count: number, samples: num
     { name: 'host start → core ready', samples: startSamples, goal: '< 500 ms', baseline: 'open the database + first query (in process)', baselineSamples: coldRaw },
     { name: 'first search after start (every kind in turn)', samples: coldSamples, goal: '< 100 ms', baseline: 'name prefix on a fresh connection', baselineSamples: coldRaw },
   ]);
+  if (only === 'cold') {
+    // `--only cold`: the fresh-host figures alone.
+    raw.close();
+    return;
+  }
 
   // Warm: one host, the same connection, many queries.
   host = await startHost();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --customers N [--samples S] [--only real|submit|queues|paint|rss|oplog|platform|start|server|sync|online|online-desk|backup]`: every benchmark, each
+ * `npm run bench -- --customers N [--samples S] [--only real|submit|queues|cold|paint|rss|oplog|platform|start|server|sync|online|online-desk|backup]`: every benchmark, each
  * printed beside a baseline measured in the same run. The real-path figures (bench/real-path.ts) go
  * through the browser host's WebSocket and the core worker on a season-old demo database.
  */
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   // The submit figures of the real path alone, with where a submit's time goes (bench/real-path.ts).
   if (only === 'submit') await benchRealPath(distDir, customers, samples, { submitOnly: true });
   if (only === 'queues') await benchRealPath(distDir, customers, samples, { only: 'queues' });
+  if (only === 'cold') await benchRealPath(distDir, customers, samples, { only: 'cold' });
   if (only === 'paint') await benchPaintOnly(distDir, customers, samples);
   // In a process of its own (the host's RSS is read from /proc), on the database the real path made.
   if (only === undefined || only === 'rss') await benchSearchSessionRss(distDir, customers, Number(argument('searches') ?? 20_000));
