@@ -1,16 +1,48 @@
 /**
  * `npm start` → sign-in painted (issue 12, goal < 1.5 s), measured in Chromium: from starting
- * `node scripts/start.mjs` (browser host, a built app, a desk that is set up) to the first animation
- * frame after the sign-in heading is on screen. The browser is already running, as the desk's window
- * would be opened by the host; starting it is not counted. Beside it, in the same run: a Node
- * process that does nothing, and Chromium painting a page with the same heading from memory.
+ * `node scripts/start.mjs` (browser host, a built app, a desk that is set up) to the second
+ * animation frame after the sign-in heading is in the page (the first one that begins after a frame
+ * with the heading was drawn), marked by the page itself: a MutationObserver added before the page
+ * loads notices the heading, and the mark is the page's clock (`performance.timeOrigin + now()`,
+ * epoch milliseconds, the same clock as this process's). Playwright's own wait for the heading polls
+ * at widening intervals (0, 20, 50, 100, 100, 500 ms) and saw it 90–280 ms after it was there; that
+ * figure is printed too, beside the same wait on the static page. The browser is already running, as
+ * the desk's window would be opened by the host; starting it is not counted. Beside it, in the same
+ * run: a Node process that does nothing, and Chromium painting a page with the same heading from
+ * memory, timed the same way.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../tests/support/browser';
 import { printTable, sample } from './stats';
+
+const HEADING = '登录';
+
+/** Now on the epoch clock, with the sub-millisecond part (the page marks on the same clock). */
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** Before the page loads: mark the second animation frame after a heading named HEADING is in it. */
+async function markHeadingPainted(page: Page): Promise<void> {
+  await page.addInitScript((heading: string) => {
+    const marks = window as unknown as { headingPaintedAt?: number };
+    const seen = (): boolean => [...document.querySelectorAll('h1, h2, h3')].some((element) => element.textContent?.trim() === heading);
+    const observer = new MutationObserver(() => {
+      if (!seen()) return;
+      observer.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(() => (marks.headingPaintedAt = performance.timeOrigin + performance.now())));
+    });
+    observer.observe(document, { childList: true, subtree: true, characterData: true });
+  }, HEADING);
+}
+
+/** The page's mark (epoch ms), once it has made it. */
+async function headingPaintedAt(page: Page): Promise<number> {
+  const handle = await page.waitForFunction(() => (window as unknown as { headingPaintedAt?: number }).headingPaintedAt);
+  return (await handle.jsonValue()) as number;
+}
 
 function startOnce(root: string, dataDir: string, onUrl: (url: string, startedAt: number) => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -50,28 +82,41 @@ export async function benchStartToSignIn(distDir: string, samples = 12): Promise
     try {
       const toAddress: number[] = [];
       const toPaint: number[] = [];
+      const toSeen: number[] = [];
       for (let index = 0; index < samples; index += 1) {
         await startOnce(root, dataDir, async (url, startedAt) => {
+          const startedAtEpoch = epochNow() - (performance.now() - startedAt);
           toAddress.push(performance.now() - startedAt);
           const page = await browser.newPage({ locale: 'zh-CN' });
+          await markHeadingPainted(page);
           await page.goto(url, { waitUntil: 'commit' });
-          await page.getByRole('heading', { name: '登录' }).waitFor();
+          await page.getByRole('heading', { name: HEADING }).waitFor();
           await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
-          toPaint.push(performance.now() - startedAt);
+          toSeen.push(performance.now() - startedAt);
+          toPaint.push((await headingPaintedAt(page)) - startedAtEpoch);
           await page.close();
         });
       }
       const nodeAlone = await sample(samples, () => new Promise<void>((resolve) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).once('exit', () => resolve())));
-      const staticPaint = await sample(samples, async () => {
+      const staticPaint: number[] = [];
+      const staticSeen: number[] = [];
+      for (let index = 0; index < samples; index += 1) {
+        const started = performance.now();
+        const startedAtEpoch = epochNow();
         const page = await browser.newPage({ locale: 'zh-CN' });
-        await page.setContent('<!doctype html><html lang="zh-CN"><body><h1>登录</h1></body></html>');
-        await page.getByRole('heading', { name: '登录' }).waitFor();
+        await markHeadingPainted(page);
+        // A navigation to the page (as the app's page is navigated to), so the mark's script is in it.
+        await page.goto(`data:text/html;charset=utf-8,${encodeURIComponent(`<!doctype html><html lang="zh-CN"><body><h1>${HEADING}</h1></body></html>`)}`);
+        await page.getByRole('heading', { name: HEADING }).waitFor();
         await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+        staticSeen.push(performance.now() - started);
+        staticPaint.push((await headingPaintedAt(page)) - startedAtEpoch);
         await page.close();
-      });
+      }
       printTable('Start-up: npm start (browser host, built app, desk set up) in Chromium — goal: sign-in painted < 1.5 s', [
         { name: 'npm start → address printed', samples: toAddress, baseline: 'node -e 0 (a Node process, nothing else)', baselineSamples: nodeAlone },
         { name: 'npm start → sign-in painted', samples: toPaint, baseline: 'Chromium paints the same heading, no app', baselineSamples: staticPaint },
+        { name: "… as Playwright's polling wait saw it", samples: toSeen, baseline: 'the same wait, same heading, no app', baselineSamples: staticSeen },
       ]);
     } finally {
       await browser.close();

@@ -130,7 +130,7 @@ export async function build() {
     external: ['electron', 'better-sqlite3-multiple-ciphers', 'playwright-core'],
   };
   await Promise.all([
-    esbuild({ ...node, plugins: [lazyVendor, lazyRecovery], supported: { 'dynamic-import': false }, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'checkpoint-worker': 'electron/core/checkpoint-worker.ts', 'browser-host': 'electron/browser-host/main.ts', 'recovery-handler': 'electron/core/backup/recovery-handler.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+    esbuild({ ...node, plugins: [lazyVendor, lazyRecovery], supported: { 'dynamic-import': false }, entryPoints: { main: 'electron/main/main.ts', 'core-worker': 'electron/core/worker-entry.ts', core: 'electron/core/worker.ts', 'backup-worker': 'electron/core/backup/backup-worker.ts', 'reader-worker': 'electron/core/reader-worker.ts', 'checkpoint-worker': 'electron/core/checkpoint-worker.ts', 'browser-host': 'electron/browser-host/main.ts', 'recovery-handler': 'electron/core/backup/recovery-handler.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
     // The libraries the desk loads on demand, each a file of its own beside the bundles (see lazyVendor).
     esbuild({ ...node, sourcemap: false, entryPoints: Object.fromEntries(LAZY_VENDOR.map((name) => [vendorFile(name), requireFromRoot.resolve(name)])), outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
     // A sandboxed preload may only require('electron'); everything else is bundled in.
