@@ -150,7 +150,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
 
   if (options.submitOnly) {
     const submitter = await signIn(host);
-    await benchSubmit(submitter, samples, stats.intakes);
+    await benchSubmit(submitter, samples, stats.intakes, raw);
     submitter.close();
     await host.close();
     raw.close();
@@ -275,7 +275,7 @@ export async function benchRealPath(distDir: string, count: number, samples: num
 
   printFigures(`Review queues (${stats.pending.toLocaleString('en')} pending), as the manager`, await queueFigures(client, raw, samples));
 
-  await benchSubmit(client, samples, stats.intakes);
+  await benchSubmit(client, samples, stats.intakes, raw);
 
   // audit.verify: how long it takes, and what another user's search waits meanwhile. The other user
   // signs in now: signed in at the start, their session locked itself while the blocks above ran.
@@ -345,11 +345,12 @@ function walkInFields(random: () => number): IntakeFields {
 /**
  * Submit through the real path, beside raw durable INSERTs in a scratch SQLCipher database: draft
  * start + submit back to back (and each alone), the same paced, and the submit as the walk-in form
- * makes it (after its draft save and duplicate look-up), paced.
+ * makes it (after its draft save and duplicate look-up), paced; that duplicate look-up is timed too,
+ * beside the same people looked up by key in `raw`.
  */
 // Seeded by the intakes already there: each run enters new people (the same seed again would meet
 // its own ID numbers from the run before and measure refusals).
-async function benchSubmit(client: RpcClient, samples: number, seed: number): Promise<void> {
+async function benchSubmit(client: RpcClient, samples: number, seed: number, raw: Database.Database): Promise<void> {
   const submitRandom = seededRandom(seed);
   const starts: number[] = [];
   const submits: number[] = [];
@@ -381,6 +382,8 @@ async function benchSubmit(client: RpcClient, samples: number, seed: number): Pr
   // then the submit a person waits for, 300–900 ms after the customer before.
   const formStarts: number[] = [];
   const formSubmits: number[] = [];
+  const formMatches: number[] = [];
+  const typedCustomers: IntakeFields[] = [];
   for (let index = 0; index < samples; index += 1) {
     await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(pace() * 600)));
     const fields = walkInFields(submitRandom);
@@ -389,7 +392,10 @@ async function benchSubmit(client: RpcClient, samples: number, seed: number): Pr
     formStarts.push(performance.now() - t0);
     await call(client, 'intake.draft.save', { id: draft.id, fields, consent: SUBMIT_CONSENT, customerId: null, cleared: [], blankOnForm: [] });
     const birthDate = /^\d{17}[\dX]$/.test(fields.idNumber) ? `${fields.idNumber.slice(6, 10)}-${fields.idNumber.slice(10, 12)}-${fields.idNumber.slice(12, 14)}` : '';
+    const tm = performance.now();
     await call(client, 'intake.matches', { mobile: fields.mobile, idNumber: fields.idNumber, name: fields.name, birthDate });
+    formMatches.push(performance.now() - tm);
+    typedCustomers.push(fields);
     const t1 = performance.now();
     const result = (await client.call('intake.submit', { draftId: draft.id, fields, consent: SUBMIT_CONSENT, customerId: null, customerPresent: true, cleared: [] })) as RpcResult<unknown>;
     formSubmits.push(performance.now() - t1);
@@ -401,6 +407,16 @@ async function benchSubmit(client: RpcClient, samples: number, seed: number): Pr
   });
   const rawOne = await sample(samples, scratch.once);
   scratch.close();
+  // The duplicate look-up's raw counterpart: the same people's phone, ID number and name looked up
+  // by key, each with its customers' rows.
+  const byKey = raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = ? AND s.term = ? LIMIT ${UI_LIMIT}`);
+  let typedIndex = 0;
+  const rawMatches = await sample(samples, () => {
+    const fields = typedCustomers[typedIndex++ % typedCustomers.length] as IntakeFields;
+    byKey.all('mobile', fields.mobile);
+    byKey.all('id', fields.idNumber);
+    byKey.all('name', fields.name);
+  });
   // The goal is the submit a person waits for, as the form makes it (docs/decisions/0032). The first
   // figures send a draft start and a submit back to back, with nothing the form sends between them:
   // kept as the stress case, as 0028's back-to-back typing is for the keystrokes.
@@ -411,6 +427,7 @@ async function benchSubmit(client: RpcClient, samples: number, seed: number): Pr
     { name: 'the same, 300–900 ms apart (merges between)', goal: 'stress (0032)', samples: paced, baseline: 'two raw durable INSERTs (SQLCipher, FULL)', baselineSamples: rawTwo },
     { name: 'as the form makes it, 300–900 ms apart: intake.submit', goal: 'p99 < 10 ms', samples: formSubmits, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
     { name: '  and its intake.draft.start (the form opening)', goal: 'p99 < 10 ms', samples: formStarts, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
+    { name: '  and its duplicate look-up (intake.matches)', goal: '< 20 ms (a search)', samples: formMatches, baseline: 'phone, ID and name by key, with rows', baselineSamples: rawMatches },
   ]);
 }
 
