@@ -408,7 +408,7 @@ async function benchSubmit(client: RpcClient, samples: number, seed: number, raw
   const rawOne = await sample(samples, scratch.once);
   scratch.close();
   // The duplicate look-up's raw counterpart: the same people's phone, ID number and name looked up
-  // by key, each with its customers' rows.
+  // by key, each with its customers' rows. Its goal is a search's (the form waits for it as for one).
   const byKey = raw.prepare(`SELECT ${COLUMNS} FROM customer_search s JOIN customers c INDEXED BY customers_summary ON c.id = s.customer_id WHERE s.kind = ? AND s.term = ? LIMIT ${UI_LIMIT}`);
   let typedIndex = 0;
   const rawMatches = await sample(samples, () => {
@@ -427,7 +427,7 @@ async function benchSubmit(client: RpcClient, samples: number, seed: number, raw
     { name: 'the same, 300–900 ms apart (merges between)', goal: 'stress (0032)', samples: paced, baseline: 'two raw durable INSERTs (SQLCipher, FULL)', baselineSamples: rawTwo },
     { name: 'as the form makes it, 300–900 ms apart: intake.submit', goal: 'p99 < 10 ms', samples: formSubmits, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
     { name: '  and its intake.draft.start (the form opening)', goal: 'p99 < 10 ms', samples: formStarts, baseline: 'one raw durable INSERT (SQLCipher, FULL)', baselineSamples: rawOne },
-    { name: '  and its duplicate look-up (intake.matches)', goal: '< 20 ms (a search)', samples: formMatches, baseline: 'phone, ID and name by key, with rows', baselineSamples: rawMatches },
+    { name: '  and its duplicate look-up (intake.matches)', goal: '< 20 ms', samples: formMatches, baseline: 'phone, ID and name by key, with rows', baselineSamples: rawMatches },
   ]);
 }
 
