@@ -155,7 +155,7 @@ export async function build() {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
-  // The page's head script (index.html), a classic script of its own: it opens the desk's socket while
+  // The page's head script (added to the page by vite.config.ts), a classic script of its own: it opens the desk's socket while
   // the app's bundle downloads (renderer/src/lib/early-socket.ts). After Vite, which empties the folder.
   await esbuild({ bundle: true, format: 'iife', platform: 'browser', target: 'chrome120', minify: true, logLevel: 'warning', entryPoints: { 'early-socket': 'renderer/early/early-socket.ts' }, outdir: 'dist/renderer' });
   fs.writeFileSync(STAMP, new Date().toISOString());

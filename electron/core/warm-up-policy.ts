@@ -8,6 +8,8 @@
  *
  * Pure: the core worker gives it the time, the methods it answered and whether it is quiet.
  */
+import { FIRST_SCREEN_METHODS } from '../../shared/api/first-screen';
+
 export interface WarmUpTiming {
   /** How long after the first screen's answers the warm-up may run (the screen paints meanwhile). */
   afterFirstScreenMs: number;
@@ -17,8 +19,7 @@ export interface WarmUpTiming {
 
 export const WARM_UP_TIMING: WarmUpTiming = { afterFirstScreenMs: 300, withoutScreenMs: 3_000 };
 
-/** What a window asks for before it can show its first screen (renderer/src/app/store.ts). */
-const FIRST_SCREEN_METHODS: ReadonlySet<string> = new Set(['app.info', 'auth.session']);
+const FIRST_SCREEN: ReadonlySet<string> = new Set(FIRST_SCREEN_METHODS);
 
 export class WarmUpMoment {
   private firstScreenAt: number | undefined;
@@ -31,7 +32,7 @@ export class WarmUpMoment {
 
   /** The core answered `method` at `now`. */
   answered(method: string | undefined, now: number): void {
-    if (method !== undefined && FIRST_SCREEN_METHODS.has(method)) this.firstScreenAt ??= now;
+    if (method !== undefined && FIRST_SCREEN.has(method)) this.firstScreenAt ??= now;
   }
 
   /** True once, at the first quiet moment the warm-up may take. */

@@ -6,11 +6,10 @@
  * about 100 ms after the bundle had run). Not used under Electron, whose preload is there at once.
  */
 
-/** What every first screen asks for (renderer/src/app/store.ts `load`), in this order, with these ids. */
-export const EARLY_CALLS: ReadonlyArray<{ id: number; method: string; input: Record<string, never> }> = [
-  { id: 1, method: 'app.info', input: {} },
-  { id: 2, method: 'auth.session', input: {} },
-];
+import { FIRST_SCREEN_METHODS } from '../../../shared/api/first-screen';
+
+/** The first screen's calls, in this order, with ids from 1 (the bridge's own ids start after them). */
+export const EARLY_CALLS: ReadonlyArray<{ id: number; method: string; input: Record<string, never> }> = FIRST_SCREEN_METHODS.map((method, index) => ({ id: index + 1, method, input: {} }));
 
 export interface EarlySocket {
   socket: WebSocket;

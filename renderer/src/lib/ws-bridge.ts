@@ -133,9 +133,10 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): DeskBrid
   return {
     shell: 'browser',
     invoke: async (method, input) => {
-      const answered = early.get(earlyCallKey(method, input));
+      const key = earlyCallKey(method, input);
+      const answered = early.get(key);
       if (answered) {
-        early.delete(earlyCallKey(method, input));
+        early.delete(key);
         return answered;
       }
       const id = nextId++;
