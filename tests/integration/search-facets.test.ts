@@ -14,6 +14,8 @@ import { INTAKE_SOURCES } from '../../shared/domain/intake/sources';
 import { REVIEW_STATUSES } from '../../shared/domain/review/machine';
 import { TEST_CLOCK_START } from '../support/desk';
 import { openHistoryDesk } from '../support/history-desk';
+import { customer } from '../support/backup';
+import { defaultConsent } from '../../shared/domain/intake/consent';
 
 const CLIENT = 'facets-test';
 let core: Core;
@@ -93,6 +95,31 @@ describe('intake facets on the search keys', () => {
       }
     }
     expect(found).toBeGreaterThan(50);
+  });
+
+  it('a customer submitted at the desk is found at once under the submit\'s source and status, and under no other status', async () => {
+    const call = async <T>(method: string, input: unknown): Promise<T> => {
+      const response = await core.handle(CLIENT, { id: 1, method, input });
+      if (!response.result.ok) throw new Error(`${method}: ${response.result.error.code} ${JSON.stringify(response.result.error.fields ?? {})}`);
+      return response.result.value as T;
+    };
+    const fields = customer(4242);
+    const draft = await call<{ id: string }>('intake.draft.start', { customerId: null });
+    const submitted = await call<{ intakeId: string; customerId: string; status: string }>('intake.submit', { draftId: draft.id, fields, consent: { ...defaultConsent(), idConsent: true }, customerId: null, customerPresent: true });
+    expect(submitted.status).toBe('pending_cross_check');
+    expect(intakes().find((row) => row.id === submitted.intakeId)?.status).toBe('pending_cross_check');
+    // Every key of the new customer, waiting for the merge, already carries walk-in and pending cross-check.
+    const own = keys().filter((key) => key.customer_id === submitted.customerId);
+    expect(own.length).toBeGreaterThan(3);
+    expect(new Set(own.map((key) => key.facets))).toEqual(new Set([SOURCE_BITS.walk_in | STATUS_BITS.pending_cross_check]));
+    expectKeysInStep();
+    for (const query of [fields.name, fields.mobile, fields.idNumber]) {
+      expect(await search(query, { source: 'walk_in', status: 'pending_cross_check' }), query).toContain(submitted.customerId);
+      expect(await search(query, { status: 'valid' }), query).not.toContain(submitted.customerId);
+    }
+    mergeAllPendingKeys(core.db);
+    expectKeysInStep();
+    expect(await search(fields.name, { status: 'pending_cross_check' })).toContain(submitted.customerId);
   });
 
   it('follows an intake whose status changes, that moves to another customer, or that is removed', async () => {

@@ -2,7 +2,7 @@
 import type { Db } from '../db/connection';
 import { FIELD_NAMES, isSensitiveField } from '../../../shared/domain/intake/changes';
 import { payloadOf, type OpKind, type StoredOp } from '../oplog/types';
-import { rederiveStatus } from '../review/projector';
+import { derivedStatus } from '../review/projector';
 import { KEY_SUMMARY } from './customer-repo';
 import { searchKeysFor } from './search-keys';
 import { statementsFor } from '../db/statements';
@@ -29,13 +29,14 @@ const statements = statementsFor((db: Db) => ({
       keySummary: db.prepare<[string], string>(`SELECT ${KEY_SUMMARY} FROM customers c WHERE c.id = ?`).pluck(),
       facetsOf: db.prepare<[string], number>('SELECT coalesce((SELECT facets FROM customer_intake_facets WHERE customer_id = ?), 0)').pluck(),
       intakeGet: db.prepare('SELECT * FROM intakes WHERE id = ?'),
-      intakeFieldHlc: db.prepare('UPDATE intakes SET field_hlc = ? WHERE id = ?'),
       intakeUpsert: db.prepare(
-        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc, changes, captured_hlc, paper_batch_id, paper_serial, blank_on_form)
-         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc, :changes, :captured_hlc, :paper_batch_id, :paper_serial, :blank_on_form)
+        `INSERT INTO intakes (id, customer_id, source, status, fields, consent, flags, entered_by, started_at, submitted_at, duration_ms, customer_present, assigned_to, updated_hlc, changes, captured_hlc, paper_batch_id, paper_serial, blank_on_form,
+           status_since, cross_checked_by, needs_attention, field_hlc)
+         VALUES (:id, :customer_id, :source, :status, :fields, :consent, :flags, :entered_by, :started_at, :submitted_at, :duration_ms, :customer_present, :assigned_to, :updated_hlc, :changes, :captured_hlc, :paper_batch_id, :paper_serial, :blank_on_form,
+           :status_since, :cross_checked_by, :needs_attention, :field_hlc)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, fields = excluded.fields, consent = excluded.consent, flags = excluded.flags, assigned_to = excluded.assigned_to,
            updated_hlc = excluded.updated_hlc, changes = excluded.changes, captured_hlc = excluded.captured_hlc,
-           paper_batch_id = excluded.paper_batch_id, paper_serial = excluded.paper_serial, blank_on_form = excluded.blank_on_form`,
+           paper_batch_id = excluded.paper_batch_id, paper_serial = excluded.paper_serial, blank_on_form = excluded.blank_on_form, field_hlc = excluded.field_hlc`,
       ),
 }));
 
@@ -126,10 +127,10 @@ const INTAKE_COLUMNS: Record<string, string> = {
 
 /** Per-field last-writer-wins by HLC, like customers: any order of the same ops gives the same row. */
 export function projectIntake(db: Db, op: StoredOp): void {
-  const { intakeGet, intakeUpsert, intakeFieldHlc } = statements(db);
+  const { intakeGet, intakeUpsert } = statements(db);
   const current = intakeGet.get(op.entityId) as (Record<string, unknown> & { field_hlc?: string; updated_hlc?: string }) | undefined;
   const fieldHlc: Record<string, string> = current?.field_hlc ? (JSON.parse(current.field_hlc) as Record<string, string>) : {};
-  const next: Record<string, unknown> = { assigned_to: null, changes: null, captured_hlc: '', paper_batch_id: null, paper_serial: null, blank_on_form: '[]', ...current, id: op.entityId };
+  const next: Record<string, unknown> = { assigned_to: null, changes: null, captured_hlc: '', paper_batch_id: null, paper_serial: null, blank_on_form: '[]', status_since: 0, cross_checked_by: null, needs_attention: 0, ...current, id: op.entityId };
   let changed = !current;
   for (const [field, value] of Object.entries(op.changes)) {
     const column = Object.hasOwn(INTAKE_COLUMNS, field) ? INTAKE_COLUMNS[field] : undefined;
@@ -143,14 +144,17 @@ export function projectIntake(db: Db, op: StoredOp): void {
   }
   if (!changed && current?.updated_hlc && current.updated_hlc >= op.hlc) return;
   next['updated_hlc'] = current?.updated_hlc && current.updated_hlc > op.hlc ? current.updated_hlc : op.hlc;
+  next['field_hlc'] = JSON.stringify(sortKeys(fieldHlc));
   // A first op that is not the submit (an assignment arriving early) leaves the rest to come.
   for (const [column, fallback] of [['customer_id', ''], ['source', ''], ['status', 'draft'], ['fields', '{}'], ['consent', '{}'], ['flags', '[]'], ['entered_by', ''], ['started_at', 0], ['submitted_at', 0], ['duration_ms', 0], ['customer_present', 0]] as const) {
     if (next[column] === undefined || next[column] === null) next[column] = fallback;
   }
+  // Review events stored before the intake itself (its own submit's event, or events that synced
+  // first) decide its status as the row is first written: each status index takes one entry, not a
+  // draft's entry and then the real one (issue 12: the pages a submit writes).
+  const derived = current ? null : derivedStatus(db, op.entityId);
+  if (derived) Object.assign(next, { status: derived.status, status_since: derived.since, cross_checked_by: derived.crossCheckedBy, needs_attention: derived.needsAttention });
   intakeUpsert.run(next);
-  intakeFieldHlc.run(JSON.stringify(sortKeys(fieldHlc)), op.entityId);
-  // Review events that arrived before the intake itself decide its status now.
-  if (!current) rederiveStatus(db, op.entityId);
 }
 
 export const CUSTOMER_OPS: OpKind = { payload: payloadOf([...FIELD_NAMES, AS_OF, VIA_INTAKE, SEEN]), project: projectCustomer };

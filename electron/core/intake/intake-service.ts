@@ -271,9 +271,21 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
   const durationMs = Math.max(0, now - draft.startedAt);
   const customerId = input.customerId ?? services.ctx.randomId('cus');
   services.transact(() => {
-    // A new customer exists from submit on (so search and duplicate checks see them); changes to a
-    // returning customer wait in the intake until review makes it valid.
-    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields, [VIA_INTAKE]: intakeId } });
+    const authors = origin.authors
+      ? { enteredBy: origin.authors.enteredBy, ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants.join(',') } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
+      : {};
+    services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(','), ...authors });
+    // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
+    const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');
+    const paperAuthors = origin.authors
+      ? { ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
+      : {};
+    // The ops go in the order that writes each row once (any order of the same ops gives the same
+    // tables, docs/decisions/0005): the review event, so that the intake's row is inserted with the status
+    // the event gives it rather than as a draft and moved (each status index would take two entries);
+    // then the intake, so that a new customer's search keys are written with its facets rather than
+    // rewritten by the intake's trigger (issue 12: the pages and statements of a submit).
+    recordEvent(services, intakeId, { kind: 'submitted', by: { staffId: entrant.id, role: entrant.role }, at: now, needsFinal, ...paperAuthors }, staffId);
     services.ops.append(staffId, {
       entity: 'intake',
       entityId: intakeId,
@@ -294,19 +306,12 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
         ...(blankOnForm.length > 0 ? { blankOnForm: JSON.stringify(blankOnForm) } : {}),
       },
     });
+    // A new customer exists from submit on (so search and duplicate checks see them); changes to a
+    // returning customer wait in the intake until review makes it valid.
+    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields, [VIA_INTAKE]: intakeId } });
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
     if (paperSheet) recordTranscribed(services, staffId, { ...paperSheet, intakeId, scanId: null });
     origin.alsoInTransaction?.(intakeId);
-    const authors = origin.authors
-      ? { enteredBy: origin.authors.enteredBy, ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants.join(',') } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
-      : {};
-    services.audit.append(staffId, 'intake.submit', intakeId, { customerId, durationMs, customerPresent: input.customerPresent, flags: flags.join(','), ...authors });
-    // VIPs and doubtful records (identity warnings, possible duplicates) need the manager's final review.
-    const needsFinal = flags.some((flag) => flag === 'vip' || flag === 'identity_warning' || flag === 'possible_duplicate');
-    const paperAuthors = origin.authors
-      ? { ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
-      : {};
-    recordEvent(services, intakeId, { kind: 'submitted', by: { staffId: entrant.id, role: entrant.role }, at: now, needsFinal, ...paperAuthors }, staffId);
   });
   return { intakeId, customerId, status: 'pending_cross_check' as const, durationMs, flags };
 }

@@ -129,9 +129,11 @@ export class OpLog {
   /** `madeHere`: the op comes from `append`, which has already advanced this desk's sequence and clock. */
   private applyOp(raw: unknown, madeHere: boolean): ApplyResult {
     if (!this.db.inTransaction) throw new Error('ops must be applied inside a transaction');
-    const header = opHeaderSchema.safeParse(raw);
-    const opId = header.success ? header.data.opId : `unreadable:${JSON.stringify(raw).slice(0, 40)}`;
-    if (!header.success) return this.quarantine(opId, raw, `invalid_header: ${header.error.issues[0]?.path.join('.') ?? ''}`);
+    // An op made here has the header append just built; only a foreign op's header is checked.
+    if (!madeHere) {
+      const header = opHeaderSchema.safeParse(raw);
+      if (!header.success) return this.quarantine(`unreadable:${JSON.stringify(raw).slice(0, 40)}`, raw, `invalid_header: ${header.error.issues[0]?.path.join('.') ?? ''}`);
+    }
     const op = raw as StoredOp;
     // An op made here has a fresh random id and the next sequence: it cannot be stored already (and
     // the table's keys would refuse it if it were), so only foreign ops are looked up.

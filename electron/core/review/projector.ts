@@ -22,6 +22,7 @@ const statements = statementsFor((db: Db) => ({
   events: db.prepare('SELECT kind, by_staff, by_role, at, payload FROM review_events WHERE intake_id = ? ORDER BY hlc'),
   update: db.prepare('UPDATE intakes SET status = :status, status_since = :since, cross_checked_by = :crossCheckedBy, needs_attention = :needsAttention WHERE id = :intakeId'),
   policy: db.prepare("SELECT doc FROM config WHERE id = 'review_policy'"),
+  intakeStored: db.prepare<[string], number>('SELECT 1 FROM intakes WHERE id = ?').pluck(),
 }));
 
 export function toReviewEvent(row: EventRow): AnyReviewEvent {
@@ -29,22 +30,36 @@ export function toReviewEvent(row: EventRow): AnyReviewEvent {
 }
 
 export function projectReviewEvent(db: Db, op: StoredOp): void {
-  const { insert } = statements(db);
+  const { insert, intakeStored } = statements(db);
   const changes = op.changes;
   const intakeId = String(changes['intakeId']);
   insert.run({ id: op.entityId, intakeId, kind: changes['kind'], byStaff: changes['byStaff'], byRole: changes['byRole'], at: changes['at'], payload: changes['payload'] ?? '{}', hlc: op.hlc });
-  rederiveStatus(db, intakeId);
+  // An intake not stored yet (its own submit's event comes first) takes its status as it is inserted.
+  if (intakeStored.get(intakeId) !== undefined) rederiveStatus(db, intakeId);
 }
 
-/** The intake's status columns, from all of its events (also when the intake arrives after them). */
-export function rederiveStatus(db: Db, intakeId: string): void {
-  const { events, update, policy } = statements(db);
+/** An intake's status columns as its events decide them; null while it has none. */
+export interface DerivedStatus {
+  status: string;
+  since: number;
+  crossCheckedBy: string | null;
+  needsAttention: 0 | 1;
+}
+
+export function derivedStatus(db: Db, intakeId: string): DerivedStatus | null {
+  const { events, policy } = statements(db);
   const rows = events.all(intakeId) as EventRow[];
-  if (rows.length === 0) return;
+  if (rows.length === 0) return null;
   const policyRow = policy.get([]) as { doc: string } | undefined;
   // Each event carries the policy it was decided under; today's policy only judges events from before that was recorded.
   const state = deriveTolerant(rows.map(toReviewEvent), { leadMayApproveOwnCrossCheck: policyRow ? Boolean((JSON.parse(policyRow.doc) as Record<string, unknown>)['leadMayApproveOwnCrossCheck']) : false });
-  update.run({ status: state.status, since: state.since, crossCheckedBy: state.crossCheckedBy, needsAttention: needsLead(state) ? 1 : 0, intakeId });
+  return { status: state.status, since: state.since, crossCheckedBy: state.crossCheckedBy, needsAttention: needsLead(state) ? 1 : 0 };
+}
+
+/** The intake's status columns, from all of its events (an intake not stored yet takes them as it is inserted). */
+export function rederiveStatus(db: Db, intakeId: string): void {
+  const derived = derivedStatus(db, intakeId);
+  if (derived) statements(db).update.run({ ...derived, intakeId });
 }
 
 export const REVIEW_EVENT_OPS: OpKind = {
