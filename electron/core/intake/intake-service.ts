@@ -271,6 +271,9 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
   const durationMs = Math.max(0, now - draft.startedAt);
   const customerId = input.customerId ?? services.ctx.randomId('cus');
   services.transact(() => {
+    // A new customer exists from submit on (so search and duplicate checks see them); changes to a
+    // returning customer wait in the intake until review makes it valid.
+    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields, [VIA_INTAKE]: intakeId } });
     const authors = origin.authors
       ? { enteredBy: origin.authors.enteredBy, ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants.join(',') } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
       : {};
@@ -280,11 +283,11 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
     const paperAuthors = origin.authors
       ? { ...(origin.authors.coEntrants.length > 0 ? { coEntrants: origin.authors.coEntrants } : {}), ...(origin.authors.reconciledBy ? { reconciledBy: origin.authors.reconciledBy } : {}) }
       : {};
-    // The ops go in the order that writes each row once (any order of the same ops gives the same
-    // tables, docs/decisions/0005): the review event, so that the intake's row is inserted with the status
-    // the event gives it rather than as a draft and moved (each status index would take two entries);
-    // then the intake, so that a new customer's search keys are written with its facets rather than
-    // rewritten by the intake's trigger (issue 12: the pages and statements of a submit).
+    // The review event before the intake (any order of the same ops gives the same tables,
+    // docs/decisions/0005): the intake's row is then inserted with the status the event gives it,
+    // not as a draft moved a moment later (each status index would take two entries; issue 12). The
+    // customer stays first: the card's history names who entered a value by the first op in capture
+    // order that set it, and the approval's op is as of the intake's capture.
     recordEvent(services, intakeId, { kind: 'submitted', by: { staffId: entrant.id, role: entrant.role }, at: now, needsFinal, ...paperAuthors }, staffId);
     services.ops.append(staffId, {
       entity: 'intake',
@@ -306,9 +309,6 @@ export function submitIntake(services: Services, staffId: string, input: SubmitI
         ...(blankOnForm.length > 0 ? { blankOnForm: JSON.stringify(blankOnForm) } : {}),
       },
     });
-    // A new customer exists from submit on (so search and duplicate checks see them); changes to a
-    // returning customer wait in the intake until review makes it valid.
-    if (!input.customerId) services.ops.append(staffId, { entity: 'customer', entityId: customerId, changes: { ...fields, [VIA_INTAKE]: intakeId } });
     if (origin.draftId) services.drafts.delete(origin.draftId, staffId);
     if (paperSheet) recordTranscribed(services, staffId, { ...paperSheet, intakeId, scanId: null });
     origin.alsoInTransaction?.(intakeId);
