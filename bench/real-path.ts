@@ -396,6 +396,11 @@ async function pagesPerSubmit(client: RpcClient, raw: Database.Database, random:
     if (!result.ok) throw new Error(`intake.submit: ${result.error.code}`);
     pages.push(walFrames(raw).frames);
   }
+  return medianPages(pages);
+}
+
+/** The median of counted pages per submit; none counted is an error, not a zero-page floor. */
+function medianPages(pages: number[]): number {
   if (pages.length === 0) throw new Error('no submit could be counted: the write-ahead log was never copied out before one');
   return Math.round(percentile(pages, 50));
 }
@@ -558,7 +563,7 @@ function benchSubmitPhases(dataDir: string, keyHex: string, samples: number, see
       pages.push(walFrames(core.db).frames);
       mergeAllPendingKeys(core.db);
     }
-    const submitPages = Math.round(percentile(pages, 50));
+    const submitPages = medianPages(pages);
     const head = new AuditHeadFile(path.join(dataDir, 'bench-audit-head.json'), deriveDeskKeys(keyHex).auditHead);
     const headWrites: number[] = [];
     for (let i = 0; i < samples; i += 1) {
